@@ -1,0 +1,135 @@
+"""silkcore: assess how Social and Solidarity Economy organisations go international.
+
+The public API is what ``__all__`` lists; everything else is an implementation detail.
+Plugin authors import only from ``silkcore`` and ``silkcore.testing``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .assessment import (
+    AnswerStatus,
+    CategoryScore,
+    Finding,
+    FindingKind,
+    Respondent,
+    Response,
+    ResponseSet,
+    ScoreCard,
+    TraceEntry,
+    TraceStatus,
+)
+from .catalog import Catalog, IndicatorEntry, build_catalog, get_catalog
+from .documents import dump_document, load_document
+from .errors import (
+    DataError,
+    DuplicateRegistrationError,
+    Issue,
+    PluginError,
+    PluginLoadError,
+    SchemaValidationError,
+    ScoringError,
+    SilkError,
+    StoreError,
+    UnknownComponentError,
+)
+from .framework import (
+    Aggregation,
+    AnswerScale,
+    ApplicabilityRule,
+    Category,
+    Condition,
+    Framework,
+    Item,
+    ItemKind,
+    NotApplicablePolicy,
+    Option,
+    ScoringPolicy,
+    UnknownPolicy,
+)
+from .framework_data import framework_document, framework_hash, load_framework
+from .hookspecs import hookimpl
+from .model import (
+    Approach,
+    Direction,
+    Envelope,
+    Evidence,
+    EvidenceKind,
+    Flow,
+    FlowKind,
+    FlowStatus,
+    Identifier,
+    IndicatorDefinition,
+    IndicatorDirection,
+    IntangibleType,
+    Measurement,
+    MeasureKind,
+    Money,
+    Organisation,
+    OrgRef,
+    Period,
+    Provenance,
+    ProvenanceMethod,
+    Publisher,
+    Quantity,
+    Sharing,
+    SharingLevel,
+    SseFamily,
+    Strategy,
+    StrategyStatus,
+)
+from .protocols import Analysis, Exporter, Importer
+from .scoring import GenericScorer, Scorer
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+__all__ = [
+    "Aggregation", "Analysis", "AnswerScale", "AnswerStatus", "ApplicabilityRule", "Approach", "Catalog",
+    "Category", "CategoryScore", "Condition", "DataError", "Direction", "DuplicateRegistrationError", "Envelope",
+    "Evidence", "EvidenceKind", "Exporter", "Finding", "FindingKind", "Flow", "FlowKind", "FlowStatus",
+    "Framework", "GenericScorer", "Identifier", "Importer", "IndicatorDefinition", "IndicatorDirection",
+    "IndicatorEntry", "IntangibleType", "Issue", "Item", "ItemKind", "MeasureKind", "Measurement", "Money",
+    "NotApplicablePolicy", "Option", "OrgRef", "Organisation", "Period", "PluginError", "PluginLoadError",
+    "Provenance", "ProvenanceMethod", "Publisher", "Quantity", "Respondent", "Response", "ResponseSet",
+    "SchemaValidationError", "ScoreCard", "Scorer", "ScoringError", "ScoringPolicy", "Sharing", "SharingLevel",
+    "SilkError", "SseFamily", "StoreError", "Strategy", "StrategyStatus", "TraceEntry", "TraceStatus",
+    "UnknownComponentError", "UnknownPolicy", "__version__", "assess", "build_catalog", "dump_document",
+    "framework_document", "framework_hash", "get_catalog", "hookimpl", "load_document", "load_framework",
+    "validate",
+]  # fmt: skip
+
+
+def validate(document: Any, *, catalog: Catalog | None = None) -> list[Issue]:
+    """Every issue with a parsed document (a mapping naming its ``schema``), checked against the
+    local registry including schemas registered by installed plugins. Empty means valid."""
+    from .documents import validate as _validate
+
+    return _validate(document, registry=(catalog or get_catalog()).schemas)
+
+
+def assess(
+    framework: Framework | str | Path,
+    response_sets: ResponseSet | Sequence[ResponseSet],
+    *,
+    catalog: Catalog | None = None,
+) -> ScoreCard:
+    """Score response sets against a framework (an object, a registered id, or a file path),
+    with the framework's registered scorer or the generic one."""
+    catalog = catalog or get_catalog()
+    if isinstance(framework, Path) or (isinstance(framework, str) and Path(framework).suffix in (".yaml", ".yml", ".json")):
+        framework = load_framework(Path(framework), registry=catalog.schemas)
+    elif isinstance(framework, str):
+        framework = catalog.framework(framework)
+    sets = [response_sets] if isinstance(response_sets, ResponseSet) else list(response_sets)
+    return catalog.scorer(framework.id).score(framework, sets)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("silkcore")
+    raise AttributeError(name)

@@ -1,0 +1,201 @@
+"""A typed facade over the plugin hooks: everything plugins registered, checked and sorted.
+
+The rest of silkcore asks the catalog, never ``pm.hook``. Each plugin's hook is called on
+its own: if it raises or registers something invalid, that call's registrations are
+dropped, the plugin is reported as failed, and the other plugins are unaffected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .errors import DuplicateRegistrationError, PluginError, SilkError, UnknownComponentError
+from .framework import Framework
+from .framework_data import load_framework
+from .hookspecs import ComputeFn
+from .model import IndicatorDefinition
+from .plugins import PluginHost, PluginStatus, get_plugin_host
+from .protocols import Analysis, Exporter, Importer
+from .schemas import SchemaRegistry
+from .scoring import GenericScorer, Scorer
+
+__all__ = ["Catalog", "IndicatorEntry", "get_catalog"]
+
+
+@attrs.frozen
+class IndicatorEntry:
+    """An indicator definition and, when the plugin computes it, its compute function."""
+
+    definition: IndicatorDefinition
+    compute: ComputeFn | None = None
+
+
+@attrs.frozen
+class _Registered:
+    owner: str
+    value: Any
+
+
+class Catalog:
+    """Frameworks, indicators, scorers, analyses, exporters, importers and schemas by id."""
+
+    def __init__(self, host: PluginHost) -> None:
+        self.host = host
+        extra_schemas = self._collect("silk_register_schemas", "schema", self._schema_entry)
+        try:
+            self.schemas = SchemaRegistry((r.owner, r.value) for r in extra_schemas.values())
+        except PluginError as exc:
+            host.fail(exc.plugin_name or "?", exc)
+            owner = exc.plugin_name
+            self.schemas = SchemaRegistry((r.owner, r.value) for r in extra_schemas.values() if r.owner != owner)
+        self._frameworks = self._collect("silk_register_frameworks", "framework", self._framework_entry)
+        self._indicators = self._collect("silk_register_indicators", "indicator", self._indicator_entry)
+        self._scorers = self._collect("silk_register_scorers", "scorer", self._checked(Scorer, "framework_id"))
+        self._analyses = self._collect("silk_register_analyses", "analysis", self._checked(Analysis, "id"))
+        self._exporters = self._collect("silk_register_exporters", "exporter", self._checked(Exporter, "id"))
+        self._importers = self._collect("silk_register_importers", "importer", self._checked(Importer, "id"))
+
+    # -- registration -------------------------------------------------------------------
+
+    def _collect(self, hook_name: str, kind: str, entry: Callable[..., tuple[str, Any]]) -> dict[str, _Registered]:
+        """Call one hook plugin by plugin; keep a plugin's registrations only if its call succeeds."""
+        found: dict[str, _Registered] = {}
+        for name, plugin in self.host.ok_plugins():
+            impl = getattr(plugin, hook_name, None)
+            if impl is None or self.host.pm.parse_hookimpl_opts(plugin, hook_name) is None:
+                continue
+            staged: list[tuple[str, Any]] = []
+
+            def register(*args: Any, _staged: list[tuple[str, Any]] = staged, **kwargs: Any) -> None:
+                _staged.append(entry(*args, **kwargs))
+
+            try:
+                impl(register)
+                own: set[str] = set()
+                for component_id, _ in staged:
+                    if component_id in found or component_id in own:
+                        first = found[component_id].owner if component_id in found else name
+                        raise DuplicateRegistrationError(kind, component_id, first, name)
+                    own.add(component_id)
+            except Exception as exc:  # a plugin's failure is reported against it, never fatal to others
+                error = exc if isinstance(exc, SilkError) else PluginError(f"{type(exc).__name__}: {exc}")
+                self.host.fail(name, f"in {hook_name}: {error}")
+                continue
+            for component_id, value in staged:
+                found[component_id] = _Registered(name, value)
+        return dict(sorted(found.items()))
+
+    def _framework_entry(self, framework: Framework | Path) -> tuple[str, Framework]:
+        if isinstance(framework, Path):
+            framework = load_framework(framework, registry=self.schemas)
+        if not isinstance(framework, Framework):
+            raise PluginError(f"expected a Framework or a Path, got {type(framework).__name__}")
+        return framework.id, framework
+
+    @staticmethod
+    def _indicator_entry(definition: IndicatorDefinition, compute: ComputeFn | None = None) -> tuple[str, IndicatorEntry]:
+        if not isinstance(definition, IndicatorDefinition):
+            raise PluginError(f"expected an IndicatorDefinition, got {type(definition).__name__}")
+        if compute is not None and not callable(compute):
+            raise PluginError("compute must be callable")
+        return definition.indicator_id, IndicatorEntry(definition, compute)
+
+    @staticmethod
+    def _schema_entry(schema: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
+        if not isinstance(schema, Mapping) or not isinstance(schema.get("$id"), str):
+            raise PluginError("expected a JSON Schema mapping with a string $id")
+        return schema["$id"], schema
+
+    @staticmethod
+    def _checked(protocol: type, id_attr: str) -> Callable[[Any], tuple[str, Any]]:
+        def entry(component: Any) -> tuple[str, Any]:
+            if not isinstance(component, protocol):
+                raise PluginError(f"{type(component).__name__} does not meet the {protocol.__name__} protocol")
+            component_id = getattr(component, id_attr)
+            if not isinstance(component_id, str) or not component_id:
+                raise PluginError(f"{protocol.__name__} has no usable {id_attr}")
+            return component_id, component
+
+        return entry
+
+    # -- lookups ------------------------------------------------------------------------
+
+    @staticmethod
+    def _get(found: dict[str, _Registered], kind: str, component_id: str) -> Any:
+        try:
+            return found[component_id].value
+        except KeyError:
+            raise UnknownComponentError(kind, component_id, found) from None
+
+    def frameworks(self) -> list[Framework]:
+        """Every registered framework, sorted by id."""
+        return [r.value for r in self._frameworks.values()]
+
+    def framework(self, framework_id: str) -> Framework:
+        """One framework by id; :class:`UnknownComponentError` if no plugin registered it."""
+        return self._get(self._frameworks, "framework", framework_id)  # type: ignore[no-any-return]
+
+    def owner(self, kind: str, component_id: str) -> str:
+        """Which plugin registered a component."""
+        table = {"framework": self._frameworks, "indicator": self._indicators, "exporter": self._exporters}[kind]
+        return table[component_id].owner
+
+    def indicators(self, framework_id: str | None = None) -> list[IndicatorEntry]:
+        """Registered indicators, optionally only those of one framework."""
+        entries = [r.value for r in self._indicators.values()]
+        return [e for e in entries if framework_id is None or e.definition.framework_id == framework_id]
+
+    def indicator(self, indicator_id: str) -> IndicatorEntry:
+        """One indicator by id."""
+        return self._get(self._indicators, "indicator", indicator_id)  # type: ignore[no-any-return]
+
+    def scorer(self, framework_id: str) -> Scorer:
+        """The scorer registered for a framework, or the generic scorer."""
+        found = self._scorers.get(framework_id)
+        return found.value if found else GenericScorer(framework_id)  # type: ignore[no-any-return]
+
+    def analyses(self) -> list[Analysis]:
+        """Every registered analysis, sorted by id."""
+        return [r.value for r in self._analyses.values()]
+
+    def exporter(self, format_id: str) -> Exporter:
+        """The exporter for a format name."""
+        return self._get(self._exporters, "exporter", format_id)  # type: ignore[no-any-return]
+
+    def exporters(self) -> list[Exporter]:
+        """Every registered exporter, sorted by id."""
+        return [r.value for r in self._exporters.values()]
+
+    def importer(self, format_id: str) -> Importer:
+        """The importer for a format name."""
+        return self._get(self._importers, "importer", format_id)  # type: ignore[no-any-return]
+
+    def importers(self) -> list[Importer]:
+        """Every registered importer, sorted by id."""
+        return [r.value for r in self._importers.values()]
+
+    def plugin_statuses(self) -> list[PluginStatus]:
+        """Each plugin's name, distribution, version, status and error, sorted by name."""
+        return [self.host.statuses[k] for k in sorted(self.host.statuses)]
+
+    def failed_plugins(self) -> list[PluginStatus]:
+        """Plugins that failed to load or to register."""
+        return [s for s in self.plugin_statuses() if s.status == "failed"]
+
+
+def build_catalog(*, load_entrypoints: bool = True, plugins: Iterable[Any] = (), strict: bool = False) -> Catalog:
+    """A new catalog over a fresh plugin manager (see :func:`silkcore.plugins.get_plugin_host`)."""
+    return Catalog(get_plugin_host(load_entrypoints=load_entrypoints, plugins=plugins, strict=strict))
+
+
+@cache
+def get_catalog(strict: bool = False) -> Catalog:
+    """The catalog of installed plugins, built once per process."""
+    return build_catalog(strict=strict)
+
+

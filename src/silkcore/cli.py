@@ -1,0 +1,294 @@
+"""The ``silk`` command.
+
+Exit codes: 0 ok, 1 invalid input, 2 usage, 3 partial batch failure, 4 plugin failure,
+5 store failure. Bad input gets one clear message per problem (file, line, JSON Pointer,
+what was expected) on stderr - never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from enum import IntEnum
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from . import assess as assess_response_sets
+from .assessment import ResponseSet
+from .catalog import Catalog, build_catalog
+from .documents import dump_document, load_document, parse_bytes, read_source
+from .documents import validate as validate_doc
+from .errors import DataError, Issue, PluginError, SchemaValidationError, ScoringError, SilkError, StoreError, UnknownComponentError
+from .framework_data import framework_document, load_framework
+from .jsonio import dumps, iter_json_lines
+from .render import render_framework_list, render_scorecard
+
+__all__ = ["ExitCode", "main"]
+
+
+class ExitCode(IntEnum):
+    """The ``silk`` command's exit codes."""
+
+    OK = 0
+    INVALID_INPUT = 1
+    USAGE = 2
+    PARTIAL_FAILURE = 3
+    PLUGIN_FAILURE = 4
+    STORE_FAILURE = 5
+
+
+def _exit_code(error: SilkError) -> ExitCode:
+    if isinstance(error, PluginError):
+        return ExitCode.PLUGIN_FAILURE
+    if isinstance(error, StoreError):
+        return ExitCode.STORE_FAILURE
+    if isinstance(error, UnknownComponentError):
+        return ExitCode.USAGE
+    return ExitCode.INVALID_INPUT
+
+
+def _fail(error: SilkError) -> NoReturn:
+    errors: Sequence[Issue] = getattr(error, "errors", ())
+    if errors:
+        for issue in errors:
+            click.echo(f"error: {issue}", err=True)
+    else:
+        click.echo(f"error: {error}", err=True)
+    raise SystemExit(_exit_code(error))
+
+
+def _catalog(ctx: click.Context) -> Catalog:
+    catalog: Catalog = ctx.obj["catalog"]
+    return catalog
+
+
+def _print_json(value: Any) -> None:
+    click.echo(dumps(value))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--strict-plugins", is_flag=True, help="Treat any plugin failure as fatal (exit 4).")
+@click.version_option(package_name="silkcore", prog_name="silk")
+@click.pass_context
+def cli(ctx: click.Context, strict_plugins: bool) -> None:
+    """Assess how SSE organisations go international, and exchange validated data about them."""
+    ctx.ensure_object(dict)
+    if "catalog" not in ctx.obj:
+        ctx.obj["catalog"] = build_catalog()
+    failed = ctx.obj["catalog"].failed_plugins()
+    if strict_plugins and failed:
+        for status in failed:
+            click.echo(f"error: plugin {status.name!r} failed: {status.error}", err=True)
+        raise SystemExit(ExitCode.PLUGIN_FAILURE)
+    for status in failed:
+        click.echo(f"warning: plugin {status.name!r} failed and was skipped ({status.error})", err=True)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the issues as JSON.")
+@click.option("--engine", type=click.Choice(["rs", "python"]), default="rs", show_default=True, help="Which validator decides.")
+@click.pass_context
+def validate(ctx: click.Context, files: tuple[Path, ...], as_json: bool, engine: str) -> None:
+    """Validate documents (JSON, YAML frameworks, or JSON Lines with one document a line)."""
+    registry = _catalog(ctx).schemas
+    report: list[dict[str, Any]] = []
+    checked = 0
+    for path in files:
+        if path.suffix == ".jsonl":
+            try:
+                handle = path.open("rb")
+            except OSError as exc:
+                report.append({"file": str(path), "line": None, "pointer": "", "message": f"cannot read file: {exc.strerror}"})
+                continue
+            with handle:
+                for line, doc in iter_json_lines(handle, source=str(path)):
+                    checked += 1
+                    issues = doc.errors if isinstance(doc, DataError) else validate_doc(doc, registry=registry, engine=engine)
+                    report.extend(_issue_row(i.located(str(path), line)) for i in issues)
+            continue
+        checked += 1
+        try:
+            data, name = read_source(path)
+            doc = parse_bytes(data, name)
+        except DataError as exc:
+            report.extend(_issue_row(i) for i in exc.errors)
+            continue
+        report.extend(_issue_row(i.located(str(path))) for i in validate_doc(doc, registry=registry, engine=engine))
+    if as_json:
+        _print_json({"documents": checked, "valid": not report, "issues": report})
+    else:
+        for row in report:
+            where = row["file"] + (f":{row['line']}" if row["line"] else "")
+            click.echo(f"{where}: at {row['pointer'] or '(document root)'}: {row['message']}", err=True)
+        if not report:
+            click.echo(f"{checked} document(s) valid")
+    raise SystemExit(ExitCode.INVALID_INPUT if report else ExitCode.OK)
+
+
+def _issue_row(issue: Issue) -> dict[str, Any]:
+    return {"file": issue.source or "<input>", "line": issue.line, "pointer": issue.pointer, "message": issue.message}
+
+
+def _load_response_sets(catalog: Catalog, paths: Sequence[Path]) -> list[ResponseSet]:
+    sets = []
+    for path in paths:
+        doc = load_document(path, registry=catalog.schemas)
+        if not isinstance(doc, ResponseSet):
+            raise SchemaValidationError([Issue("/schema", "expected a response set (silkcore_response_set-v1.0.0)", str(path))])
+        sets.append(doc)
+    return sets
+
+
+@cli.command()
+@click.option("--framework", "-f", "framework_ref", required=True, help="A registered framework id, or the path of a framework file.")
+@click.argument("responses", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the score card document.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Also write the score card to this file.")
+@click.pass_context
+def assess(ctx: click.Context, framework_ref: str, responses: tuple[Path, ...], as_json: bool, output: Path | None) -> None:
+    """Score response sets (several respondents for one organisation consolidate into one card)."""
+    catalog = _catalog(ctx)
+    try:
+        path = Path(framework_ref)
+        framework = load_framework(path, registry=catalog.schemas) if path.is_file() else catalog.framework(framework_ref)
+        card = assess_response_sets(framework, _load_response_sets(catalog, responses), catalog=catalog)
+    except SilkError as exc:
+        _fail(exc)
+    text = dump_document(card)
+    if output is not None:
+        output.write_text(text + "\n", encoding="utf-8")
+    click.echo(text if as_json else render_scorecard(card, framework))
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def frameworks(ctx: click.Context, as_json: bool) -> None:
+    """List the frameworks installed plugins provide (or `show` one)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    catalog = _catalog(ctx)
+    rows = [
+        {
+            "id": f.id,
+            "version": f.version,
+            "title": f.title,
+            "categories": len(f.categories),
+            "items": len(f.items),
+            "plugin": catalog.owner("framework", f.id),
+        }
+        for f in catalog.frameworks()
+    ]
+    if as_json:
+        _print_json(rows)
+    else:
+        click.echo(render_framework_list(rows))
+
+
+@frameworks.command("show")
+@click.argument("framework_ref")
+@click.option("--json", "as_json", is_flag=True, help="Print the framework document (scales resolved into items).")
+@click.pass_context
+def frameworks_show(ctx: click.Context, framework_ref: str, as_json: bool) -> None:
+    """Print one framework: by id, or from a framework file."""
+    catalog = _catalog(ctx)
+    try:
+        path = Path(framework_ref)
+        framework = load_framework(path, registry=catalog.schemas) if path.is_file() else catalog.framework(framework_ref)
+    except SilkError as exc:
+        _fail(exc)
+    document = framework_document(framework)
+    if as_json:
+        _print_json(document)
+        return
+    language = framework.default_language or "en"
+    click.echo(f"{framework.id} {framework.version}: {framework.title.get(language, next(iter(framework.title.values())))}")
+    for category in framework.categories:
+        items = [i for i in framework.items if i.category == category.id]
+        click.echo(f"  {category.id} {category.title.get(language, next(iter(category.title.values())))} ({len(items)} items)")
+        for item in items:
+            mark = "*" if framework.is_scored(item) else " "
+            click.echo(f"    {mark} {item.id:<8} {item.kind.value:<12} {item.text.get(language, next(iter(item.text.values())))}")
+    click.echo("  (* scored)")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def plugins(ctx: click.Context, as_json: bool) -> None:
+    """List plugins with their distribution, version and status (ok, failed, disabled)."""
+    statuses = _catalog(ctx).plugin_statuses()
+    rows = [{"name": s.name, "distribution": s.distribution, "version": s.version, "status": s.status, "error": s.error} for s in statuses]
+    if as_json:
+        _print_json(rows)
+        return
+    if not rows:
+        click.echo("no plugins installed")
+    for row in rows:
+        line = f"{row['name']:<24} {row['distribution'] or '-':<28} {row['version'] or '-':<10} {row['status']}"
+        click.echo(line + (f"  {row['error']}" if row["error"] else ""))
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.pass_context
+def schema(ctx: click.Context, name: str | None) -> None:
+    """Print a schema from the local registry (without NAME: list the names)."""
+    registry = _catalog(ctx).schemas
+    if name is None:
+        for known in registry.names():
+            click.echo(known)
+        return
+    try:
+        _print_json(registry.schema(name))
+    except SilkError as exc:
+        _fail(exc)
+
+
+@cli.command()
+@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("silk-demo"), show_default=True)
+@click.pass_context
+def demo(ctx: click.Context, output_dir: Path) -> None:
+    """Run every installed framework on the bundled example organisation and print its score cards."""
+    from .demo import run_demo
+
+    try:
+        outcome = run_demo(_catalog(ctx), output_dir)
+    except SilkError as exc:
+        _fail(exc)
+    click.echo(outcome.summary)
+
+
+def _add_plugin_commands(catalog: Catalog) -> None:
+    for name, plugin in catalog.host.ok_plugins():
+        hook = getattr(plugin, "silk_add_cli_commands", None)
+        if hook is None:
+            continue
+        try:
+            hook(cli=cli)
+        except Exception as exc:  # a plugin's command failing to register must not break silk
+            catalog.host.fail(name, f"in silk_add_cli_commands: {type(exc).__name__}: {exc}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``silk``; returns the exit code."""
+    catalog = build_catalog()
+    _add_plugin_commands(catalog)
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="silk", obj={"catalog": catalog}, standalone_mode=True)
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else ExitCode.INVALID_INPUT
+    except SilkError as exc:
+        try:
+            _fail(exc)
+        except SystemExit as inner:
+            return int(inner.code or 0)
+    return ExitCode.OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+

@@ -1,0 +1,196 @@
+"""The one converter between JSON values and silkcore entities.
+
+Rules (each one guards against a way two platforms could read the same document differently):
+
+* unknown keys are refused (``forbid_extra_keys``);
+* no coercion: ``5`` is not ``"5"``, ``true`` is not ``1``, a float is not an int;
+* exact decimals (money, quantities, measurements) travel as strings and become ``Decimal``;
+  a JSON number there is refused, so no binary float ever touches money;
+* dates and date-times are ISO 8601 strings; enums travel as their code;
+* optional values left at their default are omitted on output, so documents stay small
+  and a round trip gives back an equal entity.
+
+Errors are reported as :class:`~silkcore.errors.Issue` objects with JSON Pointers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from enum import Enum
+from functools import cache
+from typing import Any, TypeVar
+
+import cattrs
+from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+
+from .assessment import AnswerValue
+from .errors import DataError, Issue
+from .framework import ApplicabilityRule, Condition, ConditionValue, OptionValue
+from .jsonio import pointer_join
+
+__all__ = ["make_converter", "structure", "unstructure"]
+
+T = TypeVar("T")
+
+
+def _type_name(value: Any) -> str:
+    return {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _expect(value: Any, wanted: str) -> TypeError:
+    return TypeError(f"expected {wanted}, got {_type_name(value)} {value!r:.60}")
+
+
+def _str(value: Any, _: type) -> str:
+    if type(value) is not str:
+        raise _expect(value, "a string")
+    return value
+
+
+def _int(value: Any, _: type) -> int:
+    if type(value) is not int:
+        raise _expect(value, "an integer")
+    return value
+
+
+def _float(value: Any, _: type) -> float:
+    if type(value) not in (int, float):
+        raise _expect(value, "a number")
+    return float(value)
+
+
+def _bool(value: Any, _: type) -> bool:
+    if type(value) is not bool:
+        raise _expect(value, "true or false")
+    return value
+
+
+def _decimal(value: Any, _: type) -> Decimal:
+    if type(value) is not str:
+        raise _expect(value, "a decimal number written as a string, e.g. \"12.50\"")
+    try:
+        result = Decimal(value)
+    except InvalidOperation:
+        raise ValueError(f"expected a decimal number written as a string, got {value!r:.60}") from None
+    if not result.is_finite():
+        raise ValueError(f"expected a finite decimal, got {value!r:.60}")
+    return result
+
+
+def _date(value: Any, _: type) -> dt.date:
+    if type(value) is not str:
+        raise _expect(value, "a date string (YYYY-MM-DD)")
+    return dt.date.fromisoformat(value)
+
+
+def _datetime(value: Any, _: type) -> dt.datetime:
+    if type(value) is not str:
+        raise _expect(value, "a date-time string (RFC 3339)")
+    parsed = dt.datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise ValueError(f"expected a date-time with a time zone, got {value!r}")
+    return parsed
+
+
+def _unstructure_datetime(value: dt.datetime) -> str:
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def _scalar(value: Any, allowed: tuple[type, ...], wanted: str) -> Any:
+    if type(value) not in allowed:
+        raise _expect(value, wanted)
+    return value
+
+
+def _answer_value(value: Any, _: type) -> Any:
+    if type(value) is list:
+        return tuple(_scalar(v, (str, int), "a string or integer in the list") for v in value)
+    return _scalar(value, (str, bool, int, float), "a string, number, boolean or list of strings")
+
+
+def _structure_rule(converter: cattrs.Converter) -> Any:
+    def structure_rule(value: Any, _: type) -> ApplicabilityRule:
+        if type(value) is not dict or len(value) != 1 or next(iter(value)) not in ("all", "any"):
+            raise ValueError("expected an object with exactly one key, 'all' or 'any'")
+        mode, conditions = next(iter(value.items()))
+        return ApplicabilityRule(mode, converter.structure(conditions, tuple[Condition, ...]))
+
+    return structure_rule
+
+
+def make_converter() -> cattrs.Converter:
+    """A new converter configured with every rule above (the global cattrs one is never used)."""
+    converter = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True)
+    # Predicates, not per-class hooks: a class hook for str would also catch StrEnum subclasses.
+    for kind, hook in ((str, _str), (int, _int), (float, _float), (bool, _bool), (Decimal, _decimal)):
+        converter.register_structure_hook_func(lambda t, kind=kind: t is kind, hook)
+    converter.register_structure_hook(dt.date, _date)
+    converter.register_structure_hook(dt.datetime, _datetime)
+    converter.register_unstructure_hook(Decimal, lambda d: format(d, "f"))
+    converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
+    converter.register_unstructure_hook(dt.datetime, _unstructure_datetime)
+
+    def structure_enum(value: Any, enum_type: type[Enum]) -> Enum:
+        if type(value) is not str:
+            raise _expect(value, f"one of {', '.join(repr(m.value) for m in enum_type)}")
+        return enum_type(value)
+
+    converter.register_structure_hook_func(lambda t: isinstance(t, type) and issubclass(t, Enum), structure_enum)
+    answer = lambda value, _: _answer_value(value, _)  # noqa: E731
+    converter.register_structure_hook_func(lambda t: t == AnswerValue, answer)
+    converter.register_structure_hook_func(lambda t: t == AnswerValue | None, answer)
+    converter.register_unstructure_hook_func(
+        lambda t: t in (AnswerValue, AnswerValue | None), lambda v: list(v) if isinstance(v, tuple) else v
+    )
+    option = lambda value, _: _scalar(value, (str, bool, int), "a string, integer or boolean")  # noqa: E731
+    converter.register_structure_hook_func(lambda t: t == OptionValue, option)
+    condition = lambda value, _: _scalar(value, (str, bool, int, float), "a string, number or boolean")  # noqa: E731
+    converter.register_structure_hook_func(lambda t: t in (ConditionValue, ConditionValue | None), condition)
+    converter.register_structure_hook(ApplicabilityRule, _structure_rule(converter))
+    converter.register_unstructure_hook(
+        ApplicabilityRule, lambda r: {r.mode: [converter.unstructure(c, Condition) for c in r.conditions]}
+    )
+    return converter
+
+
+def _issues_from(exc: BaseException, path: tuple[str | int, ...]) -> list[Issue]:
+    """Flatten cattrs' exception groups into issues, reading the path from their notes."""
+    if isinstance(exc, ForbiddenExtraKeysError):
+        return [Issue(pointer_join((*path, key)), f"unknown key {key!r}") for key in sorted(exc.extra_fields)]
+    if isinstance(exc, ClassValidationError | IterableValidationError):
+        issues: list[Issue] = []
+        for inner in exc.exceptions:
+            step: tuple[str | int, ...] = ()
+            for note in getattr(inner, "__notes__", ()):
+                if hasattr(note, "name"):
+                    step = (note.name,)
+                elif hasattr(note, "index"):
+                    step = (note.index,)
+            issues.extend(_issues_from(inner, (*path, *step)))
+        return issues
+    if isinstance(exc, KeyError):
+        return [Issue(pointer_join(path), "missing required value")]
+    return [Issue(pointer_join(path), str(exc) or type(exc).__name__)]
+
+
+@cache
+def default_converter() -> cattrs.Converter:
+    """The shared converter instance (built once; converters are safe to reuse)."""
+    return make_converter()
+
+
+def structure(data: Any, cls: type[T], *, converter: cattrs.Converter | None = None) -> T:
+    """Build an entity from JSON values; :class:`DataError` with pointers if it does not fit."""
+    try:
+        return (converter or default_converter()).structure(data, cls)
+    except (cattrs.BaseValidationError, TypeError, ValueError, KeyError) as exc:
+        raise DataError(_issues_from(exc, ())) from None
+
+
+def unstructure(entity: Any, *, converter: cattrs.Converter | None = None) -> Any:
+    """Turn an entity into JSON values (the inverse of :func:`structure`)."""
+    return (converter or default_converter()).unstructure(entity)

@@ -1,0 +1,140 @@
+"""The one path from bytes to entity, and back: parse strictly, validate, structure.
+
+``load_document`` reads JSON (or YAML for framework files), checks it against the schema it
+names in the local registry, applies the checks a schema cannot express (a flow's stated
+direction, an envelope's payload), then builds the typed entity.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .assessment import ResponseSet, ScoreCard
+from .convert import structure, unstructure
+from .errors import DataError, Issue, SchemaValidationError
+from .framework import Framework
+from .frameworks_check import framework_issues
+from .jsonio import DEFAULT_LIMITS, Limits, load_yaml, loads
+from .model import Envelope, Flow, IndicatorDefinition, Measurement, Organisation, Strategy
+from .schemas import SchemaRegistry
+
+__all__ = ["DOCUMENT_TYPES", "dump_document", "load_document", "parse_bytes", "read_source", "to_document", "validate"]
+
+#: Entity class for each document schema shipped with silkcore.
+DOCUMENT_TYPES: dict[str, type[Any]] = {
+    cls.SCHEMA: cls
+    for cls in (Organisation, Flow, Strategy, IndicatorDefinition, Measurement, Envelope, Framework, ResponseSet, ScoreCard)
+}
+
+Source = str | bytes | Path | dict[str, Any]
+
+
+@cache
+def default_registry() -> SchemaRegistry:
+    """A registry of the packaged schemas only (plugins' schemas come through the catalog)."""
+    return SchemaRegistry()
+
+
+def read_source(source: str | bytes | Path) -> tuple[bytes, str]:
+    """Read a file path (``str`` or ``Path``) or take raw bytes; returns (bytes, display name)."""
+    if isinstance(source, bytes):
+        return source, "<bytes>"
+    path = Path(source)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(DEFAULT_LIMITS.max_bytes + 1)
+    except OSError as exc:
+        raise DataError([Issue("", f"cannot read file: {exc.strerror or exc}", str(path))]) from None
+    return data, str(path)
+
+
+def parse_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Parse JSON, or YAML when the name ends in .yaml/.yml."""
+    if name.endswith((".yaml", ".yml")):
+        return load_yaml(data, source=name, limits=limits)
+    return loads(data, source=name, limits=limits)
+
+
+def _semantic_issues(name: str, doc: dict[str, Any], registry: SchemaRegistry) -> list[Issue]:
+    if name.startswith("silkcore_framework-"):
+        return framework_issues(structure(doc_without_schema(doc), Framework))
+    if name.startswith("silkcore_flow-"):
+        issue = structure(doc_without_schema(doc), Flow).direction_issue()
+        return [Issue("/direction", issue)] if issue else []
+    if name.startswith("silkcore_envelope-"):
+        payload = doc["payload"]
+        payload_name = doc["payload_schema"]
+        if payload.get("schema", payload_name) != payload_name:
+            return [Issue("/payload/schema", f"payload names {payload.get('schema')!r} but payload_schema is {payload_name!r}")]
+        inner = validate(payload, registry=registry, schema_name=payload_name, partial=bool(doc["sharing"].get("redacted_fields")))
+        return [Issue("/payload" + i.pointer, i.message) for i in inner]
+    return []
+
+
+def doc_without_schema(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document's fields without its ``schema`` key (entities do not store it)."""
+    return {k: v for k, v in doc.items() if k != "schema"}
+
+
+def validate(
+    doc: Any,
+    *,
+    registry: SchemaRegistry | None = None,
+    schema_name: str | None = None,
+    engine: str = "rs",
+    partial: bool = False,
+) -> list[Issue]:
+    """Every issue with a parsed document: schema first, then the checks a schema cannot make.
+
+    ``partial`` tolerates missing required fields (a redacted envelope payload may lack them).
+    """
+    registry = registry or default_registry()
+    name, issues = registry.resolve_name(doc, schema_name)
+    if name is None:
+        return issues
+    candidate = dict(doc, schema=name) if isinstance(doc, dict) and "schema" not in doc else doc
+    issues = registry.validate(candidate, name, engine=engine)
+    if partial:
+        issues = [i for i in issues if "is a required property" not in i.message]
+    if issues or partial:
+        return issues
+    return _semantic_issues(name, candidate, registry)
+
+
+def to_document(entity: Any) -> dict[str, Any]:
+    """The JSON value of an entity, with its ``schema`` key first."""
+    return {"schema": type(entity).SCHEMA, **unstructure(entity)}
+
+
+def load_document(source: Source, *, registry: SchemaRegistry | None = None, name: str | None = None) -> Any:
+    """Parse, validate and structure one document; raise a :class:`SilkError` naming every issue.
+
+    ``source`` is a path, raw bytes, or an already parsed mapping.
+    """
+    registry = registry or default_registry()
+    if isinstance(source, dict):
+        doc: Any = source
+        display = name or "<mapping>"
+    else:
+        data, display = read_source(source)
+        display = name or display
+        doc = parse_bytes(data, display)
+    issues = validate(doc, registry=registry)
+    if issues:
+        raise SchemaValidationError([i.located(display) for i in issues])
+    cls = DOCUMENT_TYPES.get(doc["schema"])
+    if cls is None:
+        return doc  # a plugin's own kind of document: valid, returned as plain data
+    try:
+        return structure(doc_without_schema(doc), cls)
+    except DataError as exc:
+        raise DataError([i.located(display) for i in exc.errors]) from None
+
+
+def dump_document(entity: Any, *, indent: int | None = 2) -> str:
+    """Serialise an entity as a JSON document naming its schema."""
+    from .jsonio import dumps
+
+    return dumps(to_document(entity), indent=indent)

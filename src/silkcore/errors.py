@@ -1,0 +1,141 @@
+"""The silkcore error hierarchy.
+
+Every error a user can cause derives from :class:`SilkError`; the CLI turns each into one
+clear line and an exit code, never a traceback. Errors about documents carry a list of
+:class:`Issue` objects, each locating the problem with an RFC 6901 JSON Pointer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import attrs
+
+__all__ = [
+    "DataError",
+    "DuplicateRegistrationError",
+    "Issue",
+    "PluginError",
+    "PluginLoadError",
+    "SchemaValidationError",
+    "ScoringError",
+    "SilkError",
+    "StoreError",
+    "UnknownComponentError",
+]
+
+
+@attrs.frozen
+class Issue:
+    """One problem in one document.
+
+    ``pointer`` is an RFC 6901 JSON Pointer into the document ("" is the whole document),
+    ``message`` says what is wrong and what was expected, ``source`` names the file (or
+    ``<bytes>``) and ``line`` is set for JSON Lines input and for syntax errors.
+    """
+
+    pointer: str
+    message: str
+    source: str | None = None
+    line: int | None = None
+    column: int | None = None
+
+    def located(self, source: str | None = None, line: int | None = None) -> Issue:
+        """Return a copy that also names the file and/or line it was found in."""
+        return attrs.evolve(
+            self,
+            source=self.source if source is None else source,
+            line=self.line if line is None else line,
+        )
+
+    def __str__(self) -> str:
+        where = self.source or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        pointer = self.pointer if self.pointer else "(document root)"
+        return f"{where}: at {pointer}: {self.message}"
+
+
+class SilkError(Exception):
+    """Root of every error silkcore raises on purpose. Catch this to handle them all."""
+
+
+class PluginError(SilkError):
+    """A plugin misbehaved: it raised in a hook, returned garbage or broke a rule.
+
+    The named plugin is the culprit; disable it with ``SILKCORE_DISABLE_PLUGINS=name`` and
+    report the problem to its authors.
+    """
+
+    def __init__(self, message: str, *, plugin_name: str | None = None, hook_name: str | None = None) -> None:
+        super().__init__(message)
+        self.plugin_name = plugin_name
+        self.hook_name = hook_name
+
+
+class PluginLoadError(PluginError, ImportError):
+    """A plugin's entry point could not be imported. Reinstall or disable that plugin."""
+
+    def __init__(self, message: str, *, plugin_name: str, distribution: str | None = None) -> None:
+        PluginError.__init__(self, message, plugin_name=plugin_name)
+        self.distribution = distribution
+
+
+class DuplicateRegistrationError(PluginError):
+    """Two plugins registered the same id for the same kind of component.
+
+    silkcore never lets one plugin silently override another: uninstall or disable one.
+    """
+
+    def __init__(self, kind: str, component_id: str, first: str, second: str) -> None:
+        super().__init__(
+            f"{kind} id {component_id!r} is registered by both {first!r} and {second!r}",
+            plugin_name=second,
+        )
+        self.kind = kind
+        self.id = component_id
+        self.first = first
+        self.second = second
+
+
+class UnknownComponentError(SilkError, LookupError):
+    """A framework, schema, exporter or other component was asked for by an id no plugin registered.
+
+    Check the spelling against ``silk frameworks`` / ``silk plugins``, or install the plugin.
+    """
+
+    def __init__(self, kind: str, component_id: str, available: Iterable[str] = ()) -> None:
+        names = sorted(available)
+        hint = f"; available: {', '.join(names)}" if names else ""
+        super().__init__(f"unknown {kind} {component_id!r}{hint}")
+        self.kind = kind
+        self.id = component_id
+        self.available = tuple(names)
+
+
+class _IssuesError(SilkError, ValueError):
+    def __init__(self, issues: Sequence[Issue], summary: str | None = None) -> None:
+        self.errors: tuple[Issue, ...] = tuple(issues)
+        first = str(self.errors[0]) if self.errors else "invalid input"
+        more = f" (and {len(self.errors) - 1} more)" if len(self.errors) > 1 else ""
+        super().__init__(summary or first + more)
+
+
+class SchemaValidationError(_IssuesError):
+    """A document does not match its JSON Schema. ``.errors`` lists each issue with its JSON Pointer."""
+
+
+class DataError(_IssuesError):
+    """Input could not be read as a silkcore document: bad JSON, a limit exceeded, or a value
+    of the wrong type. ``.errors`` lists each issue with its JSON Pointer and, where known, line."""
+
+
+class ScoringError(SilkError):
+    """A response set cannot be scored against a framework (wrong framework, unknown item,
+    an answer that is not one of the item's options). Fix the response set."""
+
+
+class StoreError(SilkError):
+    """The history store cannot be opened or written. The file is left untouched."""

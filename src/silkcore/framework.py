@@ -1,0 +1,236 @@
+"""Assessment frameworks: categories, items (questions), answer scales and scoring policy.
+
+A framework is data. Networks write one as a YAML or JSON file validated by the
+``silkcore_framework`` schema and load it with :func:`silkcore.load_framework`; plugins may
+also build one in Python. Either way it is the same frozen value.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import ClassVar
+
+import attrs
+
+from .model import Text
+
+__all__ = [
+    "Aggregation",
+    "AnswerScale",
+    "ApplicabilityRule",
+    "Category",
+    "Condition",
+    "Framework",
+    "Item",
+    "ItemKind",
+    "Mapping",
+    "NotApplicablePolicy",
+    "Option",
+    "ScoringPolicy",
+    "UnknownPolicy",
+]
+
+OptionValue = str | bool | int
+ConditionValue = str | bool | int | float
+
+
+class ItemKind(StrEnum):
+    """How an item is answered."""
+
+    CHOICE = "choice"
+    MULTI_CHOICE = "multi_choice"
+    SCALE = "scale"
+    YES_NO = "yes_no"
+    NUMBER = "number"
+    PERCENTAGE = "percentage"
+    DURATION = "duration"
+    TEXT = "text"
+    DATE = "date"
+    LINK = "link"
+
+
+NUMERIC_KINDS = frozenset({ItemKind.NUMBER, ItemKind.PERCENTAGE, ItemKind.DURATION})
+OPTION_KINDS = frozenset({ItemKind.CHOICE, ItemKind.MULTI_CHOICE, ItemKind.SCALE, ItemKind.YES_NO})
+
+
+class Aggregation(StrEnum):
+    """How item scores combine into a category score."""
+
+    WEIGHTED_MEAN = "weighted_mean"
+    MEAN = "mean"
+    MINIMUM = "minimum"
+
+
+class NotApplicablePolicy(StrEnum):
+    """What a "not applicable" answer counts as: left out, zero, or as if at target (1.0)."""
+
+    EXCLUDE = "exclude"
+    ZERO = "zero"
+    AT_TARGET = "at_target"
+
+
+class UnknownPolicy(StrEnum):
+    """What an "unknown" answer counts as: left out or zero."""
+
+    EXCLUDE = "exclude"
+    ZERO = "zero"
+
+
+@attrs.frozen
+class Option:
+    """One possible answer; ``score`` in 0..1 when the item is scored."""
+
+    value: OptionValue
+    score: float | None = None
+    label: Text | None = None
+
+
+_YES_NO = (Option(True, 1.0), Option(False, 0.0))
+
+
+@attrs.frozen
+class AnswerScale:
+    """A reusable list of options (e.g. an improvement scale) that items refer to by id."""
+
+    id: str
+    options: tuple[Option, ...]
+    title: Text | None = None
+
+
+@attrs.frozen
+class Category:
+    """A group of items scored together."""
+
+    id: str
+    title: Text
+    description: Text | None = None
+    weight: float = 1.0
+    scored: bool = True
+    source: str | None = None
+
+
+@attrs.frozen
+class Condition:
+    """A test on an earlier answer, e.g. ``{item: A.01, operator: in, values: [outward]}``."""
+
+    item: str
+    operator: str
+    value: ConditionValue | None = None
+    values: tuple[ConditionValue, ...] = ()
+
+
+@attrs.frozen
+class ApplicabilityRule:
+    """An item applies only when ``all`` (or ``any``) of its conditions hold."""
+
+    mode: str
+    conditions: tuple[Condition, ...]
+
+
+@attrs.frozen
+class Mapping:
+    """A link from an item to a concept in another taxonomy (SDG, IRIS+, GRI, ESSGlobal)."""
+
+    scheme: str
+    concept: str
+    relation: str
+    rationale: str | None = None
+
+
+@attrs.frozen
+class Item:
+    """One question (or statement) of a framework."""
+
+    id: str
+    category: str
+    kind: ItemKind
+    text: Text
+    source: str
+    label: str | None = None
+    help: Text | None = None
+    note: str | None = None
+    scored: bool | None = None
+    scale: str | None = None
+    options: tuple[Option, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    unit: str | None = None
+    reverse: bool = False
+    weight: float = 1.0
+    target: float | None = None
+    sse_specific: bool | None = None
+    sse_specific_basis: str | None = None
+    sse_specific_reason: str | None = None
+    applies_if: ApplicabilityRule | None = None
+    cases: tuple[str, ...] = ()
+    mappings: tuple[Mapping, ...] = ()
+
+
+@attrs.frozen
+class ScoringPolicy:
+    """How a framework is scored. The overall score is off unless a framework turns it on,
+    because one number over unlike categories hides more than it shows."""
+
+    aggregation: Aggregation = Aggregation.WEIGHTED_MEAN
+    not_applicable: NotApplicablePolicy = NotApplicablePolicy.EXCLUDE
+    unknown: UnknownPolicy = UnknownPolicy.EXCLUDE
+    overall: bool = False
+    findings: int = 3
+    disagreement_threshold: float = 0.5
+
+
+@attrs.frozen
+class Framework:
+    """A versioned assessment framework. Build one with :func:`silkcore.load_framework`."""
+
+    SCHEMA: ClassVar[str] = "silkcore_framework-v1.0.0"
+
+    id: str
+    version: str
+    title: Text
+    categories: tuple[Category, ...]
+    items: tuple[Item, ...]
+    description: Text | None = None
+    default_language: str | None = None
+    source: str | None = None
+    notes: tuple[str, ...] = ()
+    scales: tuple[AnswerScale, ...] = ()
+    scoring: ScoringPolicy = ScoringPolicy()
+
+    def item(self, item_id: str) -> Item:
+        """The item with id ``item_id``; KeyError if there is none."""
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    def category(self, category_id: str) -> Category:
+        """The category with id ``category_id``; KeyError if there is none."""
+        for category in self.categories:
+            if category.id == category_id:
+                return category
+        raise KeyError(category_id)
+
+    def options_of(self, item: Item) -> tuple[Option, ...]:
+        """The item's options, with a referenced scale resolved and yes/no given its default scores."""
+        if item.options:
+            return item.options
+        if item.scale is not None:
+            for scale in self.scales:
+                if scale.id == item.scale:
+                    return scale.options
+        if item.kind == ItemKind.YES_NO:
+            return _YES_NO
+        return ()
+
+    def is_scored(self, item: Item) -> bool:
+        """Whether the item counts towards its category's score: as stated, or (when the item
+        does not say) when its category is scored and it has scores on every option or a range."""
+        if item.scored is not None:
+            return item.scored
+        if not any(c.id == item.category and c.scored for c in self.categories):
+            return False
+        if item.kind in NUMERIC_KINDS:
+            return item.min is not None and item.max is not None
+        options = self.options_of(item)
+        return bool(options) and all(o.score is not None for o in options)

@@ -1,0 +1,141 @@
+"""The hooks a silkcore plugin can implement.
+
+A plugin is a module (or object) with functions decorated by :data:`hookimpl`, published
+through an entry point in the ``silkcore`` group::
+
+    [project.entry-points.silkcore]
+    event_readiness = "silk_event_readiness"
+
+Every ``silk_register_*`` hook receives a ``register`` callback: call it once per component.
+The host checks what you register, sorts it by id and refuses a duplicate id instead of
+letting one plugin silently override another. Hooks are called once per catalog build.
+If a hook raises, everything it registered in that call is dropped and the plugin is
+reported as failed; other plugins are unaffected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from .framework import Framework
+    from .model import IndicatorDefinition, Measurement
+    from .protocols import Analysis, Exporter, Importer
+    from .scoring import Scorer
+
+__all__ = ["NAME", "hookimpl", "hookspec"]
+
+#: The marker name, the plugin manager's project name and the entry-point group.
+NAME = "silkcore"
+hookspec = pluggy.HookspecMarker(NAME)
+hookimpl = pluggy.HookimplMarker(NAME)
+
+ComputeFn = Callable[["Sequence[Measurement]"], "Decimal | None"]
+
+
+class RegisterFramework(Protocol):
+    def __call__(self, framework: Framework | Path, /) -> None: ...
+
+
+class RegisterIndicator(Protocol):
+    def __call__(self, definition: IndicatorDefinition, /, compute: ComputeFn | None = None) -> None: ...
+
+
+class RegisterScorer(Protocol):
+    def __call__(self, scorer: Scorer, /) -> None: ...
+
+
+class RegisterAnalysis(Protocol):
+    def __call__(self, analysis: Analysis, /) -> None: ...
+
+
+class RegisterExporter(Protocol):
+    def __call__(self, exporter: Exporter, /) -> None: ...
+
+
+class RegisterImporter(Protocol):
+    def __call__(self, importer: Importer, /) -> None: ...
+
+
+class RegisterSchema(Protocol):
+    def __call__(self, schema: Mapping[str, Any], /) -> None: ...
+
+
+@hookspec
+def silk_register_frameworks(register: RegisterFramework) -> None:
+    """Register assessment frameworks.
+
+    :param register: call ``register(framework)`` with a :class:`~silkcore.Framework`, or
+        ``register(path)`` with the :class:`~pathlib.Path` of a YAML/JSON framework file,
+        which the host loads and validates (errors are reported against your plugin).
+    """
+
+
+@hookspec
+def silk_register_indicators(register: RegisterIndicator) -> None:
+    """Register indicator definitions.
+
+    :param register: call ``register(definition, compute=fn)``; ``fn`` is optional and takes
+        the organisation's measurements, returning a ``Decimal`` (or None when it cannot be
+        computed). Indicators without ``compute`` are measured directly.
+    """
+
+
+@hookspec
+def silk_register_scorers(register: RegisterScorer) -> None:
+    """Register scorers: objects with a ``framework_id`` and a ``score(framework, response_sets)``
+    method returning a :class:`~silkcore.ScoreCard`. Frameworks without one use the generic scorer.
+
+    :param register: call ``register(scorer)`` once per scorer.
+    """
+
+
+@hookspec
+def silk_register_analyses(register: RegisterAnalysis) -> None:
+    """Register analyses over an organisation's documents (for example a flow matrix).
+
+    :param register: call ``register(analysis)`` with an object that has ``id`` and ``run(documents)``.
+    """
+
+
+@hookspec
+def silk_register_exporters(register: RegisterExporter) -> None:
+    """Register output formats for ``silk export``.
+
+    :param register: call ``register(exporter)`` with an object that has ``id``,
+        ``media_type`` and ``export(documents) -> bytes``.
+    """
+
+
+@hookspec
+def silk_register_importers(register: RegisterImporter) -> None:
+    """Register input formats for ``silk import``.
+
+    :param register: call ``register(importer)`` with an object that has ``id`` and
+        ``import_(data, source) -> list of documents``; the host validates each document.
+    """
+
+
+@hookspec
+def silk_register_schemas(register: RegisterSchema) -> None:
+    """Register extra JSON Schemas (Draft 2020-12) your plugin's documents need.
+
+    :param register: call ``register(schema)``. The ``$id`` must end in a versioned name
+        (``yourprefix_kind-v1.0.0``) outside silkcore's reserved ``silkcore_`` names; every
+        ``$ref`` must resolve inside the local registry - nothing is ever fetched.
+    """
+
+
+@hookspec
+def silk_add_cli_commands(cli: click.Group) -> None:
+    """Add subcommands to the ``silk`` command.
+
+    :param cli: the root :class:`click.Group`; call ``cli.add_command(command)``.
+    """

@@ -1,0 +1,57 @@
+"""Plain-text rendering of score cards and listings for the terminal."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .assessment import ScoreCard
+from .framework import Framework
+
+__all__ = ["render_framework_list", "render_scorecard"]
+
+
+def _text(texts: dict[str, str] | None, language: str) -> str:
+    if not texts:
+        return ""
+    return texts.get(language) or next(iter(texts.values()))
+
+
+def _bar(score: float | None, width: int = 20) -> str:
+    if score is None:
+        return " " * width
+    filled = round(score * width)
+    return "#" * filled + "." * (width - filled)
+
+
+def render_scorecard(card: ScoreCard, framework: Framework | None = None, language: str = "en") -> str:
+    """A readable score card: one line per category, then the overall score and findings."""
+    subject = card.subject.name or card.subject.org_id
+    lines = [f"{card.framework_id} {card.framework_version} - {subject}"]
+    if card.respondents and card.respondents > 1:
+        lines[0] += f" ({card.respondents} respondents)"
+    lines.append(f"  {'category':<34} {'score':>5}  {'':<20} {'coverage':>8} {'confidence':>10}")
+    for category in card.categories:
+        title = category.id
+        if framework is not None:
+            title = f"{category.id} {_text(framework.category(category.id).title, language)}"
+        score = "  -  " if category.score is None else f"{category.score:5.2f}"
+        confidence = "-" if category.confidence is None else f"{category.confidence:.2f}"
+        lines.append(f"  {title[:34]:<34} {score}  {_bar(category.score)} {category.coverage:>8.0%} {confidence:>10}")
+    lines.append(f"  overall: {'off (the framework does not combine categories)' if card.overall is None else f'{card.overall:.2f}'}")
+    lines.append(f"  coverage: {card.coverage:.0%} of the items asked have a usable answer")
+    if card.findings:
+        lines.append("  findings:")
+        lines.extend(f"    - [{f.kind.value}] {f.message}" for f in card.findings)
+    return "\n".join(lines)
+
+
+def render_framework_list(rows: Sequence[dict[str, Any]]) -> str:
+    """One line per framework: id, version, size, plugin and title."""
+    if not rows:
+        return "no frameworks installed (see `silk plugins`)"
+    lines = []
+    for row in rows:
+        title = _text(row["title"], "en")
+        lines.append(f"{row['id']:<26} {row['version']:<8} {row['categories']:>2} categories {row['items']:>3} items  [{row['plugin']}]  {title}")
+    return "\n".join(lines)

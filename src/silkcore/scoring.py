@@ -1,0 +1,323 @@
+"""The generic scorer for data frameworks, and the ``Scorer`` protocol plugins implement.
+
+How a score card is computed (the same rules are in docs/concepts.md):
+
+1. Each response set is checked against the framework; an answer that does not fit its item
+   is a :class:`ScoringError` naming the item, never a silent zero.
+2. Per respondent, applicability rules decide which items were asked.
+3. Per item: a value gets the option's score, or a linear score over ``min..max`` (or the
+   distance to ``target``), inverted for ``reverse`` items. "Not applicable" and "unknown"
+   follow the framework's policy (by default they are left out, never counted as zero).
+   With several respondents the item score is their mean, and the spread (max - min) is kept.
+4. Per category: the weighted mean (or mean, or minimum) of its item scores; ``coverage`` is
+   the share of asked items that produced a score (or, in a descriptive category, an answer);
+   ``confidence`` is the mean confidence of the scored answers (0.5 when an answer gives none,
+   0.75 when it gives none but cites evidence).
+5. The overall score is the weighted mean of category scores, only if the framework asks for it.
+
+The same input always gives a byte-identical score card: nothing depends on time or order
+beyond the framework's own order, and every number is rounded to 6 decimals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import attrs
+
+from .answers import answer_problem, item_score, rule_holds
+from .assessment import (
+    AnswerStatus,
+    AnswerValue,
+    CategoryScore,
+    Finding,
+    FindingKind,
+    Response,
+    ResponseSet,
+    ScoreCard,
+    TraceEntry,
+    TraceStatus,
+)
+from .errors import ScoringError
+from .framework import Aggregation, Framework, Item, NotApplicablePolicy, UnknownPolicy
+from .framework_data import framework_hash
+
+__all__ = ["GenericScorer", "Scorer", "assess"]
+
+_DEFAULT_CONFIDENCE = 0.5
+_EVIDENCE_CONFIDENCE = 0.75
+
+
+@runtime_checkable
+class Scorer(Protocol):
+    """Anything that turns response sets into a score card for one framework."""
+
+    @property
+    def framework_id(self) -> str:
+        """The id of the framework this scorer scores."""
+        ...
+
+    def score(self, framework: Framework, response_sets: Sequence[ResponseSet]) -> ScoreCard:
+        """Score one or more response sets (several respondents, one organisation)."""
+        ...
+
+
+def _r(value: float) -> float:
+    return round(value, 6)
+
+
+@attrs.frozen
+class _ItemResult:
+    """One respondent's outcome for one item."""
+
+    status: TraceStatus
+    score: float | None = None
+    value: AnswerValue | None = None
+    confidence: float | None = None
+    reason: str = ""
+
+
+def _check(framework: Framework, response_set: ResponseSet, index: int) -> dict[str, Response]:
+    where = response_set.response_set_id or f"response set {index + 1}"
+    if response_set.framework_id != framework.id:
+        raise ScoringError(f"{where} answers framework {response_set.framework_id!r}, not {framework.id!r}")
+    if response_set.framework_version.split(".")[0] != framework.version.split(".")[0]:
+        raise ScoringError(
+            f"{where} answers version {response_set.framework_version} of {framework.id}, "
+            f"which is not compatible with version {framework.version} (different major version)"
+        )
+    known = {item.id: item for item in framework.items}
+    by_item: dict[str, Response] = {}
+    for position, response in enumerate(response_set.responses):
+        pointer = f"/responses/{position}"
+        item = known.get(response.item_id)
+        if item is None:
+            raise ScoringError(f"{where} at {pointer}/item_id: unknown item {response.item_id!r} in {framework.id}")
+        if response.item_id in by_item:
+            raise ScoringError(f"{where} at {pointer}/item_id: item {response.item_id!r} answered twice")
+        if response.value is not None:
+            problem = answer_problem(framework, item, response.value)
+            if problem:
+                raise ScoringError(f"{where} at {pointer}/value: item {item.id}: {problem}")
+        by_item[response.item_id] = response
+    return by_item
+
+
+def _confidence(response: Response) -> float:
+    if response.confidence is not None:
+        return response.confidence
+    return _EVIDENCE_CONFIDENCE if response.evidence else _DEFAULT_CONFIDENCE
+
+
+def _item_result(framework: Framework, item: Item, response: Response | None, asked: bool) -> _ItemResult:
+    scored = framework.is_scored(item)
+    policy = framework.scoring
+    if not asked:
+        return _ItemResult(TraceStatus.NOT_ASKED, reason="not asked: its applicability rule does not hold")
+    if response is None:
+        return _ItemResult(TraceStatus.UNANSWERED, reason="no answer given; lowers coverage, not the score")
+    if response.status == AnswerStatus.NOT_APPLICABLE:
+        if scored and policy.not_applicable == NotApplicablePolicy.ZERO:
+            return _ItemResult(TraceStatus.SCORED, 0.0, None, _confidence(response), "not applicable, counted as 0 by policy")
+        if scored and policy.not_applicable == NotApplicablePolicy.AT_TARGET:
+            return _ItemResult(TraceStatus.SCORED, 1.0, None, _confidence(response), "not applicable, counted as at target by policy")
+        return _ItemResult(TraceStatus.NOT_APPLICABLE, reason="not applicable: left out of the score, lowers coverage")
+    if response.status == AnswerStatus.UNKNOWN:
+        if scored and policy.unknown == UnknownPolicy.ZERO:
+            return _ItemResult(TraceStatus.SCORED, 0.0, None, _confidence(response), "unknown, counted as 0 by policy")
+        return _ItemResult(TraceStatus.UNKNOWN, reason="unknown: left out of the score, lowers coverage")
+    if not scored:
+        return _ItemResult(TraceStatus.DESCRIPTIVE, value=response.value, reason="descriptive item: part of the profile, not scored")
+    assert response.value is not None
+    score = item_score(framework, item, response.value)
+    if score is None:
+        return _ItemResult(TraceStatus.UNANSWERED, value=response.value, reason="empty selection; lowers coverage")
+    how = "option score" if item.kind.value in ("choice", "multi_choice", "scale", "yes_no") else "position in range"
+    reason = f"{how}{', reversed (higher answer is worse)' if item.reverse else ''}"
+    return _ItemResult(TraceStatus.SCORED, score, response.value, _confidence(response), reason)
+
+
+def _aggregate(aggregation: Aggregation, scored: list[tuple[float, float]]) -> float | None:
+    if not scored:
+        return None
+    if aggregation == Aggregation.MINIMUM:
+        return min(s for s, _ in scored)
+    if aggregation == Aggregation.MEAN:
+        return sum(s for s, _ in scored) / len(scored)
+    total = sum(w for _, w in scored)
+    return sum(s * w for s, w in scored) / total
+
+
+class GenericScorer:
+    """Scores any data-defined framework by the rules in this module's docstring."""
+
+    def __init__(self, framework_id: str = "*") -> None:
+        self._framework_id = framework_id
+
+    @property
+    def framework_id(self) -> str:
+        """``*``: this scorer serves every framework that has no scorer of its own."""
+        return self._framework_id
+
+    def score(self, framework: Framework, response_sets: Sequence[ResponseSet]) -> ScoreCard:
+        """Score one or more response sets for the same organisation."""
+        if not response_sets:
+            raise ScoringError("nothing to score: no response set given")
+        subjects = {rs.subject.org_id for rs in response_sets}
+        if len(subjects) > 1:
+            raise ScoringError(f"response sets describe different organisations: {', '.join(sorted(subjects))}")
+        answered = [_check(framework, rs, i) for i, rs in enumerate(response_sets)]
+        values = [{k: r.value for k, r in by_item.items() if r.value is not None} for by_item in answered]
+        policy = framework.scoring
+        trace: list[TraceEntry] = []
+        profile: dict[str, AnswerValue] = {}
+        per_category: dict[str, list[tuple[Item, TraceEntry]]] = {c.id: [] for c in framework.categories}
+        for item in framework.items:
+            results = [
+                _item_result(framework, item, by_item.get(item.id), rule_holds(item.applies_if, vals))
+                for by_item, vals in zip(answered, values, strict=True)
+            ]
+            entry = self._consolidate(item, results)
+            trace.append(entry)
+            per_category[item.category].append((item, entry))
+            if entry.status == TraceStatus.DESCRIPTIVE and entry.value is not None:
+                profile[item.id] = entry.value
+        categories, findings = self._categories(framework, per_category)
+        overall = None
+        if policy.overall:
+            weighted = [
+                (c.score, framework.category(c.id).weight) for c in categories if c.score is not None and framework.category(c.id).scored
+            ]
+            overall_score = _aggregate(Aggregation.WEIGHTED_MEAN, weighted)
+            overall = None if overall_score is None else _r(overall_score)
+        asked = [e for e in trace if e.status != TraceStatus.NOT_ASKED]
+        used = [e for e in asked if e.status in (TraceStatus.SCORED, TraceStatus.DESCRIPTIVE)]
+        findings = self._weakest(framework, trace) + findings
+        return ScoreCard(
+            framework_id=framework.id,
+            framework_version=framework.version,
+            framework_hash=framework_hash(framework),
+            subject=response_sets[0].subject,
+            categories=tuple(categories),
+            overall=overall,
+            coverage=_r(len(used) / len(asked)) if asked else 0.0,
+            findings=tuple(findings),
+            trace=tuple(trace),
+            response_set_ids=tuple(rs.response_set_id for rs in response_sets if rs.response_set_id),
+            respondents=len(response_sets),
+            profile=profile,
+        )
+
+    @staticmethod
+    def _consolidate(item: Item, results: list[_ItemResult]) -> TraceEntry:
+        scored = [r for r in results if r.status == TraceStatus.SCORED and r.score is not None]
+        weight = item.weight
+        if scored:
+            scores = [r.score for r in scored if r.score is not None]
+            confidences = [r.confidence for r in scored if r.confidence is not None]
+            spread = max(scores) - min(scores) if len(scores) > 1 else None
+            reason = scored[0].reason if len(scored) == 1 else f"mean of {len(scored)} respondents' scores ({scored[0].reason})"
+            return TraceEntry(
+                item_id=item.id,
+                category=item.category,
+                status=TraceStatus.SCORED,
+                score=_r(sum(scores) / len(scores)),
+                weight=weight,
+                reason=reason,
+                value=scored[0].value if len(scored) == 1 else None,
+                confidence=_r(sum(confidences) / len(confidences)) if confidences else None,
+                respondents=len(scored),
+                spread=None if spread is None else _r(spread),
+            )
+        # No score: report the most informative status (an answer beats a reason for none).
+        order = [
+            TraceStatus.DESCRIPTIVE,
+            TraceStatus.NOT_APPLICABLE,
+            TraceStatus.UNKNOWN,
+            TraceStatus.UNANSWERED,
+            TraceStatus.NOT_ASKED,
+        ]
+        best = min(results, key=lambda r: order.index(r.status))
+        return TraceEntry(
+            item_id=item.id,
+            category=item.category,
+            status=best.status,
+            score=None,
+            weight=weight if best.status != TraceStatus.NOT_ASKED else 0.0,
+            reason=best.reason,
+            value=best.value,
+            respondents=sum(1 for r in results if r.status == best.status),
+        )
+
+    @staticmethod
+    def _categories(
+        framework: Framework, per_category: dict[str, list[tuple[Item, TraceEntry]]]
+    ) -> tuple[list[CategoryScore], list[Finding]]:
+        policy = framework.scoring
+        categories: list[CategoryScore] = []
+        findings: list[Finding] = []
+        for category in framework.categories:
+            entries = per_category[category.id]
+            asked = [e for _, e in entries if e.status != TraceStatus.NOT_ASKED]
+            scored = [(e.score, e.weight) for _, e in entries if e.status == TraceStatus.SCORED and e.score is not None]
+            if category.scored:
+                usable = len(scored)
+            else:
+                usable = sum(1 for e in asked if e.status == TraceStatus.DESCRIPTIVE)
+            coverage = usable / len(asked) if asked else 0.0
+            score = _aggregate(policy.aggregation, scored) if category.scored else None
+            confidences = [e.confidence for _, e in entries if e.status == TraceStatus.SCORED and e.confidence is not None]
+            spreads = [e.spread for _, e in entries if e.spread is not None]
+            categories.append(
+                CategoryScore(
+                    id=category.id,
+                    score=None if score is None else _r(score),
+                    coverage=_r(coverage),
+                    confidence=_r(sum(confidences) / len(confidences)) if confidences else None,
+                    applicable_items=len(asked),
+                    scored_items=len(scored),
+                    spread=_r(max(spreads)) if spreads else None,
+                )
+            )
+            if asked and coverage < 0.5:
+                findings.append(
+                    Finding(
+                        FindingKind.LOW_COVERAGE,
+                        f"only {usable} of {len(asked)} items in category {category.id} have a usable answer",
+                        category=category.id,
+                    )
+                )
+            for item, entry in entries:
+                if entry.spread is not None and entry.spread >= policy.disagreement_threshold:
+                    findings.append(
+                        Finding(
+                            FindingKind.DISAGREEMENT,
+                            f"respondents disagree strongly on {item.label or item.id} (spread {entry.spread:.2f})",
+                            item_id=item.id,
+                            category=category.id,
+                            score=entry.score,
+                        )
+                    )
+        return categories, findings
+
+    @staticmethod
+    def _weakest(framework: Framework, trace: list[TraceEntry]) -> list[Finding]:
+        scored = [(e.score, index, e) for index, e in enumerate(trace) if e.status == TraceStatus.SCORED and e.score is not None]
+        scored = [s for s in scored if s[0] < 1.0]
+        scored.sort(key=lambda s: (s[0], s[1]))
+        language = framework.default_language or "en"
+        findings = []
+        for score, _, entry in scored[: framework.scoring.findings]:
+            item = framework.item(entry.item_id)
+            text = item.text.get(language) or next(iter(item.text.values()))
+            findings.append(
+                Finding(FindingKind.WEAK_ITEM, f"weak answer ({score:.2f}): {text}", item_id=item.id, category=item.category, score=score)
+            )
+        return findings
+
+
+def assess(framework: Framework, response_sets: ResponseSet | Sequence[ResponseSet]) -> ScoreCard:
+    """Score response sets against a framework with the generic scorer."""
+    sets = [response_sets] if isinstance(response_sets, ResponseSet) else list(response_sets)
+    return GenericScorer().score(framework, sets)
