@@ -28,7 +28,7 @@ def answer_problem(framework: Framework, item: Item, value: AnswerValue) -> str 
             return f"expected a number for a {kind.value} item"
         low = 0.0 if kind == ItemKind.PERCENTAGE and item.min is None else item.min
         high = 100.0 if kind == ItemKind.PERCENTAGE and item.max is None else item.max
-        if low is not None and value < low or high is not None and value > high:  # type: ignore[operator]
+        if (low is not None and value < low) or (high is not None and value > high):  # type: ignore[operator]
             return f"{value} is outside the item's range {low}..{high}"
         return None
     if kind in (ItemKind.TEXT, ItemKind.LINK):

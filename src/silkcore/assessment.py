@@ -164,8 +164,7 @@ class ScoreCard:
         from html import escape
 
         rows = "".join(
-            f"<tr><td>{escape(c.id)}</td><td>{'-' if c.score is None else f'{c.score:.2f}'}</td>"
-            f"<td>{c.coverage:.0%}</td></tr>"
+            f"<tr><td>{escape(c.id)}</td><td>{'-' if c.score is None else f'{c.score:.2f}'}</td><td>{c.coverage:.0%}</td></tr>"
             for c in self.categories
         )
         return (

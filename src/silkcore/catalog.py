@@ -47,12 +47,7 @@ class Catalog:
     def __init__(self, host: PluginHost) -> None:
         self.host = host
         extra_schemas = self._collect("silk_register_schemas", "schema", self._schema_entry)
-        try:
-            self.schemas = SchemaRegistry((r.owner, r.value) for r in extra_schemas.values())
-        except PluginError as exc:
-            host.fail(exc.plugin_name or "?", exc)
-            owner = exc.plugin_name
-            self.schemas = SchemaRegistry((r.owner, r.value) for r in extra_schemas.values() if r.owner != owner)
+        self.schemas = self._schema_registry(extra_schemas)
         self._frameworks = self._collect("silk_register_frameworks", "framework", self._framework_entry)
         self._indicators = self._collect("silk_register_indicators", "indicator", self._indicator_entry)
         self._scorers = self._collect("silk_register_scorers", "scorer", self._checked(Scorer, "framework_id"))
@@ -61,6 +56,20 @@ class Catalog:
         self._importers = self._collect("silk_register_importers", "importer", self._checked(Importer, "id"))
 
     # -- registration -------------------------------------------------------------------
+
+    def _schema_registry(self, extra: dict[str, _Registered]) -> SchemaRegistry:
+        """The registry with every plugin schema that compiles; a plugin whose schema is
+        refused (reserved name, bad ``$ref``...) fails, and its schemas are left out."""
+        while True:
+            try:
+                return SchemaRegistry((r.owner, r.value) for r in extra.values())
+            except PluginError as exc:
+                culprit = exc.plugin_name or "?"
+                self.host.fail(culprit, exc)
+                remaining = {k: r for k, r in extra.items() if r.owner != culprit}
+                if len(remaining) == len(extra):
+                    raise
+                extra = remaining
 
     def _collect(self, hook_name: str, kind: str, entry: Callable[..., tuple[str, Any]]) -> dict[str, _Registered]:
         """Call one hook plugin by plugin; keep a plugin's registrations only if its call succeeds."""
@@ -83,8 +92,8 @@ class Catalog:
                         raise DuplicateRegistrationError(kind, component_id, first, name)
                     own.add(component_id)
             except Exception as exc:  # a plugin's failure is reported against it, never fatal to others
-                error = exc if isinstance(exc, SilkError) else PluginError(f"{type(exc).__name__}: {exc}")
-                self.host.fail(name, f"in {hook_name}: {error}")
+                error = exc if isinstance(exc, SilkError) else PluginError(f"{type(exc).__name__}: {exc}", plugin_name=name)
+                self.host.fail(name, error, context=hook_name)
                 continue
             for component_id, value in staged:
                 found[component_id] = _Registered(name, value)
@@ -197,5 +206,3 @@ def build_catalog(*, load_entrypoints: bool = True, plugins: Iterable[Any] = (),
 def get_catalog(strict: bool = False) -> Catalog:
     """The catalog of installed plugins, built once per process."""
     return build_catalog(strict=strict)
-
-

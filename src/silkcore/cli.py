@@ -20,7 +20,15 @@ from .assessment import ResponseSet
 from .catalog import Catalog, build_catalog
 from .documents import dump_document, load_document, parse_bytes, read_source
 from .documents import validate as validate_doc
-from .errors import DataError, Issue, PluginError, SchemaValidationError, ScoringError, SilkError, StoreError, UnknownComponentError
+from .errors import (
+    DataError,
+    Issue,
+    PluginError,
+    SchemaValidationError,
+    SilkError,
+    StoreError,
+    UnknownComponentError,
+)
 from .framework_data import framework_document, load_framework
 from .jsonio import dumps, iter_json_lines
 from .render import render_framework_list, render_scorecard
@@ -143,7 +151,9 @@ def _load_response_sets(catalog: Catalog, paths: Sequence[Path]) -> list[Respons
 
 
 @cli.command()
-@click.option("--framework", "-f", "framework_ref", required=True, help="A registered framework id, or the path of a framework file.")
+@click.option(
+    "--framework", "-f", "framework_ref", required=True, help="A registered framework id, or the path of a framework file."
+)
 @click.argument("responses", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the score card document.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Also write the score card to this file.")
@@ -221,7 +231,10 @@ def frameworks_show(ctx: click.Context, framework_ref: str, as_json: bool) -> No
 def plugins(ctx: click.Context, as_json: bool) -> None:
     """List plugins with their distribution, version and status (ok, failed, disabled)."""
     statuses = _catalog(ctx).plugin_statuses()
-    rows = [{"name": s.name, "distribution": s.distribution, "version": s.version, "status": s.status, "error": s.error} for s in statuses]
+    rows = [
+        {"name": s.name, "distribution": s.distribution, "version": s.version, "status": s.status, "error": s.error}
+        for s in statuses
+    ]
     if as_json:
         _print_json(rows)
         return
@@ -249,7 +262,9 @@ def schema(ctx: click.Context, name: str | None) -> None:
 
 
 @cli.command()
-@click.option("-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("silk-demo"), show_default=True)
+@click.option(
+    "-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("silk-demo"), show_default=True
+)
 @click.pass_context
 def demo(ctx: click.Context, output_dir: Path) -> None:
     """Run every installed framework on the bundled example organisation and print its score cards."""
@@ -291,4 +306,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal, InvalidOperation
-from enum import Enum
+from enum import Enum, StrEnum
 from functools import cache
 from typing import Any, TypeVar
 
@@ -70,7 +70,7 @@ def _bool(value: Any, _: type) -> bool:
 
 def _decimal(value: Any, _: type) -> Decimal:
     if type(value) is not str:
-        raise _expect(value, "a decimal number written as a string, e.g. \"12.50\"")
+        raise _expect(value, 'a decimal number written as a string, e.g. "12.50"')
     try:
         result = Decimal(value)
     except InvalidOperation:
@@ -125,9 +125,8 @@ def _structure_rule(converter: cattrs.Converter) -> Any:
 def make_converter() -> cattrs.Converter:
     """A new converter configured with every rule above (the global cattrs one is never used)."""
     converter = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True)
-    # Predicates, not per-class hooks: a class hook for str would also catch StrEnum subclasses.
     for kind, hook in ((str, _str), (int, _int), (float, _float), (bool, _bool), (Decimal, _decimal)):
-        converter.register_structure_hook_func(lambda t, kind=kind: t is kind, hook)
+        converter.register_structure_hook(kind, hook)
     converter.register_structure_hook(dt.date, _date)
     converter.register_structure_hook(dt.datetime, _datetime)
     converter.register_unstructure_hook(Decimal, lambda d: format(d, "f"))
@@ -139,7 +138,8 @@ def make_converter() -> cattrs.Converter:
             raise _expect(value, f"one of {', '.join(repr(m.value) for m in enum_type)}")
         return enum_type(value)
 
-    converter.register_structure_hook_func(lambda t: isinstance(t, type) and issubclass(t, Enum), structure_enum)
+    # Class hooks dispatch on the MRO, so StrEnum (earlier than str in an enum's MRO) needs its own.
+    converter.register_structure_hook(StrEnum, structure_enum)
     answer = lambda value, _: _answer_value(value, _)  # noqa: E731
     converter.register_structure_hook_func(lambda t: t == AnswerValue, answer)
     converter.register_structure_hook_func(lambda t: t == AnswerValue | None, answer)

@@ -68,7 +68,9 @@ def _semantic_issues(name: str, doc: dict[str, Any], registry: SchemaRegistry) -
         payload_name = doc["payload_schema"]
         if payload.get("schema", payload_name) != payload_name:
             return [Issue("/payload/schema", f"payload names {payload.get('schema')!r} but payload_schema is {payload_name!r}")]
-        inner = validate(payload, registry=registry, schema_name=payload_name, partial=bool(doc["sharing"].get("redacted_fields")))
+        inner = validate(
+            payload, registry=registry, schema_name=payload_name, partial=bool(doc["sharing"].get("redacted_fields"))
+        )
         return [Issue("/payload" + i.pointer, i.message) for i in inner]
     return []
 

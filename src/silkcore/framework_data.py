@@ -17,6 +17,7 @@ from .schemas import SchemaRegistry
 
 __all__ = ["framework_document", "framework_hash", "load_framework"]
 
+
 def load_framework(source: str | Path | bytes | dict[str, Any], *, registry: SchemaRegistry | None = None) -> Framework:
     """Read a framework from a YAML/JSON file, bytes or a mapping, fully checked.
 

@@ -52,9 +52,14 @@ class PluginHost:
     statuses: dict[str, PluginStatus] = attrs.field(factory=dict)
     strict: bool = False
 
-    def fail(self, name: str, error: BaseException | str) -> None:
-        """Mark a plugin as failed (unregistering it); with ``strict`` raise instead."""
+    def fail(self, name: str, error: BaseException | str, context: str | None = None) -> None:
+        """Mark a plugin as failed (unregistering it); with ``strict`` raise instead.
+
+        ``context`` (e.g. the hook that raised) is prefixed to the recorded message.
+        """
         message = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+        if context:
+            message = f"in {context}: {message}"
         previous = self.statuses.get(name)
         self.statuses[name] = PluginStatus(
             name, previous.distribution if previous else None, previous.version if previous else None, "failed", message
@@ -94,7 +99,9 @@ def _load_entry_points(host: PluginHost) -> None:
         try:
             plugin = ep.load()
         except Exception as exc:  # any import-time failure is the plugin's, never ours
-            error = PluginLoadError(f"plugin {ep.name!r} failed to import: {type(exc).__name__}: {exc}", plugin_name=ep.name, distribution=dist_name)
+            error = PluginLoadError(
+                f"plugin {ep.name!r} failed to import: {type(exc).__name__}: {exc}", plugin_name=ep.name, distribution=dist_name
+            )
             host.fail(ep.name, error)
             continue
         try:
@@ -112,7 +119,9 @@ def _check_pending(host: PluginHost) -> None:
             if not attr.startswith("silk_"):
                 continue
             if host.pm.parse_hookimpl_opts(plugin, attr) is not None and getattr(host.pm.hook, attr, None) is None:
-                host.fail(name, PluginError(f"plugin {name!r} implements unknown hook {attr!r}", plugin_name=name, hook_name=attr))
+                host.fail(
+                    name, PluginError(f"plugin {name!r} implements unknown hook {attr!r}", plugin_name=name, hook_name=attr)
+                )
                 break
     try:
         host.pm.check_pending()

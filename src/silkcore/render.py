@@ -38,7 +38,9 @@ def render_scorecard(card: ScoreCard, framework: Framework | None = None, langua
         score = "  -  " if category.score is None else f"{category.score:5.2f}"
         confidence = "-" if category.confidence is None else f"{category.confidence:.2f}"
         lines.append(f"  {title[:34]:<34} {score}  {_bar(category.score)} {category.coverage:>8.0%} {confidence:>10}")
-    lines.append(f"  overall: {'off (the framework does not combine categories)' if card.overall is None else f'{card.overall:.2f}'}")
+    lines.append(
+        f"  overall: {'off (the framework does not combine categories)' if card.overall is None else f'{card.overall:.2f}'}"
+    )
     lines.append(f"  coverage: {card.coverage:.0%} of the items asked have a usable answer")
     if card.findings:
         lines.append("  findings:")
@@ -53,5 +55,6 @@ def render_framework_list(rows: Sequence[dict[str, Any]]) -> str:
     lines = []
     for row in rows:
         title = _text(row["title"], "en")
-        lines.append(f"{row['id']:<26} {row['version']:<8} {row['categories']:>2} categories {row['items']:>3} items  [{row['plugin']}]  {title}")
+        size = f"{row['categories']:>2} categories {row['items']:>3} items"
+        lines.append(f"{row['id']:<26} {row['version']:<8} {size}  [{row['plugin']}]  {title}")
     return "\n".join(lines)

@@ -91,20 +91,31 @@ class SchemaRegistry:
             self._add(owner, dict(schema))
         self._rs_validators: dict[str, Any] = {}
         self._py_validators: dict[str, jsonschema.Draft202012Validator] = {}
+        self._compile_plugin_schemas()
+
+    def _compile_plugin_schemas(self) -> None:
+        """Compile every plugin schema now, so a bad ``$ref`` fails at registration, against
+        its plugin - not later, in the middle of validating someone's document."""
+        for name in [name for name, owner in self._owner.items() if owner != "silkcore"]:
+            self.rs_validator(name)
 
     def _add(self, owner: str, schema: dict[str, Any]) -> None:
         name = schema_name_of(schema)
         schema_id = schema["$id"]
         if schema_id.startswith(SCHEMA_BASE) or name.startswith("silkcore_"):
-            raise PluginError(f"plugin {owner!r} may not register {schema_id!r}: that name is reserved for silkcore", plugin_name=owner)
+            raise PluginError(
+                f"plugin {owner!r} may not register {schema_id!r}: that name is reserved for silkcore", plugin_name=owner
+            )
         if name in self._schemas:
             raise DuplicateRegistrationError("schema", name, self._owner[name], owner)
         if schema.get("$schema") != DIALECT:
-            raise PluginError(f"schema {name!r} from {owner!r} must declare \"$schema\": {DIALECT!r}", plugin_name=owner)
+            raise PluginError(f'schema {name!r} from {owner!r} must declare "$schema": {DIALECT!r}', plugin_name=owner)
         try:
             jsonschema.Draft202012Validator.check_schema(schema)
         except jsonschema.exceptions.SchemaError as exc:
-            raise PluginError(f"schema {name!r} from {owner!r} is not a valid JSON Schema: {exc.message}", plugin_name=owner) from None
+            raise PluginError(
+                f"schema {name!r} from {owner!r} is not a valid JSON Schema: {exc.message}", plugin_name=owner
+            ) from None
         self._schemas[name] = schema
         self._owner[name] = owner
 
@@ -126,7 +137,8 @@ class SchemaRegistry:
     @cached_property
     def _referencing(self) -> referencing.Registry[Any]:
         resources_ = [(s["$id"], DRAFT202012.create_resource(s)) for s in self._schemas.values()]
-        return (referencing.Registry() @ resources_).crawl()  # no retrieve=: nothing is fetched
+        registry: referencing.Registry[Any] = referencing.Registry().with_resources(resources_)
+        return registry.crawl()  # no retrieve=: nothing is ever fetched
 
     @cached_property
     def _rs_registry(self) -> Any:
@@ -141,7 +153,9 @@ class SchemaRegistry:
                     self.schema(name), validate_formats=True, registry=self._rs_registry, offline=True
                 )
             except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError) as exc:
-                raise PluginError(f"schema {name!r} ({self._owner.get(name)}) cannot be compiled: {exc}") from None
+                raise PluginError(
+                    f"schema {name!r} from {self._owner.get(name)!r} cannot be compiled: {exc}", plugin_name=self._owner.get(name)
+                ) from None
             self._rs_validators[name] = validator
         return validator
 
@@ -161,10 +175,10 @@ class SchemaRegistry:
         """Which schema a document names, or an issue saying why it names none we know."""
         if schema_name is None:
             if not isinstance(instance, dict):
-                return None, [Issue("", "expected a JSON object with a \"schema\" key naming its silkcore schema")]
+                return None, [Issue("", 'expected a JSON object with a "schema" key naming its silkcore schema')]
             schema_name = instance.get("schema")
             if not isinstance(schema_name, str):
-                return None, [Issue("/schema", "missing \"schema\": expected the name of a schema such as \"silkcore_flow-v1.0.0\"")]
+                return None, [Issue("/schema", 'missing "schema": expected the name of a schema such as "silkcore_flow-v1.0.0"')]
         if schema_name not in self._schemas:
             shown = schema_name if len(schema_name) <= 120 else schema_name[:117] + "..."
             return None, [
@@ -192,7 +206,9 @@ class SchemaRegistry:
         issues = self._explain(name, instance)
         if not issues and engine == "rs":
             # python-jsonschema found nothing: fall back to the Rust errors rather than hide the failure.
-            issues = [Issue(pointer_join(list(e.instance_path)), e.message) for e in self.rs_validator(name).iter_errors(instance)]
+            issues = [
+                Issue(pointer_join(list(e.instance_path)), e.message) for e in self.rs_validator(name).iter_errors(instance)
+            ]
         return sorted(set(issues), key=lambda i: (i.pointer, i.message))
 
     def _explain(self, name: str, instance: Any) -> list[Issue]:

@@ -121,14 +121,18 @@ def _item_result(framework: Framework, item: Item, response: Response | None, as
         if scored and policy.not_applicable == NotApplicablePolicy.ZERO:
             return _ItemResult(TraceStatus.SCORED, 0.0, None, _confidence(response), "not applicable, counted as 0 by policy")
         if scored and policy.not_applicable == NotApplicablePolicy.AT_TARGET:
-            return _ItemResult(TraceStatus.SCORED, 1.0, None, _confidence(response), "not applicable, counted as at target by policy")
+            return _ItemResult(
+                TraceStatus.SCORED, 1.0, None, _confidence(response), "not applicable, counted as at target by policy"
+            )
         return _ItemResult(TraceStatus.NOT_APPLICABLE, reason="not applicable: left out of the score, lowers coverage")
     if response.status == AnswerStatus.UNKNOWN:
         if scored and policy.unknown == UnknownPolicy.ZERO:
             return _ItemResult(TraceStatus.SCORED, 0.0, None, _confidence(response), "unknown, counted as 0 by policy")
         return _ItemResult(TraceStatus.UNKNOWN, reason="unknown: left out of the score, lowers coverage")
     if not scored:
-        return _ItemResult(TraceStatus.DESCRIPTIVE, value=response.value, reason="descriptive item: part of the profile, not scored")
+        return _ItemResult(
+            TraceStatus.DESCRIPTIVE, value=response.value, reason="descriptive item: part of the profile, not scored"
+        )
     assert response.value is not None
     score = item_score(framework, item, response.value)
     if score is None:
@@ -187,7 +191,9 @@ class GenericScorer:
         overall = None
         if policy.overall:
             weighted = [
-                (c.score, framework.category(c.id).weight) for c in categories if c.score is not None and framework.category(c.id).scored
+                (c.score, framework.category(c.id).weight)
+                for c in categories
+                if c.score is not None and framework.category(c.id).scored
             ]
             overall_score = _aggregate(Aggregation.WEIGHTED_MEAN, weighted)
             overall = None if overall_score is None else _r(overall_score)
@@ -259,7 +265,11 @@ class GenericScorer:
         findings: list[Finding] = []
         for category in framework.categories:
             entries = per_category[category.id]
-            asked = [e for _, e in entries if e.status != TraceStatus.NOT_ASKED]
+            # In a scored category only scored items count towards coverage: a descriptive
+            # question answered there must not make the category look less complete.
+            asked = [
+                e for item, e in entries if e.status != TraceStatus.NOT_ASKED and (not category.scored or framework.is_scored(item))
+            ]
             scored = [(e.score, e.weight) for _, e in entries if e.status == TraceStatus.SCORED and e.score is not None]
             if category.scored:
                 usable = len(scored)
@@ -312,7 +322,13 @@ class GenericScorer:
             item = framework.item(entry.item_id)
             text = item.text.get(language) or next(iter(item.text.values()))
             findings.append(
-                Finding(FindingKind.WEAK_ITEM, f"weak answer ({score:.2f}): {text}", item_id=item.id, category=item.category, score=score)
+                Finding(
+                    FindingKind.WEAK_ITEM,
+                    f"weak answer ({score:.2f}): {text}",
+                    item_id=item.id,
+                    category=item.category,
+                    score=score,
+                )
             )
         return findings
 

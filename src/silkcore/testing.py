@@ -208,7 +208,13 @@ envelopes = st.builds(
         redacted_fields=st.just(()),
     ),
     payload=st.builds(
-        lambda org: {"schema": m.Organisation.SCHEMA, "org_id": org.org_id, "name": org.name, "sse_family": "cooperative", "country": "FR"},
+        lambda org: {
+            "schema": m.Organisation.SCHEMA,
+            "org_id": org.org_id,
+            "name": org.name,
+            "sse_family": "cooperative",
+            "country": "FR",
+        },
         organisations,
     ),
 )
@@ -300,11 +306,22 @@ score_cards = st.builds(
     framework_hash=hashes,
     subject=org_refs,
     categories=_tuple(
-        st.builds(CategoryScore, st.sampled_from(["A", "B"]), _nullable_unit, unit_floats, _nullable_unit, st.integers(0, 9), st.integers(0, 9), _nullable_unit)
+        st.builds(
+            CategoryScore,
+            st.sampled_from(["A", "B"]),
+            _nullable_unit,
+            unit_floats,
+            _nullable_unit,
+            st.integers(0, 9),
+            st.integers(0, 9),
+            _nullable_unit,
+        )
     ),
     overall=_nullable_unit,
     coverage=unit_floats,
-    findings=_tuple(st.builds(Finding, st.sampled_from(list(FindingKind)), plain_text, _opt(_SLUG), _opt(st.just("A")), _nullable_unit)),
+    findings=_tuple(
+        st.builds(Finding, st.sampled_from(list(FindingKind)), plain_text, _opt(_SLUG), _opt(st.just("A")), _nullable_unit)
+    ),
     trace=_tuple(
         st.builds(
             TraceEntry,

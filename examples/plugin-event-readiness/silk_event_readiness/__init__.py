@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
-from silkcore import IndicatorDefinition, IndicatorDirection, Measurement, MeasureKind, hookimpl
+from silkcore import IndicatorDefinition, IndicatorDirection, MeasureKind, Measurement, hookimpl
 
 FRAMEWORK_FILE = Path(__file__).with_name("event_readiness.yaml")
 

@@ -1,0 +1,62 @@
+"""Shared fixtures: no network in any test, hypothesis profiles, paths and a CLI runner."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+SCHEMAS = ROOT / "schemas"
+GUARD = Path(__file__).resolve().parent / "_guard"
+VENDOR = ROOT.parent / "shared" / "vendor"
+
+settings.register_profile("default", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("long", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("SILKCORE_HYPOTHESIS_PROFILE", "default"))
+
+
+class NetworkAttempt(AssertionError):
+    """Raised when code under test tries to open a connection."""
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs with outbound connections forbidden: silkcore must never need one."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise NetworkAttempt(f"network access attempted: {args!r:.200}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+def run_silk(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, input_: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the real ``silk`` command in a subprocess whose network is cut by an audit hook."""
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(GUARD), full_env.get("PYTHONPATH", "")]))
+    return subprocess.run(
+        [sys.executable, "-m", "silkcore", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        input=input_.decode() if input_ is not None else None,
+    )
+
+
+@pytest.fixture
+def silk() -> Iterator[object]:
+    """The ``run_silk`` helper as a fixture."""
+    yield run_silk
