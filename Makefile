@@ -7,11 +7,10 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test test-long lint typecheck docs clean
 
-$(STAMP): pyproject.toml examples/plugin-event-readiness/pyproject.toml
+$(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	$(BIN)/python -m pip install --quiet -e examples/plugin-event-readiness
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -40,7 +40,9 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", refuse)
 
 
-def run_silk(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, input_: bytes | None = None) -> subprocess.CompletedProcess[str]:
+def run_silk(
+    *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, input_: bytes | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the real ``silk`` command in a subprocess whose network is cut by an audit hook."""
     full_env = dict(os.environ)
     full_env.update(env or {})

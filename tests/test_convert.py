@@ -14,7 +14,14 @@ ORG = {"org_id": "urn:x", "name": "X", "sse_family": "cooperative", "country": "
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("name", 5), ("founding_year", "1990"), ("founding_year", True), ("founding_year", 1990.0), ("members", "3"), ("sse_family", 1)],
+    [
+        ("name", 5),
+        ("founding_year", "1990"),
+        ("founding_year", True),
+        ("founding_year", 1990.0),
+        ("members", "3"),
+        ("sse_family", 1),
+    ],
 )
 def test_no_silent_coercion(field: str, value: object) -> None:
     with pytest.raises(DataError) as caught:
@@ -59,6 +66,12 @@ def test_optional_defaults_are_omitted_and_restored() -> None:
         },
         Flow,
     )
-    assert unstructure(flow) == {"flow_id": "f", "status": "observed", "kind": "goods", "provider": {"org_id": "a"}, "receiver": {"org_id": "b"}}
+    assert unstructure(flow) == {
+        "flow_id": "f",
+        "status": "observed",
+        "kind": "goods",
+        "provider": {"org_id": "a"},
+        "receiver": {"org_id": "b"},
+    }
     assert flow.direction_for("a").value == "outward" and flow.direction_for("b").value == "inward"
     assert flow.direction_for("c") is None

@@ -29,7 +29,9 @@ FRAMEWORK_FILE = EXAMPLES / "frameworks" / "community-energy-readiness.yaml"
 
 
 def indicator(indicator_id: str) -> IndicatorDefinition:
-    return IndicatorDefinition(indicator_id, {"en": "x"}, "%", IndicatorDirection.HIGHER_IS_BETTER, MeasureKind.QUANTITATIVE, "test")
+    return IndicatorDefinition(
+        indicator_id, {"en": "x"}, "%", IndicatorDirection.HIGHER_IS_BETTER, MeasureKind.QUANTITATIVE, "test"
+    )
 
 
 class GoodPlugin:
@@ -50,7 +52,7 @@ def test_frameworks_by_path_and_indicators_with_compute() -> None:
     assert catalog.owner("framework", "network.community-energy-partnering") == "good"
     entry = catalog.indicator("good.one")
     assert entry.compute is not None and entry.compute([]) == Decimal(1)
-    with pytest.raises(UnknownComponentError, match="available: network.community-energy-partnering"):
+    with pytest.raises(UnknownComponentError, match=r"available: network\.community-energy-partnering"):
         catalog.framework("nope")
 
 

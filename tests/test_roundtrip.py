@@ -71,7 +71,9 @@ def mutate(document: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
         parent = parent[step]
     action = data.draw(st.sampled_from(["replace", "add", "drop"]))
     if action == "replace":
-        parent[path[-1]] = data.draw(st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.text(max_size=3), st.just([]), st.just({})))
+        parent[path[-1]] = data.draw(
+            st.one_of(st.none(), st.booleans(), st.integers(-5, 5), st.text(max_size=3), st.just([]), st.just({}))
+        )
     elif action == "add" and isinstance(parent, dict):
         parent["unexpected_key"] = 1
     elif isinstance(parent, dict):

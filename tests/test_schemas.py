@@ -19,7 +19,18 @@ from silkcore.testing import catalog_with
 
 from .conftest import EXAMPLES, SCHEMAS
 
-KINDS = {"defs", "organisation", "flow", "strategy", "indicator", "measurement", "framework", "response_set", "scorecard", "envelope"}
+KINDS = {
+    "defs",
+    "organisation",
+    "flow",
+    "strategy",
+    "indicator",
+    "measurement",
+    "framework",
+    "response_set",
+    "scorecard",
+    "envelope",
+}
 
 
 def test_every_schema_passes_the_2020_12_metaschema() -> None:

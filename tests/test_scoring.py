@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from silkcore import (
+    Aggregation,
     AnswerStatus,
     Category,
     Evidence,
@@ -40,7 +41,11 @@ FRAMEWORK = Framework(
     id="test.fw",
     version="1.2.0",
     title={"en": "Test"},
-    categories=(Category("A", {"en": "A"}), Category("B", {"en": "B"}, weight=3.0), Category("P", {"en": "Profile"}, scored=False)),
+    categories=(
+        Category("A", {"en": "A"}),
+        Category("B", {"en": "B"}, weight=3.0),
+        Category("P", {"en": "Profile"}, scored=False),
+    ),
     items=(
         Item("a1", "A", ItemKind.SCALE, {"en": "a1"}, "s", scale="level"),
         Item("a2", "A", ItemKind.SCALE, {"en": "a2"}, "s", scale="level", weight=3.0),
@@ -90,7 +95,14 @@ def test_best_answers_give_one_everywhere() -> None:
 def test_weights_reverse_target_and_multichoice() -> None:
     card = assess(
         FRAMEWORK,
-        rs(Response("a1", "low"), Response("a2", "mid"), Response("a3", True), Response("b1", 25), Response("b2", 10), Response("b3", ("x", "y"))),
+        rs(
+            Response("a1", "low"),
+            Response("a2", "mid"),
+            Response("a3", True),
+            Response("b1", 25),
+            Response("b2", 10),
+            Response("b3", ("x", "y")),
+        ),
     )
     a = card.category("A")
     # (0*1 + 0.5*3 + 0*1) / 5: a3 answered "yes" to a reversed question scores 0
@@ -104,7 +116,9 @@ def test_weights_reverse_target_and_multichoice() -> None:
 
 def test_not_applicable_changes_coverage_not_scale() -> None:
     full = assess(FRAMEWORK, BEST)
-    marked = assess(FRAMEWORK, rs(*[r for r in BEST.responses if r.item_id != "a1"], Response("a1", status=AnswerStatus.NOT_APPLICABLE)))
+    marked = assess(
+        FRAMEWORK, rs(*[r for r in BEST.responses if r.item_id != "a1"], Response("a1", status=AnswerStatus.NOT_APPLICABLE))
+    )
     assert marked.category("A").score == full.category("A").score == 1.0
     assert marked.category("A").coverage == pytest.approx(2 / 3, abs=1e-6)
     assert {t.item_id: t.status for t in marked.trace}["a1"] == TraceStatus.NOT_APPLICABLE
@@ -120,7 +134,9 @@ def test_not_applicable_changes_coverage_not_scale() -> None:
 )
 def test_policies(policy: ScoringPolicy, expected: float) -> None:
     framework = attrs.evolve(FRAMEWORK, scoring=policy)
-    card = assess(framework, rs(*[r for r in BEST.responses if r.item_id != "a1"], Response("a1", status=AnswerStatus.NOT_APPLICABLE)))
+    card = assess(
+        framework, rs(*[r for r in BEST.responses if r.item_id != "a1"], Response("a1", status=AnswerStatus.NOT_APPLICABLE))
+    )
     assert card.category("A").score == pytest.approx(expected)
 
 
@@ -200,7 +216,7 @@ ORDER = {"low": 0, "mid": 1, "high": 2}
     st.sampled_from(["weighted_mean", "mean", "minimum"]),
 )
 def test_improving_one_answer_never_lowers_its_category(answers: list[str], which: int, aggregation: str) -> None:
-    framework = attrs.evolve(FRAMEWORK, scoring=ScoringPolicy(aggregation=aggregation))  # type: ignore[arg-type]
+    framework = attrs.evolve(FRAMEWORK, scoring=ScoringPolicy(aggregation=Aggregation(aggregation)))
     before = assess(framework, rs(Response("a1", answers[0]), Response("a2", answers[1])))
     improved = list(answers)
     improved[which] = max(improved[which], "mid", key=ORDER.__getitem__)

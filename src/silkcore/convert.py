@@ -140,6 +140,7 @@ def make_converter() -> cattrs.Converter:
 
     # Class hooks dispatch on the MRO, so StrEnum (earlier than str in an enum's MRO) needs its own.
     converter.register_structure_hook(StrEnum, structure_enum)
+    converter.register_unstructure_hook(StrEnum, lambda member: member.value)
     answer = lambda value, _: _answer_value(value, _)  # noqa: E731
     converter.register_structure_hook_func(lambda t: t == AnswerValue, answer)
     converter.register_structure_hook_func(lambda t: t == AnswerValue | None, answer)

@@ -142,6 +142,10 @@ def _item_result(framework: Framework, item: Item, response: Response | None, as
     return _ItemResult(TraceStatus.SCORED, score, response.value, _confidence(response), reason)
 
 
+def _item_text(framework: Framework, item: Item) -> str:
+    return item.text.get(framework.default_language or "en") or next(iter(item.text.values()))
+
+
 def _aggregate(aggregation: Aggregation, scored: list[tuple[float, float]]) -> float | None:
     if not scored:
         return None
@@ -268,7 +272,9 @@ class GenericScorer:
             # In a scored category only scored items count towards coverage: a descriptive
             # question answered there must not make the category look less complete.
             asked = [
-                e for item, e in entries if e.status != TraceStatus.NOT_ASKED and (not category.scored or framework.is_scored(item))
+                e
+                for item, e in entries
+                if e.status != TraceStatus.NOT_ASKED and (not category.scored or framework.is_scored(item))
             ]
             scored = [(e.score, e.weight) for _, e in entries if e.status == TraceStatus.SCORED and e.score is not None]
             if category.scored:
@@ -303,7 +309,8 @@ class GenericScorer:
                     findings.append(
                         Finding(
                             FindingKind.DISAGREEMENT,
-                            f"respondents disagree strongly on {item.label or item.id} (spread {entry.spread:.2f})",
+                            f"respondents disagree strongly on {item.id} (spread {entry.spread:.2f}): "
+                            + _item_text(framework, item),
                             item_id=item.id,
                             category=category.id,
                             score=entry.score,
@@ -316,20 +323,11 @@ class GenericScorer:
         scored = [(e.score, index, e) for index, e in enumerate(trace) if e.status == TraceStatus.SCORED and e.score is not None]
         scored = [s for s in scored if s[0] < 1.0]
         scored.sort(key=lambda s: (s[0], s[1]))
-        language = framework.default_language or "en"
         findings = []
         for score, _, entry in scored[: framework.scoring.findings]:
             item = framework.item(entry.item_id)
-            text = item.text.get(language) or next(iter(item.text.values()))
-            findings.append(
-                Finding(
-                    FindingKind.WEAK_ITEM,
-                    f"weak answer ({score:.2f}): {text}",
-                    item_id=item.id,
-                    category=item.category,
-                    score=score,
-                )
-            )
+            message = f"weak answer on {item.id} ({score:.2f}): {_item_text(framework, item)}"
+            findings.append(Finding(FindingKind.WEAK_ITEM, message, item_id=item.id, category=item.category, score=score))
         return findings
 
 
