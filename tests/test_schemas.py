@@ -197,3 +197,43 @@ def test_plugin_schema_is_usable_when_well_formed() -> None:
 def test_registry_builds_each_validator_once() -> None:
     registry = SchemaRegistry()
     assert registry.rs_validator("silkcore_flow-v1.0.0") is registry.rs_validator("silkcore_flow-v1.0.0")
+
+
+def test_minor_version_keeps_old_documents_valid_and_upgrades() -> None:
+    from silkcore.documents import parse_bytes
+    from silkcore.versions import upgrade
+
+    old = parse_bytes((EXAMPLES / "frameworks" / "community-energy-readiness.yaml").read_bytes(), "f.yaml")
+    assert old["schema"] == "silkcore_framework-v1.0.0"
+    registry = SchemaRegistry()
+    assert {"silkcore_framework-v1.0.0", "silkcore_framework-v1.1.0"} <= set(registry.names())
+    assert validate(old) == []
+    new = upgrade(old)
+    assert new["schema"] == "silkcore_framework-v1.1.0" and validate(new) == []
+    assert upgrade(new) == new
+
+
+def test_lock_catches_an_edited_released_file(tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    copy = tmp_path / "repo"
+    shutil.copytree(SCHEMAS, copy / "schemas")
+    shutil.copytree(SCHEMAS.parent / "scripts", copy / "scripts")
+    target = copy / "schemas" / "silkcore_flow-v1.0.0.json"
+    target.write_text(target.read_text().replace('"title": "silkcore flow"', '"title": "silkcore flow (edited)"'))
+    result = subprocess.run([sys.executable, str(copy / "scripts" / "release_schemas.py")], capture_output=True, text=True)
+    assert result.returncode == 1 and "silkcore_flow-v1.0.0.json" in result.stderr
+
+
+def test_defs_schema_is_not_a_document_kind() -> None:
+    [issue] = validate({"schema": "silkcore_defs-v1.0.0", "anything": 1})
+    assert "shared definitions" in issue.message
+
+
+def test_redaction_tolerates_only_the_redacted_fields() -> None:
+    doc = json.loads((EXAMPLES / "documents" / "envelope-network-flow.json").read_text())
+    assert validate(doc) == []
+    del doc["payload"]["flow_id"]
+    assert [i.pointer for i in validate(doc)] == ["/payload"]

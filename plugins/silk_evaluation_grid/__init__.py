@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from silkcore import hookimpl
-from silkcore.hookspecs import RegisterFramework
+from silkcore import RegisterFramework, hookimpl
 
 FRAMEWORK_FILE = Path(__file__).with_name("evaluation_grid.yaml")
 

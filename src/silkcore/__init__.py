@@ -50,7 +50,16 @@ from .framework import (
     UnknownPolicy,
 )
 from .framework_data import framework_document, framework_hash, load_framework
-from .hookspecs import hookimpl
+from .hookspecs import (
+    RegisterAnalysis,
+    RegisterExporter,
+    RegisterFramework,
+    RegisterImporter,
+    RegisterIndicator,
+    RegisterSchema,
+    RegisterScorer,
+    hookimpl,
+)
 from .model import (
     Approach,
     Direction,
@@ -93,7 +102,9 @@ __all__ = [
     "Framework", "GenericScorer", "Identifier", "Importer", "IndicatorDefinition", "IndicatorDirection",
     "IndicatorEntry", "IntangibleType", "Issue", "Item", "ItemKind", "MeasureKind", "Measurement", "Money",
     "NotApplicablePolicy", "Option", "OrgRef", "Organisation", "Period", "PluginError", "PluginLoadError",
-    "Provenance", "ProvenanceMethod", "Publisher", "Quantity", "Respondent", "Response", "ResponseSet",
+    "Provenance", "ProvenanceMethod", "Publisher", "Quantity", "RegisterAnalysis", "RegisterExporter",
+    "RegisterFramework", "RegisterImporter", "RegisterIndicator", "RegisterSchema", "RegisterScorer",
+    "Respondent", "Response", "ResponseSet",
     "SchemaValidationError", "ScoreCard", "Scorer", "ScoringError", "ScoringPolicy", "Sharing", "SharingLevel",
     "SilkError", "SseFamily", "StoreError", "Strategy", "StrategyStatus", "TraceEntry", "TraceStatus",
     "UnknownComponentError", "UnknownPolicy", "__version__", "assess", "build_catalog", "dump_document",

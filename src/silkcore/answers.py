@@ -13,7 +13,7 @@ from typing import Any
 from .assessment import AnswerValue
 from .framework import NUMERIC_KINDS, ApplicabilityRule, Condition, Framework, Item, ItemKind
 
-__all__ = ["answer_problem", "item_score", "rule_holds"]
+__all__ = ["answer_problem", "item_score", "rule_holds", "same_value"]
 
 
 def _is_number(value: Any) -> bool:
@@ -45,9 +45,9 @@ def answer_problem(framework: Framework, item: Item, value: AnswerValue) -> str 
     if kind == ItemKind.MULTI_CHOICE:
         if not isinstance(value, tuple):
             return "expected a list of option values"
-        wrong = [v for v in value if not any(v == a and type(v) is type(a) for a in allowed)]
+        wrong = [v for v in value if not any(same_value(v, a) for a in allowed)]
         return f"{wrong!r} not among the options {allowed!r}" if wrong else None
-    if not any(value == a and type(value) is type(a) for a in allowed):
+    if not any(same_value(value, a) for a in allowed):
         return f"{value!r} is not one of the options {allowed!r}"
     return None
 
@@ -73,6 +73,16 @@ def item_score(framework: Framework, item: Item, value: AnswerValue) -> float | 
     return 1.0 - score if item.reverse else score
 
 
+def same_value(a: object, b: object) -> bool:
+    """Equality without coercion: ``true`` is not ``1`` and ``"1"`` is not ``1``; an integer
+    and a float with the same value are the same number."""
+    if type(a) is bool or type(b) is bool:
+        return type(a) is type(b) and a == b
+    if _is_number(a) and _is_number(b):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
 def _condition_holds(condition: Condition, answers: Mapping[str, AnswerValue]) -> bool:
     if condition.item not in answers:
         return False
@@ -80,16 +90,12 @@ def _condition_holds(condition: Condition, answers: Mapping[str, AnswerValue]) -
     op = condition.operator
     if op == "answered":
         return True
-    if op == "equals":
-        return answer == condition.value
-    if op == "not_equals":
-        return answer != condition.value
-    if op == "in":
-        return answer in condition.values
-    if op == "not_in":
-        return answer not in condition.values
+    if op in ("equals", "not_equals"):
+        return same_value(answer, condition.value) == (op == "equals")
+    if op in ("in", "not_in"):
+        return any(same_value(answer, v) for v in condition.values) == (op == "in")
     if op == "contains":
-        return isinstance(answer, tuple) and condition.value in answer
+        return isinstance(answer, tuple) and any(same_value(v, condition.value) for v in answer)
     if op in ("at_least", "at_most") and _is_number(answer) and _is_number(condition.value):
         return answer >= condition.value if op == "at_least" else answer <= condition.value  # type: ignore[operator]
     return False

@@ -7,6 +7,8 @@ dropped, the plugin is reported as failed, and the other plugins are unaffected.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
@@ -46,6 +48,7 @@ class Catalog:
 
     def __init__(self, host: PluginHost) -> None:
         self.host = host
+        self._trace = bool(os.environ.get("SILKCORE_TRACE_PLUGINS"))
         extra_schemas = self._collect("silk_register_schemas", "schema", self._schema_entry)
         self.schemas = self._schema_registry(extra_schemas)
         self._frameworks = self._collect("silk_register_frameworks", "framework", self._framework_entry)
@@ -84,7 +87,11 @@ class Catalog:
                 _staged.append(entry(*args, **kwargs))
 
             try:
+                if self._trace:
+                    sys.stderr.write(f"silkcore: calling {name}.{hook_name}\n")
                 impl(register)
+                if self._trace:
+                    sys.stderr.write(f"silkcore: {name}.{hook_name} registered {len(staged)} {kind}(s)\n")
                 own: set[str] = set()
                 for component_id, _ in staged:
                     if component_id in found or component_id in own:

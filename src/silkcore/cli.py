@@ -221,7 +221,10 @@ def frameworks_show(ctx: click.Context, framework_ref: str, as_json: bool) -> No
         click.echo(f"  {category.id} {category.title.get(language, next(iter(category.title.values())))} ({len(items)} items)")
         for item in items:
             mark = "*" if framework.is_scored(item) else " "
-            click.echo(f"    {mark} {item.id:<8} {item.kind.value:<12} {item.text.get(language, next(iter(item.text.values())))}")
+            width = max(len(i.id) for i in framework.items)
+            click.echo(
+                f"    {mark} {item.id:<{width}} {item.kind.value:<12} {item.text.get(language, next(iter(item.text.values())))}"
+            )
     click.echo("  (* scored)")
 
 
@@ -278,14 +281,22 @@ def demo(ctx: click.Context, output_dir: Path) -> None:
 
 
 def _add_plugin_commands(catalog: Catalog) -> None:
+    """Let plugins add ``silk`` subcommands; one that replaces an existing command is refused
+    (its commands are removed and it is reported as failed), so ``silk validate`` is always ours."""
     for name, plugin in catalog.host.ok_plugins():
         hook = getattr(plugin, "silk_add_cli_commands", None)
-        if hook is None:
+        if hook is None or catalog.host.pm.parse_hookimpl_opts(plugin, "silk_add_cli_commands") is None:
             continue
+        before = dict(cli.commands)
         try:
             hook(cli=cli)
+            replaced = sorted(k for k, command in before.items() if cli.commands.get(k) is not command)
+            if replaced:
+                raise PluginError(f"plugin {name!r} may not replace the command(s) {', '.join(replaced)}", plugin_name=name)
         except Exception as exc:  # a plugin's command failing to register must not break silk
-            catalog.host.fail(name, f"in silk_add_cli_commands: {type(exc).__name__}: {exc}")
+            cli.commands.clear()
+            cli.commands.update(before)
+            catalog.host.fail(name, exc, context="silk_add_cli_commands")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -23,10 +23,11 @@ from typing import Any, TypeVar
 
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from .assessment import AnswerValue
 from .errors import DataError, Issue
-from .framework import ApplicabilityRule, Condition, ConditionValue, OptionValue
+from .framework import ApplicabilityRule, Condition, ConditionValue, Edge, OptionValue
 from .jsonio import pointer_join
 
 __all__ = ["make_converter", "structure", "unstructure"]
@@ -152,6 +153,13 @@ def make_converter() -> cattrs.Converter:
     condition = lambda value, _: _scalar(value, (str, bool, int, float), "a string, number or boolean")  # noqa: E731
     converter.register_structure_hook_func(lambda t: t in (ConditionValue, ConditionValue | None), condition)
     converter.register_structure_hook(ApplicabilityRule, _structure_rule(converter))
+    # "from" is a Python keyword: the Edge attribute is from_, the document key stays "from".
+    converter.register_structure_hook(
+        Edge, make_dict_structure_fn(Edge, converter, _cattrs_forbid_extra_keys=True, from_=override(rename="from"))
+    )
+    converter.register_unstructure_hook(
+        Edge, make_dict_unstructure_fn(Edge, converter, _cattrs_omit_if_default=True, from_=override(rename="from"))
+    )
     converter.register_unstructure_hook(
         ApplicabilityRule, lambda r: {r.mode: [converter.unstructure(c, Condition) for c in r.conditions]}
     )

@@ -7,11 +7,13 @@ direction, an envelope's payload), then builds the typed entity.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from .assessment import ResponseSet, ScoreCard
+from .case import Case, Policy
 from .convert import structure, unstructure
 from .errors import DataError, Issue, SchemaValidationError
 from .framework import Framework
@@ -25,8 +27,22 @@ __all__ = ["DOCUMENT_TYPES", "dump_document", "load_document", "parse_bytes", "r
 #: Entity class for each document schema shipped with silkcore.
 DOCUMENT_TYPES: dict[str, type[Any]] = {
     cls.SCHEMA: cls
-    for cls in (Organisation, Flow, Strategy, IndicatorDefinition, Measurement, Envelope, Framework, ResponseSet, ScoreCard)
+    for cls in (
+        Organisation,
+        Flow,
+        Strategy,
+        IndicatorDefinition,
+        Measurement,
+        Envelope,
+        Framework,
+        ResponseSet,
+        ScoreCard,
+        Case,
+        Policy,
+    )
 }
+# Older versions still read into the current entity (a MINOR version only adds optional fields).
+DOCUMENT_TYPES["silkcore_framework-v1.0.0"] = Framework
 
 Source = str | bytes | Path | dict[str, Any]
 
@@ -51,8 +67,12 @@ def read_source(source: str | bytes | Path) -> tuple[bytes, str]:
 
 
 def parse_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Any:
-    """Parse JSON, or YAML when the name ends in .yaml/.yml."""
-    if name.endswith((".yaml", ".yml")):
+    """Parse JSON, or YAML when the name ends in .yaml/.yml; unnamed input (``<bytes>``)
+    is read as JSON when it starts with ``{`` or ``[``, as YAML otherwise."""
+    is_yaml = name.endswith((".yaml", ".yml"))
+    if name.startswith("<"):
+        is_yaml = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"{", b"[")
+    if is_yaml:
         return load_yaml(data, source=name, limits=limits)
     return loads(data, source=name, limits=limits)
 
@@ -64,15 +84,29 @@ def _semantic_issues(name: str, doc: dict[str, Any], registry: SchemaRegistry) -
         issue = structure(doc_without_schema(doc), Flow).direction_issue()
         return [Issue("/direction", issue)] if issue else []
     if name.startswith("silkcore_envelope-"):
-        payload = doc["payload"]
-        payload_name = doc["payload_schema"]
-        if payload.get("schema", payload_name) != payload_name:
-            return [Issue("/payload/schema", f"payload names {payload.get('schema')!r} but payload_schema is {payload_name!r}")]
-        inner = validate(
-            payload, registry=registry, schema_name=payload_name, partial=bool(doc["sharing"].get("redacted_fields"))
-        )
-        return [Issue("/payload" + i.pointer, i.message) for i in inner]
+        return _envelope_issues(doc, registry)
     return []
+
+
+_REQUIRED = re.compile(r"^'(?P<key>[^']+)' is a required property$")
+
+
+def _envelope_issues(doc: dict[str, Any], registry: SchemaRegistry) -> list[Issue]:
+    """The payload must match ``payload_schema``; a required field may be missing only if
+    ``redacted_fields`` says it was withheld on purpose."""
+    payload = doc["payload"]
+    payload_name = doc["payload_schema"]
+    if payload.get("schema", payload_name) != payload_name:
+        return [Issue("/payload/schema", f"payload names {payload.get('schema')!r} but payload_schema is {payload_name!r}")]
+    redacted = set(doc["sharing"].get("redacted_fields", ()))
+    inner = validate(payload, registry=registry, schema_name=payload_name)
+    kept = []
+    for issue in inner:
+        match = _REQUIRED.match(issue.message)
+        if match and "payload" + (issue.pointer + "/" + match["key"]).replace("/", ".") in redacted:
+            continue
+        kept.append(issue)
+    return [Issue("/payload" + i.pointer, i.message) for i in kept]
 
 
 def doc_without_schema(doc: dict[str, Any]) -> dict[str, Any]:
@@ -86,21 +120,15 @@ def validate(
     registry: SchemaRegistry | None = None,
     schema_name: str | None = None,
     engine: str = "rs",
-    partial: bool = False,
 ) -> list[Issue]:
-    """Every issue with a parsed document: schema first, then the checks a schema cannot make.
-
-    ``partial`` tolerates missing required fields (a redacted envelope payload may lack them).
-    """
+    """Every issue with a parsed document: schema first, then the checks a schema cannot make."""
     registry = registry or default_registry()
     name, issues = registry.resolve_name(doc, schema_name)
     if name is None:
         return issues
     candidate = dict(doc, schema=name) if isinstance(doc, dict) and "schema" not in doc else doc
     issues = registry.validate(candidate, name, engine=engine)
-    if partial:
-        issues = [i for i in issues if "is a required property" not in i.message]
-    if issues or partial:
+    if issues:
         return issues
     return _semantic_issues(name, candidate, registry)
 

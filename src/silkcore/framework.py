@@ -20,12 +20,18 @@ __all__ = [
     "ApplicabilityRule",
     "Category",
     "Condition",
+    "Edge",
+    "EdgeKind",
     "Framework",
+    "Graph",
     "Item",
     "ItemKind",
     "Mapping",
+    "Node",
+    "NodeKind",
     "NotApplicablePolicy",
     "Option",
+    "PointerTo",
     "ScoringPolicy",
     "UnknownPolicy",
 ]
@@ -180,10 +186,86 @@ class ScoringPolicy:
 
 
 @attrs.frozen
+class PointerTo:
+    """What becomes relevant once a guide reaches a node: a framework, some of its categories or items."""
+
+    framework: str
+    categories: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()
+    reason: str | None = None
+
+
+class NodeKind(StrEnum):
+    """The role of a node in a decision graph."""
+
+    PHASE = "phase"
+    QUESTION = "question"
+    DECISION = "decision"
+    END = "end"
+
+
+class EdgeKind(StrEnum):
+    """Forward edges advance; back edges send the organisation to revisit an earlier step."""
+
+    FORWARD = "forward"
+    BACK = "back"
+
+
+@attrs.frozen
+class Node:
+    """A step of a decision graph: the items asked there and what it opens up."""
+
+    id: str
+    kind: NodeKind
+    title: Text
+    phase: str | None = None
+    text: Text | None = None
+    items: tuple[str, ...] = ()
+    next_steps: tuple[Text, ...] = ()
+    applies: tuple[PointerTo, ...] = ()
+    source: str | None = None
+    note: str | None = None
+
+
+@attrs.frozen
+class Edge:
+    """A move between nodes, taken when its condition holds (no condition: the default)."""
+
+    from_: str  # "from" in documents (a Python keyword)
+    to: str
+    kind: EdgeKind = EdgeKind.FORWARD
+    when: ApplicabilityRule | None = None
+    label: Text | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+@attrs.frozen
+class Graph:
+    """A decision graph walked by :mod:`silkcore.guide` (e.g. a flow chart of phases)."""
+
+    start: str
+    nodes: tuple[Node, ...]
+    edges: tuple[Edge, ...] = ()
+    interpretation: str | None = None
+
+    def node(self, node_id: str) -> Node:
+        """The node with this id; KeyError if absent."""
+        for node in self.nodes:
+            if node.id == node_id:
+                return node
+        raise KeyError(node_id)
+
+    def edges_from(self, node_id: str) -> tuple[Edge, ...]:
+        """Outgoing edges of a node, in the order they are tried."""
+        return tuple(e for e in self.edges if e.from_ == node_id)
+
+
+@attrs.frozen
 class Framework:
     """A versioned assessment framework. Build one with :func:`silkcore.load_framework`."""
 
-    SCHEMA: ClassVar[str] = "silkcore_framework-v1.0.0"
+    SCHEMA: ClassVar[str] = "silkcore_framework-v1.1.0"
 
     id: str
     version: str
@@ -196,6 +278,7 @@ class Framework:
     notes: tuple[str, ...] = ()
     scales: tuple[AnswerScale, ...] = ()
     scoring: ScoringPolicy = ScoringPolicy()
+    graph: Graph | None = None
 
     def item(self, item_id: str) -> Item:
         """The item with id ``item_id``; KeyError if there is none."""

@@ -30,7 +30,18 @@ if TYPE_CHECKING:
     from .protocols import Analysis, Exporter, Importer
     from .scoring import Scorer
 
-__all__ = ["NAME", "hookimpl", "hookspec"]
+__all__ = [
+    "NAME",
+    "RegisterAnalysis",
+    "RegisterExporter",
+    "RegisterFramework",
+    "RegisterImporter",
+    "RegisterIndicator",
+    "RegisterSchema",
+    "RegisterScorer",
+    "hookimpl",
+    "hookspec",
+]
 
 #: The marker name, the plugin manager's project name and the entry-point group.
 NAME = "silkcore"
@@ -41,30 +52,44 @@ ComputeFn = Callable[["Sequence[Measurement]"], "Decimal | None"]
 
 
 class RegisterFramework(Protocol):
+    """The callback of ``silk_register_frameworks``: takes a Framework or the Path of a framework file."""
+
     def __call__(self, framework: Framework | Path, /) -> None: ...
 
 
 class RegisterIndicator(Protocol):
+    """The callback of ``silk_register_indicators``: takes a definition and an optional compute function."""
+
     def __call__(self, definition: IndicatorDefinition, /, compute: ComputeFn | None = None) -> None: ...
 
 
 class RegisterScorer(Protocol):
+    """The callback of ``silk_register_scorers``."""
+
     def __call__(self, scorer: Scorer, /) -> None: ...
 
 
 class RegisterAnalysis(Protocol):
+    """The callback of ``silk_register_analyses``."""
+
     def __call__(self, analysis: Analysis, /) -> None: ...
 
 
 class RegisterExporter(Protocol):
+    """The callback of ``silk_register_exporters``."""
+
     def __call__(self, exporter: Exporter, /) -> None: ...
 
 
 class RegisterImporter(Protocol):
+    """The callback of ``silk_register_importers``."""
+
     def __call__(self, importer: Importer, /) -> None: ...
 
 
 class RegisterSchema(Protocol):
+    """The callback of ``silk_register_schemas``: takes a JSON Schema mapping."""
+
     def __call__(self, schema: Mapping[str, Any], /) -> None: ...
 
 

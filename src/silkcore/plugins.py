@@ -6,13 +6,12 @@ recorded with its name and error and the others load regardless. Environment swi
 
 * ``SILKCORE_DISABLE_PLUGINS=a,b`` - never load these entry points;
 * ``SILKCORE_LOAD_PLUGINS=a,b`` - load only these (an empty value loads none);
-* ``SILKCORE_TRACE_PLUGINS=1`` - print every hook call to stderr.
+* ``SILKCORE_TRACE_PLUGINS=1`` - print every hook call (and what it registered) to stderr.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterable
 from importlib import metadata
 from typing import Any
@@ -57,7 +56,12 @@ class PluginHost:
 
         ``context`` (e.g. the hook that raised) is prefixed to the recorded message.
         """
-        message = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+        if isinstance(error, str):
+            message = error
+        elif isinstance(error, PluginError) and not isinstance(error, PluginLoadError):
+            message = str(error)
+        else:
+            message = f"{type(error).__name__}: {error}"
         if context:
             message = f"in {context}: {message}"
         previous = self.statuses.get(name)
@@ -139,9 +143,6 @@ def get_plugin_host(*, load_entrypoints: bool = True, plugins: Iterable[Any] = (
     pm = pluggy.PluginManager(hookspecs.NAME)
     pm.add_hookspecs(hookspecs)
     host = PluginHost(pm, strict=strict)
-    if os.environ.get("SILKCORE_TRACE_PLUGINS"):
-        pm.trace.root.setwriter(lambda message: sys.stderr.write(message))
-        pm.enable_tracing()
     if load_entrypoints:
         _load_entry_points(host)
     for index, plugin in enumerate(plugins):

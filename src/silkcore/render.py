@@ -38,9 +38,12 @@ def render_scorecard(card: ScoreCard, framework: Framework | None = None, langua
         score = "  -  " if category.score is None else f"{category.score:5.2f}"
         confidence = "-" if category.confidence is None else f"{category.confidence:.2f}"
         lines.append(f"  {title[:34]:<34} {score}  {_bar(category.score)} {category.coverage:>8.0%} {confidence:>10}")
-    lines.append(
-        f"  overall: {'off (the framework does not combine categories)' if card.overall is None else f'{card.overall:.2f}'}"
-    )
+    if card.overall is not None:
+        lines.append(f"  overall: {card.overall:.2f}")
+    elif framework is not None and framework.scoring.overall:
+        lines.append("  overall: not computed (no category has a score)")
+    else:
+        lines.append("  overall: off (the framework does not combine categories)")
     lines.append(f"  coverage: {card.coverage:.0%} of the items asked have a usable answer")
     if card.findings:
         lines.append("  findings:")

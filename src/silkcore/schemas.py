@@ -179,6 +179,8 @@ class SchemaRegistry:
             schema_name = instance.get("schema")
             if not isinstance(schema_name, str):
                 return None, [Issue("/schema", 'missing "schema": expected the name of a schema such as "silkcore_flow-v1.0.0"')]
+        if schema_name in self._schemas and "schema" not in self._schemas[schema_name].get("properties", {}):
+            return None, [Issue("/schema", f"{schema_name!r} holds shared definitions, not a kind of document")]
         if schema_name not in self._schemas:
             shown = schema_name if len(schema_name) <= 120 else schema_name[:117] + "..."
             return None, [

@@ -27,16 +27,22 @@ from .assessment import (
     TraceEntry,
     TraceStatus,
 )
+from .case import Case, CaseFigure, CaseFlow, CaseStrategy, Cell, Fact, Jurisdiction, Policy
 from .catalog import Catalog, build_catalog
 from .framework import (
     Aggregation,
     AnswerScale,
     Category,
+    Edge,
     Framework,
+    Graph,
     Item,
     ItemKind,
+    Node,
+    NodeKind,
     NotApplicablePolicy,
     Option,
+    PointerTo,
     ScoringPolicy,
     UnknownPolicy,
 )
@@ -244,7 +250,19 @@ def frameworks(draw: st.DrawFn) -> Framework:
             items.append(Item(**common, scored=True, min=0.0, max=100.0, unit="%"))
         else:
             items.append(Item(**common))
+    graph = None
+    if draw(st.booleans()):
+        node_ids = [f"n{i}" for i in range(len(items))] + ["end"]
+        nodes = [Node(f"n{i}", NodeKind.QUESTION, draw(texts), items=(item.id,)) for i, item in enumerate(items)]
+        nodes.append(
+            Node(
+                "end", NodeKind.END, draw(texts), next_steps=(draw(texts),), applies=(PointerTo("silk.evaluation-grid", ("A",)),)
+            )
+        )
+        edges = [Edge(node_ids[i], node_ids[i + 1], label=draw(_opt(texts))) for i in range(len(items))]
+        graph = Graph(start="n0", nodes=tuple(nodes), edges=tuple(edges), interpretation=draw(_opt(plain_text)))
     return Framework(
+        graph=graph,
         id=draw(st.from_regex(r"\A[a-z][a-z0-9]{1,10}\.[a-z]{2,10}\Z")),
         version=draw(st.from_regex(r"\A[1-9]\.[0-9]\.[0-9]\Z")),
         title=draw(texts),
@@ -342,6 +360,75 @@ score_cards = st.builds(
     profile=st.dictionaries(_SLUG, answer_values, max_size=3),
 )
 
+cells = _opt(st.builds(Cell, plain_text, plain_text))
+facts = st.builds(Fact, plain_text, plain_text, _tuple(st.sampled_from(["policy", "flows"]), unique=True))
+case_ids = st.from_regex(r"\A[a-z][a-z0-9_]{1,20}\Z")
+
+
+@st.composite
+def case_flows(draw: st.DrawFn) -> CaseFlow:
+    kind = draw(st.sampled_from(list(m.FlowKind)))
+    intangible = draw(st.sampled_from(list(m.IntangibleType))) if kind == m.FlowKind.INTANGIBLE else None
+    return CaseFlow(kind, draw(st.sampled_from(list(m.Direction))), draw(plain_text), draw(plain_text), intangible)
+
+
+cases = st.builds(
+    Case,
+    case_id=case_ids,
+    name=plain_text,
+    kind=st.sampled_from(["tool4_case", "policy_case", "strategy_case", "example"]),
+    sources=st.lists(plain_text, min_size=1, max_size=2).map(tuple),
+    country=_opt(countries),
+    sse_family=_opt(st.sampled_from(list(m.SseFamily))),
+    sse_family_basis=_opt(st.sampled_from(["stated", "inferred"])),
+    founding_year=_opt(st.integers(1800, 2100)),
+    organisation=st.fixed_dictionaries({}, optional={"sector": cells, "legal_form": cells}),
+    phases=st.fixed_dictionaries({}, optional={"motives": cells, "strategy": cells, "comments": cells}),
+    phase_reached=_opt(st.sampled_from(["introspection", "prospection", "operationalisation", "performance_assessment"])),
+    strategies=_tuple(
+        st.builds(
+            CaseStrategy, st.sampled_from(list(m.Approach)), st.sampled_from(["stated", "inferred"]), plain_text, _opt(plain_text)
+        )
+    ),
+    flows=_tuple(case_flows()),
+    figures=_tuple(
+        st.builds(
+            CaseFigure,
+            plain_text,
+            decimals.map(lambda d: format(d, "f")),
+            st.just("%"),
+            plain_text,
+            _opt(decimals.map(lambda d: format(d, "f"))),
+        )
+    ),
+    facts=_tuple(facts),
+    note=_opt(plain_text),
+)
+policies = st.builds(
+    Policy,
+    policy_id=st.from_regex(r"\A[a-z][a-z0-9_.-]{1,20}\Z"),
+    name=plain_text,
+    level=st.sampled_from(["municipal", "regional", "national", "supranational"]),
+    type=st.sampled_from(["specific_action", "programme", "internationalisation_strategy", "general_sse_strategy"]),
+    sources=st.lists(plain_text, min_size=1, max_size=2).map(tuple),
+    jurisdiction=_opt(st.builds(Jurisdiction, plain_text, _opt(countries))),
+    type_basis=_opt(st.sampled_from(["stated", "inferred"])),
+    instruments=_tuple(st.sampled_from(["funding", "advice", "event", "observatory"]), unique=True),
+    flows_targeted=_tuple(st.sampled_from(list(m.FlowKind)), unique=True),
+    directions_targeted=_tuple(st.sampled_from(list(m.Direction)), unique=True),
+    target_organisations=_tuple(plain_text),
+    collaborators=_tuple(plain_text),
+    budget=_opt(money),
+    period=_opt(periods()),
+    duration_months=_opt(st.integers(0, 240)),
+    evaluation=_opt(plain_text),
+    sse_involved_in_design=_opt(st.booleans()),
+    description=_opt(texts),
+    facts=_tuple(facts),
+    cases=_tuple(case_ids),
+    illustrative=st.booleans(),
+)
+
 #: A strategy for every document entity, keyed by its class.
 ENTITY_STRATEGIES: dict[type[Any], st.SearchStrategy[Any]] = {
     m.Organisation: organisations,
@@ -353,6 +440,8 @@ ENTITY_STRATEGIES: dict[type[Any], st.SearchStrategy[Any]] = {
     Framework: frameworks(),
     ResponseSet: response_sets,
     ScoreCard: score_cards,
+    Case: cases,
+    Policy: policies,
 }
 
 
