@@ -62,3 +62,22 @@ def run_silk(
 def silk() -> Iterator[object]:
     """The ``run_silk`` helper as a fixture."""
     yield run_silk
+
+
+JS_DIR = Path(__file__).resolve().parent / "js"
+
+
+@pytest.fixture(scope="session")
+def node_tools() -> Path:
+    """tests/js with its npm packages installed (once); skipped where Node.js is absent."""
+    import shutil
+
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        pytest.skip("Node.js and npm are not installed on this machine")
+    if not (JS_DIR / "node_modules" / ".package-lock.json").exists():
+        result = subprocess.run(
+            ["npm", "install", "--no-audit", "--no-fund", "--silent"], cwd=JS_DIR, capture_output=True, text=True, timeout=600
+        )
+        if result.returncode != 0:
+            pytest.skip(f"npm could not install the JavaScript checkers: {result.stderr[-500:]}")
+    return JS_DIR

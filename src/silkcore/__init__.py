@@ -60,6 +60,7 @@ from .hookspecs import (
     RegisterScorer,
     hookimpl,
 )
+from .measures import IndicatorStanding, NotComputable
 from .model import (
     Approach,
     Direction,
@@ -100,8 +101,8 @@ __all__ = [
     "Category", "CategoryScore", "Condition", "DataError", "Direction", "DuplicateRegistrationError", "Envelope",
     "Evidence", "EvidenceKind", "Exporter", "Finding", "FindingKind", "Flow", "FlowKind", "FlowStatus",
     "Framework", "GenericScorer", "Identifier", "Importer", "IndicatorDefinition", "IndicatorDirection",
-    "IndicatorEntry", "IntangibleType", "Issue", "Item", "ItemKind", "MeasureKind", "Measurement", "Money",
-    "NotApplicablePolicy", "Option", "OrgRef", "Organisation", "Period", "PluginError", "PluginLoadError",
+    "IndicatorEntry", "IndicatorStanding", "IntangibleType", "Issue", "Item", "ItemKind", "MeasureKind", "Measurement", "Money",
+    "NotApplicablePolicy", "NotComputable", "Option", "OrgRef", "Organisation", "Period", "PluginError", "PluginLoadError",
     "Provenance", "ProvenanceMethod", "Publisher", "Quantity", "RegisterAnalysis", "RegisterExporter",
     "RegisterFramework", "RegisterImporter", "RegisterIndicator", "RegisterSchema", "RegisterScorer",
     "Respondent", "Response", "ResponseSet",

@@ -18,6 +18,7 @@ import click
 from . import assess as assess_response_sets
 from .assessment import ResponseSet
 from .catalog import Catalog, build_catalog
+from .cli_guide import guide_command
 from .documents import dump_document, load_document, parse_bytes, read_source
 from .documents import validate as validate_doc
 from .errors import (
@@ -278,6 +279,35 @@ def demo(ctx: click.Context, output_dir: Path) -> None:
     except SilkError as exc:
         _fail(exc)
     click.echo(outcome.summary)
+
+
+@cli.command("export")
+@click.option("--format", "format_id", required=True, help="An output format registered by a plugin (see `silk plugins`).")
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output.")
+@click.pass_context
+def export(ctx: click.Context, format_id: str, inputs: tuple[str, ...], output: Path | None) -> None:
+    """Convert documents (files, or registered framework ids) to another format."""
+    catalog = _catalog(ctx)
+    try:
+        exporter = catalog.exporter(format_id)
+        documents = [
+            load_document(Path(ref), registry=catalog.schemas) if Path(ref).is_file() else catalog.framework(ref)
+            for ref in inputs
+        ]
+        data = exporter.export(documents)
+    except SilkError as exc:
+        _fail(exc)
+    except ValueError as exc:
+        click.echo(f"error: {exc}", err=True)
+        raise SystemExit(ExitCode.INVALID_INPUT) from None
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        output.write_bytes(data)
+
+
+cli.add_command(guide_command)
 
 
 def _add_plugin_commands(catalog: Catalog) -> None:

@@ -1,0 +1,45 @@
+"""SILK Tool 1: the decision flow chart (framework ``silk.flowchart``).
+
+The flow chart's picture was lost from the report; ``flowchart.yaml`` rebuilds it as a
+decision graph (sourced line by line and marked as the project's interpretation). ``silk
+guide`` walks it; the exporters draw it as Mermaid or Graphviz DOT.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from silkcore import Framework, RegisterExporter, RegisterFramework, hookimpl
+from silkcore.graph_render import to_dot, to_mermaid
+
+FRAMEWORK_FILE = Path(__file__).with_name("flowchart.yaml")
+
+
+class _GraphExporter:
+    """Draws the decision graph of each framework given."""
+
+    def __init__(self, format_id: str, media_type: str, render: Any) -> None:
+        self.id = format_id
+        self.media_type = media_type
+        self._render = render
+
+    def export(self, documents: Sequence[Any]) -> bytes:
+        frameworks = [d for d in documents if isinstance(d, Framework)]
+        if not frameworks:
+            raise ValueError(f"the {self.id} format draws frameworks that have a decision graph")
+        return "".join(self._render(f) for f in frameworks).encode("utf-8")
+
+
+@hookimpl
+def silk_register_frameworks(register: RegisterFramework) -> None:
+    """The flow chart from its data file."""
+    register(FRAMEWORK_FILE)
+
+
+@hookimpl
+def silk_register_exporters(register: RegisterExporter) -> None:
+    """Mermaid and Graphviz DOT drawings of any framework with a decision graph."""
+    register(_GraphExporter("mermaid", "text/vnd.mermaid", to_mermaid))
+    register(_GraphExporter("dot", "text/vnd.graphviz", to_dot))
