@@ -171,11 +171,10 @@ class Guide:
         for node_id in dict.fromkeys(self.path):
             node = self.graph.node(node_id)
             if node.kind == NodeKind.DECISION:
-                decisions += [
-                    (i, self.responses[i].value)
-                    for i in node.items
-                    if i in self.responses and self.responses[i].value is not None
-                ]
+                for item_id in node.items:
+                    value = self.responses[item_id].value if item_id in self.responses else None
+                    if value is not None:
+                        decisions.append((item_id, value))
             for pointer in node.applies:
                 applies.setdefault((pointer.framework, pointer.categories, pointer.items), pointer)
         if self.node.kind == NodeKind.END:
