@@ -21,6 +21,7 @@ from .assessment import (
     TraceEntry,
     TraceStatus,
 )
+from .case import Case, CaseFigure, CaseFlow, CaseStrategy, Cell, Fact, Jurisdiction, Policy
 from .catalog import Catalog, IndicatorEntry, build_catalog, get_catalog
 from .documents import dump_document, load_document
 from .errors import (
@@ -97,8 +98,9 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
 __all__ = [
-    "Aggregation", "Analysis", "AnswerScale", "AnswerStatus", "ApplicabilityRule", "Approach", "Catalog",
-    "Category", "CategoryScore", "Condition", "DataError", "Direction", "DuplicateRegistrationError", "Envelope",
+    "Aggregation", "Analysis", "AnswerScale", "AnswerStatus", "ApplicabilityRule", "Approach", "Case", "CaseFigure",
+    "CaseFlow", "CaseStrategy", "Catalog", "Category", "CategoryScore", "Cell", "Fact", "Jurisdiction", "Policy",
+    "Condition", "DataError", "Direction", "DuplicateRegistrationError", "Envelope",
     "Evidence", "EvidenceKind", "Exporter", "Finding", "FindingKind", "Flow", "FlowKind", "FlowStatus",
     "Framework", "GenericScorer", "Identifier", "Importer", "IndicatorDefinition", "IndicatorDirection",
     "IndicatorEntry", "IndicatorStanding", "IntangibleType", "Issue", "Item", "ItemKind", "MeasureKind", "Measurement", "Money",

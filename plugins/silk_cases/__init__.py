@@ -1,0 +1,45 @@
+"""SILK Tool 4: the flow chart applied to the report's cases (``silk.cases``).
+
+The eight Tool 4 cases (every table cell with its source line; empty cells stay unknown),
+the report's policy cases and the organisations it cites as examples of each approach, all
+as ``silkcore_case`` documents; a documented similarity that ranks them against an
+organisation; and ``silk cases``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from silkcore import RegisterAnalysis, hookimpl
+
+from .cli import cases_command
+from .library import all_cases, case, cases_using
+from .similarity import profile_from, rank_cases
+
+__all__ = ["all_cases", "case", "cases_using"]
+
+
+class SimilarCases:
+    """Analysis ``silk.cases.similar``: the cases most like the organisation in the documents."""
+
+    id = "silk.cases.similar"
+
+    def run(self, documents: Sequence[Any]) -> dict[str, Any]:
+        """Ranked matches with their reasons."""
+        matches = rank_cases(profile_from(documents), all_cases(), 5)
+        return {
+            "matches": [{"case_id": m.case_id, "name": m.name, "similarity": m.score, "why": list(m.reasons)} for m in matches]
+        }
+
+
+@hookimpl
+def silk_register_analyses(register: RegisterAnalysis) -> None:
+    """Similar cases."""
+    register(SimilarCases())
+
+
+@hookimpl
+def silk_add_cli_commands(cli):  # type: ignore[no-untyped-def]
+    """``silk cases``."""
+    cli.add_command(cases_command)

@@ -1,0 +1,99 @@
+"""``silk cases``: list the report's cases, show one, find those like an organisation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from silkcore import ScoreCard, SilkError, dump_document, get_catalog, load_document
+
+from .citing import cite_scorecard
+from .library import all_cases, case
+from .similarity import PHASES, profile_from, rank_cases
+
+
+def _read(paths: tuple[Path, ...]) -> list[Any]:
+    documents: list[Any] = []
+    for path in paths:
+        if path.suffix == ".jsonl":
+            lines = [line for line in path.read_bytes().splitlines() if line.strip()]
+            documents += [load_document(line, name=f"{path}:{n}") for n, line in enumerate(lines, start=1)]
+        else:
+            documents.append(load_document(path))
+    return documents
+
+
+@click.group("cases")
+def cases_command() -> None:
+    """SILK Tool 4: the report's cases as data, and which are like yours."""
+
+
+@cases_command.command("list")
+@click.option("--kind", type=click.Choice(["tool4_case", "policy_case", "strategy_case", "example"]), help="Only this kind.")
+@click.option("--json", "as_json", is_flag=True, help="Print the case documents as JSON.")
+def list_cases(kind: str | None, as_json: bool) -> None:
+    """List the cases (the eight Tool 4 cases first)."""
+    found = [c for c in all_cases() if kind is None or c.kind == kind]
+    if as_json:
+        click.echo("[" + ",\n".join(dump_document(c) for c in found) + "]")
+        return
+    for c in found:
+        year = c.founding_year if c.founding_year is not None else "-"
+        approaches = ", ".join(sorted(a.value for a in c.approaches())) or "-"
+        click.echo(f"{c.case_id:<36} {c.kind:<12} {c.country or '--'} {year!s:<5} {c.name}  [{approaches}]")
+
+
+@cases_command.command("show")
+@click.argument("case_id")
+def show_case(case_id: str) -> None:
+    """Print one case document."""
+    try:
+        click.echo(dump_document(case(case_id)))
+    except KeyError:
+        raise click.UsageError(f"unknown case {case_id!r}; see `silk cases list`") from None
+
+
+@cases_command.command("similar")
+@click.argument("documents", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--phase", type=click.Choice(PHASES), help="The phase the organisation has reached (see `silk guide`).")
+@click.option("--sector", help="Words describing the organisation's sector, if its document has none.")
+@click.option("--top", default=5, show_default=True, help="How many cases to show.")
+@click.option(
+    "--scorecard",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Also cite cases for this score card's weak items.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def similar(
+    documents: tuple[Path, ...], phase: str | None, sector: str | None, top: int, scorecard: Path | None, as_json: bool
+) -> None:
+    """Rank the cases by similarity to an organisation (its organisation, strategy and flow documents)."""
+    try:
+        profile = profile_from(_read(documents), phase=phase, sector=sector)
+        matches = rank_cases(profile, all_cases(), top)
+        cited: dict[str, Any] = {}
+        if scorecard is not None:
+            card = load_document(scorecard)
+            if not isinstance(card, ScoreCard):
+                raise SilkError(f"{scorecard}: expected a score card")
+            cited = cite_scorecard(card, get_catalog().framework(card.framework_id), profile)
+    except SilkError as exc:
+        raise click.ClickException(str(exc)) from None
+    result = {
+        "matches": [
+            {"case_id": m.case_id, "name": m.name, "similarity": m.score, "components": m.components, "why": list(m.reasons)}
+            for m in matches
+        ],
+        "cited_for_weak_items": cited,
+    }
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    for m in matches:
+        click.echo(f"{m.score:4.2f}  {m.case_id:<28} {m.name}")
+        click.echo(f"      {'; '.join(m.reasons) or 'weak match'}")
+    for item_id, rows in cited.items():
+        click.echo(f"{item_id}: read " + ", ".join(r["case_id"] for r in rows))

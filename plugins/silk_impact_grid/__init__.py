@@ -1,0 +1,121 @@
+"""SILK Tool 5: how each internationalisation strategy may affect SSE principles (``silk.impact-grid``).
+
+The grid's 35 cells keep the report's text and source; their effect class is inferred from
+the text (the legend's symbols were lost) with a reason each. ``silk impact-grid compare``
+weighs strategies principle by principle, with indicators to watch and the cases that used them.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from silkcore import SilkError, hookimpl, load_document
+
+from .compare import compare, render
+from .grid import grid
+
+
+def _cases_using() -> Any:
+    """The case library's lookup, when the Tool 4 plugin is installed (it usually is)."""
+    try:
+        from silk_cases import cases_using
+    except ImportError:  # the grid works without cases; it just cites none
+        return None
+    return cases_using
+
+
+@click.group("impact-grid")
+def impact_grid_command() -> None:
+    """SILK Tool 5: impact of strategies on SSE principles."""
+
+
+@impact_grid_command.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print every cell as JSON.")
+def show(as_json: bool) -> None:
+    """Print the grid: every strategy against every principle."""
+    g = grid()
+    if as_json:
+        click.echo(json.dumps([_cell_json(c) for c in g.cells], ensure_ascii=False, indent=2))
+        return
+    for principle in g.principles:
+        click.echo(principle["title"]["en"])
+        for strategy in g.strategy_ids():
+            cell = g.cell(strategy, principle["id"])
+            click.echo(f"  {strategy:<20} {cell.effect:<15} {cell.text or '-'}")
+
+
+def _cell_json(cell: Any) -> dict[str, Any]:
+    return {
+        k: getattr(cell, k)
+        for k in ("strategy", "principle", "text", "effect", "effect_basis", "effect_reason", "source", "note")
+    }
+
+
+def _similarity(paths: Sequence[Path]) -> Any:
+    """Similarity of each case to the organisation described by ``paths`` (None without them)."""
+    if not paths:
+        return None
+    try:
+        from silk_cases.similarity import profile_from, similarity
+    except ImportError:
+        return None
+    documents = []
+    for path in paths:
+        if path.suffix == ".jsonl":
+            documents += [load_document(line, name=str(path)) for line in path.read_bytes().splitlines() if line.strip()]
+        else:
+            documents.append(load_document(path))
+    profile = profile_from(documents)
+    return lambda case: similarity(profile, case).score
+
+
+@impact_grid_command.command("compare")
+@click.argument("strategies", nargs=-1, required=True)
+@click.option(
+    "--org",
+    "org_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The organisation's documents (organisation, strategies, flows): cases are ranked by similarity to it.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def compare_command(strategies: Sequence[str], org_files: tuple[Path, ...], as_json: bool) -> None:
+    """Compare strategies (Tool 5 methods such as cooperation, or approaches such as franchising)."""
+    try:
+        result = compare(strategies, _cases_using(), _similarity(org_files))
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    except SilkError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else render(result))
+
+
+class StrategyComparison:
+    """Analysis ``silk.impact-grid.compare`` over the strategies found in the documents."""
+
+    id = "silk.impact-grid.compare"
+
+    def run(self, documents: Sequence[Any]) -> dict[str, Any]:
+        """Compare the methods that the documents' strategies map onto."""
+        from silkcore import Strategy
+
+        approaches = sorted({d.approach.value for d in documents if isinstance(d, Strategy)})
+        mapped = [a for a in approaches if grid().methods_for(a)]
+        return compare(mapped, _cases_using()) if mapped else {"strategies": [], "principles": [], "summary": {}, "cases": {}}
+
+
+@hookimpl
+def silk_register_analyses(register):  # type: ignore[no-untyped-def]
+    """The strategy comparison."""
+    register(StrategyComparison())
+
+
+@hookimpl
+def silk_add_cli_commands(cli):  # type: ignore[no-untyped-def]
+    """``silk impact-grid``."""
+    cli.add_command(impact_grid_command)
