@@ -1,0 +1,154 @@
+"""SILK Tool 6: recommendations and lessons as data, policy self-assessment, and privacy-safe briefs."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from silk_cases.library import all_cases
+from silk_policy_brief.brief_data import brief, policies
+from silk_policy_brief.evidence import build_brief
+from silkcore import assess, build_catalog, load_document
+
+from ...conftest import EXAMPLES, ROOT, run_silk
+
+NETWORK = EXAMPLES / "network"
+MEMBERS = sorted((NETWORK / "response_sets").glob("*.json"))
+SEED = ROOT.parent / "shared" / "seed" / "000_be0696e1eb364159.txt"
+
+
+def test_six_recommendations_eleven_and_twelve_lessons_with_sources() -> None:
+    data = json.loads(run_silk("policy", "show", "--json").stdout)
+    assert [r["id"] for r in data["recommendations"]] == ["r1", "r2", "r3", "r4", "r5", "r6"]
+    assert len(data["policy_lessons"]) == 11 and len(data["strategy_lessons"]) == 12
+    for entry in data["recommendations"] + data["policy_lessons"] + data["strategy_lessons"] + data["drivers"] + data["barriers"]:
+        assert entry["source"]
+    assert all(r.get("example_case") or r["id"] == "r6" for r in data["recommendations"])
+
+
+def test_example_cases_exist_in_the_case_library() -> None:
+    known = {c.case_id for c in all_cases()}
+    for rec in brief()["recommendations"]:
+        if rec.get("example_case"):
+            assert rec["example_case"]["case_id"] in known
+    for policy in policies():
+        assert set(policy.cases) <= known, policy.policy_id
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the SILK report is not beside this clone")
+def test_recommendation_texts_are_printed_in_the_report() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    for rec in brief()["recommendations"]:
+        first = rec["text"].split("[...]")[0].strip()[:80]
+        assert first in text, rec["id"]
+
+
+def test_the_five_analysed_policies_validate_as_policy_documents() -> None:
+    files = sorted((ROOT / "plugins" / "silk_policy_brief" / "data" / "policies").glob("*.json"))
+    assert run_silk("validate", *map(str, files)).returncode == 0
+    ids = {p.policy_id for p in policies()}
+    for expected in (
+        "kr.koica.cts",
+        "mx.inaes.rodando_juntas",
+        "es_ct.accio.international_social_economy",
+        "nl.impact_trade_missions",
+    ):
+        assert expected in ids
+    assert any(i.startswith("gb_sct.") for i in ids)
+    for policy in policies():
+        assert policy.budget is None or policy.policy_id.startswith("ca_qc"), "budgets only where the report prints one"
+
+
+@pytest.mark.parametrize("name", ["city-programme-assessment.json", "national-strategy-assessment.json"])
+def test_policy_self_assessment_prints_coverage_per_recommendation_and_gaps(name: str) -> None:
+    path = EXAMPLES / "policies" / name
+    text = run_silk("policy", "assess", str(path))
+    assert text.returncode == 0, text.stderr
+    for rec in ("r1", "r2", "r3", "r4", "r5", "r6"):
+        assert re.search(rf"^\s+{rec}\s.*coverage", text.stdout, re.M)
+    data = json.loads(run_silk("policy", "assess", str(path), "--json").stdout)
+    assert data["scorecard"]["framework_id"] == "silk.policy-self-assessment" and data["scorecard"]["trace"]
+    for gap in data["gaps"]:
+        assert gap["cites"]["id"] and gap["cites"]["title"]
+
+
+def test_city_programme_misses_the_inward_flows() -> None:
+    data = json.loads(
+        run_silk("policy", "assess", str(EXAMPLES / "policies" / "city-programme-assessment.json"), "--json").stdout
+    )
+    gap = next(g for g in data["gaps"] if g["check"] == "r3.inward_and_outward")
+    assert gap["cites"]["id"] == "r3" and gap["cites"]["example_case"]["case_id"] == "rodando_juntas_ayuda"
+
+
+def _cards(count: int) -> list:
+    catalog = build_catalog()
+    return [assess("silk.evaluation-grid", load_document(p), catalog=catalog) for p in MEMBERS[:count]]
+
+
+def _flows() -> list:
+    lines = [line for line in (NETWORK / "flows.jsonl").read_bytes().splitlines() if line.strip()]
+    return [load_document(line) for line in lines]
+
+
+def test_brief_from_twelve_organisations_has_a_section_per_applicable_recommendation(tmp_path: Path) -> None:
+    assert len(MEMBERS) >= 12
+    md = tmp_path / "brief.md"
+    html = tmp_path / "brief.html"
+    args = ["policy", "brief", "--jurisdiction", "Example region", *map(str, MEMBERS), str(NETWORK / "flows.jsonl")]
+    assert run_silk(*args, "-o", str(md)).returncode == 0
+    assert run_silk(*args, "-o", str(html)).returncode == 0
+    data = json.loads(run_silk(*args, "--json").stdout)
+    text = md.read_text()
+    assert data["recommendations"]
+    for rec in data["recommendations"]:
+        assert f"### {rec['id'].upper()}. {rec['title']}" in text
+    page = html.read_text()
+    assert "<section>" in page and "http://" not in page and "https://" not in page
+
+
+def _numbers_in(value: object) -> list[int]:
+    """Every 'n' and 'count' figure anywhere in the brief data."""
+    found: list[int] = []
+    if isinstance(value, dict):
+        for key, child in value.items():
+            if key in ("n", "count") and isinstance(child, int):
+                found.append(child)
+            else:
+                found += _numbers_in(child)
+    elif isinstance(value, list):
+        for child in value:
+            found += _numbers_in(child)
+    return found
+
+
+def test_no_figure_from_fewer_than_five() -> None:
+    data = build_brief("Example", _cards(12), _flows(), 5)
+    assert all(n == 0 or n >= 5 for n in _numbers_in(data["evidence"]))
+
+
+def test_a_group_of_four_never_appears_in_figures() -> None:
+    data = build_brief("Example", _cards(4), _flows(), 5)
+    evidence = data["evidence"]
+    assert all(n == 0 for n in _numbers_in(evidence))
+    assert "suppressed" in evidence["organisations"]
+    assert all("suppressed" in row for row in evidence["categories"])
+    assert evidence["struggles"] == [] and "suppressed" in evidence["flows"]
+    assert evidence["mean_coverage"] is None
+
+
+def test_threshold_is_configurable_and_never_below_two() -> None:
+    data = build_brief("Example", _cards(4), _flows(), 3)
+    assert any("mean_score" in row for row in data["evidence"]["categories"])
+    with pytest.raises(ValueError):
+        build_brief("Example", _cards(4), _flows(), 1)
+
+
+def test_untrusted_jurisdiction_is_escaped_in_html(tmp_path: Path) -> None:
+    out = tmp_path / "brief.html"
+    result = run_silk("policy", "brief", "--jurisdiction", "<script>alert(1)</script>", *map(str, MEMBERS), "-o", str(out))
+    assert result.returncode == 0
+    page = out.read_text()
+    assert "<script>" not in page and "&lt;script&gt;" in page
