@@ -17,8 +17,8 @@ demo: $(STAMP)
 	$(BIN)/silk demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src plugins tests examples benchmarks
-	$(BIN)/ruff format --check src plugins tests examples benchmarks
+	$(BIN)/ruff check src plugins tests examples benchmarks scripts
+	$(BIN)/ruff format --check src plugins tests examples benchmarks scripts
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

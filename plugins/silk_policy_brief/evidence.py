@@ -107,7 +107,8 @@ def _applicable(evidence: dict[str, Any]) -> list[tuple[str, str]]:
         found.append(
             (
                 "r4",
-                f"Organisations could answer only {evidence['mean_coverage']:.0%} of the questions on average: a long-term observatory would fill the gaps.",
+                f"Organisations could answer only {evidence['mean_coverage']:.0%} of the questions on average: "
+                "a long-term observatory would fill the gaps.",
             )
         )
     if _share_of(struggles, {"B.25", "B.22", "B.23", "B.09"}) >= 0.3:

@@ -66,10 +66,12 @@ table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3rem .6rem;t
 {% for row in b.evidence.categories %}<tr><td>{{ row.category }}</td><td>{{ fig(row) }}</td></tr>{% endfor %}</table>
 {% if b.evidence.flows.matrix %}<h3>Flows ({{ b.evidence.flows.organisations }} organisations)</h3>
 <table><tr><th>kind</th><th>direction</th><th>organisations</th></tr>
-{% for row in b.evidence.flows.matrix %}<tr><td>{{ row.kind }}</td><td>{{ row.direction }}</td><td>{{ fig(row) }}</td></tr>{% endfor %}</table>
+{% for row in b.evidence.flows.matrix %}
+<tr><td>{{ row.kind }}</td><td>{{ row.direction }}</td><td>{{ fig(row) }}</td></tr>{% endfor %}</table>
 {% else %}<p>Flows: not shown ({{ b.evidence.flows.suppressed }}).</p>{% endif %}
 <h2>Where they struggle</h2><ul>
-{% for row in b.evidence.struggles[:8] %}<li>{{ texts.get(row.item_id, "Tool 2 question") }} ({{ row.item_id }}): {{ fig(row) }}</li>{% endfor %}</ul>
+{% for row in b.evidence.struggles[:8] %}
+<li>{{ texts.get(row.item_id, "Tool 2 question") }} ({{ row.item_id }}): {{ fig(row) }}</li>{% endfor %}</ul>
 <h2>Recommendations that apply</h2>
 {% for rec in b.recommendations %}<section><h3>{{ rec.id|upper }}. {{ rec.title }}</h3>
 <p class="why"><strong>Why here:</strong> {{ rec.why_here }}</p><p>{{ rec.rationale }}</p>
