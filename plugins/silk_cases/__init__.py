@@ -15,6 +15,7 @@ from silkcore import RegisterAnalysis, hookimpl
 
 from .cli import cases_command
 from .library import all_cases, case, cases_using
+from .report import CasesSection
 from .similarity import profile_from, rank_cases
 
 __all__ = ["all_cases", "case", "cases_using"]
@@ -31,6 +32,12 @@ class SimilarCases:
         return {
             "matches": [{"case_id": m.case_id, "name": m.name, "similarity": m.score, "why": list(m.reasons)} for m in matches]
         }
+
+
+@hookimpl
+def silk_register_report_sections(register):  # type: ignore[no-untyped-def]
+    """This plugin's report section."""
+    register(CasesSection())
 
 
 @hookimpl

@@ -14,6 +14,8 @@ from typing import Any
 from silkcore import Framework, RegisterExporter, RegisterFramework, hookimpl
 from silkcore.graph_render import to_dot, to_mermaid
 
+from .report import FlowchartSection
+
 FRAMEWORK_FILE = Path(__file__).with_name("flowchart.yaml")
 
 
@@ -25,11 +27,17 @@ class _GraphExporter:
         self.media_type = media_type
         self._render = render
 
-    def export(self, documents: Sequence[Any]) -> bytes:
+    def export(self, documents: Sequence[Any], **options: str) -> bytes:
         frameworks = [d for d in documents if isinstance(d, Framework)]
         if not frameworks:
             raise ValueError(f"the {self.id} format draws frameworks that have a decision graph")
         return "".join(self._render(f) for f in frameworks).encode("utf-8")
+
+
+@hookimpl
+def silk_register_report_sections(register):  # type: ignore[no-untyped-def]
+    """This plugin's report section."""
+    register(FlowchartSection())
 
 
 @hookimpl

@@ -18,6 +18,7 @@ from silkcore import SilkError, hookimpl, load_document
 
 from .compare import compare, render
 from .grid import grid
+from .report import ImpactGridSection
 
 
 def _cases_using() -> Any:
@@ -107,6 +108,12 @@ class StrategyComparison:
         approaches = sorted({d.approach.value for d in documents if isinstance(d, Strategy)})
         mapped = [a for a in approaches if grid().methods_for(a)]
         return compare(mapped, _cases_using()) if mapped else {"strategies": [], "principles": [], "summary": {}, "cases": {}}
+
+
+@hookimpl
+def silk_register_report_sections(register):  # type: ignore[no-untyped-def]
+    """This plugin's report section."""
+    register(ImpactGridSection())
 
 
 @hookimpl

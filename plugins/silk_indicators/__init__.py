@@ -10,7 +10,14 @@ from __future__ import annotations
 from silkcore import RegisterAnalysis, RegisterFramework, RegisterIndicator, hookimpl
 
 from .catalogue import definitions, framework
+from .report import IndicatorsSection
 from .standing import StandingAnalysis, indicators_command
+
+
+@hookimpl
+def silk_register_report_sections(register):  # type: ignore[no-untyped-def]
+    """This plugin's report section."""
+    register(IndicatorsSection())
 
 
 @hookimpl

@@ -23,6 +23,7 @@ from .hookspecs import ComputeFn
 from .model import IndicatorDefinition
 from .plugins import PluginHost, PluginStatus, get_plugin_host
 from .protocols import Analysis, Exporter, Importer
+from .report import ReportSection
 from .schemas import SchemaRegistry
 from .scoring import GenericScorer, Scorer
 
@@ -57,6 +58,7 @@ class Catalog:
         self._analyses = self._collect("silk_register_analyses", "analysis", self._checked(Analysis, "id"))
         self._exporters = self._collect("silk_register_exporters", "exporter", self._checked(Exporter, "id"))
         self._importers = self._collect("silk_register_importers", "importer", self._checked(Importer, "id"))
+        self._sections = self._collect("silk_register_report_sections", "report section", self._checked(ReportSection, "id"))
 
     # -- registration -------------------------------------------------------------------
 
@@ -194,6 +196,10 @@ class Catalog:
     def importers(self) -> list[Importer]:
         """Every registered importer, sorted by id."""
         return [r.value for r in self._importers.values()]
+
+    def report_sections(self) -> list[ReportSection]:
+        """Every registered report section, sorted by id."""
+        return [r.value for r in self._sections.values()]
 
     def plugin_statuses(self) -> list[PluginStatus]:
         """Each plugin's name, distribution, version, status and error, sorted by name."""

@@ -24,6 +24,7 @@ from .documents import validate as validate_doc
 from .errors import (
     DataError,
     Issue,
+    PartialImportError,
     PluginError,
     SchemaValidationError,
     SilkError,
@@ -32,6 +33,7 @@ from .errors import (
 )
 from .framework_data import framework_document, load_framework
 from .jsonio import dumps, iter_json_lines
+from .model import Organisation
 from .render import render_framework_list, render_scorecard
 
 __all__ = ["ExitCode", "main"]
@@ -265,37 +267,124 @@ def schema(ctx: click.Context, name: str | None) -> None:
         _fail(exc)
 
 
+def _store_option(function: Any) -> Any:
+    return click.option(
+        "--store",
+        "store_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The history store (default: $SILKCORE_STORE or silkcore/history.sqlite in your data directory).",
+    )(function)
+
+
+def _read_documents(catalog: Catalog, inputs: Sequence[Path]) -> list[Any]:
+    documents: list[Any] = []
+    for path in inputs:
+        if path.suffix == ".jsonl":
+            lines = [line for line in path.read_bytes().splitlines() if line.strip()]
+            documents += [
+                load_document(line, registry=catalog.schemas, name=f"{path}:{n}") for n, line in enumerate(lines, start=1)
+            ]
+        else:
+            documents.append(load_document(path, registry=catalog.schemas))
+    return documents
+
+
 @cli.command()
 @click.option(
     "-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("silk-demo"), show_default=True
 )
+@_store_option
 @click.pass_context
-def demo(ctx: click.Context, output_dir: Path) -> None:
-    """Run every installed framework on the bundled example organisation and print its score cards."""
+def demo(ctx: click.Context, output_dir: Path, store_path: Path | None) -> None:
+    """Run every installed tool on the bundled example organisation: score, store, write a report."""
     from .demo import run_demo
+    from .store import default_store_path
 
     try:
-        outcome = run_demo(_catalog(ctx), output_dir)
+        outcome = run_demo(_catalog(ctx), output_dir, store_path or default_store_path())
     except SilkError as exc:
         _fail(exc)
     click.echo(outcome.summary)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="report.html or report.md")
+@_store_option
+@click.pass_context
+def report(ctx: click.Context, inputs: tuple[Path, ...], output: Path, store_path: Path | None) -> None:
+    """Write the HTML (or Markdown) report for one organisation from its documents."""
+    from .report.assemble import score_all, write_organisation_report
+    from .store import Store, history
+
+    catalog = _catalog(ctx)
+    try:
+        documents = _read_documents(catalog, inputs)
+        cards = [card for _, card in score_all(catalog, documents)]
+        rows: list[dict[str, Any]] = []
+        subject = next((d.org_id for d in documents if isinstance(d, Organisation)), None)
+        if store_path is not None and subject is not None:
+            with Store(store_path) as store:
+                rows = history(store.assessments(subject))
+        sections = write_organisation_report(catalog, documents, cards, rows, output)
+    except SilkError as exc:
+        _fail(exc)
+    click.echo(f"report written to {output} ({len(sections)} sections, {sum(s.charts for s in sections)} charts)")
+
+
+@cli.command("history")
+@click.argument("org_id")
+@_store_option
+@click.option("--framework", "framework_id", help="Only this framework.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+def history_command(org_id: str, store_path: Path | None, framework_id: str | None, as_json: bool) -> None:
+    """An organisation's assessments over time, with the change per category."""
+    from .store import Store, default_store_path, history
+
+    path = store_path or default_store_path()
+    try:
+        if not path.exists():
+            raise StoreError(f"no store at {path}; run `silk demo --store {path}` or assess with a store first")
+        with Store(path) as store:
+            rows = history(store.assessments(org_id, framework_id))
+    except SilkError as exc:
+        _fail(exc)
+    if as_json:
+        _print_json({"organisation": org_id, "assessments": rows})
+        return
+    if not rows:
+        click.echo(f"no assessments of {org_id} in {path}")
+    for row in rows:
+        scores = [c for c in row["categories"] if c["score"] is not None]
+        changes = ", ".join(
+            f"{c['id']} {c['score']:.2f}" + (f" ({c['change']:+.2f})" if c["change"] is not None else "") for c in scores
+        )
+        click.echo(f"{row['created_at'][:19]}  {row['framework_id']} {row['framework_version']}  {changes}")
 
 
 @cli.command("export")
 @click.option("--format", "format_id", required=True, help="An output format registered by a plugin (see `silk plugins`).")
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output.")
+@click.option(
+    "--audience", type=click.Choice(["public", "network", "bilateral"]), help="Who receives it (formats that enforce sharing)."
+)
+@click.option("--peer", help="The receiving peer's id (when a record is shared only with named peers).")
 @click.pass_context
-def export(ctx: click.Context, format_id: str, inputs: tuple[str, ...], output: Path | None) -> None:
-    """Convert documents (files, or registered framework ids) to another format."""
+def export(
+    ctx: click.Context, format_id: str, inputs: tuple[str, ...], output: Path | None, audience: str | None, peer: str | None
+) -> None:
+    """Convert documents (files, or registered framework ids) to another format. Nothing is
+    written when the conversion is refused (for example by a record's sharing level)."""
     catalog = _catalog(ctx)
+    options = {k: v for k, v in (("audience", audience), ("peer", peer)) if v}
     try:
         exporter = catalog.exporter(format_id)
         documents = [
             load_document(Path(ref), registry=catalog.schemas) if Path(ref).is_file() else catalog.framework(ref)
             for ref in inputs
         ]
-        data = exporter.export(documents)
+        data = exporter.export(documents, **options)
     except SilkError as exc:
         _fail(exc)
     except ValueError as exc:
@@ -308,6 +397,42 @@ def export(ctx: click.Context, format_id: str, inputs: tuple[str, ...], output: 
 
 
 cli.add_command(guide_command)
+
+
+@cli.command("import")
+@click.option("--format", "format_id", required=True, help="An input format registered by a plugin (see `silk plugins`).")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the documents here (JSON, or JSON Lines)."
+)
+@click.pass_context
+def import_(ctx: click.Context, format_id: str, source: Path, output: Path | None) -> None:
+    """Read another format into validated silkcore documents. Records that cannot be read are
+    reported (with line and column) and the others kept: exit 3 when some failed."""
+    catalog = _catalog(ctx)
+    failed: Sequence[Issue] = ()
+    try:
+        importer = catalog.importer(format_id)
+        data, name = read_source(source)
+        try:
+            documents = importer.import_(data, name)
+        except PartialImportError as partial:
+            documents, failed = partial.documents, partial.errors
+        for index, document in enumerate(documents):
+            issues = validate_doc(document, registry=catalog.schemas)
+            if issues:
+                raise SchemaValidationError([i.located(f"{name} (record {index + 1})") for i in issues])
+    except SilkError as exc:
+        _fail(exc)
+    text = dumps(documents[0]) if len(documents) == 1 else "\n".join(dumps(d, indent=None) for d in documents)
+    if output is None:
+        click.echo(text)
+    else:
+        output.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"{len(documents)} document(s) written to {output}", err=True)
+    for issue in failed:
+        click.echo(f"error: {issue}", err=True)
+    raise SystemExit(ExitCode.PARTIAL_FAILURE if failed else ExitCode.OK)
 
 
 def _add_plugin_commands(catalog: Catalog) -> None:

@@ -1,24 +1,29 @@
-"""``silk demo``: every installed framework on the bundled example organisation.
+"""``silk demo``: every installed tool on the bundled example organisation.
 
 The bundle (``examples/demo/`` in the repository, ``silkcore/demo/`` in the wheel) holds a
-fictional but realistic SSE organisation and its response sets. The core knows no tool by
-name: it scores whatever response set in the bundle answers an installed framework.
+fictional but realistic SSE organisation: its organisation document, response sets for the
+SILK frameworks, flows, strategies and measurements. The core knows no tool by name: it
+scores whatever frameworks the bundle answers and lets every installed plugin add its
+report section. Results go to the history store; the report to ``-o``.
 """
 
 from __future__ import annotations
 
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import attrs
 
-from .assessment import ResponseSet, ScoreCard
+from .assessment import ScoreCard
 from .catalog import Catalog
 from .documents import dump_document, load_document
 from .model import Organisation
 from .render import render_scorecard
+from .report.assemble import score_all, write_organisation_report
+from .store import Store, history
 
-__all__ = ["DemoOutcome", "demo_bundle", "run_demo"]
+__all__ = ["DemoOutcome", "demo_bundle", "load_bundle", "run_demo"]
 
 
 @attrs.frozen
@@ -27,48 +32,55 @@ class DemoOutcome:
 
     organisation: Organisation
     score_cards: tuple[ScoreCard, ...]
-    written: tuple[Path, ...]
+    report: Path
+    charts: int
     summary: str
 
 
 def demo_bundle() -> Path:
-    """The folder holding the demo organisation and its response sets."""
+    """The folder holding the demo organisation's documents."""
     packaged = resources.files("silkcore") / "demo"
     if packaged.is_dir():
         return Path(str(packaged))
     return Path(__file__).resolve().parents[2] / "examples" / "demo"
 
 
-def run_demo(catalog: Catalog, output_dir: Path) -> DemoOutcome:
-    """Score every bundled response set whose framework is installed; write the score cards."""
-    bundle = demo_bundle()
-    organisation = load_document(bundle / "organisation.json", registry=catalog.schemas)
-    assert isinstance(organisation, Organisation)
-    by_framework: dict[str, list[ResponseSet]] = {}
-    for path in sorted((bundle / "response_sets").glob("*.json")):
-        response_set = load_document(path, registry=catalog.schemas)
-        assert isinstance(response_set, ResponseSet)
-        by_framework.setdefault(response_set.framework_id, []).append(response_set)
+def load_bundle(folder: Path, catalog: Catalog) -> list[Any]:
+    """Every document in a folder (JSON files and JSON Lines), validated."""
+    documents: list[Any] = []
+    for path in sorted(folder.rglob("*")):
+        if path.suffix == ".json":
+            documents.append(load_document(path, registry=catalog.schemas))
+        elif path.suffix == ".jsonl":
+            lines = [line for line in path.read_bytes().splitlines() if line.strip()]
+            documents += [
+                load_document(line, registry=catalog.schemas, name=f"{path}:{n}") for n, line in enumerate(lines, start=1)
+            ]
+    return documents
+
+
+def run_demo(catalog: Catalog, output_dir: Path, store_path: Path) -> DemoOutcome:
+    """Score, store and report the demo organisation."""
+    documents = load_bundle(demo_bundle(), catalog)
+    organisation = next(d for d in documents if isinstance(d, Organisation))
     output_dir.mkdir(parents=True, exist_ok=True)
-    cards: list[ScoreCard] = []
-    written: list[Path] = []
+    results = score_all(catalog, documents)
+    with Store(store_path) as store:
+        for sets, card in results:
+            store.record_assessment(sets, card)
+        rows = history(store.assessments(organisation.org_id))
+    cards = [card for _, card in results]
+    for card in cards:
+        (output_dir / f"scorecard-{card.framework_id}.json").write_text(dump_document(card) + "\n", encoding="utf-8")
+    report = output_dir / "report.html"
+    sections = write_organisation_report(catalog, documents, cards, rows, report)
+    write_organisation_report(catalog, documents, cards, rows, output_dir / "report.md")
     parts = [f"silk demo - {organisation.name} ({organisation.sse_family.value}, {organisation.country})", ""]
-    skipped = []
-    for framework in catalog.frameworks():
-        sets = by_framework.get(framework.id)
-        if not sets:
-            skipped.append(framework.id)
-            continue
-        card = catalog.scorer(framework.id).score(framework, sets)
-        cards.append(card)
-        target = output_dir / f"scorecard-{framework.id}.json"
-        target.write_text(dump_document(card) + "\n", encoding="utf-8")
-        written.append(target)
-        parts += [render_scorecard(card, framework), ""]
-    if not cards:
-        parts.append("No installed framework has demo answers; install a SILK tool plugin (see `silk plugins`).")
-    if skipped:
-        parts.append(f"Frameworks without demo answers: {', '.join(skipped)}")
-    if written:
-        parts.append(f"Score cards written to {output_dir}/")
-    return DemoOutcome(organisation, tuple(cards), tuple(written), "\n".join(parts))
+    for card in cards:
+        parts += [render_scorecard(card, catalog.framework(card.framework_id)), ""]
+    charts = sum(s.charts for s in sections)
+    stored = len([r for r in rows if r["framework_id"] in {c.framework_id for c in cards}])
+    parts.append(f"Sections: {', '.join(s.title for s in sections)}")
+    parts.append(f"Assessments of this organisation in the store {store_path}: {stored}")
+    parts.append(f"Report ({charts} charts): {report}")
+    return DemoOutcome(organisation, tuple(cards), report, charts, "\n".join(parts))

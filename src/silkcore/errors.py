@@ -8,6 +8,7 @@ clear line and an exit code, never a traceback. Errors about documents carry a l
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import attrs
 
@@ -15,6 +16,7 @@ __all__ = [
     "DataError",
     "DuplicateRegistrationError",
     "Issue",
+    "PartialImportError",
     "PluginError",
     "PluginLoadError",
     "SchemaValidationError",
@@ -130,6 +132,15 @@ class SchemaValidationError(_IssuesError):
 class DataError(_IssuesError):
     """Input could not be read as a silkcore document: bad JSON, a limit exceeded, or a value
     of the wrong type. ``.errors`` lists each issue with its JSON Pointer and, where known, line."""
+
+
+class PartialImportError(DataError):
+    """Some records of an import could not be read; ``.documents`` holds those that could,
+    ``.errors`` says (with line and column or pointer) what was wrong with the others."""
+
+    def __init__(self, documents: Sequence[Any], issues: Sequence[Issue]) -> None:
+        super().__init__(issues)
+        self.documents = list(documents)
 
 
 class ScoringError(SilkError):

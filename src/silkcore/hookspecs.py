@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .framework import Framework
     from .model import IndicatorDefinition, Measurement
     from .protocols import Analysis, Exporter, Importer
+    from .report import ReportSection
     from .scoring import Scorer
 
 __all__ = [
@@ -37,6 +38,7 @@ __all__ = [
     "RegisterFramework",
     "RegisterImporter",
     "RegisterIndicator",
+    "RegisterReportSection",
     "RegisterSchema",
     "RegisterScorer",
     "hookimpl",
@@ -155,6 +157,24 @@ def silk_register_schemas(register: RegisterSchema) -> None:
     :param register: call ``register(schema)``. The ``$id`` must end in a versioned name
         (``yourprefix_kind-v1.0.0``) outside silkcore's reserved ``silkcore_`` names; every
         ``$ref`` must resolve inside the local registry - nothing is ever fetched.
+    """
+
+
+class RegisterReportSection(Protocol):
+    """The callback of ``silk_register_report_sections``."""
+
+    def __call__(self, section: ReportSection, /) -> None: ...
+
+
+@hookspec
+def silk_register_report_sections(register: RegisterReportSection) -> None:
+    """Add sections to the HTML and Markdown reports (``silk demo``, ``silk report``).
+
+    :param register: call ``register(section)`` with an object that has ``id``, ``order``
+        (lower comes first; core score cards use 10, history 90) and
+        ``render(context) -> SectionContent | None``. Build HTML with
+        :func:`silkcore.report.fragment` (autoescaped) and charts with
+        :mod:`silkcore.report.charts`.
     """
 
 

@@ -22,8 +22,11 @@ class Exporter(Protocol):
         """The IANA media type of the output, e.g. ``text/markdown``."""
         ...
 
-    def export(self, documents: Sequence[Any]) -> bytes:
-        """Turn validated documents (entities or plain data for plugin kinds) into bytes."""
+    def export(self, documents: Sequence[Any], **options: str) -> bytes:
+        """Turn validated documents (entities or plain data for plugin kinds) into bytes.
+
+        ``options`` carry command-line choices such as ``audience``; ignore those you do not use.
+        """
         ...
 
 

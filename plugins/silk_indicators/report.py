@@ -1,0 +1,80 @@
+"""The indicators' report section: trends against targets, and what to address first."""
+
+from __future__ import annotations
+
+from silkcore import Measurement, NotComputable
+from silkcore.measures import standing
+from silkcore.report import ReportContext, SectionContent, fragment
+from silkcore.report.charts import line_chart
+
+from .catalogue import definitions, phase_of
+from .standing import analyse
+
+
+class IndicatorsSection:
+    """Section ``silk.indicators``: computed indicators over periods, and the ranked gaps."""
+
+    id = "silk.indicators"
+    order = 30
+
+    def render(self, context: ReportContext) -> SectionContent | None:
+        """Trends of the computable indicators with at least two periods."""
+        measurements = [m for m in context.of_type(Measurement) if m.status.value == "observed"]
+        if not measurements:
+            return None
+        starts = sorted({m.period.start for m in measurements})
+        series: dict[str, list[tuple[str, float]]] = {}
+        targets: dict[str, float] = {}
+        all_measurements = context.of_type(Measurement)
+        for definition, compute in definitions():
+            if compute is None or definition.unit != "percent":
+                continue
+            points = []
+            for start in starts:
+                history = [m for m in measurements if m.period.start <= start]
+                try:
+                    value = compute(history)
+                except NotComputable:
+                    continue
+                if value is not None:
+                    points.append((str(start.year), float(value)))
+            if len({p[0] for p in points}) >= 2:
+                name = definition.title["en"][:40]
+                series[name] = points
+                result = standing(definition, compute, all_measurements)
+                if result.target is not None:
+                    targets[name] = float(result.target)
+        to_address = analyse(context.of_type(Measurement))["to_address"][:6]
+        charts = 0
+        chart = ""
+        if series:
+            alt = "Indicator trends (percent) by year: " + "; ".join(
+                f"{k}: " + ", ".join(f"{p} {v:.1f}" for p, v in pts) for k, pts in series.items()
+            )
+            chart = line_chart(series, alt, ylabel="percent", targets=targets)
+            charts = 1
+        html = fragment(
+            """{% if chart %}<figure>{{ chart|safe }}<figcaption>Dashed lines are targets.</figcaption></figure>{% endif %}
+<h4>What needs addressing first</h4><table>
+<tr><th>indicator</th><th>phase</th><th>status</th><th>value</th><th>target</th><th>trend</th><th>Tool 2</th></tr>
+{% for r in rows %}<tr><td>{{ r.indicator_id }}</td><td>{{ r.phase }}</td><td>{{ r.status }}</td><td>{{ r.value }}</td>
+<td>{{ r.target }}</td><td>{{ r.trend }}</td><td>{{ r.tool2 }}</td></tr>{% endfor %}</table>""",
+            chart=chart,
+            rows=[
+                {
+                    "indicator_id": r["indicator_id"],
+                    "phase": phase_of(r["indicator_id"]),
+                    "status": r["status"].replace("_", " "),
+                    "value": r.get("value", r.get("reason", "-")),
+                    "target": r.get("target", "-"),
+                    "trend": r.get("trend", "-"),
+                    "tool2": ", ".join(r["tool2_items"]) or "-",
+                }
+                for r in to_address
+            ],
+        )
+        markdown = "\n".join(
+            f"- {r['indicator_id']}: {r['status']} (value {r.get('value', '-')}, target {r.get('target', '-')})"
+            for r in to_address
+        )
+        return SectionContent("Indicators against targets (Tool 3)", html, markdown, charts)

@@ -1,0 +1,70 @@
+"""Reports a manager or a board can read: one self-contained HTML file (and Markdown).
+
+The core draws the parts every framework has (score cards, history); plugins add their own
+sections through ``silk_register_report_sections``. A section's HTML is built with
+:func:`fragment`, which autoescapes every value, so text from other platforms can never
+become markup; charts are inline SVG from :mod:`silkcore.report.charts`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Protocol, runtime_checkable
+
+import attrs
+import jinja2
+from markupsafe import Markup
+
+__all__ = ["ReportContext", "ReportSection", "SectionContent", "fragment"]
+
+_ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+
+
+def fragment(template: str, **values: Any) -> Markup:
+    """Render an HTML fragment with autoescaping (use ``|safe`` only on SVG from ``charts``)."""
+    return Markup(_ENV.from_string(template).render(**values))  # noqa: S704 - autoescaped above
+
+
+@attrs.frozen
+class ReportContext:
+    """What a section can draw on: the organisation, every document about it, score cards,
+    stored history rows, and the catalog (frameworks, analyses)."""
+
+    organisation: Any
+    documents: Sequence[Any]
+    score_cards: Sequence[Any]
+    history: Sequence[dict[str, Any]]
+    catalog: Any
+
+    def of_type(self, cls: type) -> list[Any]:
+        """The documents of one entity class."""
+        return [d for d in self.documents if isinstance(d, cls)]
+
+
+@attrs.frozen
+class SectionContent:
+    """A rendered section: HTML (autoescaped fragment), Markdown, and how many charts it holds."""
+
+    title: str
+    html: Markup
+    markdown: str
+    charts: int = 0
+
+
+@runtime_checkable
+class ReportSection(Protocol):
+    """A section a plugin adds to reports."""
+
+    @property
+    def id(self) -> str:
+        """A stable id, e.g. ``silk.flows``."""
+        ...
+
+    @property
+    def order(self) -> int:
+        """Where it goes: lower first (core sections use 10 and 90)."""
+        ...
+
+    def render(self, context: ReportContext) -> SectionContent | None:
+        """The section for this context, or None when it has nothing to show."""
+        ...

@@ -1,0 +1,55 @@
+"""From an organisation's documents to a report: score what can be scored, then draw."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..assessment import ResponseSet, ScoreCard
+from ..catalog import Catalog
+from ..model import Organisation
+from . import ReportContext, SectionContent
+from .builder import build_sections, write_report
+
+__all__ = ["score_all", "write_organisation_report"]
+
+
+def score_all(catalog: Catalog, documents: Sequence[Any]) -> list[tuple[list[ResponseSet], ScoreCard]]:
+    """Every installed framework that has response sets among ``documents``, scored (several
+    respondents of one framework consolidate into one card)."""
+    by_framework: dict[str, list[ResponseSet]] = {}
+    for document in documents:
+        if isinstance(document, ResponseSet):
+            by_framework.setdefault(document.framework_id, []).append(document)
+    known = {f.id for f in catalog.frameworks()}
+    results = []
+    for framework_id in sorted(by_framework):
+        if framework_id in known:
+            framework = catalog.framework(framework_id)
+            sets = by_framework[framework_id]
+            results.append((sets, catalog.scorer(framework_id).score(framework, sets)))
+    return results
+
+
+def write_organisation_report(
+    catalog: Catalog, documents: Sequence[Any], cards: Sequence[ScoreCard], history: Sequence[dict[str, Any]], output: Path
+) -> list[SectionContent]:
+    """Write the HTML (or Markdown, by suffix) report for the organisation in ``documents``."""
+    from importlib.metadata import version
+
+    organisation = next((d for d in documents if isinstance(d, Organisation)), None)
+    context = ReportContext(organisation, documents, cards, history, catalog)
+    frameworks = {c.framework_id: catalog.framework(c.framework_id) for c in cards}
+    sections = build_sections(context, frameworks, catalog.report_sections())
+    name = organisation.name if organisation else "an organisation"
+    description = ""
+    if organisation is not None:
+        family = organisation.sse_family.value.replace("_", " ")
+        description = (
+            f"A {family} in {organisation.country}"
+            + (f", founded in {organisation.founding_year}" if organisation.founding_year else "")
+            + "."
+        )
+    write_report(output, name, description, sections, version("silkcore"))
+    return sections

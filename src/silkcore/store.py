@@ -1,0 +1,269 @@
+"""The assessment history: an embedded SQLite store of documents and score cards.
+
+Durability settings: WAL journal, ``synchronous=FULL`` (a committed assessment survives a
+power cut), foreign keys on, a busy timeout for concurrent writers, and one ``BEGIN
+IMMEDIATE`` transaction per assessment - its response sets and score card are stored
+together or not at all. A file is only used if it carries silkcore's application id;
+anything else is refused with a clear error and left untouched. Documents are never
+edited: a correction is a new record that names the one it supersedes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .assessment import ResponseSet, ScoreCard
+from .documents import to_document
+from .errors import StoreError
+from .jsonio import dumps
+
+__all__ = ["APPLICATION_ID", "AssessmentRecord", "Store", "default_store_path", "history"]
+
+APPLICATION_ID = 0x53494C4B  # "SILK"
+SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE documents (
+    record_id TEXT PRIMARY KEY,
+    schema TEXT NOT NULL,
+    subject TEXT,
+    sha256 TEXT NOT NULL,
+    body TEXT NOT NULL,
+    stored_at TEXT NOT NULL,
+    supersedes TEXT REFERENCES documents(record_id),
+    sharing_level TEXT NOT NULL DEFAULT 'private'
+);
+CREATE INDEX documents_subject ON documents(subject);
+CREATE TABLE assessments (
+    assessment_id TEXT PRIMARY KEY,
+    subject TEXT NOT NULL,
+    framework_id TEXT NOT NULL,
+    framework_version TEXT NOT NULL,
+    framework_hash TEXT NOT NULL,
+    scorecard_record TEXT NOT NULL REFERENCES documents(record_id),
+    response_records TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX assessments_subject ON assessments(subject, framework_id, created_at);
+"""
+
+
+def default_store_path() -> Path:
+    """``$SILKCORE_STORE``, else the user's data directory (XDG), ``silkcore/history.sqlite``."""
+    if os.environ.get("SILKCORE_STORE"):
+        return Path(os.environ["SILKCORE_STORE"])
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "silkcore" / "history.sqlite"
+
+
+@attrs.frozen
+class AssessmentRecord:
+    """One stored assessment: when, which framework (version and hash), and its score card."""
+
+    assessment_id: str
+    subject: str
+    framework_id: str
+    framework_version: str
+    framework_hash: str
+    created_at: str
+    scorecard: dict[str, Any]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+def _check_existing(path: Path) -> None:
+    """Refuse a file that is not a silkcore store, reading it only (never writing)."""
+    try:
+        probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            application_id = probe.execute("PRAGMA application_id").fetchone()[0]
+            tables = {row[0] for row in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            probe.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is not a silkcore store ({exc}); it was left untouched") from None
+    if application_id != APPLICATION_ID and not (application_id == 0 and not tables):
+        raise StoreError(f"{path} is an SQLite database but not a silkcore store; it was left untouched")
+
+
+class Store:
+    """An open history store. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        if self.path.exists() and self.path.stat().st_size > 0:
+            _check_existing(self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self._db.execute("PRAGMA busy_timeout = 30000")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = FULL")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._initialise()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the store {self.path}: {exc}") from None
+
+    def _initialise(self) -> None:
+        with self._transaction() as db:
+            if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                for statement in filter(str.strip, _SCHEMA.split(";")):
+                    db.execute(statement)
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def close(self) -> None:
+        """Close the connection."""
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot write to the store {self.path}: {exc}") from None
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot commit to the store {self.path}: {exc}") from None
+
+    @staticmethod
+    def _insert(
+        db: sqlite3.Connection,
+        document: dict[str, Any],
+        subject: str | None,
+        supersedes: str | None = None,
+        level: str = "private",
+    ) -> str:
+        body = dumps(document, indent=None)
+        record_id = f"urn:uuid:{uuid.uuid4()}"
+        digest = "sha256:" + hashlib.sha256(body.encode("utf-8")).hexdigest()
+        db.execute(
+            "INSERT INTO documents (record_id, schema, subject, sha256, body, stored_at, supersedes, sharing_level) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (record_id, document["schema"], subject, digest, body, _now(), supersedes, level),
+        )
+        return record_id
+
+    def put_document(
+        self, document: dict[str, Any], *, subject: str | None = None, supersedes: str | None = None, level: str = "private"
+    ) -> str:
+        """Store a validated document (never an edit: ``supersedes`` names the record it corrects)."""
+        try:
+            with self._transaction() as db:
+                if (
+                    supersedes is not None
+                    and db.execute("SELECT 1 FROM documents WHERE record_id = ?", (supersedes,)).fetchone() is None
+                ):
+                    raise StoreError(f"cannot supersede unknown record {supersedes!r}")
+                return self._insert(db, document, subject, supersedes, level)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot store the document: {exc}") from None
+
+    def record_assessment(self, response_sets: Sequence[ResponseSet], card: ScoreCard) -> str:
+        """Store an assessment (its response sets and score card) in one transaction."""
+        assessment_id = f"urn:uuid:{uuid.uuid4()}"
+        subject = card.subject.org_id
+        try:
+            with self._transaction() as db:
+                responses = [self._insert(db, to_document(rs), subject) for rs in response_sets]
+                card_record = self._insert(db, to_document(card), subject)
+                db.execute(
+                    "INSERT INTO assessments VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        assessment_id,
+                        subject,
+                        card.framework_id,
+                        card.framework_version,
+                        card.framework_hash,
+                        card_record,
+                        json.dumps(responses),
+                        _now(),
+                    ),
+                )
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot store the assessment: {exc}") from None
+        return assessment_id
+
+    def document(self, record_id: str) -> dict[str, Any]:
+        """A stored document by record id; :class:`StoreError` if unknown."""
+        row = self._db.execute("SELECT body FROM documents WHERE record_id = ?", (record_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no record {record_id!r} in the store")
+        result: dict[str, Any] = json.loads(row[0])
+        return result
+
+    def assessments(self, subject: str, framework_id: str | None = None) -> list[AssessmentRecord]:
+        """An organisation's assessments, oldest first."""
+        query = (
+            "SELECT a.assessment_id, a.subject, a.framework_id, a.framework_version, a.framework_hash, a.created_at, d.body "
+            "FROM assessments a JOIN documents d ON d.record_id = a.scorecard_record WHERE a.subject = ?"
+        )
+        params: list[str] = [subject]
+        if framework_id is not None:
+            query += " AND a.framework_id = ?"
+            params.append(framework_id)
+        rows = self._db.execute(query + " ORDER BY a.created_at, a.rowid", params).fetchall()
+        return [AssessmentRecord(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6])) for row in rows]
+
+    def integrity(self) -> str:
+        """``PRAGMA integrity_check`` ("ok" when the file is sound)."""
+        return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])
+
+    def count(self, table: str) -> int:
+        """Rows in ``documents`` or ``assessments``."""
+        if table not in ("documents", "assessments"):
+            raise ValueError(table)
+        return int(self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])  # noqa: S608 - table name checked above
+
+
+def history(records: Sequence[AssessmentRecord]) -> list[dict[str, Any]]:
+    """Assessments over time with each category's change since the previous assessment of the
+    same framework (None when either score is missing)."""
+    rows = []
+    previous: dict[str, dict[str, float | None]] = {}
+    for record in records:
+        scores = {c["id"]: c["score"] for c in record.scorecard["categories"]}
+        before = previous.get(record.framework_id)
+        changes = {}
+        for category_id, score in scores.items():
+            old = before.get(category_id) if before else None
+            changes[category_id] = None if score is None or old is None else round(score - old, 6)
+        rows.append(
+            {
+                "assessment_id": record.assessment_id,
+                "created_at": record.created_at,
+                "framework_id": record.framework_id,
+                "framework_version": record.framework_version,
+                "framework_hash": record.framework_hash,
+                "overall": record.scorecard.get("overall"),
+                "coverage": record.scorecard.get("coverage"),
+                "categories": [{"id": k, "score": v, "change": changes[k]} for k, v in scores.items()],
+            }
+        )
+        previous[record.framework_id] = scores
+    return rows
