@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from silkcore import Flow, ResponseSet, ScoreCard, SilkError, assess, dump_document, get_catalog, load_document
+from silkcore.progress import progress
 
 from .brief_data import brief, policies
 from .evidence import build_brief
@@ -110,7 +111,7 @@ def brief_command(inputs: tuple[Path, ...], jurisdiction: str, min_group: int, o
         documents = _documents(inputs)
         catalog = get_catalog()
         cards = [d for d in documents if isinstance(d, ScoreCard)]
-        for response_set in (d for d in documents if isinstance(d, ResponseSet)):
+        for response_set in progress([d for d in documents if isinstance(d, ResponseSet)], "scoring"):
             cards.append(assess(response_set.framework_id, response_set, catalog=catalog))
         flows = [d for d in documents if isinstance(d, Flow)]
         data = build_brief(jurisdiction, cards, flows, min_group)

@@ -34,6 +34,7 @@ from .errors import (
 from .framework_data import framework_document, load_framework
 from .jsonio import dumps, iter_json_lines
 from .model import Organisation
+from .progress import progress
 from .render import render_framework_list, render_scorecard
 
 __all__ = ["ExitCode", "main"]
@@ -107,7 +108,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], as_json: bool, engine:
     registry = _catalog(ctx).schemas
     report: list[dict[str, Any]] = []
     checked = 0
-    for path in files:
+    for path in progress(files, "validating"):
         if path.suffix == ".jsonl":
             try:
                 handle = path.open("rb")
@@ -397,6 +398,50 @@ def export(
 
 
 cli.add_command(guide_command)
+
+
+@cli.group()
+def batch() -> None:
+    """Stream JSON Lines (a file, a .gz file or - for stdin): one result or error record per line."""
+
+
+def _run_batch(task: str, source: str, output: Path | None, framework_id: str | None, workers: int) -> None:
+    from .batch import run_batch
+
+    try:
+        if output is None:
+            counts = run_batch(task, source, sys.stdout, framework_id=framework_id, workers=workers)
+        else:
+            with output.open("w", encoding="utf-8") as handle:
+                counts = run_batch(task, source, handle, framework_id=framework_id, workers=workers)
+    except OSError as exc:
+        click.echo(f"error: cannot read {source}: {exc.strerror or exc}", err=True)
+        raise SystemExit(ExitCode.INVALID_INPUT) from None
+    click.echo(f"{counts.lines} line(s): {counts.ok} ok, {counts.failed} failed", err=True)
+    raise SystemExit(ExitCode.PARTIAL_FAILURE if counts.failed else ExitCode.OK)
+
+
+@batch.command("validate")
+@click.argument("source")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write results here (default: standard output)."
+)
+@click.option("--workers", default=1, show_default=True, help="Worker processes (output stays in input order).")
+def batch_validate(source: str, output: Path | None, workers: int) -> None:
+    """Validate and type every document of a JSON Lines input."""
+    _run_batch("validate", source, output, None, workers)
+
+
+@batch.command("score")
+@click.option("--framework", "-f", "framework_id", required=True, help="A registered framework id.")
+@click.argument("source")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write score cards here (default: standard output)."
+)
+@click.option("--workers", default=1, show_default=True, help="Worker processes (output stays in input order).")
+def batch_score(framework_id: str, source: str, output: Path | None, workers: int) -> None:
+    """Score every response set of a JSON Lines input."""
+    _run_batch("score", source, output, framework_id, workers)
 
 
 @cli.command("import")

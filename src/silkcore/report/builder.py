@@ -23,10 +23,16 @@ def _text(texts: dict[str, str] | None, language: str = "en") -> str:
     return texts.get(language) or next(iter(texts.values()))
 
 
+def _short_label(category_id: str, title: str) -> str:
+    """A chart label: short codes (A, B...) keep their code, long ids give way to the title."""
+    label = f"{category_id} {title}" if len(category_id) <= 3 else title
+    return label if len(label) <= 30 else label[:29] + "…"
+
+
 def scorecard_section(card: ScoreCard, framework: Any) -> SectionContent:
     """A score card: a radar (or bars) of category scores with coverage, and its findings."""
     scored = [c for c in card.categories if framework.category(c.id).scored]
-    labels = [f"{c.id} {_text(framework.category(c.id).title)[:22]}" for c in scored]
+    labels = [_short_label(c.id, _text(framework.category(c.id).title)) for c in scored]
     alt = f"{card.framework_id}: " + ", ".join(f"{c.id} {'n/a' if c.score is None else f'{c.score:.2f}'}" for c in scored)
     if len(scored) >= 3:
         chart = radar_chart(labels, [c.score for c in scored], alt, coverage=[c.coverage for c in scored])

@@ -1,0 +1,153 @@
+"""Streaming validation and scoring of JSON Lines: constant memory, one result per line.
+
+Input is read one bounded line at a time (a file, a gzip file or stdin), so a file of any
+size needs the same memory. Each non-blank input line gives exactly one output line: the
+result, or an error record ``{"line": N, "errors": [...]}`` with JSON Pointers. With
+``workers > 1`` lines are processed in chunks by worker processes and written back in the
+input order.
+"""
+
+from __future__ import annotations
+
+import gzip
+import sys
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import IO, Any
+
+import attrs
+
+from .documents import DOCUMENT_TYPES, doc_without_schema
+from .documents import validate as validate_doc
+from .errors import DataError, Issue, SilkError
+from .jsonio import DEFAULT_LIMITS, dumps, iter_json_lines
+
+__all__ = ["BatchCounts", "open_input", "run_batch"]
+
+CHUNK = 2000
+
+
+@attrs.define
+class BatchCounts:
+    """How many lines were read, succeeded and failed."""
+
+    lines: int = 0
+    ok: int = 0
+    failed: int = 0
+
+
+def open_input(path: str) -> IO[bytes]:
+    """A binary stream for a path (``-`` is stdin); gzip is recognised by its magic bytes."""
+    raw: IO[bytes] = sys.stdin.buffer if path == "-" else Path(path).open("rb")  # noqa: SIM115 - closed by the caller
+    head = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
+    if head == b"\x1f\x8b":
+        return gzip.open(raw, "rb")  # type: ignore[return-value]
+    return raw
+
+
+def _error(number: int, issues: list[Issue]) -> dict[str, Any]:
+    return {"line": number, "errors": [{"pointer": i.pointer, "message": i.message} for i in issues]}
+
+
+class _Worker:
+    """What one process needs: a catalog (built once per process) and the task."""
+
+    _catalog: Any = None
+
+    @classmethod
+    def catalog(cls) -> Any:
+        if cls._catalog is None:
+            from .catalog import build_catalog
+
+            cls._catalog = build_catalog()
+        return cls._catalog
+
+
+def process_line(task: str, framework_id: str | None, number: int, document: Any) -> dict[str, Any]:
+    """Validate (and type, and score) one parsed document; an error record on failure."""
+    from .convert import structure, unstructure
+
+    catalog = _Worker.catalog()
+    issues = validate_doc(document, registry=catalog.schemas)
+    if issues:
+        return _error(number, issues)
+    cls = DOCUMENT_TYPES.get(document["schema"])
+    try:
+        entity = structure(doc_without_schema(document), cls) if cls is not None else document
+    except DataError as exc:
+        return _error(number, list(exc.errors))
+    if task == "validate":
+        return {"line": number, "valid": True, "schema": document["schema"]}
+    from .assessment import ResponseSet
+
+    if not isinstance(entity, ResponseSet):
+        return _error(number, [Issue("/schema", "expected a response set to score")])
+    try:
+        framework = catalog.framework(framework_id or entity.framework_id)
+        card = catalog.scorer(framework.id).score(framework, [entity])
+    except SilkError as exc:
+        return _error(number, [Issue("", str(exc))])
+    return {"line": number, "scorecard": {"schema": card.SCHEMA, **unstructure(card)}}
+
+
+def _chunk_work(task: str, framework_id: str | None, items: list[tuple[int, Any]]) -> list[dict[str, Any]]:
+    """Run in a worker process: one chunk of parsed lines."""
+    return [process_line(task, framework_id, number, document) for number, document in items]
+
+
+def _results(task: str, framework_id: str | None, stream: IO[bytes], source: str, workers: int) -> Iterator[dict[str, Any]]:
+    lines = iter_json_lines(stream, source=source, limits=DEFAULT_LIMITS)
+    if workers <= 1:
+        for number, document in lines:
+            yield (
+                _error(number, list(document.errors))
+                if isinstance(document, DataError)
+                else process_line(task, framework_id, number, document)
+            )
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: list[Any] = []
+        chunk: list[tuple[int, Any]] = []
+        parse_errors: dict[int, dict[str, Any]] = {}
+
+        def submit() -> None:
+            pending.append((dict(parse_errors), pool.submit(_chunk_work, task, framework_id, list(chunk))))
+            chunk.clear()
+            parse_errors.clear()
+
+        for number, document in lines:
+            if isinstance(document, DataError):
+                parse_errors[number] = _error(number, list(document.errors))
+            else:
+                chunk.append((number, document))
+            if len(chunk) + len(parse_errors) >= CHUNK:
+                submit()
+                while len(pending) > workers * 2:  # bounded: memory stays flat on any input size
+                    yield from _merge(*pending.pop(0))
+        submit()
+        for errors, future in pending:
+            yield from _merge(errors, future)
+
+
+def _merge(errors: dict[int, dict[str, Any]], future: Any) -> Iterator[dict[str, Any]]:
+    results = future.result() + list(errors.values())
+    yield from sorted(results, key=lambda r: r["line"])
+
+
+def run_batch(task: str, source: str, output: IO[str], *, framework_id: str | None = None, workers: int = 1) -> BatchCounts:
+    """Process ``source`` line by line, writing one JSON line per input line to ``output``."""
+    counts = BatchCounts()
+    stream = open_input(source)
+    try:
+        for record in _results(task, framework_id, stream, source, workers):
+            counts.lines += 1
+            if "errors" in record:
+                counts.failed += 1
+            else:
+                counts.ok += 1
+            output.write(dumps(record, indent=None) + "\n")
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    return counts
