@@ -23,8 +23,8 @@ def hookspec_names() -> list[str]:
     return [name for name, _ in inspect.getmembers(hookspecs, inspect.isfunction) if name.startswith("silk_")]
 
 
-def test_there_are_eight_hooks() -> None:
-    assert len(hookspec_names()) == 8
+def test_there_are_nine_hooks() -> None:
+    assert len(hookspec_names()) == 9
 
 
 @pytest.mark.parametrize("name", hookspec_names())

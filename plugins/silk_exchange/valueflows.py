@@ -175,11 +175,20 @@ def _number(value: Decimal) -> str:
 
 
 def _money(amount: Money) -> dict[str, Any]:
-    return {"@type": "Measure", "hasNumericalValue": _number(amount.amount), "hasUnit": "om:one", "silk:currency": amount.currency}
+    return {
+        "@type": "Measure",
+        "hasNumericalValue": _number(amount.amount),
+        "hasUnit": "om:one",
+        "silk:currency": amount.currency,
+    }
 
 
 def _quantity(quantity: Quantity) -> dict[str, Any]:
-    return {"@type": "Measure", "hasNumericalValue": _number(quantity.value), "hasUnit": {"@type": "Unit", "label": quantity.unit}}
+    return {
+        "@type": "Measure",
+        "hasNumericalValue": _number(quantity.value),
+        "hasUnit": {"@type": "Unit", "label": quantity.unit},
+    }
 
 
 def currency_iri(code: str) -> str:
@@ -234,7 +243,9 @@ def _event(flow: Flow, graph: _Graph, primaries: set[str]) -> dict[str, Any]:
     if flow.kind == FlowKind.FINANCE:
         if flow.amount is not None:
             code = flow.amount.currency
-            node["resourceConformsTo"] = graph.spec(currency_iri(code), name=code, mediumOfExchange=True, **{"silk:currency": code})
+            node["resourceConformsTo"] = graph.spec(
+                currency_iri(code), name=code, mediumOfExchange=True, **{"silk:currency": code}
+            )
             node["resourceQuantity"] = _money(flow.amount)
         if flow.quantity is not None:
             node["silk:quantity"] = _quantity(flow.quantity)
@@ -483,7 +494,10 @@ class _Reader:
         items = graph if isinstance(graph, list) else [graph]
         if not all(isinstance(item, dict) for item in items):
             raise DataError([Issue("/@graph", "expected an array of node objects")])
-        return [self.node(item, context, _pointer("/@graph", i) if isinstance(graph, list) else "/@graph", 0) for i, item in enumerate(items)]
+        return [
+            self.node(item, context, _pointer("/@graph", i) if isinstance(graph, list) else "/@graph", 0)
+            for i, item in enumerate(items)
+        ]
 
     def _top(self, item: Any, pointer: str) -> _Node:
         if not isinstance(item, dict):
@@ -582,6 +596,24 @@ def _decimal(value: _Value) -> Decimal:
     return number
 
 
+def _language(tag: str | None) -> str:
+    """A BCP 47 tag in its conventional case (``pt-br`` -> ``pt-BR``): RDF tools may lowercase tags."""
+    if not tag:
+        return "und"
+    parts = tag.split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(out[-1]) == 1:  # after a singleton (x-..., u-...) everything stays lower case
+            out.append(part.lower())
+        elif len(part) == 2:
+            out.append(part.upper())
+        elif len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        else:
+            out.append(part.lower())
+    return "-".join(out)
+
+
 def _date(value: _Value) -> str:
     literal = value.literal
     if isinstance(literal, str):
@@ -627,7 +659,9 @@ class _FlowReader:
             found = validate(doc)
             for issue in found:
                 field_name = issue.pointer.split("/")[1] if issue.pointer.count("/") else ""
-                issues.append(Issue(where.get(field_name, node.pointer), f"{issue.message} (silkcore field {issue.pointer or '/'})"))
+                issues.append(
+                    Issue(where.get(field_name, node.pointer), f"{issue.message} (silkcore field {issue.pointer or '/'})")
+                )
             if not found:
                 documents.append(doc)
         return documents, issues
@@ -725,13 +759,15 @@ class _FlowReader:
             where["strategies"] = strategies[0].pointer
         descriptions = node.values(_silk("description"))
         if descriptions:
-            doc["description"] = {v.language or "und": v.literal for v in descriptions}
+            doc["description"] = {_language(v.language): v.literal for v in descriptions}
             where["description"] = descriptions[0].pointer
 
     def _foreign_fields(self, node: _Node, action: str, at: _Value, doc: dict[str, Any], where: dict[str, str]) -> None:
         kind = _FOREIGN_KINDS.get(action)
         if kind is None:
-            raise _Problem(at.pointer, f"action {action!r} has no silkcore flow kind; expected one of {', '.join(_FOREIGN_KINDS)}")
+            raise _Problem(
+                at.pointer, f"action {action!r} has no silkcore flow kind; expected one of {', '.join(_FOREIGN_KINDS)}"
+            )
         if kind == FlowKind.GOODS and self._currency(node, required=False) is not None:
             kind = FlowKind.FINANCE
         doc["kind"] = kind.value

@@ -28,7 +28,7 @@ from referencing.jsonschema import DRAFT202012
 from .errors import DuplicateRegistrationError, Issue, PluginError, UnknownComponentError
 from .jsonio import pointer_join
 
-__all__ = ["SCHEMA_BASE", "SchemaRegistry", "packaged_schemas", "schema_name_of"]
+__all__ = ["SCHEMA_BASE", "SchemaRegistry", "packaged_schemas", "schema_name_of", "validate_against"]
 
 #: The base of every built-in schema's ``$id``; switch it here and nowhere else.
 SCHEMA_BASE = "https://w3id.org/silkcore/schemas/"
@@ -223,3 +223,40 @@ class SchemaRegistry:
         except (re.error, RecursionError, OverflowError) as exc:
             issues.append(Issue("", f"schema {name!r} could not be applied by python-jsonschema: {type(exc).__name__}: {exc}"))
         return issues
+
+
+def validate_against(
+    schema: Any, instance: Any, *, engine: str = "rs", resources: Iterable[tuple[str, Any]] = (), formats: bool = True
+) -> bool:
+    """Whether ``instance`` is valid against an arbitrary ``schema`` with silkcore's settings:
+    Draft 2020-12, offline, references resolved only among ``resources`` (URI, schema).
+
+    Used to run the official JSON Schema Test Suite through the same layer as documents. A
+    schema that cannot be applied (an unresolvable reference, a regex the engine lacks)
+    raises :class:`~silkcore.errors.SchemaValidationError`, never a raw library error.
+    """
+    from .errors import SchemaValidationError
+
+    pairs = list(resources)
+    try:
+        if engine == "rs":
+            registry = jsonschema_rs.Registry(pairs) if pairs else None
+            validator = jsonschema_rs.Draft202012Validator(schema, validate_formats=formats, registry=registry, offline=True)
+            return bool(validator.is_valid(instance))
+        local = referencing.Registry().with_resources((uri, DRAFT202012.create_resource(s)) for uri, s in pairs)
+        checker = jsonschema.Draft202012Validator.FORMAT_CHECKER if formats else None
+        py_validator = jsonschema.Draft202012Validator(schema, registry=local, format_checker=checker)
+        return bool(py_validator.is_valid(instance))
+    except (
+        jsonschema_rs.ValidationError,
+        jsonschema_rs.ReferencingError,
+        referencing.exceptions.Unresolvable,
+        jsonschema.exceptions._WrappedReferencingError,
+        jsonschema.exceptions.SchemaError,
+        re.error,
+        RecursionError,
+        OverflowError,
+        ValueError,
+        TypeError,
+    ) as exc:
+        raise SchemaValidationError([Issue("", f"schema cannot be applied: {type(exc).__name__}: {exc}")]) from None
