@@ -62,7 +62,7 @@ def test_suite_pass_counts(engine: str, capsys: pytest.CaptureFixture[str]) -> N
     passed, total, failures = run(engine)
     with capsys.disabled():
         print(
-            f"\nJSON Schema Test Suite draft2020-12 via silkcore ({engine}): {passed}/{total} passed; failures by file: {failures}"
+            f"\nJSON Schema Test Suite draft2020-12 via silkcore ({engine}): {passed}/{total} passed; failing files: {failures}"
         )
     assert set(failures) <= KNOWN_FAILURES[engine], failures
     assert passed / total > 0.97
