@@ -1,0 +1,66 @@
+"""Throughput and peak memory of ``silk batch validate`` next to the raw floor, same data.
+
+Run: ``.venv/bin/python benchmarks/bench_batch.py [N]``. The floor is ``json.loads`` plus
+jsonschema-rs ``is_valid`` over the same lines in one process; silkcore runs as the real
+command (one worker, then two). Peak memory is the child process's maximum resident size.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from make_flows import main as make_flows  # noqa: E402
+
+from silkcore.schemas import SchemaRegistry  # noqa: E402
+
+
+def floor(path: Path) -> float:
+    rs = SchemaRegistry().rs_validator("silkcore_flow-v1.0.0")
+    start = time.perf_counter()
+    with path.open("rb") as handle:
+        for line in handle:
+            rs.is_valid(json.loads(line))
+    return time.perf_counter() - start
+
+
+def command(path: Path, workers: int) -> tuple[float, float]:
+    start = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    subprocess.run(
+        [sys.executable, "-m", "silkcore", "batch", "validate", str(path), "-o", "/dev/null", "--workers", str(workers)],
+        check=False,
+        capture_output=True,
+    )
+    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return time.perf_counter() - start, peak / 1024
+
+
+def main(count: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "flows.jsonl"
+        make_flows(count, path)
+        raw = floor(path)
+        one, mem_one = command(path, 1)
+        two, mem_two = command(path, 2)
+    print(f"flows n={count}")
+    print(f"  raw floor json.loads + jsonschema-rs is_valid: {count / raw:>10,.0f} lines/s")
+    print(
+        f"  silk batch validate, 1 worker:                {count / one:>10,.0f} lines/s  ({one / raw:.1f}x the floor time), peak {mem_one:.0f} MB"
+    )
+    print(
+        f"  silk batch validate, 2 workers:               {count / two:>10,.0f} lines/s  ({two / raw:.1f}x the floor time), peak {mem_two:.0f} MB"
+    )
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
