@@ -54,12 +54,9 @@ def main(count: int) -> None:
         two, mem_two = command(path, 2)
     print(f"flows n={count}")
     print(f"  raw floor json.loads + jsonschema-rs is_valid: {count / raw:>10,.0f} lines/s")
-    print(
-        f"  silk batch validate, 1 worker:                {count / one:>10,.0f} lines/s  ({one / raw:.1f}x the floor time), peak {mem_one:.0f} MB"
-    )
-    print(
-        f"  silk batch validate, 2 workers:               {count / two:>10,.0f} lines/s  ({two / raw:.1f}x the floor time), peak {mem_two:.0f} MB"
-    )
+    for label, seconds, memory in (("1 worker", one, mem_one), ("2 workers", two, mem_two)):
+        rate = f"{count / seconds:>10,.0f} lines/s"
+        print(f"  silk batch validate, {label:<9}: {rate}  ({seconds / raw:.1f}x the floor time), peak {memory:.0f} MB")
 
 
 if __name__ == "__main__":
