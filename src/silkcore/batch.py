@@ -18,8 +18,7 @@ from typing import IO, Any
 
 import attrs
 
-from .documents import DOCUMENT_TYPES, doc_without_schema
-from .documents import validate as validate_doc
+from .documents import check
 from .errors import DataError, Issue, SilkError
 from .jsonio import DEFAULT_LIMITS, dumps, iter_json_lines
 
@@ -66,17 +65,15 @@ class _Worker:
 
 def process_line(task: str, framework_id: str | None, number: int, document: Any) -> dict[str, Any]:
     """Validate (and type, and score) one parsed document; an error record on failure."""
-    from .convert import structure, unstructure
+    from .convert import unstructure
 
     catalog = _Worker.catalog()
-    issues = validate_doc(document, registry=catalog.schemas)
-    if issues:
-        return _error(number, issues)
-    cls = DOCUMENT_TYPES.get(document["schema"])
     try:
-        entity = structure(doc_without_schema(document), cls) if cls is not None else document
+        entity, issues = check(document, registry=catalog.schemas)
     except DataError as exc:
         return _error(number, list(exc.errors))
+    if issues:
+        return _error(number, issues)
     if task == "validate":
         return {"line": number, "valid": True, "schema": document["schema"]}
     from .assessment import ResponseSet

@@ -22,7 +22,7 @@ from .jsonio import DEFAULT_LIMITS, Limits, load_yaml, loads
 from .model import Envelope, Flow, IndicatorDefinition, Measurement, Organisation, Strategy
 from .schemas import SchemaRegistry
 
-__all__ = ["DOCUMENT_TYPES", "dump_document", "load_document", "parse_bytes", "read_source", "to_document", "validate"]
+__all__ = ["DOCUMENT_TYPES", "check", "dump_document", "load_document", "parse_bytes", "read_source", "to_document", "validate"]
 
 #: Entity class for each document schema shipped with silkcore.
 DOCUMENT_TYPES: dict[str, type[Any]] = {
@@ -77,11 +77,11 @@ def parse_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Any:
     return loads(data, source=name, limits=limits)
 
 
-def _semantic_issues(name: str, doc: dict[str, Any], registry: SchemaRegistry) -> list[Issue]:
-    if name.startswith("silkcore_framework-"):
-        return framework_issues(structure(doc_without_schema(doc), Framework))
-    if name.startswith("silkcore_flow-"):
-        issue = structure(doc_without_schema(doc), Flow).direction_issue()
+def _semantic_issues(name: str, doc: dict[str, Any], entity: Any, registry: SchemaRegistry) -> list[Issue]:
+    if isinstance(entity, Framework):
+        return framework_issues(entity)
+    if isinstance(entity, Flow):
+        issue = entity.direction_issue()
         return [Issue("/direction", issue)] if issue else []
     if name.startswith("silkcore_envelope-"):
         return _envelope_issues(doc, registry)
@@ -114,6 +114,26 @@ def doc_without_schema(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if k != "schema"}
 
 
+def check(
+    doc: Any, *, registry: SchemaRegistry | None = None, schema_name: str | None = None, engine: str = "rs"
+) -> tuple[Any, list[Issue]]:
+    """Validate and structure in one pass: ``(entity, [])`` when the document is sound (the
+    entity is the plain document for a plugin's own kinds), ``(None, issues)`` otherwise.
+    Schema first, then the entity, then the checks a schema cannot express."""
+    registry = registry or default_registry()
+    name, issues = registry.resolve_name(doc, schema_name)
+    if name is None:
+        return None, issues
+    candidate = dict(doc, schema=name) if isinstance(doc, dict) and "schema" not in doc else doc
+    issues = registry.validate(candidate, name, engine=engine)
+    if issues:
+        return None, issues
+    cls = DOCUMENT_TYPES.get(name)
+    entity = candidate if cls is None else structure(doc_without_schema(candidate), cls)
+    issues = _semantic_issues(name, candidate, entity, registry)
+    return (None, issues) if issues else (entity, [])
+
+
 def validate(
     doc: Any,
     *,
@@ -122,15 +142,10 @@ def validate(
     engine: str = "rs",
 ) -> list[Issue]:
     """Every issue with a parsed document: schema first, then the checks a schema cannot make."""
-    registry = registry or default_registry()
-    name, issues = registry.resolve_name(doc, schema_name)
-    if name is None:
-        return issues
-    candidate = dict(doc, schema=name) if isinstance(doc, dict) and "schema" not in doc else doc
-    issues = registry.validate(candidate, name, engine=engine)
-    if issues:
-        return issues
-    return _semantic_issues(name, candidate, registry)
+    try:
+        return check(doc, registry=registry, schema_name=schema_name, engine=engine)[1]
+    except DataError as exc:
+        return list(exc.errors)
 
 
 def to_document(entity: Any) -> dict[str, Any]:
@@ -151,16 +166,13 @@ def load_document(source: Source, *, registry: SchemaRegistry | None = None, nam
         data, display = read_source(source)
         display = name or display
         doc = parse_bytes(data, display)
-    issues = validate(doc, registry=registry)
-    if issues:
-        raise SchemaValidationError([i.located(display) for i in issues])
-    cls = DOCUMENT_TYPES.get(doc["schema"])
-    if cls is None:
-        return doc  # a plugin's own kind of document: valid, returned as plain data
     try:
-        return structure(doc_without_schema(doc), cls)
+        entity, issues = check(doc, registry=registry)
     except DataError as exc:
         raise DataError([i.located(display) for i in exc.errors]) from None
+    if issues:
+        raise SchemaValidationError([i.located(display) for i in issues])
+    return entity  # a plugin's own kind of document comes back as plain, validated data
 
 
 def dump_document(entity: Any, *, indent: int | None = 2) -> str:

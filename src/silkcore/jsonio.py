@@ -76,30 +76,51 @@ def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def _make_decoder(limits: Limits) -> json.JSONDecoder:
+def _make_decoder(limits: Limits, flagged: list[bool]) -> json.JSONDecoder:
+    """A decoder whose hooks plant markers for forbidden values and note that they did, so a
+    clean document needs no second walk."""
+
     def parse_constant(name: str) -> _Bad:
+        flagged[0] = True
         return _Bad(f"{name} is not a JSON number; expected a finite number")
 
     def parse_float(text: str) -> float | _Bad:
         if len(text) > limits.max_float_chars:
+            flagged[0] = True
             return _Bad(f"number with {len(text)} characters is too long; at most {limits.max_float_chars}")
         value = float(text)
         if not math.isfinite(value):
+            flagged[0] = True
             return _Bad(f"number {text} overflows to infinity; expected a finite number")
         return value
 
     def parse_int(text: str) -> int | _Bad:
         digits = len(text) - (text[0] == "-")
         if digits > limits.max_int_digits:
+            flagged[0] = True
             return _Bad(f"integer with {digits} digits is out of range; at most {limits.max_int_digits} digits")
         return int(text)
 
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = _pairs_hook(pairs)
+        if type(result) is not dict:
+            flagged[0] = True
+        return result
+
     return json.JSONDecoder(
-        object_pairs_hook=_pairs_hook,
-        parse_constant=parse_constant,
-        parse_float=parse_float,
-        parse_int=parse_int,
+        object_pairs_hook=pairs_hook, parse_constant=parse_constant, parse_float=parse_float, parse_int=parse_int
     )
+
+
+def _needs_walk(text: str, from_bytes: bool, limits: Limits) -> bool:
+    """Whether a parsed document could still hide a problem only the walk finds: nesting
+    deeper than the limit, or a NUL or lone surrogate (which only a \\u escape, a raw NUL, or
+    text that did not come from UTF-8 bytes can produce). All checks run in C."""
+    if text.count("[") + text.count("{") > limits.max_depth:
+        return True
+    if "\\u" in text or "\x00" in text:
+        return True
+    return not from_bytes
 
 
 _SURROGATE_OR_NUL = re.compile("[\ud800-\udfff\x00]")
@@ -203,16 +224,18 @@ def _decode(data: bytes | str, source: str | None, limits: Limits) -> str:
 def loads(data: bytes | str, *, source: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Any:
     """Parse one JSON document strictly; raise :class:`DataError` listing every problem."""
     text = _decode(data, source, limits)
+    flagged = [False]
     try:
-        value = _make_decoder(limits).decode(text)
+        value = _make_decoder(limits, flagged).decode(text)
     except json.JSONDecodeError as exc:
         issue = Issue("", f"invalid JSON: {exc.msg}", source, exc.lineno, exc.colno)
         raise DataError([issue]) from None
     except RecursionError:
         raise DataError([_locate_deep_nesting(text, limits.max_depth).located(source)]) from None
-    issues = check_tree(value, limits)
-    if issues:
-        raise DataError([i.located(source) for i in issues])
+    if flagged[0] or _needs_walk(text, isinstance(data, bytes), limits):
+        issues = check_tree(value, limits)
+        if issues:
+            raise DataError([i.located(source) for i in issues])
     return value
 
 
