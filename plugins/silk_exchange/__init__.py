@@ -10,15 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from silkcore import Flow, Organisation, RegisterAnalysis, RegisterExporter, RegisterImporter, hookimpl
+from silkcore import Flow, Organisation, RegisterAnalysis, RegisterExporter, RegisterImporter, RegisterSchema, hookimpl
 from silkcore.flows import analyse_flows
 
 from .csv_flows import FlowsCsvImporter
 from .envelopes import EnvelopeExporter, EnvelopeImporter
 from .flows_cli import flows_command
-from .murmurations import MurmurationsExporter, MurmurationsImporter
+from .murmurations import EXTRAS_SCHEMA, MurmurationsExporter, MurmurationsImporter
 from .report import FlowsSection
-from .valueflows import ValueFlowsExporter, ValueFlowsImporter
+from .valueflows import ValueFlowsExporter
+from .valueflows_read import ValueFlowsImporter
 
 
 class FlowMatrix:
@@ -44,6 +45,12 @@ def silk_register_report_sections(register):  # type: ignore[no-untyped-def]
 def silk_register_analyses(register: RegisterAnalysis) -> None:
     """The flow matrix."""
     register(FlowMatrix())
+
+
+@hookimpl
+def silk_register_schemas(register: RegisterSchema) -> None:
+    """The companion document of the Murmurations importer (scope, free tags, relationships)."""
+    register(EXTRAS_SCHEMA)
 
 
 @hookimpl

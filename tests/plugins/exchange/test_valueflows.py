@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from silk_exchange.valueflows import CONTEXT, SILK, VF, ValueFlowsExporter, ValueFlowsImporter, from_iri, to_iri
+from silk_exchange.valueflows import CONTEXT, SILK, VF, ValueFlowsExporter, from_iri, to_iri
+from silk_exchange.valueflows_read import ValueFlowsImporter
 from silkcore import (
     Approach,
     DataError,
