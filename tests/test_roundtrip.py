@@ -12,6 +12,7 @@ from silkcore.convert import structure
 from silkcore.documents import doc_without_schema, to_document
 from silkcore.jsonio import dumps, loads
 from silkcore.schemas import SchemaRegistry
+from silkcore.model import Flow
 from silkcore.testing import ENTITY_STRATEGIES
 
 REGISTRY = SchemaRegistry()
@@ -101,3 +102,12 @@ def resolves(document: Any, pointer: str, allow_missing_leaf: bool = False) -> b
         else:
             return False
     return True
+
+
+@given(ENTITY_STRATEGIES[Flow])
+def test_fast_flow_builder_equals_the_converter(flow: Flow) -> None:
+    """The fast path builds exactly what the strict converter builds from the same document."""
+    from silkcore.fastpath import build_flow
+
+    document = loads(dumps(to_document(flow)))
+    assert build_flow(document) == structure(doc_without_schema(document), Flow) == flow

@@ -111,8 +111,12 @@ def brief_command(inputs: tuple[Path, ...], jurisdiction: str, min_group: int, o
         documents = _documents(inputs)
         catalog = get_catalog()
         cards = [d for d in documents if isinstance(d, ScoreCard)]
-        for response_set in progress([d for d in documents if isinstance(d, ResponseSet)], "scoring"):
-            cards.append(assess(response_set.framework_id, response_set, catalog=catalog))
+        # Several respondents of one organisation consolidate into one card per organisation.
+        groups: dict[tuple[str, str], list[ResponseSet]] = {}
+        for response_set in (d for d in documents if isinstance(d, ResponseSet)):
+            groups.setdefault((response_set.subject.org_id, response_set.framework_id), []).append(response_set)
+        for (_, framework_id), sets in progress(list(groups.items()), "scoring"):
+            cards.append(assess(framework_id, sets, catalog=catalog))
         flows = [d for d in documents if isinstance(d, Flow)]
         data = build_brief(jurisdiction, cards, flows, min_group)
         texts = {i.id: i.text["en"] for i in catalog.framework("silk.evaluation-grid").items}

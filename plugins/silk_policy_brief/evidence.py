@@ -113,7 +113,9 @@ def _applicable(evidence: dict[str, Any]) -> list[tuple[str, str]]:
         )
     if _share_of(struggles, {"B.25", "B.22", "B.23", "B.09"}) >= 0.3:
         found.append(("r5", "Many lacked funding or a consortium to take part in missions and events."))
-    goods = [r for r in flows.get("matrix", []) if r["kind"] in ("goods", "services") and r.get("count", 0) >= 5]
+    goods = [
+        r for r in flows.get("matrix", []) if r["kind"] in ("goods", "services") and r.get("count", 0) >= evidence["min_group"]
+    ]
     if goods:
         found.append(
             ("r6", "Goods and services cross borders for many organisations: trade agreements should have an SSE chapter.")
@@ -125,10 +127,14 @@ def build_brief(jurisdiction: str, cards: Sequence[ScoreCard], flows: Sequence[F
     """The brief as data: evidence (privacy-filtered) and a section per applicable recommendation."""
     if min_group < 2:
         raise ValueError("the privacy threshold must be at least 2 organisations")
-    grid_cards = [c for c in cards if c.framework_id == GRID_ID]
-    org_ids = {c.subject.org_id for c in grid_cards}
+    # One card per organisation: figures count organisations, never score cards, so sending
+    # one organisation's answers several times cannot lift a group over the threshold.
+    by_org = {c.subject.org_id: c for c in cards if c.framework_id == GRID_ID}
+    grid_cards = list(by_org.values())
+    org_ids = set(by_org)
     coverage = [c.coverage for c in grid_cards]
     evidence = {
+        "min_group": min_group,
         "organisations": _count(len(org_ids), min_group),
         "categories": _categories(grid_cards, min_group),
         "struggles": _struggles(grid_cards, min_group),

@@ -20,7 +20,7 @@ import attrs
 
 from .documents import check
 from .errors import DataError, Issue, SilkError
-from .jsonio import DEFAULT_LIMITS, dumps, iter_json_lines
+from .jsonio import DEFAULT_LIMITS, dumps, iter_raw_lines, parse_line
 
 __all__ = ["BatchCounts", "open_input", "run_batch"]
 
@@ -69,7 +69,7 @@ def process_line(task: str, framework_id: str | None, number: int, document: Any
 
     catalog = _Worker.catalog()
     try:
-        entity, issues = check(document, registry=catalog.schemas)
+        entity, issues = check(document, registry=catalog.schemas, explain="rs")
     except DataError as exc:
         return _error(number, list(exc.errors))
     if issues:
@@ -88,37 +88,45 @@ def process_line(task: str, framework_id: str | None, number: int, document: Any
     return {"line": number, "scorecard": {"schema": card.SCHEMA, **unstructure(card)}}
 
 
-def _chunk_work(task: str, framework_id: str | None, items: list[tuple[int, Any]]) -> list[dict[str, Any]]:
-    """Run in a worker process: one chunk of parsed lines."""
-    return [process_line(task, framework_id, number, document) for number, document in items]
+def _handle(task: str, framework_id: str | None, source: str, number: int, raw: bytes) -> dict[str, Any]:
+    try:
+        document = parse_line(number, raw, source)
+    except DataError as exc:
+        return _error(number, list(exc.errors))
+    return process_line(task, framework_id, number, document)
+
+
+def _chunk_work(task: str, framework_id: str | None, source: str, items: list[tuple[int, bytes]]) -> list[dict[str, Any]]:
+    """Run in a worker process: parse and process one chunk of raw lines (bytes pickle cheaply)."""
+    return [_handle(task, framework_id, source, number, raw) for number, raw in items]
 
 
 def _results(task: str, framework_id: str | None, stream: IO[bytes], source: str, workers: int) -> Iterator[dict[str, Any]]:
-    lines = iter_json_lines(stream, source=source, limits=DEFAULT_LIMITS)
+    lines = iter_raw_lines(stream, source=source, limits=DEFAULT_LIMITS)
     if workers <= 1:
-        for number, document in lines:
+        for number, raw in lines:
             yield (
-                _error(number, list(document.errors))
-                if isinstance(document, DataError)
-                else process_line(task, framework_id, number, document)
+                _error(number, list(raw.errors))
+                if isinstance(raw, DataError)
+                else _handle(task, framework_id, source, number, raw)
             )
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: list[Any] = []
-        chunk: list[tuple[int, Any]] = []
-        parse_errors: dict[int, dict[str, Any]] = {}
+        chunk: list[tuple[int, bytes]] = []
+        too_long: dict[int, dict[str, Any]] = {}
 
         def submit() -> None:
-            pending.append((dict(parse_errors), pool.submit(_chunk_work, task, framework_id, list(chunk))))
+            pending.append((dict(too_long), pool.submit(_chunk_work, task, framework_id, source, list(chunk))))
             chunk.clear()
-            parse_errors.clear()
+            too_long.clear()
 
-        for number, document in lines:
-            if isinstance(document, DataError):
-                parse_errors[number] = _error(number, list(document.errors))
+        for number, raw in lines:
+            if isinstance(raw, DataError):
+                too_long[number] = _error(number, list(raw.errors))
             else:
-                chunk.append((number, document))
-            if len(chunk) + len(parse_errors) >= CHUNK:
+                chunk.append((number, raw))
+            if len(chunk) + len(too_long) >= CHUNK:
                 submit()
                 while len(pending) > workers * 2:  # bounded: memory stays flat on any input size
                     yield from _merge(*pending.pop(0))

@@ -161,14 +161,33 @@ def _load_response_sets(catalog: Catalog, paths: Sequence[Path]) -> list[Respons
 @click.argument("responses", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the score card document.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Also write the score card to this file.")
+@click.option(
+    "--store",
+    "store_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also record the assessment in this history store.",
+)
 @click.pass_context
-def assess(ctx: click.Context, framework_ref: str, responses: tuple[Path, ...], as_json: bool, output: Path | None) -> None:
+def assess(
+    ctx: click.Context,
+    framework_ref: str,
+    responses: tuple[Path, ...],
+    as_json: bool,
+    output: Path | None,
+    store_path: Path | None,
+) -> None:
     """Score response sets (several respondents for one organisation consolidate into one card)."""
     catalog = _catalog(ctx)
     try:
         path = Path(framework_ref)
         framework = load_framework(path, registry=catalog.schemas) if path.is_file() else catalog.framework(framework_ref)
-        card = assess_response_sets(framework, _load_response_sets(catalog, responses), catalog=catalog)
+        sets = _load_response_sets(catalog, responses)
+        card = assess_response_sets(framework, sets, catalog=catalog)
+        if store_path is not None:
+            from .store import Store
+
+            with Store(store_path) as store:
+                store.record_assessment(sets, card)
     except SilkError as exc:
         _fail(exc)
     text = dump_document(card)
@@ -316,7 +335,7 @@ def demo(ctx: click.Context, output_dir: Path, store_path: Path | None) -> None:
 def report(ctx: click.Context, inputs: tuple[Path, ...], output: Path, store_path: Path | None) -> None:
     """Write the HTML (or Markdown) report for one organisation from its documents."""
     from .report.assemble import score_all, write_organisation_report
-    from .store import Store, history
+    from .store import Store, default_store_path, history
 
     catalog = _catalog(ctx)
     try:
@@ -324,8 +343,9 @@ def report(ctx: click.Context, inputs: tuple[Path, ...], output: Path, store_pat
         cards = [card for _, card in score_all(catalog, documents)]
         rows: list[dict[str, Any]] = []
         subject = next((d.org_id for d in documents if isinstance(d, Organisation)), None)
-        if store_path is not None and subject is not None:
-            with Store(store_path) as store:
+        path = store_path or default_store_path()
+        if subject is not None and (store_path is not None or path.exists()):
+            with Store(path) as store:
                 rows = history(store.assessments(subject))
         sections = write_organisation_report(catalog, documents, cards, rows, output)
     except SilkError as exc:
@@ -345,7 +365,9 @@ def history_command(org_id: str, store_path: Path | None, framework_id: str | No
     path = store_path or default_store_path()
     try:
         if not path.exists():
-            raise StoreError(f"no store at {path}; run `silk demo --store {path}` or assess with a store first")
+            raise StoreError(
+                f"no store at {path}; record assessments with `silk assess --store {path}` or `silk demo --store {path}`"
+            )
         with Store(path) as store:
             rows = history(store.assessments(org_id, framework_id))
     except SilkError as exc:
@@ -381,11 +403,11 @@ def export(
     options = {k: v for k, v in (("audience", audience), ("peer", peer)) if v}
     try:
         exporter = catalog.exporter(format_id)
-        documents = [
-            load_document(Path(ref), registry=catalog.schemas) if Path(ref).is_file() else catalog.framework(ref)
-            for ref in inputs
-        ]
-        data = exporter.export(documents, **options)
+        documents: list[Any] = []
+        for ref in inputs:
+            documents += _read_documents(catalog, [Path(ref)]) if Path(ref).is_file() else [catalog.framework(ref)]
+        # Options go only to exporters that were given some, so ``export(self, documents)`` works too.
+        data = exporter.export(documents, **options) if options else exporter.export(documents)
     except SilkError as exc:
         _fail(exc)
     except ValueError as exc:

@@ -25,6 +25,10 @@ _HELP = (
 
 def _graph_framework(catalog: Catalog, framework_id: str | None) -> Framework:
     if framework_id is not None:
+        if Path(framework_id).is_file():
+            from .framework_data import load_framework
+
+            return load_framework(Path(framework_id), registry=catalog.schemas)
         return catalog.framework(framework_id)
     guided = [f for f in catalog.frameworks() if f.graph is not None]
     if len(guided) != 1:
@@ -65,7 +69,8 @@ def _ask(guide: Guide, item: Item, language: str) -> bool:
         if raw == "q":
             return False
         if raw == "?":
-            click.echo(text_of(item.help, language) or _HELP)
+            if item.help:
+                click.echo(text_of(item.help, language))
             click.echo(_HELP)
             continue
         if raw in ("s", ""):
@@ -115,7 +120,9 @@ def render_outcome(outcome: GuideOutcome, framework: Framework, language: str = 
 
 
 @click.command("guide")
-@click.option("--framework", "framework_id", help="A framework with a decision graph (default: the only one installed).")
+@click.option(
+    "--framework", "framework_id", help="A framework with a decision graph: an id or a file (default: the only one installed)."
+)
 @click.option(
     "--answers",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),

@@ -123,9 +123,9 @@ def _structure_rule(converter: cattrs.Converter) -> Any:
     return structure_rule
 
 
-def make_converter() -> cattrs.Converter:
+def make_converter(*, detailed: bool = True) -> cattrs.Converter:
     """A new converter configured with every rule above (the global cattrs one is never used)."""
-    converter = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True)
+    converter = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True, detailed_validation=detailed)
     for kind, hook in ((str, _str), (int, _int), (float, _float), (bool, _bool), (Decimal, _decimal)):
         converter.register_structure_hook(kind, hook)
     converter.register_structure_hook(dt.date, _date)

@@ -16,6 +16,7 @@ from .assessment import ResponseSet, ScoreCard
 from .case import Case, Policy
 from .convert import structure, unstructure
 from .errors import DataError, Issue, SchemaValidationError
+from .fastpath import FAST_BUILDERS
 from .framework import Framework
 from .frameworks_check import framework_issues
 from .jsonio import DEFAULT_LIMITS, Limits, load_yaml, loads
@@ -88,7 +89,7 @@ def _semantic_issues(name: str, doc: dict[str, Any], entity: Any, registry: Sche
     return []
 
 
-_REQUIRED = re.compile(r"^'(?P<key>[^']+)' is a required property$")
+_REQUIRED = re.compile(r"^['\"](?P<key>[^'\"]+)['\"] is a required property$")
 
 
 def _envelope_issues(doc: dict[str, Any], registry: SchemaRegistry) -> list[Issue]:
@@ -115,7 +116,12 @@ def doc_without_schema(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def check(
-    doc: Any, *, registry: SchemaRegistry | None = None, schema_name: str | None = None, engine: str = "rs"
+    doc: Any,
+    *,
+    registry: SchemaRegistry | None = None,
+    schema_name: str | None = None,
+    engine: str = "rs",
+    explain: str = "python",
 ) -> tuple[Any, list[Issue]]:
     """Validate and structure in one pass: ``(entity, [])`` when the document is sound (the
     entity is the plain document for a plugin's own kinds), ``(None, issues)`` otherwise.
@@ -125,11 +131,15 @@ def check(
     if name is None:
         return None, issues
     candidate = dict(doc, schema=name) if isinstance(doc, dict) and "schema" not in doc else doc
-    issues = registry.validate(candidate, name, engine=engine)
+    issues = registry.validate(candidate, name, engine=engine, explain=explain)
     if issues:
         return None, issues
     cls = DOCUMENT_TYPES.get(name)
-    entity = candidate if cls is None else structure(doc_without_schema(candidate), cls)
+    fast = FAST_BUILDERS.get(name)
+    if fast is not None:
+        entity = fast(candidate)  # the schema has already checked every key, type and value
+    else:
+        entity = candidate if cls is None else structure(doc_without_schema(candidate), cls)
     issues = _semantic_issues(name, candidate, entity, registry)
     return (None, issues) if issues else (entity, [])
 

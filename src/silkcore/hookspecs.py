@@ -110,8 +110,10 @@ def silk_register_indicators(register: RegisterIndicator) -> None:
     """Register indicator definitions.
 
     :param register: call ``register(definition, compute=fn)``; ``fn`` is optional and takes
-        the organisation's measurements, returning a ``Decimal`` (or None when it cannot be
-        computed). Indicators without ``compute`` are measured directly.
+        the organisation's measurements, returning a ``Decimal``; when it cannot compute (a
+        missing input, a zero denominator) it raises ``silkcore.NotComputable(reason)`` (or
+        returns None, reported without a reason). Indicators without ``compute`` are measured
+        directly.
     """
 
 

@@ -28,7 +28,17 @@ import yaml
 
 from .errors import DataError, Issue
 
-__all__ = ["Limits", "DEFAULT_LIMITS", "dumps", "loads", "load_yaml", "iter_json_lines", "pointer_join"]
+__all__ = [
+    "DEFAULT_LIMITS",
+    "Limits",
+    "dumps",
+    "iter_json_lines",
+    "iter_raw_lines",
+    "load_yaml",
+    "loads",
+    "parse_line",
+    "pointer_join",
+]
 
 
 @attrs.frozen
@@ -239,14 +249,17 @@ def loads(data: bytes | str, *, source: str | None = None, limits: Limits = DEFA
     return value
 
 
-class _StrictYamlLoader(yaml.SafeLoader):
+_YamlBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~7x faster
+
+
+class _StrictYamlLoader(_YamlBase):  # type: ignore[misc]
     """Safe YAML without aliases (no billion-laughs) and with duplicate keys refused."""
 
-    def compose_node(self, parent: Any, index: Any) -> Any:  # type: ignore[override]
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            raise yaml.constructor.ConstructorError(None, None, "YAML aliases are not allowed", event.start_mark)
-        return super().compose_node(parent, index)
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        # An alias is the same node met twice: refuse it before it is shared.
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise yaml.constructor.ConstructorError(None, None, "YAML aliases are not allowed", node.start_mark)
+        return super().construct_object(node, deep=deep)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
         seen: set[Any] = set()
@@ -257,7 +270,11 @@ class _StrictYamlLoader(yaml.SafeLoader):
                     None, None, f"duplicate key {key!r}; keys must be unique", key_node.start_mark
                 )
             seen.add(key)
-        return super().construct_mapping(node, deep=deep)
+        # The keys were built above; forget them so building the mapping does not see "aliases".
+        for key_node, _ in node.value:
+            self.constructed_objects.pop(key_node, None)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
 
 
 def load_yaml(data: bytes | str, *, source: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Any:
@@ -280,10 +297,10 @@ def load_yaml(data: bytes | str, *, source: str | None = None, limits: Limits = 
     return value
 
 
-def iter_json_lines(
+def iter_raw_lines(
     stream: IO[bytes], *, source: str | None = None, limits: Limits = DEFAULT_LIMITS
-) -> Iterator[tuple[int, Any | DataError]]:
-    """Yield ``(line_number, document or DataError)`` for each non-blank line.
+) -> Iterator[tuple[int, bytes | DataError]]:
+    """Yield ``(line_number, raw line or DataError)`` for each non-blank line, unparsed.
 
     Reads one bounded line at a time, so memory stays constant whatever the input size;
     an over-long line is skipped to its end and reported, not held in memory.
@@ -305,12 +322,30 @@ def iter_json_lines(
         if number == 1:
             raw = raw.removeprefix(b"\xef\xbb\xbf")
         raw = raw.rstrip(b"\r\n")
-        if not raw.strip():
+        if raw.strip():
+            yield number, raw
+
+
+def parse_line(number: int, raw: bytes, source: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Parse one JSON Lines line; a :class:`DataError` located at that line on failure."""
+    try:
+        return loads(raw, source=source, limits=limits)
+    except DataError as exc:
+        raise DataError([i.located(source, number) for i in exc.errors]) from None
+
+
+def iter_json_lines(
+    stream: IO[bytes], *, source: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[tuple[int, Any | DataError]]:
+    """Yield ``(line_number, document or DataError)`` for each non-blank line (see :func:`iter_raw_lines`)."""
+    for number, raw in iter_raw_lines(stream, source=source, limits=limits):
+        if isinstance(raw, DataError):
+            yield number, raw
             continue
         try:
-            yield number, loads(raw, source=source, limits=limits)
+            yield number, parse_line(number, raw, source, limits)
         except DataError as exc:
-            yield number, DataError([i.located(source, number) for i in exc.errors])
+            yield number, exc
 
 
 def dumps(value: Any, *, indent: int | None = 2) -> str:

@@ -106,8 +106,11 @@ def _value_at(
 
 
 def _reference(measurements: Sequence[Measurement], definition: IndicatorDefinition, field: str) -> Decimal | None:
-    """A target or baseline: set on the indicator's own measurements, else on its only input."""
-    candidates = [definition.indicator_id, *definition.inputs[:1]] if len(definition.inputs) == 1 else [definition.indicator_id]
+    """A target or baseline: set on the indicator's own measurements, else - for an indicator
+    that is its input's level, not computed from it - on its only input. A growth rate or a
+    ratio never borrows its input's target, which is in another unit."""
+    borrow = len(definition.inputs) == 1 and not definition.computed
+    candidates = [definition.indicator_id, definition.inputs[0]] if borrow else [definition.indicator_id]
     for indicator_id in candidates:
         found = [m for m in measurements if m.indicator_id == indicator_id and getattr(m, field) is not None]
         if found:

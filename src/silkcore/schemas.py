@@ -81,6 +81,19 @@ def _python_issues(error: jsonschema.exceptions.ValidationError) -> list[Issue]:
     return [Issue(pointer_join(path), error.message)]
 
 
+def _rs_issues(errors: Iterable[Any]) -> list[Issue]:
+    """jsonschema-rs errors as issues; an unknown key is reported at its own pointer."""
+    issues = []
+    for error in errors:
+        path = list(error.instance_path)
+        unexpected = getattr(error.kind, "unexpected", None)
+        if unexpected:
+            issues += [Issue(pointer_join([*path, key]), f"unknown key {key!r}") for key in unexpected]
+        else:
+            issues.append(Issue(pointer_join(path), error.message))
+    return issues
+
+
 class SchemaRegistry:
     """Every known schema by name, with both validators built lazily and reused."""
 
@@ -192,11 +205,15 @@ class SchemaRegistry:
             ]
         return schema_name, []
 
-    def validate(self, instance: Any, schema_name: str | None = None, *, engine: str = "rs") -> list[Issue]:
+    def validate(
+        self, instance: Any, schema_name: str | None = None, *, engine: str = "rs", explain: str = "python"
+    ) -> list[Issue]:
         """Validate ``instance`` against the schema it names (or ``schema_name``).
 
-        ``engine="rs"`` decides with jsonschema-rs and explains with python-jsonschema;
-        ``engine="python"`` uses python-jsonschema alone. Returns issues sorted by pointer.
+        ``engine="rs"`` decides with jsonschema-rs; ``engine="python"`` uses python-jsonschema
+        alone. A failure is explained by python-jsonschema (the most detailed messages) or,
+        with ``explain="rs"``, by jsonschema-rs (about a hundred times faster: what batches
+        use, where one line in a hundred may be bad). Returns issues sorted by pointer.
         """
         name, issues = self.resolve_name(instance, schema_name)
         if name is None:
@@ -205,6 +222,8 @@ class SchemaRegistry:
             rs = self.rs_validator(name)
             if rs.is_valid(instance):
                 return []
+            if explain == "rs":
+                return sorted(set(_rs_issues(rs.iter_errors(instance))), key=lambda i: (i.pointer, i.message))
         issues = self._explain(name, instance)
         if not issues and engine == "rs":
             # python-jsonschema found nothing: fall back to the Rust errors rather than hide the failure.

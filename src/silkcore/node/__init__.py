@@ -1,0 +1,16 @@
+"""The sovereign exchange node: ``silk serve``, or :func:`create_app` mounted in your own app.
+
+Endpoints (described in ``GET /openapi.json``): ``/frameworks``, ``/frameworks/{id}``,
+``/schemas``, ``/schemas/{name}``, ``POST /validate``, ``POST /assess/{framework_id}``,
+``POST /documents`` (peers), ``/documents/{record_id}``, ``/organisations/{id}/history``
+(peers) and ``/organisations/{id}/profile`` (a public Murmurations profile). Each caller
+sees only what the records' sharing terms allow it (:mod:`silkcore.node.access`).
+"""
+
+from __future__ import annotations
+
+from .app import DEFAULT_MAX_BODY, create_app
+from .auth import Caller, Peers, load_peers
+from .server import serve
+
+__all__ = ["DEFAULT_MAX_BODY", "Caller", "Peers", "create_app", "load_peers", "serve"]

@@ -1,0 +1,59 @@
+"""``serve``: run a node with uvicorn on a socket bound here.
+
+The socket is bound before uvicorn starts, so ``port=0`` picks a free port and the chosen
+address is announced on standard error (``silk serve: listening on http://HOST:PORT``) -
+which is how tests find the node - and no name lookup is needed for an IP address.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from ..store import default_store_path
+from .app import DEFAULT_MAX_BODY, create_app
+
+__all__ = ["bind", "serve"]
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on ``host``:``port`` (an IP address, or a name to resolve)."""
+    try:
+        family = socket.AF_INET6 if ipaddress.ip_address(host).version == 6 else socket.AF_INET
+        address: tuple[str, int] = (host, port)
+    except ValueError:
+        family, _, _, _, resolved = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        address = (str(resolved[0]), int(resolved[1]))
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(address)
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    store: str | Path | None = None,
+    peers: str | Path | None = None,
+    *,
+    max_body: int = DEFAULT_MAX_BODY,
+    log_level: str = "info",
+    access_log: bool = True,
+) -> None:
+    """Serve a node until interrupted: on loopback by default, over ``store`` (default: the
+    CLI's store) with the peers in ``peers``."""
+    app = create_app(store or default_store_path(), peers, max_body=max_body)
+    sock = bind(host, port)
+    shown = f"[{host}]" if ":" in host else host
+    sys.stderr.write(f"silk serve: listening on http://{shown}:{sock.getsockname()[1]}\n")
+    sys.stderr.flush()
+    config = uvicorn.Config(
+        app, log_level=log_level, access_log=access_log, server_header=False, proxy_headers=False, timeout_graceful_shutdown=5
+    )
+    uvicorn.Server(config).run(sockets=[sock])
