@@ -49,6 +49,21 @@ def command(path: Path, workers: int) -> tuple[float, float]:
     return time.perf_counter() - start, peak / 1024
 
 
+def dask_run(path: Path) -> float | None:
+    """The same validation on a local Dask cluster of two worker processes (None without Dask)."""
+    try:
+        import distributed
+
+        from silkcore.dask_adapter import score_bag
+    except ImportError:
+        return None
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    with cluster, distributed.Client(cluster):
+        start = time.perf_counter()
+        score_bag(str(path), "validate", blocksize="4MiB").compute()
+        return time.perf_counter() - start
+
+
 def main(count: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "flows.jsonl"
@@ -56,11 +71,15 @@ def main(count: int) -> None:
         raw = floor(path)
         one, mem_one = command(path, 1)
         two, mem_two = command(path, 2)
+        on_dask = dask_run(path)
     print(f"flows n={count}")
     print(f"  raw floor json.loads + jsonschema-rs is_valid: {count / raw:>10,.0f} lines/s")
     for label, seconds, memory in (("1 worker", one, mem_one), ("2 workers", two, mem_two)):
         rate = f"{count / seconds:>10,.0f} lines/s"
         print(f"  silk batch validate, {label:<9}: {rate}  ({seconds / raw:.1f}x the floor time), peak {memory:.0f} MB")
+    if on_dask is not None:
+        rate = f"{count / on_dask:>10,.0f} lines/s"
+        print(f"  Dask adapter, local cluster of 2 processes: {rate}  ({on_dask / raw:.1f}x the floor time)")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,28 @@ class NetworkAttempt(AssertionError):
     """Raised when code under test tries to open a connection."""
 
 
+_ORIGINAL_CONNECT = socket.socket.connect
+
+
+@pytest.fixture
+def loopback_only(monkeypatch: pytest.MonkeyPatch, no_network: None) -> None:
+    """Allow connections to this machine (a local cluster, a test server) and nothing else."""
+
+    def connect(self: socket.socket, address: object) -> None:
+        host = address[0] if isinstance(address, tuple) else address
+        if host not in ("127.0.0.1", "::1", "localhost") and not (isinstance(host, str) and host.startswith("/")):
+            raise NetworkAttempt(f"network access attempted: {address!r:.200}")
+        _ORIGINAL_CONNECT(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+    monkeypatch.setattr(socket, "create_connection", _ORIGINAL_CREATE)
+    monkeypatch.setattr(socket, "getaddrinfo", _ORIGINAL_GETADDRINFO)
+
+
+_ORIGINAL_CREATE = socket.create_connection
+_ORIGINAL_GETADDRINFO = socket.getaddrinfo
+
+
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test runs with outbound connections forbidden: silkcore must never need one."""
