@@ -9,21 +9,11 @@ from typing import Any
 import click
 
 from silkcore import ScoreCard, SilkError, dump_document, get_catalog, load_document
+from silkcore.documents import read_documents
 
 from .citing import cite_scorecard
 from .library import all_cases, case
 from .similarity import PHASES, profile_from, rank_cases
-
-
-def _read(paths: tuple[Path, ...]) -> list[Any]:
-    documents: list[Any] = []
-    for path in paths:
-        if path.suffix == ".jsonl":
-            lines = [line for line in path.read_bytes().splitlines() if line.strip()]
-            documents += [load_document(line, name=f"{path}:{n}") for n, line in enumerate(lines, start=1)]
-        else:
-            documents.append(load_document(path))
-    return documents
 
 
 @click.group("cases")
@@ -72,7 +62,7 @@ def similar(
 ) -> None:
     """Rank the cases by similarity to an organisation (its organisation, strategy and flow documents)."""
     try:
-        profile = profile_from(_read(documents), phase=phase, sector=sector)
+        profile = profile_from(read_documents(documents), phase=phase, sector=sector)
         matches = rank_cases(profile, all_cases(), top)
         cited: dict[str, Any] = {}
         if scorecard is not None:

@@ -6,24 +6,12 @@ import datetime as dt
 import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
 
 import click
 
-from silkcore import Flow, Organisation, Period, SilkError, load_document
+from silkcore import Flow, Organisation, Period, SilkError
+from silkcore.documents import read_documents
 from silkcore.flows import DIRECTIONS, KINDS, FlowAnalysis, analyse_flows
-
-
-def read_documents(paths: tuple[Path, ...]) -> list[Any]:
-    """Documents from JSON files and JSON Lines files."""
-    found: list[Any] = []
-    for path in paths:
-        if path.suffix == ".jsonl":
-            lines = [line for line in path.read_bytes().splitlines() if line.strip()]
-            found += [load_document(line, name=f"{path}:{n}") for n, line in enumerate(lines, start=1)]
-        else:
-            found.append(load_document(path))
-    return found
 
 
 def render(analysis: FlowAnalysis) -> str:

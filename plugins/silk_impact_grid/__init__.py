@@ -14,7 +14,8 @@ from typing import Any
 
 import click
 
-from silkcore import SilkError, hookimpl, load_document
+from silkcore import SilkError, hookimpl
+from silkcore.documents import read_documents
 
 from .compare import compare, render
 from .grid import grid
@@ -65,12 +66,7 @@ def _similarity(paths: Sequence[Path]) -> Any:
         from silk_cases.similarity import profile_from, similarity
     except ImportError:
         return None
-    documents = []
-    for path in paths:
-        if path.suffix == ".jsonl":
-            documents += [load_document(line, name=str(path)) for line in path.read_bytes().splitlines() if line.strip()]
-        else:
-            documents.append(load_document(path))
+    documents = read_documents(paths)
     profile = profile_from(documents)
     return lambda case: similarity(profile, case).score
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from silkcore import IndicatorStanding, Measurement, SilkError, load_document
+from silkcore import IndicatorStanding, Measurement, SilkError
+from silkcore.documents import read_documents
 from silkcore.measures import rank, standing
 
 from .catalogue import FRAMEWORK_ID, catalogue, definitions, phase_of, tool2_items
@@ -73,15 +74,7 @@ class StandingAnalysis:
 
 def read_measurements(paths: Sequence[Path]) -> list[Measurement]:
     """Measurement documents from JSON files, or JSON Lines files with one a line."""
-    found: list[Measurement] = []
-    for path in paths:
-        if path.suffix == ".jsonl":
-            for number, line in enumerate(path.read_bytes().splitlines(), start=1):
-                if line.strip():
-                    found.append(_measurement(load_document(line, name=f"{path}:{number}")))
-        else:
-            found.append(_measurement(load_document(path)))
-    return found
+    return [_measurement(document) for document in read_documents(paths)]
 
 
 def _measurement(document: Any) -> Measurement:

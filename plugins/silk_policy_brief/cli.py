@@ -4,28 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import click
 
 from silkcore import Flow, ResponseSet, ScoreCard, SilkError, assess, dump_document, get_catalog, load_document
+from silkcore.documents import read_documents
 from silkcore.progress import progress
 
 from .brief_data import brief, policies
 from .evidence import build_brief
 from .render import to_html, to_markdown
 from .self_assessment import framework, gaps
-
-
-def _documents(paths: tuple[Path, ...]) -> list[Any]:
-    found: list[Any] = []
-    for path in paths:
-        if path.suffix == ".jsonl":
-            lines = [line for line in path.read_bytes().splitlines() if line.strip()]
-            found += [load_document(line, name=f"{path}:{n}") for n, line in enumerate(lines, start=1)]
-        else:
-            found.append(load_document(path))
-    return found
 
 
 @click.group("policy")
@@ -108,7 +97,7 @@ def assess_policy(responses: Path, as_json: bool) -> None:
 def brief_command(inputs: tuple[Path, ...], jurisdiction: str, min_group: int, output: Path | None, as_json: bool) -> None:
     """A policy brief from organisations' Tool 2 response sets or score cards, and their flows."""
     try:
-        documents = _documents(inputs)
+        documents = read_documents(inputs)
         catalog = get_catalog()
         cards = [d for d in documents if isinstance(d, ScoreCard)]
         # Several respondents of one organisation consolidate into one card per organisation.

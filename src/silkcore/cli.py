@@ -19,7 +19,7 @@ from . import assess as assess_response_sets
 from .assessment import ResponseSet
 from .catalog import Catalog, build_catalog
 from .cli_guide import guide_command
-from .documents import dump_document, load_document, parse_bytes, read_source
+from .documents import dump_document, load_document, parse_bytes, read_documents, read_source
 from .documents import validate as validate_doc
 from .errors import (
     DataError,
@@ -297,16 +297,7 @@ def _store_option(function: Any) -> Any:
 
 
 def _read_documents(catalog: Catalog, inputs: Sequence[Path]) -> list[Any]:
-    documents: list[Any] = []
-    for path in inputs:
-        if path.suffix == ".jsonl":
-            lines = [line for line in path.read_bytes().splitlines() if line.strip()]
-            documents += [
-                load_document(line, registry=catalog.schemas, name=f"{path}:{n}") for n, line in enumerate(lines, start=1)
-            ]
-        else:
-            documents.append(load_document(path, registry=catalog.schemas))
-    return documents
+    return read_documents(inputs, registry=catalog.schemas)
 
 
 @cli.command()

@@ -17,7 +17,7 @@ import attrs
 
 from .assessment import ScoreCard
 from .catalog import Catalog
-from .documents import dump_document, load_document
+from .documents import dump_document, read_documents
 from .model import Organisation
 from .render import render_scorecard
 from .report.assemble import score_all, write_organisation_report
@@ -47,16 +47,7 @@ def demo_bundle() -> Path:
 
 def load_bundle(folder: Path, catalog: Catalog) -> list[Any]:
     """Every document in a folder (JSON files and JSON Lines), validated."""
-    documents: list[Any] = []
-    for path in sorted(folder.rglob("*")):
-        if path.suffix == ".json":
-            documents.append(load_document(path, registry=catalog.schemas))
-        elif path.suffix == ".jsonl":
-            lines = [line for line in path.read_bytes().splitlines() if line.strip()]
-            documents += [
-                load_document(line, registry=catalog.schemas, name=f"{path}:{n}") for n, line in enumerate(lines, start=1)
-            ]
-    return documents
+    return read_documents(sorted(p for p in folder.rglob("*") if p.suffix in (".json", ".jsonl")), registry=catalog.schemas)
 
 
 def run_demo(catalog: Catalog, output_dir: Path, store_path: Path) -> DemoOutcome:

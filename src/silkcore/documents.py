@@ -8,6 +8,7 @@ direction, an envelope's payload), then builds the typed entity.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,17 @@ from .jsonio import DEFAULT_LIMITS, Limits, load_yaml, loads
 from .model import Envelope, Flow, IndicatorDefinition, Measurement, Organisation, Strategy
 from .schemas import SchemaRegistry
 
-__all__ = ["DOCUMENT_TYPES", "check", "dump_document", "load_document", "parse_bytes", "read_source", "to_document", "validate"]
+__all__ = [
+    "DOCUMENT_TYPES",
+    "check",
+    "dump_document",
+    "read_documents",
+    "load_document",
+    "parse_bytes",
+    "read_source",
+    "to_document",
+    "validate",
+]
 
 #: Entity class for each document schema shipped with silkcore.
 DOCUMENT_TYPES: dict[str, type[Any]] = {
@@ -190,3 +201,27 @@ def dump_document(entity: Any, *, indent: int | None = 2) -> str:
     from .jsonio import dumps
 
     return dumps(to_document(entity), indent=indent)
+
+
+def read_documents(paths: Iterable[str | Path], *, registry: SchemaRegistry | None = None) -> list[Any]:
+    """Load every document from files: JSON or YAML (one document each) and JSON Lines (one
+    document a line, each error naming its line). The one reader commands and plugins share."""
+    from .jsonio import iter_json_lines
+
+    registry = registry or default_registry()
+    documents: list[Any] = []
+    for item in paths:
+        path = Path(item)
+        if path.suffix != ".jsonl":
+            documents.append(load_document(path, registry=registry))
+            continue
+        try:
+            handle = path.open("rb")
+        except OSError as exc:
+            raise DataError([Issue("", f"cannot read file: {exc.strerror or exc}", str(path))]) from None
+        with handle:
+            for number, document in iter_json_lines(handle, source=str(path)):
+                if isinstance(document, DataError):
+                    raise document
+                documents.append(load_document(document, registry=registry, name=f"{path}:{number}"))
+    return documents

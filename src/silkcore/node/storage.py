@@ -35,6 +35,7 @@ class NodeStore:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._local = threading.local()
+        self._write_lock = threading.Lock()
         with Store(self.path):  # fail now, not on the first request, if the file is not a store
             pass
 
@@ -48,7 +49,9 @@ class NodeStore:
 
     def put(self, envelope: dict[str, Any], subject: str | None) -> str:
         """Store an envelope (already validated); returns its record id in this store."""
-        return self.store().put_document(envelope, subject=subject, level=envelope["sharing"]["level"])
+        store = self.store()
+        with self._write_lock:
+            return store.put_document(envelope, subject=subject, level=envelope["sharing"]["level"])
 
     def get(self, record_id: str) -> dict[str, Any] | None:
         """A stored body by record id, or None."""
