@@ -167,6 +167,7 @@ def _load_response_sets(catalog: Catalog, paths: Sequence[Path]) -> list[Respons
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also record the assessment in this history store.",
 )
+@click.option("--language", default="en", show_default=True, help="Language of category titles in the printed card.")
 @click.pass_context
 def assess(
     ctx: click.Context,
@@ -175,6 +176,7 @@ def assess(
     as_json: bool,
     output: Path | None,
     store_path: Path | None,
+    language: str,
 ) -> None:
     """Score response sets (several respondents for one organisation consolidate into one card)."""
     catalog = _catalog(ctx)
@@ -193,7 +195,7 @@ def assess(
     text = dump_document(card)
     if output is not None:
         output.write_text(text + "\n", encoding="utf-8")
-    click.echo(text if as_json else render_scorecard(card, framework))
+    click.echo(text if as_json else render_scorecard(card, framework, language))
 
 
 @cli.group(invoke_without_command=True)
@@ -224,8 +226,9 @@ def frameworks(ctx: click.Context, as_json: bool) -> None:
 @frameworks.command("show")
 @click.argument("framework_ref")
 @click.option("--json", "as_json", is_flag=True, help="Print the framework document (scales resolved into items).")
+@click.option("--language", help="Language of the texts (BCP 47; falls back to the framework's default).")
 @click.pass_context
-def frameworks_show(ctx: click.Context, framework_ref: str, as_json: bool) -> None:
+def frameworks_show(ctx: click.Context, framework_ref: str, as_json: bool, language: str | None) -> None:
     """Print one framework: by id, or from a framework file."""
     catalog = _catalog(ctx)
     try:
@@ -237,7 +240,7 @@ def frameworks_show(ctx: click.Context, framework_ref: str, as_json: bool) -> No
     if as_json:
         _print_json(document)
         return
-    language = framework.default_language or "en"
+    language = language or framework.default_language or "en"
     click.echo(f"{framework.id} {framework.version}: {framework.title.get(language, next(iter(framework.title.values())))}")
     for category in framework.categories:
         items = [i for i in framework.items if i.category == category.id]
@@ -405,7 +408,12 @@ def export(
         click.echo(f"error: {exc}", err=True)
         raise SystemExit(ExitCode.INVALID_INPUT) from None
     if output is None:
-        click.echo(data.decode("utf-8"), nl=False)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            click.echo(f"error: the {format_id} format is binary ({exporter.media_type}); write it with -o FILE", err=True)
+            raise SystemExit(ExitCode.USAGE) from None
+        click.echo(text, nl=False)
     else:
         output.write_bytes(data)
 
