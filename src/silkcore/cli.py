@@ -501,6 +501,41 @@ def import_(ctx: click.Context, format_id: str, source: Path, output: Path | Non
     raise SystemExit(ExitCode.PARTIAL_FAILURE if failed else ExitCode.OK)
 
 
+@cli.command("serve")
+@click.option(
+    "--host", default="127.0.0.1", show_default=True, help="Address to listen on (keep loopback unless behind a TLS proxy)."
+)
+@click.option(
+    "--port",
+    default=8000,
+    show_default=True,
+    type=click.IntRange(0, 65535),
+    help="Port to listen on (0: any free port, printed).",
+)
+@_store_option
+@click.option(
+    "--peers",
+    "peers_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help='The peers file: {"peers": [{"id": URL, "token": SECRET}]}. Without it every caller is anonymous.',
+)
+@click.option("--max-body", default=1_048_576, show_default=True, type=click.IntRange(1), help="Largest request body, in bytes.")
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, store_path: Path | None, peers_path: Path | None, max_body: int) -> None:
+    """Run an exchange node over the store: peers publish, receive, validate and assess over
+    HTTP, and each caller sees only what the records' sharing levels allow it (see /openapi.json)."""
+    from .node import serve as serve_node
+    from .store import default_store_path
+
+    try:
+        serve_node(host, port, store_path or default_store_path(), peers_path, catalog=_catalog(ctx), max_body=max_body)
+    except SilkError as exc:
+        _fail(exc)
+    except OSError as exc:
+        click.echo(f"error: cannot listen on {host}:{port}: {exc.strerror or exc}", err=True)
+        raise SystemExit(ExitCode.USAGE) from None
+
+
 def _add_plugin_commands(catalog: Catalog) -> None:
     """Let plugins add ``silk`` subcommands; one that replaces an existing command is refused
     (its commands are removed and it is reported as failed), so ``silk validate`` is always ours."""

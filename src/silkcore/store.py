@@ -217,6 +217,20 @@ class Store:
         result: dict[str, Any] = json.loads(row[0])
         return result
 
+    def find(self, record_id: str) -> dict[str, Any] | None:
+        """A stored document by record id, or None when there is none."""
+        row = self._db.execute("SELECT body FROM documents WHERE record_id = ?", (record_id,)).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def documents_about(self, subject: str, schema: str | None = None, limit: int = 1000) -> list[tuple[str, dict[str, Any]]]:
+        """Stored documents about one organisation, as (record id, body), oldest first."""
+        query, params = "SELECT record_id, body FROM documents WHERE subject = ?", [subject]
+        if schema is not None:
+            query += " AND schema = ?"
+            params.append(schema)
+        rows = self._db.execute(query + " ORDER BY stored_at, rowid LIMIT ?", [*params, limit]).fetchall()
+        return [(row[0], json.loads(row[1])) for row in rows]
+
     def assessments(self, subject: str, framework_id: str | None = None) -> list[AssessmentRecord]:
         """An organisation's assessments, oldest first."""
         query = (

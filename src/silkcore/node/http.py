@@ -49,9 +49,19 @@ def json_response(content: Any, status: int = 200, headers: Mapping[str, str] | 
     )
 
 
+#: At most this many issues in one answer, each message at most this long: a hostile body
+#: (a million NaNs, a megabyte-long bad value) must not make the answer larger than itself.
+MAX_ISSUES = 100
+MAX_MESSAGE = 500
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_MESSAGE else text[: MAX_MESSAGE - 3] + "..."
+
+
 def issue_json(issue: Issue) -> dict[str, Any]:
     """An issue as the node reports it: pointer and message, and line/column when known."""
-    row: dict[str, Any] = {"pointer": issue.pointer, "message": issue.message}
+    row: dict[str, Any] = {"pointer": _clip(issue.pointer), "message": _clip(issue.message)}
     if issue.line is not None:
         row["line"] = issue.line
     if issue.column is not None:
@@ -68,7 +78,11 @@ def error_response(
     extra: Mapping[str, Any] | None = None,
 ) -> Response:
     """The one error shape: ``{"error", "message", "errors"}`` (plus ``extra`` keys)."""
-    body = {**(extra or {}), "error": code, "message": message, "errors": [issue_json(i) for i in issues]}
+    listed = list(issues)
+    errors = [issue_json(i) for i in listed[:MAX_ISSUES]]
+    if len(listed) > MAX_ISSUES:
+        errors.append({"pointer": "", "message": f"... and {len(listed) - MAX_ISSUES} more issues (not listed)"})
+    body = {**(extra or {}), "error": code, "message": message, "errors": errors}
     return json_response(body, status, headers)
 
 

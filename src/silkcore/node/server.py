@@ -7,13 +7,17 @@ which is how tests find the node - and no name lookup is needed for an IP addres
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 import socket
 import sys
 from pathlib import Path
+from typing import Any
 
 import uvicorn
+from uvicorn.config import LOGGING_CONFIG
 
+from ..catalog import Catalog
 from ..store import default_store_path
 from .app import DEFAULT_MAX_BODY, create_app
 
@@ -34,8 +38,14 @@ def bind(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(address)
     sock.listen(2048)
-    sock.set_inheritable(True)
     return sock
+
+
+def _logging(level: str) -> dict[str, Any]:
+    """uvicorn's logging configuration, with the node's own logger beside uvicorn's."""
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config["loggers"]["silkcore.node"] = {"handlers": ["default"], "level": level.upper(), "propagate": False}
+    return config
 
 
 def serve(
@@ -44,18 +54,29 @@ def serve(
     store: str | Path | None = None,
     peers: str | Path | None = None,
     *,
+    catalog: Catalog | None = None,
     max_body: int = DEFAULT_MAX_BODY,
     log_level: str = "info",
     access_log: bool = True,
 ) -> None:
     """Serve a node until interrupted: on loopback by default, over ``store`` (default: the
-    CLI's store) with the peers in ``peers``."""
-    app = create_app(store or default_store_path(), peers, max_body=max_body)
+    CLI's store) with the peers in ``peers`` (none: every caller is anonymous).
+
+    Raises :class:`~silkcore.errors.StoreError` or :class:`~silkcore.errors.DataError`
+    (the peers file) before listening, and :class:`OSError` if the address is taken.
+    """
+    app = create_app(store or default_store_path(), peers, catalog=catalog, max_body=max_body)
     sock = bind(host, port)
     shown = f"[{host}]" if ":" in host else host
     sys.stderr.write(f"silk serve: listening on http://{shown}:{sock.getsockname()[1]}\n")
     sys.stderr.flush()
     config = uvicorn.Config(
-        app, log_level=log_level, access_log=access_log, server_header=False, proxy_headers=False, timeout_graceful_shutdown=5
+        app,
+        log_level=log_level,
+        log_config=_logging(log_level),
+        access_log=access_log,
+        server_header=False,
+        proxy_headers=False,
+        timeout_graceful_shutdown=5,
     )
     uvicorn.Server(config).run(sockets=[sock])

@@ -14,12 +14,10 @@ let these connections (and other processes) write concurrently without losing an
 
 from __future__ import annotations
 
-import json
 import threading
 from pathlib import Path
 from typing import Any
 
-from ..errors import StoreError
 from ..store import Store, history
 
 __all__ = ["NodeStore"]
@@ -55,25 +53,11 @@ class NodeStore:
 
     def get(self, record_id: str) -> dict[str, Any] | None:
         """A stored body by record id, or None."""
-        try:
-            return self.store().document(record_id)
-        except StoreError as exc:
-            if str(exc).startswith("no record"):
-                return None
-            raise
+        return self.store().find(record_id)
 
     def envelopes_about(self, subject: str) -> list[dict[str, Any]]:
-        """Stored envelopes about one organisation, oldest first.
-
-        Reads the ``documents`` table directly until the store offers
-        ``Store.documents_about`` (see the node's notes); read-only, on this thread's connection.
-        """
-        connection = self.store()._db
-        rows = connection.execute(
-            "SELECT body FROM documents WHERE subject = ? AND schema = ? ORDER BY stored_at, rowid LIMIT ?",
-            (subject, ENVELOPE_SCHEMA, MAX_RECORDS_ABOUT),
-        ).fetchall()
-        return [json.loads(row[0]) for row in rows]
+        """Stored envelopes about one organisation, oldest first."""
+        return [body for _, body in self.store().documents_about(subject, ENVELOPE_SCHEMA, MAX_RECORDS_ABOUT)]
 
     def history(self, org_id: str) -> list[dict[str, Any]]:
         """An organisation's assessments over time (as ``silk history --json`` lists them)."""
