@@ -16,15 +16,16 @@ from typing import Any
 
 import attrs
 
+from .documents import validate
 from .errors import DuplicateRegistrationError, PluginError, SilkError, UnknownComponentError
 from .framework import Framework
-from .framework_data import load_framework
+from .framework_data import framework_document, load_framework
 from .hookspecs import ComputeFn
 from .model import IndicatorDefinition
 from .plugins import PluginHost, PluginStatus, get_plugin_host
 from .protocols import Analysis, Exporter, Importer
 from .report import ReportSection
-from .schemas import SchemaRegistry
+from .schemas import SchemaRegistry, schema_name_of
 from .scoring import GenericScorer, Scorer
 
 __all__ = ["Catalog", "IndicatorEntry", "get_catalog"]
@@ -59,6 +60,22 @@ class Catalog:
         self._exporters = self._collect("silk_register_exporters", "exporter", self._checked(Exporter, "id"))
         self._importers = self._collect("silk_register_importers", "importer", self._checked(Importer, "id"))
         self._sections = self._collect("silk_register_report_sections", "report section", self._checked(ReportSection, "id"))
+        self._drop_failed()
+
+    def _drop_failed(self) -> None:
+        """A plugin that failed in any hook contributes nothing, not even what earlier hooks kept."""
+        failed = {s.name for s in self.host.statuses.values() if s.status == "failed"}
+        for table in (
+            self._frameworks,
+            self._indicators,
+            self._scorers,
+            self._analyses,
+            self._exporters,
+            self._importers,
+            self._sections,
+        ):
+            for component_id in [k for k, r in table.items() if r.owner in failed]:
+                del table[component_id]
 
     # -- registration -------------------------------------------------------------------
 
@@ -91,16 +108,25 @@ class Catalog:
             try:
                 if self._trace:
                     sys.stderr.write(f"silkcore: calling {name}.{hook_name}\n")
-                impl(register)
+                returned = impl(register)
+                if returned is not None:
+                    raise PluginError(f"{hook_name} returned a value; call register(...) for each component instead")
                 if self._trace:
                     sys.stderr.write(f"silkcore: {name}.{hook_name} registered {len(staged)} {kind}(s)\n")
                 own: set[str] = set()
                 for component_id, _ in staged:
-                    if component_id in found or component_id in own:
-                        first = found[component_id].owner if component_id in found else name
-                        raise DuplicateRegistrationError(kind, component_id, first, name)
+                    if component_id in own:
+                        raise DuplicateRegistrationError(kind, component_id, name, name)
                     own.add(component_id)
-            except Exception as exc:  # a plugin's failure is reported against it, never fatal to others
+                    if component_id in found:
+                        first = found[component_id].owner
+                        if self._builtin(name) and not self._builtin(first):
+                            # A built-in tool keeps its id: the third party that took it is the culprit.
+                            self.host.fail(first, DuplicateRegistrationError(kind, component_id, name, first), context=hook_name)
+                            found.pop(component_id)
+                        else:
+                            raise DuplicateRegistrationError(kind, component_id, first, name)
+            except (Exception, SystemExit) as exc:  # a plugin's failure is reported against it, never fatal to others
                 error = exc if isinstance(exc, SilkError) else PluginError(f"{type(exc).__name__}: {exc}", plugin_name=name)
                 self.host.fail(name, error, context=hook_name)
                 continue
@@ -108,11 +134,21 @@ class Catalog:
                 found[component_id] = _Registered(name, value)
         return dict(sorted(found.items()))
 
+    def _builtin(self, plugin_name: str) -> bool:
+        status = self.host.statuses.get(plugin_name)
+        return status is not None and status.distribution == "silkcore"
+
     def _framework_entry(self, framework: Framework | Path) -> tuple[str, Framework]:
         if isinstance(framework, Path):
             framework = load_framework(framework, registry=self.schemas)
         if not isinstance(framework, Framework):
             raise PluginError(f"expected a Framework or a Path, got {type(framework).__name__}")
+        # A framework built in Python meets the same schema and checks as one read from a file.
+        issues = validate(framework_document(framework), registry=self.schemas)
+        if issues:
+            raise PluginError(
+                f"framework {framework.id!r} is not valid: " + "; ".join(f"at {i.pointer}: {i.message}" for i in issues[:5])
+            )
         return framework.id, framework
 
     @staticmethod
@@ -127,6 +163,7 @@ class Catalog:
     def _schema_entry(schema: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
         if not isinstance(schema, Mapping) or not isinstance(schema.get("$id"), str):
             raise PluginError("expected a JSON Schema mapping with a string $id")
+        schema_name_of(schema)  # a badly named $id fails here, against the plugin that sent it
         return schema["$id"], schema
 
     @staticmethod
@@ -160,7 +197,15 @@ class Catalog:
 
     def owner(self, kind: str, component_id: str) -> str:
         """Which plugin registered a component."""
-        table = {"framework": self._frameworks, "indicator": self._indicators, "exporter": self._exporters}[kind]
+        table = {
+            "framework": self._frameworks,
+            "indicator": self._indicators,
+            "exporter": self._exporters,
+            "scorer": self._scorers,
+            "report section": self._sections,
+        }[kind]
+        if kind == "scorer" and component_id not in table:
+            return "silkcore"  # the generic scorer
         return table[component_id].owner
 
     def indicators(self, framework_id: str | None = None) -> list[IndicatorEntry]:

@@ -549,7 +549,7 @@ def _add_plugin_commands(catalog: Catalog) -> None:
             replaced = sorted(k for k, command in before.items() if cli.commands.get(k) is not command)
             if replaced:
                 raise PluginError(f"plugin {name!r} may not replace the command(s) {', '.join(replaced)}", plugin_name=name)
-        except Exception as exc:  # a plugin's command failing to register must not break silk
+        except (Exception, SystemExit) as exc:  # a plugin's command failing to register must not break silk
             cli.commands.clear()
             cli.commands.update(before)
             catalog.host.fail(name, exc, context="silk_add_cli_commands")

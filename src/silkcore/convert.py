@@ -153,15 +153,17 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
     condition = lambda value, _: _scalar(value, (str, bool, int, float), "a string, number or boolean")  # noqa: E731
     converter.register_structure_hook_func(lambda t: t in (ConditionValue, ConditionValue | None), condition)
     converter.register_structure_hook(ApplicabilityRule, _structure_rule(converter))
+    # Registered before the Edge hooks below, which are generated now and would otherwise
+    # bake in attrs' default shape for a rule ({"mode", "conditions"}).
+    converter.register_unstructure_hook(
+        ApplicabilityRule, lambda r: {r.mode: [converter.unstructure(c, Condition) for c in r.conditions]}
+    )
     # "from" is a Python keyword: the Edge attribute is from_, the document key stays "from".
     converter.register_structure_hook(
         Edge, make_dict_structure_fn(Edge, converter, _cattrs_forbid_extra_keys=True, from_=override(rename="from"))
     )
     converter.register_unstructure_hook(
         Edge, make_dict_unstructure_fn(Edge, converter, _cattrs_omit_if_default=True, from_=override(rename="from"))
-    )
-    converter.register_unstructure_hook(
-        ApplicabilityRule, lambda r: {r.mode: [converter.unstructure(c, Condition) for c in r.conditions]}
     )
     return converter
 

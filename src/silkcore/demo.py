@@ -9,6 +9,7 @@ report section. Results go to the history store; the report to ``-o``.
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,12 @@ def load_bundle(folder: Path, catalog: Catalog) -> list[Any]:
     return read_documents(sorted(p for p in folder.rglob("*") if p.suffix in (".json", ".jsonl")), registry=catalog.schemas)
 
 
+def _safe_file_name(name: str) -> str:
+    """A file name made from ids that plugins chose: one path component, no way out of the folder."""
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]", "_", name).lstrip(".")[:200]
+    return cleaned if cleaned not in ("", ".", "..") else "unnamed"
+
+
 def run_demo(catalog: Catalog, output_dir: Path, store_path: Path) -> DemoOutcome:
     """Score, store and report the demo organisation."""
     documents = load_bundle(demo_bundle(), catalog)
@@ -62,7 +69,9 @@ def run_demo(catalog: Catalog, output_dir: Path, store_path: Path) -> DemoOutcom
         rows = history(store.assessments(organisation.org_id))
     cards = [card for _, card in results]
     for card in cards:
-        (output_dir / f"scorecard-{card.framework_id}.json").write_text(dump_document(card) + "\n", encoding="utf-8")
+        (output_dir / _safe_file_name(f"scorecard-{card.framework_id}.json")).write_text(
+            dump_document(card) + "\n", encoding="utf-8"
+        )
     report = output_dir / "report.html"
     sections = write_organisation_report(catalog, documents, cards, rows, report)
     write_organisation_report(catalog, documents, cards, rows, output_dir / "report.md")

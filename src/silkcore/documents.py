@@ -147,9 +147,14 @@ def check(
         return None, issues
     cls = DOCUMENT_TYPES.get(name)
     fast = FAST_BUILDERS.get(name)
-    if fast is not None:
-        entity = fast(candidate)  # the schema has already checked every key, type and value
-    else:
+    entity: Any
+    try:
+        # The schema has already checked every key, type and value; anything it could not
+        # (an impossible value) falls back to the converter, which explains it with a pointer.
+        entity = fast(candidate) if fast is not None else None
+    except (ValueError, KeyError, TypeError):
+        entity = None
+    if entity is None:
         entity = candidate if cls is None else structure(doc_without_schema(candidate), cls)
     issues = _semantic_issues(name, candidate, entity, registry)
     return (None, issues) if issues else (entity, [])

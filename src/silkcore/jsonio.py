@@ -53,6 +53,8 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+#: At most this many issues are reported for one document: enough to act on, never unbounded.
+MAX_ISSUES = 100
 
 
 def pointer_join(parts: tuple[str | int, ...] | list[str | int]) -> str:
@@ -152,7 +154,7 @@ def check_tree(value: Any, limits: Limits = DEFAULT_LIMITS) -> list[Issue]:
     """
     issues: list[Issue] = []
     stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
-    while stack:
+    while stack and len(issues) < MAX_ISSUES:
         node, path = stack.pop()
         if isinstance(node, dict):
             if len(path) >= limits.max_depth:
@@ -161,7 +163,8 @@ def check_tree(value: Any, limits: Limits = DEFAULT_LIMITS) -> list[Issue]:
             dups = getattr(node, "duplicates", None)
             if dups:
                 issues.append(Issue(pointer_join(path), f"duplicate key {', '.join(map(repr, dups))}; keys must be unique"))
-            for key, child in node.items():
+            # Pushed in reverse, so the walk (and a capped report) follows document order.
+            for key, child in reversed(list(node.items())):
                 bad = _string_issue(key)
                 if bad:
                     issues.append(Issue(pointer_join((*path, key)), f"in key: {bad}"))
@@ -170,7 +173,7 @@ def check_tree(value: Any, limits: Limits = DEFAULT_LIMITS) -> list[Issue]:
             if len(path) >= limits.max_depth:
                 issues.append(Issue(pointer_join(path), f"nesting deeper than {limits.max_depth} levels"))
                 continue
-            stack.extend((child, (*path, i)) for i, child in enumerate(node))
+            stack.extend((child, (*path, i)) for i, child in reversed(list(enumerate(node))))
         elif isinstance(node, str):
             bad = _string_issue(node)
             if bad:
@@ -180,6 +183,8 @@ def check_tree(value: Any, limits: Limits = DEFAULT_LIMITS) -> list[Issue]:
         elif isinstance(node, float) and not math.isfinite(node):
             issues.append(Issue(pointer_join(path), "non-finite number; expected a finite number"))
     issues.sort(key=lambda i: i.pointer)
+    if stack and len(issues) >= MAX_ISSUES:
+        issues.append(Issue("", f"further problems are not listed: the report stops at {MAX_ISSUES}"))
     return issues
 
 
@@ -277,6 +282,30 @@ class _StrictYamlLoader(_YamlBase):  # type: ignore[misc]
         return mapping
 
 
+_JSON_TYPES = (dict, list, str, int, float, bool, type(None))
+
+
+def _yaml_types(value: Any, limits: Limits = DEFAULT_LIMITS) -> list[Issue]:
+    """YAML can hold dates, sets, bytes and non-string keys; a silkcore document cannot."""
+    issues: list[Issue] = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
+    while stack and len(issues) < MAX_ISSUES:
+        node, path = stack.pop()
+        if not isinstance(node, _JSON_TYPES):
+            issues.append(Issue(pointer_join(path), f"a YAML {type(node).__name__} is not JSON data; quote it as a string"))
+        elif isinstance(node, int) and not isinstance(node, bool) and len(str(abs(node))) > limits.max_int_digits:
+            issues.append(Issue(pointer_join(path), f"integer out of range; at most {limits.max_int_digits} digits"))
+        elif isinstance(node, dict):
+            for key, child in node.items():
+                if not isinstance(key, str):
+                    issues.append(Issue(pointer_join(path), f"key {key!r} is not a string; quote it"))
+                else:
+                    stack.append((child, (*path, key)))
+        elif isinstance(node, list):
+            stack.extend((child, (*path, i)) for i, child in enumerate(node))
+    return issues
+
+
 def load_yaml(data: bytes | str, *, source: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Any:
     """Parse a YAML document safely (no tags, no aliases, no duplicate keys)."""
     text = _decode(data, source, limits)
@@ -288,10 +317,12 @@ def load_yaml(data: bytes | str, *, source: str | None = None, limits: Limits = 
         column = mark.column + 1 if mark else None
         raise DataError([Issue("", f"invalid YAML: {exc.problem or exc}", source, line, column)]) from None
     except yaml.YAMLError as exc:
-        raise DataError([Issue("", f"invalid YAML: {exc}", source)]) from None
+        raise DataError([Issue("", f"invalid YAML: {str(exc)[:300]}", source)]) from None
     except RecursionError:
         raise DataError([Issue("", f"nesting deeper than {limits.max_depth} levels", source)]) from None
-    issues = check_tree(value, limits)
+    except Exception as exc:  # PyYAML's constructors raise many kinds (impossible dates, unhashable keys...)
+        raise DataError([Issue("", f"invalid YAML value: {type(exc).__name__}: {str(exc)[:300]}", source)]) from None
+    issues = _yaml_types(value, limits) or check_tree(value, limits)
     if issues:
         raise DataError([i.located(source) for i in issues])
     return value

@@ -102,7 +102,7 @@ def _load_entry_points(host: PluginHost) -> None:
         host.statuses[ep.name] = PluginStatus(ep.name, dist_name, version, "ok")
         try:
             plugin = ep.load()
-        except Exception as exc:  # any import-time failure is the plugin's, never ours
+        except (Exception, SystemExit) as exc:  # any import-time failure is the plugin's, never ours
             error = PluginLoadError(
                 f"plugin {ep.name!r} failed to import: {type(exc).__name__}: {exc}", plugin_name=ep.name, distribution=dist_name
             )

@@ -10,6 +10,7 @@ python-jsonschema explains a failure in detail. Tests keep the two in agreement.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -26,7 +27,7 @@ import referencing.exceptions
 from referencing.jsonschema import DRAFT202012
 
 from .errors import DuplicateRegistrationError, Issue, PluginError, UnknownComponentError
-from .jsonio import pointer_join
+from .jsonio import MAX_ISSUES, pointer_join
 
 __all__ = ["SCHEMA_BASE", "SchemaRegistry", "packaged_schemas", "schema_name_of", "validate_against"]
 
@@ -64,6 +65,35 @@ def packaged_schemas() -> dict[str, dict[str, Any]]:
     return found
 
 
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+
+
+def _is_date(value: str) -> bool:
+    """RFC 3339 full-date, checked strictly (jsonschema-rs alone lets a '*' pass for a digit)."""
+    if not _DATE.match(value):
+        return False
+    try:
+        return dt.date.fromisoformat(value).year >= 1
+    except ValueError:
+        return False
+
+
+def _is_date_time(value: str) -> bool:
+    """RFC 3339 date-time with a time zone, checked strictly."""
+    if not _DATE_TIME.match(value) or not _is_date(value[:10]):
+        return False
+    try:
+        dt.datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00").replace("t", "T"))
+    except ValueError:
+        return False
+    return True
+
+
+#: The formats silkcore's documents use, checked the same way by both engines' callers.
+STRICT_FORMATS = {"date": _is_date, "date-time": _is_date_time}
+
+
 def _python_issues(error: jsonschema.exceptions.ValidationError) -> list[Issue]:
     """Turn one python-jsonschema error into issues pointing at the offending value."""
     path = list(error.absolute_path)
@@ -78,7 +108,7 @@ def _python_issues(error: jsonschema.exceptions.ValidationError) -> list[Issue]:
             deeper = _python_issues(best)
             if deeper:
                 return deeper
-    return [Issue(pointer_join(path), error.message)]
+    return [Issue(pointer_join(path), _short(error.message))]
 
 
 def _rs_issues(errors: Iterable[Any]) -> list[Issue]:
@@ -90,8 +120,13 @@ def _rs_issues(errors: Iterable[Any]) -> list[Issue]:
         if unexpected:
             issues += [Issue(pointer_join([*path, key]), f"unknown key {key!r}") for key in unexpected]
         else:
-            issues.append(Issue(pointer_join(path), error.message))
+            issues.append(Issue(pointer_join(path), _short(error.message)))
     return issues
+
+
+def _short(message: str, limit: int = 500) -> str:
+    """A message never repeats a huge offending value in full."""
+    return message if len(message) <= limit else message[: limit - 20] + "... (shortened)"
 
 
 class SchemaRegistry:
@@ -163,7 +198,7 @@ class SchemaRegistry:
         if validator is None:
             try:
                 validator = jsonschema_rs.Draft202012Validator(
-                    self.schema(name), validate_formats=True, registry=self._rs_registry, offline=True
+                    self.schema(name), validate_formats=True, formats=STRICT_FORMATS, registry=self._rs_registry, offline=True
                 )
             except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError) as exc:
                 raise PluginError(
@@ -222,15 +257,17 @@ class SchemaRegistry:
             rs = self.rs_validator(name)
             if rs.is_valid(instance):
                 return []
-            if explain == "rs":
-                return sorted(set(_rs_issues(rs.iter_errors(instance))), key=lambda i: (i.pointer, i.message))
+            # Plugin schemas are explained by jsonschema-rs too: Python's backtracking regex
+            # engine could take exponential time on a hostile pattern, Rust's cannot.
+            if explain == "rs" or self._owner.get(name) != "silkcore":
+                return sorted(set(_rs_issues(rs.iter_errors(instance))), key=lambda i: (i.pointer, i.message))[:MAX_ISSUES]
         issues = self._explain(name, instance)
         if not issues and engine == "rs":
             # python-jsonschema found nothing: fall back to the Rust errors rather than hide the failure.
             issues = [
                 Issue(pointer_join(list(e.instance_path)), e.message) for e in self.rs_validator(name).iter_errors(instance)
             ]
-        return sorted(set(issues), key=lambda i: (i.pointer, i.message))
+        return sorted(set(issues), key=lambda i: (i.pointer, i.message))[:MAX_ISSUES]
 
     def _explain(self, name: str, instance: Any) -> list[Issue]:
         issues: list[Issue] = []

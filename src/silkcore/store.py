@@ -159,7 +159,10 @@ class Store:
         supersedes: str | None = None,
         level: str = "private",
     ) -> str:
-        body = dumps(document, indent=None)
+        try:
+            body = dumps(document, indent=None)
+        except (TypeError, ValueError) as exc:
+            raise StoreError(f"cannot store a document that is not JSON data: {exc}") from None
         record_id = f"urn:uuid:{uuid.uuid4()}"
         digest = "sha256:" + hashlib.sha256(body.encode("utf-8")).hexdigest()
         db.execute(

@@ -8,6 +8,7 @@ from typing import Any
 
 from ..assessment import ResponseSet, ScoreCard
 from ..catalog import Catalog
+from ..errors import PluginError, SilkError
 from ..model import Organisation
 from . import ReportContext, SectionContent
 from .builder import build_sections, write_report
@@ -28,7 +29,21 @@ def score_all(catalog: Catalog, documents: Sequence[Any]) -> list[tuple[list[Res
         if framework_id in known:
             framework = catalog.framework(framework_id)
             sets = by_framework[framework_id]
-            results.append((sets, catalog.scorer(framework_id).score(framework, sets)))
+            try:
+                card = catalog.scorer(framework_id).score(framework, sets)
+                if not isinstance(card, ScoreCard):
+                    raise TypeError(f"returned {type(card).__name__}, not a ScoreCard")
+                if card.framework_id != framework_id:
+                    raise ValueError(f"returned a card for {card.framework_id!r}")
+            except SilkError:
+                raise
+            except Exception as exc:  # a scorer plugin's bug fails that plugin; the other tools still report
+                owner = catalog.owner("scorer", framework_id)
+                catalog.host.fail(
+                    owner, PluginError(f"scoring {framework_id!r} failed: {type(exc).__name__}: {exc}", plugin_name=owner)
+                )
+                continue
+            results.append((sets, card))
     return results
 
 
@@ -41,7 +56,14 @@ def write_organisation_report(
     organisation = next((d for d in documents if isinstance(d, Organisation)), None)
     context = ReportContext(organisation, documents, cards, history, catalog)
     frameworks = {c.framework_id: catalog.framework(c.framework_id) for c in cards}
-    sections = build_sections(context, frameworks, catalog.report_sections())
+
+    def failed(section: Any, exc: Exception) -> None:
+        owner = catalog.owner("report section", section.id)
+        catalog.host.fail(
+            owner, PluginError(f"report section {section.id!r} failed: {type(exc).__name__}: {exc}", plugin_name=owner)
+        )
+
+    sections = build_sections(context, frameworks, catalog.report_sections(), failed)
     name = organisation.name if organisation else "an organisation"
     description = ""
     if organisation is not None:

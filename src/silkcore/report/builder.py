@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -111,14 +111,29 @@ def history_section(rows: Sequence[dict[str, Any]]) -> SectionContent | None:
 
 
 def build_sections(
-    context: ReportContext, score_frameworks: dict[str, Any], plugin_sections: Sequence[Any]
+    context: ReportContext,
+    score_frameworks: dict[str, Any],
+    plugin_sections: Sequence[Any],
+    on_failure: Callable[[Any, Exception], None] | None = None,
 ) -> list[SectionContent]:
-    """Core score-card sections, then plugin sections by order, then history."""
+    """Core score-card sections, then plugin sections by order, then history. A section that
+    raises is replaced by a short notice and reported through ``on_failure``."""
     ordered: list[tuple[int, str, SectionContent]] = []
     for card in context.score_cards:
         ordered.append((10, card.framework_id, scorecard_section(card, score_frameworks[card.framework_id])))
     for section in plugin_sections:
-        content = section.render(context)
+        try:
+            content = section.render(context)
+        except Exception as exc:  # one plugin's broken section must not cost the reader the others
+            if on_failure is not None:
+                on_failure(section, exc)
+            content = SectionContent(
+                f"Section {section.id} could not be drawn",
+                fragment(
+                    "<p>The plugin section {{ id }} failed: {{ error }}</p>", id=section.id, error=f"{type(exc).__name__}: {exc}"
+                ),
+                f"The plugin section {section.id} failed: {type(exc).__name__}: {exc}",
+            )
         if content is not None:
             ordered.append((section.order, section.id, content))
     trend = history_section(context.history)
