@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from silkcore.convert import structure
 from silkcore.documents import doc_without_schema, to_document
 from silkcore.jsonio import dumps, loads
-from silkcore.schemas import SchemaRegistry
 from silkcore.model import Flow
+from silkcore.schemas import SchemaRegistry
 from silkcore.testing import ENTITY_STRATEGIES
 
 REGISTRY = SchemaRegistry()
