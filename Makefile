@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-long lint typecheck docs clean browser
+.PHONY: demo test test-long lint typecheck docs clean browser fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +17,8 @@ demo: $(STAMP)
 	$(BIN)/silk demo
 
 lint: $(STAMP)
-	$(BIN)/ruff check src plugins tests examples benchmarks scripts
-	$(BIN)/ruff format --check src plugins tests examples benchmarks scripts
+	$(BIN)/ruff check src plugins tests examples benchmarks scripts fuzz
+	$(BIN)/ruff format --check src plugins tests examples benchmarks scripts fuzz
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
@@ -34,6 +34,11 @@ test: $(STAMP) lint typecheck browser
 
 test-long: $(STAMP)
 	SILKCORE_HYPOTHESIS_PROFILE=long $(BIN)/python -m pytest -q
+
+# Coverage-guided fuzzing of document loading (atheris); FUZZ_SECONDS=3600 by default.
+fuzz: $(STAMP)
+	$(BIN)/python -m pip install --quiet atheris
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python fuzz/fuzz_jsonio.py -max_total_time=$${FUZZ_SECONDS:-3600} -timeout=10 -rss_limit_mb=2048 fuzz/corpus
 
 docs: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir build/site

@@ -13,14 +13,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Mapping
-from functools import cached_property
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import jsonschema.exceptions
+import jsonschema.validators
 import jsonschema_rs
 import referencing
 import referencing.exceptions
@@ -129,6 +130,34 @@ def _short(message: str, limit: int = 500) -> str:
     return message if len(message) <= limit else message[: limit - 20] + "... (shortened)"
 
 
+@lru_cache(maxsize=4096)
+def _ecma_regex(pattern: str) -> Any:
+    """A matcher with ECMA-262 semantics, in linear time: jsonschema-rs's regex engine."""
+    return jsonschema_rs.Draft202012Validator({"pattern": pattern})
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[jsonschema.exceptions.ValidationError]:
+    if validator.is_type(instance, "string") and not _ecma_regex(pattern).is_valid(instance):
+        yield jsonschema.exceptions.ValidationError(f"{_short(repr(instance), 200)} does not match {pattern!r}")
+
+
+def _pattern_properties(validator: Any, patterns: Any, instance: Any, schema: Any) -> Iterator[Any]:
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in patterns.items():
+        matcher = _ecma_regex(pattern)
+        for key, value in instance.items():
+            if matcher.is_valid(key):
+                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+
+
+#: python-jsonschema with ECMA-262 patterns, as the specification says: Python's ``re`` lets
+#: ``$`` match before a final newline ("FR\n" passed ``^[A-Z]{2}$``) and backtracks exponentially.
+_PythonValidator: Any = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator, {"pattern": _pattern, "patternProperties": _pattern_properties}
+)
+
+
 class SchemaRegistry:
     """Every known schema by name, with both validators built lazily and reused."""
 
@@ -211,7 +240,7 @@ class SchemaRegistry:
         """The python-jsonschema validator for ``name`` (local registry, format assertion on)."""
         validator = self._py_validators.get(name)
         if validator is None:
-            validator = jsonschema.Draft202012Validator(
+            validator = _PythonValidator(
                 self.schema(name),
                 registry=self._referencing,
                 format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,

@@ -269,16 +269,9 @@ def strings(value: Any) -> list[str]:
     return [value] if isinstance(value, str) else []
 
 
-def pinned_disagreement(document: Any, found: dict[str, list[Any]]) -> bool:
-    """A disagreement of a class pinned by an xfail test below (fix pending): python-jsonschema
-    taking "$" to match before a final newline. Remove once the fix lands."""
-    return not found["python"] and bool(found["rs"]) and any(s.endswith("\n") for s in strings(document))
-
-
 def assert_agree(document: Any) -> None:
     found = verdicts(document)
-    if len({bool(issues) for issues in found.values()}) != 1:
-        assert pinned_disagreement(document, found), found
+    assert len({bool(issues) for issues in found.values()}) == 1, found
     for issues in found.values():
         for issue in issues:
             assert resolves(document, issue.pointer, allow_missing_leaf=True), issue
@@ -354,7 +347,6 @@ def test_both_validators_refuse_malformed_dates(start: str) -> None:
     assert all(issues and issues[0].pointer == "/period/start" for issues in found.values()), found
 
 
-@pytest.mark.xfail(strict=True, reason="bug: Python's re lets '$' match before a final newline; fix 'ECMA patterns'")
 @pytest.mark.parametrize(("field", "value"), [("origin_country", "IN\n"), ("flow_id", "urn:silk:flow:x\n")])
 def test_python_engine_refuses_a_trailing_newline_like_rs(field: str, value: str) -> None:
     document = dict(_flow(), **{field: value})

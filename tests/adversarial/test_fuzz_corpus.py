@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import traceback
-from pathlib import Path
 from typing import Any
 
 from hypothesis import example, given
@@ -24,28 +22,6 @@ harness: Any = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(harness)
 
 CORPUS = ROOT / "fuzz" / "corpus"
-
-
-def known_bug(exc: BaseException) -> bool:
-    """A crash of a class already pinned by test_fuzz_regressions.py (fix pending): PyYAML's
-    constructors, a non-text YAML key, a YAML date reaching the validator, the fast builder
-    trusting jsonschema-rs on dates. Remove this once those fixes land."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    places = {(Path(f.filename).name, f.name) for f in frames} | {("dir", Path(f.filename).parent.name) for f in frames}
-    return isinstance(exc, ValueError | TypeError | AttributeError) and bool(
-        ("dir", "yaml") in places
-        or ("jsonio.py", "_string_issue") in places
-        or any(name == "fastpath.py" for name, _ in places)
-        or str(exc).startswith("Unsupported type")
-    )
-
-
-def check_tolerating_known_bugs(data: bytes) -> None:
-    try:
-        harness.check_one(data)
-    except Exception as exc:
-        if not known_bug(exc):
-            raise
 
 
 def test_corpus_replays_without_a_crash() -> None:
@@ -65,7 +41,7 @@ def test_corpus_replays_without_a_crash() -> None:
 @example(b"\r\n\r\n")
 @example(b"- - -")
 def test_arbitrary_bytes(data: bytes) -> None:
-    check_tolerating_known_bugs(data)
+    harness.check_one(data)
 
 
 SEED_DOCUMENT = json.loads((ROOT / "examples" / "documents" / "flow-cotton-import.json").read_text())
@@ -86,16 +62,4 @@ def test_spliced_documents(data: st.DataObject) -> None:
         text = text + b"\r\n" + text
     elif form == "yaml":
         text = text.lstrip(b"{").replace(b",", b"\n")
-    check_tolerating_known_bugs(text)
-
-
-def test_known_bug_classifier_matches_the_pinned_crashes() -> None:
-    try:
-        harness.check_one(b"1: a\n")
-    except Exception as exc:
-        assert known_bug(exc)
-    try:
-        harness.check_one(b"a: 2001-02-30\n")
-    except Exception as exc:
-        assert known_bug(exc)
-    assert not known_bug(ValueError("something new"))
+    harness.check_one(text)

@@ -1,9 +1,9 @@
 """Every crash found by fuzzing (fuzz/fuzz_jsonio.py) or by hand, kept as a regression test.
 
 A crash is any exception other than :class:`silkcore.SilkError` out of the readers of
-untrusted bytes. Cases marked ``xfail(strict=True)`` crash today; each names the fix proposed
-in the adversarial report. When the fix lands the case passes, strict xfail turns that into a
-failure, and the marker is removed (and the input can join ``fuzz/corpus``).
+untrusted bytes. A new crash is added here marked ``xfail(strict=True)`` until its fix lands;
+then the marker goes and the input joins ``fuzz/corpus`` as ``regression-<name>``, so every
+fuzzing run starts from it.
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ assert _spec is not None and _spec.loader is not None
 harness: Any = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(harness)
 
-YAML_FIX = "bug: PyYAML constructor errors escape load_yaml; fix 'load_yaml' in the report"
-RS_DATE_FIX = "bug: jsonschema-rs takes '*' for a digit in dates, fastpath raises ValueError; fix 'rs dates' in the report"
+YAML_FIX = "was: a PyYAML constructor error or a non-JSON YAML value escaped load_yaml"
+RS_DATE_FIX = "was: jsonschema-rs took '*'..'/' for digits and year 0 in dates, then fastpath raised ValueError"
 
 _FLOW = (
     b'{"schema":"silkcore_flow-v1.0.0","flow_id":"urn:silk:flow:x","status":"observed","kind":"goods",'
@@ -59,7 +59,7 @@ CRASHES = {
 
 @pytest.mark.parametrize(
     "data",
-    [pytest.param(data, id=name) for name, (data, reason) in CRASHES.items()],
+    [pytest.param(data, id=name) for name, (data, _) in CRASHES.items()],
 )
 def test_fuzz_crash_is_a_silkcore_error(data: bytes) -> None:
     harness.check_one(data)
@@ -102,7 +102,8 @@ def test_the_harness_flags_a_crash() -> None:
             harness.loads = original
 
 
-def test_regression_inputs_are_not_in_the_corpus_until_fixed() -> None:
-    corpus = {p.read_bytes() for p in (ROOT / "fuzz" / "corpus").iterdir() if p.is_file()}
-    assert not corpus & {data for data, _ in CRASHES.values()}
+def test_fixed_regressions_seed_the_corpus() -> None:
+    corpus = ROOT / "fuzz" / "corpus"
+    missing = [name for name, (data, _) in CRASHES.items() if (corpus / f"regression-{name}").read_bytes() != data]
+    assert missing == []
     assert Path(harness.__file__).parent == ROOT / "fuzz"

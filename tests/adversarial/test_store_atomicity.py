@@ -84,7 +84,7 @@ def test_a_card_that_cannot_be_serialised_writes_nothing(store: Store, assessmen
     sets, card = assessment
     poisoned = attrs.evolve(card, overall=math.nan)  # what a buggy scorer plugin could return
     before = snapshot(store)
-    with pytest.raises(Exception):  # which one it should be: see the xfail below
+    with pytest.raises(SilkError):
         store.record_assessment(sets, poisoned)
     assert snapshot(store) == before
 
