@@ -330,7 +330,7 @@ def validate_against(
             return bool(validator.is_valid(instance))
         local = referencing.Registry().with_resources((uri, DRAFT202012.create_resource(s)) for uri, s in pairs)
         checker = jsonschema.Draft202012Validator.FORMAT_CHECKER if formats else None
-        py_validator = jsonschema.Draft202012Validator(schema, registry=local, format_checker=checker)
+        py_validator = _PythonValidator(schema, registry=local, format_checker=checker)
         return bool(py_validator.is_valid(instance))
     except (
         jsonschema_rs.ValidationError,
