@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,9 @@ EXAMPLES = ROOT / "examples"
 SCHEMAS = ROOT / "schemas"
 GUARD = Path(__file__).resolve().parent / "_guard"
 VENDOR = ROOT.parent / "shared" / "vendor"
+
+# Tests never touch the user's own history store: commands without --store use this one.
+os.environ.setdefault("SILKCORE_STORE", str(Path(tempfile.mkdtemp(prefix="silkcore-test-store-")) / "history.sqlite"))
 
 settings.register_profile("default", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("long", max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
