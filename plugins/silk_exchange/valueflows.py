@@ -112,7 +112,7 @@ _LICENSING = frozenset({Approach.LICENSING, Approach.FRANCHISING, Approach.IDENT
 _LICENSABLE = frozenset({IntangibleType.BRAND, IntangibleType.BUSINESS_MODEL, IntangibleType.SOFTWARE})
 _COPIED = frozenset({IntangibleType.INFORMATION, IntangibleType.SOFTWARE})
 #: Wikidata currency items seen in VF examples (``Q4916`` is the euro); silkcore's own
-#: ``silk:currency/XXX`` IRIs cover every ISO 4217 code.
+#: ``silk:currency/<code>`` IRIs cover every ISO 4217 code.
 WIKIDATA_CURRENCIES = {
     "http://www.wikidata.org/entity/Q4916": "EUR",
     "http://www.wikidata.org/entity/Q4917": "USD",

@@ -504,7 +504,7 @@ class _FlowReader:
         if code is None and (money_like or "wikidata.org/entity/" in iri) and self._unit_is_one(node):
             raise _Problem(
                 value.pointer,
-                f"unknown currency {iri!r}: expected silkcore's {SILK}currency/XXX or one of "
+                f"unknown currency {iri!r}: expected silkcore's {SILK}currency/<code> or one of "
                 f"{', '.join(f'{k} ({v})' for k, v in WIKIDATA_CURRENCIES.items())}",
             )
         if code is None and required:

@@ -34,6 +34,8 @@ from silkcore.jsonio import dumps, iter_json_lines, loads, pointer_join
 from silkcore.schemas import SchemaRegistry
 from silkcore.testing import ENTITY_STRATEGIES, entities
 
+from ..test_roundtrip import paths, resolves
+
 REGISTRY = SchemaRegistry()
 #: Each whole-pipeline example runs three validations: an eighth of the profile's examples
 #: (25 by default, 625 in the long profile) keeps the default suite quick.
@@ -42,37 +44,6 @@ PIPELINE = settings(max_examples=max(10, settings().max_examples // 8))
 PLANTED = settings(max_examples=max(10, settings().max_examples // 4))
 
 # -- helpers ------------------------------------------------------------------------------
-
-
-def paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    found = [prefix]
-    if isinstance(value, dict):
-        for key, child in value.items():
-            found += paths(child, (*prefix, key))
-    elif isinstance(value, list):
-        for index, child in enumerate(value):
-            found += paths(child, (*prefix, index))
-    return found
-
-
-def resolves(document: Any, pointer: str, allow_missing_leaf: bool = False) -> bool:
-    if pointer == "":
-        return True
-    node = document
-    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]]
-    for index, part in enumerate(parts):
-        last = index == len(parts) - 1
-        if isinstance(node, dict):
-            if part not in node:
-                return allow_missing_leaf and last
-            node = node[part]
-        elif isinstance(node, list):
-            if not part.isdigit() or int(part) >= len(node):
-                return False
-            node = node[int(part)]
-        else:
-            return False
-    return True
 
 
 def set_at(document: Any, path: tuple[Any, ...], value: Any) -> None:
