@@ -83,15 +83,43 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-def _check_existing(path: Path) -> None:
-    """Refuse a file that is not a silkcore store, reading it only (never writing)."""
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _read_identity(uri: str, *, uri_mode: bool) -> tuple[int, set[str]]:
+    probe = sqlite3.connect(uri, uri=uri_mode)
     try:
-        probe = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        application_id = probe.execute("PRAGMA application_id").fetchone()[0]
+        tables = {row[0] for row in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        probe.close()
+    return int(application_id), tables
+
+
+def _needs_recovery(exc: sqlite3.Error, path: Path) -> bool:
+    """A read-only probe refused because the WAL index must be rebuilt after a crash.
+
+    SQLite answers SQLITE_READONLY_RECOVERY (or a sibling READONLY code) when the last writer
+    was killed mid-transaction: only a read-write connection may run the recovery. The file
+    is then known to be SQLite by its 16-byte magic header, so a second, read-write probe is
+    safe: it replays nothing into the database itself, it rebuilds the ``-shm`` index.
+    """
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None or code & 0xFF != sqlite3.SQLITE_READONLY:
+        return False
+    with path.open("rb") as handle:
+        return handle.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC
+
+
+def _check_existing(path: Path) -> None:
+    """Refuse a file that is not a silkcore store, reading it only (never writing its pages)."""
+    try:
         try:
-            application_id = probe.execute("PRAGMA application_id").fetchone()[0]
-            tables = {row[0] for row in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        finally:
-            probe.close()
+            application_id, tables = _read_identity(f"file:{path}?mode=ro", uri_mode=True)
+        except sqlite3.OperationalError as exc:
+            if not _needs_recovery(exc, path):
+                raise
+            application_id, tables = _read_identity(str(path), uri_mode=False)
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path} is not a silkcore store ({exc}); it was left untouched") from None
     if application_id != APPLICATION_ID and not (application_id == 0 and not tables):

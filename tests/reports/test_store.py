@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -94,3 +95,43 @@ def test_history_on_a_foreign_file_is_a_store_error(tmp_path: Path) -> None:
     result = run_silk("history", DEMO_ORG, "--store", str(bad))
     assert result.returncode == 5 and "not a silkcore store" in result.stderr and "Traceback" not in result.stderr
     assert bad.read_text() == "hello"
+
+
+def _readonly_probe_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make every read-only probe fail as SQLite does after a writer was killed mid-write."""
+    real_connect = sqlite3.connect
+
+    def connect(database: str, *args: Any, **kwargs: Any) -> sqlite3.Connection:
+        if str(database).endswith("?mode=ro"):
+            error = sqlite3.OperationalError("attempt to write a readonly database")
+            error.sqlite_errorcode = 776  # type: ignore[attr-defined]  # SQLITE_READONLY_RECOVERY
+            raise error
+        connection: sqlite3.Connection = real_connect(database, *args, **kwargs)
+        return connection
+
+    monkeypatch.setattr("silkcore.store.sqlite3.connect", connect)
+
+
+def test_a_store_whose_wal_index_needs_recovery_still_opens(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "h.sqlite"
+    with Store(path) as store:
+        store.put_document(json.loads((EXAMPLES / "demo" / "organisation.json").read_text()), subject=DEMO_ORG)
+    _readonly_probe_refused(monkeypatch)
+    with Store(path) as store:
+        assert store.count("documents") == 1
+
+
+def test_recovery_never_opens_a_foreign_file_for_writing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    other = tmp_path / "other.sqlite"
+    db = sqlite3.connect(other)
+    db.execute("CREATE TABLE t (x)")
+    db.commit()
+    db.close()
+    text = tmp_path / "notes.txt"
+    text.write_bytes(b"not a database" * 50)
+    before = {path: path.read_bytes() for path in (other, text)}
+    _readonly_probe_refused(monkeypatch)
+    for path in (other, text):
+        with pytest.raises(StoreError, match="not a silkcore store"):
+            Store(path)
+        assert path.read_bytes() == before[path]
