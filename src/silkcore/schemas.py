@@ -29,6 +29,7 @@ from referencing.jsonschema import DRAFT202012
 
 from .errors import DuplicateRegistrationError, Issue, PluginError, UnknownComponentError
 from .jsonio import MAX_ISSUES, pointer_join
+from .rs_formats import FORMAT_PATTERNS, with_format_patterns
 
 __all__ = ["SCHEMA_BASE", "SchemaRegistry", "packaged_schemas", "schema_name_of", "validate_against"]
 
@@ -66,13 +67,14 @@ def packaged_schemas() -> dict[str, dict[str, Any]]:
     return found
 
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
+# The same shapes jsonschema-rs is given, so both engines judge a date alike (ASCII digits only).
+_DATE = re.compile(FORMAT_PATTERNS["date"])
+_DATE_TIME = re.compile(FORMAT_PATTERNS["date-time"])
 
 
 def _is_date(value: str) -> bool:
     """RFC 3339 full-date, checked strictly (jsonschema-rs alone lets a '*' pass for a digit)."""
-    if not _DATE.match(value):
+    if not _DATE.fullmatch(value):
         return False
     try:
         return dt.date.fromisoformat(value).year >= 1
@@ -82,7 +84,7 @@ def _is_date(value: str) -> bool:
 
 def _is_date_time(value: str) -> bool:
     """RFC 3339 date-time with a time zone, checked strictly."""
-    if not _DATE_TIME.match(value) or not _is_date(value[:10]):
+    if not _DATE_TIME.fullmatch(value) or not _is_date(value[:10]):
         return False
     try:
         dt.datetime.fromisoformat(value.replace("z", "Z").replace("Z", "+00:00").replace("t", "T"))
@@ -91,7 +93,8 @@ def _is_date_time(value: str) -> bool:
     return True
 
 
-#: The formats silkcore's documents use, checked the same way by both engines' callers.
+#: The formats silkcore's documents use, checked strictly: python-jsonschema calls these, and
+#: jsonschema-rs gets the same verdicts from its own check plus a pattern (see rs_formats).
 STRICT_FORMATS = {"date": _is_date, "date-time": _is_date_time}
 
 
@@ -112,14 +115,21 @@ def _python_issues(error: jsonschema.exceptions.ValidationError) -> list[Issue]:
     return [Issue(pointer_join(path), _short(error.message))]
 
 
+_FORMAT_OF_PATTERN = {pattern: name for name, pattern in FORMAT_PATTERNS.items()}
+
+
 def _rs_issues(errors: Iterable[Any]) -> list[Issue]:
     """jsonschema-rs errors as issues; an unknown key is reported at its own pointer."""
     issues = []
     for error in errors:
         path = list(error.instance_path)
         unexpected = getattr(error.kind, "unexpected", None)
+        shape_of = _FORMAT_OF_PATTERN.get(str(getattr(error.kind, "pattern", "")))
         if unexpected:
             issues += [Issue(pointer_join([*path, key]), f"unknown key {key!r}") for key in unexpected]
+        elif shape_of is not None:  # the pattern silkcore put beside a format: say what it checks
+            # Worded like the format check's own message, so the two collapse into one issue.
+            issues.append(Issue(pointer_join(path), _short(f'{json.dumps(error.instance)} is not a "{shape_of}"')))
         else:
             issues.append(Issue(pointer_join(path), _short(error.message)))
     return issues
@@ -219,7 +229,7 @@ class SchemaRegistry:
 
     @cached_property
     def _rs_registry(self) -> Any:
-        return jsonschema_rs.Registry([(s["$id"], s) for s in self._schemas.values()])
+        return jsonschema_rs.Registry([(s["$id"], with_format_patterns(s)) for s in self._schemas.values()])
 
     def rs_validator(self, name: str) -> Any:
         """The jsonschema-rs validator for ``name`` (offline, format assertion on)."""
@@ -227,7 +237,7 @@ class SchemaRegistry:
         if validator is None:
             try:
                 validator = jsonschema_rs.Draft202012Validator(
-                    self.schema(name), validate_formats=True, formats=STRICT_FORMATS, registry=self._rs_registry, offline=True
+                    with_format_patterns(self.schema(name)), validate_formats=True, registry=self._rs_registry, offline=True
                 )
             except (jsonschema_rs.ValidationError, jsonschema_rs.ReferencingError, ValueError) as exc:
                 raise PluginError(
