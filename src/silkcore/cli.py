@@ -426,7 +426,9 @@ def batch() -> None:
     """Stream JSON Lines (a file, a .gz file or - for stdin): one result or error record per line."""
 
 
-def _run_batch(task: str, source: str, output: Path | None, framework_id: str | None, workers: int) -> None:
+def _run_batch(
+    task: str, source: str, output: Path | None, framework_id: str | None, workers: int, summary: Path | None = None
+) -> None:
     from .batch import run_batch
 
     try:
@@ -439,6 +441,9 @@ def _run_batch(task: str, source: str, output: Path | None, framework_id: str | 
         click.echo(f"error: cannot read {source}: {exc.strerror or exc}", err=True)
         raise SystemExit(ExitCode.INVALID_INPUT) from None
     click.echo(f"{counts.lines} line(s): {counts.ok} ok, {counts.failed} failed", err=True)
+    if summary is not None:
+        summary.write_text(dumps({"flows": counts.flows.to_json()}) + "\n", encoding="utf-8")
+        click.echo(f"flow totals written to {summary}", err=True)
     raise SystemExit(ExitCode.PARTIAL_FAILURE if counts.failed else ExitCode.OK)
 
 
@@ -454,15 +459,26 @@ def batch_validate(source: str, output: Path | None, workers: int) -> None:
 
 
 @batch.command("score")
-@click.option("--framework", "-f", "framework_id", required=True, help="A registered framework id.")
+@click.option(
+    "--framework",
+    "-f",
+    "framework_id",
+    help="Score response sets with this framework (default: the one each response set names).",
+)
 @click.argument("source")
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write score cards here (default: standard output)."
 )
 @click.option("--workers", default=1, show_default=True, help="Worker processes (output stays in input order).")
-def batch_score(framework_id: str, source: str, output: Path | None, workers: int) -> None:
-    """Score every response set of a JSON Lines input."""
-    _run_batch("score", source, output, framework_id, workers)
+@click.option(
+    "--summary",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the flows' totals per kind and direction here (JSON).",
+)
+def batch_score(framework_id: str | None, source: str, output: Path | None, workers: int, summary: Path | None) -> None:
+    """Score every response set (a score card per line) and every flow (its kind, direction
+    and amount; totals with --summary) of a JSON Lines input."""
+    _run_batch("score", source, output, framework_id, workers, summary)
 
 
 @cli.command("import")

@@ -89,12 +89,13 @@ def parse_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Any:
     return loads(data, source=name, limits=limits)
 
 
-def _semantic_issues(name: str, doc: dict[str, Any], entity: Any, registry: SchemaRegistry) -> list[Issue]:
-    if isinstance(entity, Framework):
-        return framework_issues(entity)
-    if isinstance(entity, Flow):
+def semantic_issues(name: str, doc: dict[str, Any], entity: Any, registry: SchemaRegistry) -> list[Issue]:
+    """The checks a schema cannot express, run on a schema-valid document and its entity."""
+    if isinstance(entity, Flow):  # first: flows come by the million
         issue = entity.direction_issue()
         return [Issue("/direction", issue)] if issue else []
+    if isinstance(entity, Framework):
+        return framework_issues(entity)
     if name.startswith("silkcore_envelope-"):
         return _envelope_issues(doc, registry)
     return []
@@ -156,7 +157,7 @@ def check(
         entity = None
     if entity is None:
         entity = candidate if cls is None else structure(doc_without_schema(candidate), cls)
-    issues = _semantic_issues(name, candidate, entity, registry)
+    issues = semantic_issues(name, candidate, entity, registry)
     return (None, issues) if issues else (entity, [])
 
 

@@ -21,19 +21,24 @@ A property test keeps the two parsers' results equal.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
-from .jsonio import DEFAULT_LIMITS, Limits
+from .jsonio import DEFAULT_LIMITS, Limits, dumps
 
+orjson: Any
 try:  # orjson is a dependency, but a platform without its wheels still works, just slower
     import orjson
 except ImportError:  # pragma: no cover - exercised by a test that hides the module
     orjson = None
 
-__all__ = ["fast_loads"]
+__all__ = ["dumps_line", "fast_loads"]
 
-_DOUBT = re.compile(rb"\\u|[0-9]{19}")
+# One C pass keeps what the screens look at: digits (all as "0"), colons, commas (which keep
+# two numbers of a list apart), backslashes and opening brackets (all as "["). The screens
+# then scan a short string.
+_SCREEN = bytes(48 if 48 <= byte <= 57 else 91 if byte == 123 else byte for byte in range(256))
+_UNSCREENED = bytes(byte for byte in range(256) if byte not in b"0123456789:,\\[{")
+_LONG_NUMBER = b"0" * 19
 
 
 def _depth_within(container: Any, levels: int) -> bool:
@@ -48,7 +53,10 @@ def _depth_within(container: Any, levels: int) -> bool:
 
 def fast_loads(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Any | None:
     """The value of one JSON text when the strict parser would give the same; else None."""
-    if orjson is None or _DOUBT.search(raw) is not None:
+    if orjson is None:
+        return None
+    screened = raw.translate(_SCREEN, _UNSCREENED)
+    if _LONG_NUMBER in screened or (b"\\" in screened and b"\\u" in raw):
         return None
     try:
         value = orjson.loads(raw)
@@ -56,8 +64,15 @@ def fast_loads(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Any | None:
         return None  # the strict parser explains the error
     kind = type(value)
     if kind is dict or kind is list:
-        if raw.count(b"[") + raw.count(b"{") > limits.max_depth and not _depth_within(value, limits.max_depth):
+        if screened.count(b"[") > limits.max_depth and not _depth_within(value, limits.max_depth):
             return None
-        if raw.count(b":") != orjson.dumps(value).count(b":"):
+        if screened.count(b":") != orjson.dumps(value).count(b":"):
             return None  # a repeated key
     return value
+
+
+def dumps_line(value: Any) -> str:
+    """One compact JSON Lines line, newline included (orjson when installed: 5-10x faster)."""
+    if orjson is None:
+        return dumps(value, indent=None) + "\n"
+    return str(orjson.dumps(value, option=orjson.OPT_APPEND_NEWLINE), "utf-8")

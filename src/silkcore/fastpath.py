@@ -19,37 +19,71 @@ from .model import Approach, Direction, Flow, FlowKind, FlowStatus, IntangibleTy
 __all__ = ["FAST_BUILDERS"]
 
 _date = dt.date.fromisoformat
+# Enum members by value: a dict lookup is ten times cheaper than calling the Enum class.
+_STATUS: dict[str, FlowStatus] = {m.value: m for m in FlowStatus}
+_KIND: dict[str, FlowKind] = {m.value: m for m in FlowKind}
+_INTANGIBLE: dict[str, IntangibleType] = {m.value: m for m in IntangibleType}
+_DIRECTION: dict[str, Direction] = {m.value: m for m in Direction}
+_APPROACH: dict[str, Approach] = {m.value: m for m in Approach}
+
+
+class _Interned(dict[Any, Any]):
+    """Equal frozen values built once: flows by the million name the same partners, periods
+    and strategy lists again and again. Bounded: the table starts afresh when it is full."""
+
+    def __init__(self, build: Callable[[Any], Any], limit: int = 4096) -> None:
+        super().__init__()
+        self._build = build
+        self._limit = limit
+
+    def __missing__(self, key: Any) -> Any:
+        if len(self) >= self._limit:
+            self.clear()
+        value = self[key] = self._build(key)
+        return value
+
+
+def _new_period(key: tuple[str, str | None]) -> Period:
+    start, end = key
+    return Period(_date(start), _date(end) if end is not None else None)
+
+
+_ORGS = _Interned(lambda key: OrgRef(*key))
+_PERIODS = _Interned(_new_period)
+_STRATEGIES = _Interned(lambda key: tuple(_APPROACH[value] for value in key))
 
 
 def _org(ref: dict[str, Any]) -> OrgRef:
-    return OrgRef(ref["org_id"], ref.get("name"), ref.get("country"))
+    get = ref.get
+    return _ORGS[ref["org_id"], get("name"), get("country")]  # type: ignore[no-any-return]
 
 
 def build_flow(doc: dict[str, Any]) -> Flow:
     """A Flow from a schema-valid flow document (the ``schema`` key is ignored)."""
-    amount = doc.get("amount")
-    quantity = doc.get("quantity")
-    period = doc.get("period")
-    intangible = doc.get("intangible_type")
-    direction = doc.get("direction")
-    end = period.get("end") if period else None
+    get = doc.get
+    amount = get("amount")
+    quantity = get("quantity")
+    period = get("period")
+    intangible = get("intangible_type")
+    direction = get("direction")
+    strategies = get("strategies")
     return Flow(
-        flow_id=doc["flow_id"],
-        status=FlowStatus(doc["status"]),
-        kind=FlowKind(doc["kind"]),
-        provider=_org(doc["provider"]),
-        receiver=_org(doc["receiver"]),
-        intangible_type=IntangibleType(intangible) if intangible is not None else None,
-        focal_organisation=doc.get("focal_organisation"),
-        direction=Direction(direction) if direction is not None else None,
-        amount=Money(Decimal(amount["amount"]), amount["currency"]) if amount is not None else None,
-        quantity=Quantity(Decimal(quantity["value"]), quantity["unit"]) if quantity is not None else None,
-        period=Period(_date(period["start"]), _date(end) if end is not None else None) if period is not None else None,
-        origin_country=doc.get("origin_country"),
-        destination_country=doc.get("destination_country"),
-        strategies=tuple(Approach(s) for s in doc.get("strategies", ())),
-        reciprocal_of=doc.get("reciprocal_of"),
-        description=doc.get("description"),
+        doc["flow_id"],
+        _STATUS[doc["status"]],
+        _KIND[doc["kind"]],
+        _org(doc["provider"]),
+        _org(doc["receiver"]),
+        _INTANGIBLE[intangible] if intangible is not None else None,
+        get("focal_organisation"),
+        _DIRECTION[direction] if direction is not None else None,
+        Money(Decimal(amount["amount"]), amount["currency"]) if amount is not None else None,
+        Quantity(Decimal(quantity["value"]), quantity["unit"]) if quantity is not None else None,
+        _PERIODS[period["start"], period.get("end")] if period is not None else None,
+        get("origin_country"),
+        get("destination_country"),
+        _STRATEGIES[tuple(strategies)] if strategies else (),
+        get("reciprocal_of"),
+        get("description"),
     )
 
 

@@ -13,6 +13,7 @@ from .convert import unstructure
 from .documents import load_document
 from .errors import SchemaValidationError
 from .framework import Framework
+from .objcache import PerObject
 from .schemas import SchemaRegistry
 
 __all__ = ["framework_document", "framework_hash", "load_framework"]
@@ -43,19 +44,16 @@ def framework_document(framework: Framework) -> dict[str, Any]:
     return {"schema": Framework.SCHEMA, **doc}
 
 
-_HASHES: dict[int, tuple[Framework, str]] = {}
+def _hash_of(framework: Framework) -> str:
+    canonical = json.dumps(framework_document(framework), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+_HASHES: PerObject[Framework, str] = PerObject(_hash_of)
 
 
 def framework_hash(framework: Framework) -> str:
     """``sha256:`` of the canonical JSON of the resolved framework: score cards record it so a
     reader can tell exactly which content produced a score. Computed once per framework object
     (frameworks are frozen), since every score card of a batch needs it."""
-    cached = _HASHES.get(id(framework))
-    if cached is not None and cached[0] is framework:
-        return cached[1]
-    canonical = json.dumps(framework_document(framework), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    digest = "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-    if len(_HASHES) > 256:
-        _HASHES.clear()
-    _HASHES[id(framework)] = (framework, digest)
-    return digest
+    return _HASHES(framework)

@@ -26,7 +26,7 @@ from typing import Protocol, runtime_checkable
 
 import attrs
 
-from .answers import answer_problem, item_score, rule_holds
+from .answers import rule_holds
 from .assessment import (
     AnswerStatus,
     AnswerValue,
@@ -42,6 +42,7 @@ from .assessment import (
 from .errors import ScoringError
 from .framework import Aggregation, Framework, Item, NotApplicablePolicy, UnknownPolicy
 from .framework_data import framework_hash
+from .scoring_index import ItemRules, ScoringIndex, scoring_index
 
 __all__ = ["GenericScorer", "Scorer", "assess"]
 
@@ -78,8 +79,9 @@ class _ItemResult:
     reason: str = ""
 
 
-def _check(framework: Framework, response_set: ResponseSet, index: int) -> dict[str, Response]:
-    where = response_set.response_set_id or f"response set {index + 1}"
+def _check(index: ScoringIndex, response_set: ResponseSet, position_in_batch: int) -> dict[str, Response]:
+    framework = index.framework
+    where = response_set.response_set_id or f"response set {position_in_batch + 1}"
     if response_set.framework_id != framework.id:
         raise ScoringError(f"{where} answers framework {response_set.framework_id!r}, not {framework.id!r}")
     if response_set.framework_version.split(".")[0] != framework.version.split(".")[0]:
@@ -87,19 +89,19 @@ def _check(framework: Framework, response_set: ResponseSet, index: int) -> dict[
             f"{where} answers version {response_set.framework_version} of {framework.id}, "
             f"which is not compatible with version {framework.version} (different major version)"
         )
-    known = {item.id: item for item in framework.items}
+    known = index.items
     by_item: dict[str, Response] = {}
     for position, response in enumerate(response_set.responses):
-        pointer = f"/responses/{position}"
-        item = known.get(response.item_id)
-        if item is None:
+        rules = known.get(response.item_id)
+        if rules is None:
+            pointer = f"/responses/{position}"
             raise ScoringError(f"{where} at {pointer}/item_id: unknown item {response.item_id!r} in {framework.id}")
         if response.item_id in by_item:
-            raise ScoringError(f"{where} at {pointer}/item_id: item {response.item_id!r} answered twice")
+            raise ScoringError(f"{where} at /responses/{position}/item_id: item {response.item_id!r} answered twice")
         if response.value is not None:
-            problem = answer_problem(framework, item, response.value)
+            problem = index.problem(rules, response.value)
             if problem:
-                raise ScoringError(f"{where} at {pointer}/value: item {item.id}: {problem}")
+                raise ScoringError(f"{where} at /responses/{position}/value: item {response.item_id}: {problem}")
         by_item[response.item_id] = response
     return by_item
 
@@ -110,9 +112,9 @@ def _confidence(response: Response) -> float:
     return _EVIDENCE_CONFIDENCE if response.evidence else _DEFAULT_CONFIDENCE
 
 
-def _item_result(framework: Framework, item: Item, response: Response | None, asked: bool) -> _ItemResult:
-    scored = framework.is_scored(item)
-    policy = framework.scoring
+def _item_result(index: ScoringIndex, rules: ItemRules, response: Response | None, asked: bool) -> _ItemResult:
+    scored = rules.scored
+    policy = index.framework.scoring
     if not asked:
         return _ItemResult(TraceStatus.NOT_ASKED, reason="not asked: its applicability rule does not hold")
     if response is None:
@@ -134,12 +136,10 @@ def _item_result(framework: Framework, item: Item, response: Response | None, as
             TraceStatus.DESCRIPTIVE, value=response.value, reason="descriptive item: part of the profile, not scored"
         )
     assert response.value is not None
-    score = item_score(framework, item, response.value)
+    score = index.score(rules, response.value)
     if score is None:
         return _ItemResult(TraceStatus.UNANSWERED, value=response.value, reason="empty selection; lowers coverage")
-    how = "option score" if item.kind.value in ("choice", "multi_choice", "scale", "yes_no") else "position in range"
-    reason = f"{how}{', reversed (higher answer is worse)' if item.reverse else ''}"
-    return _ItemResult(TraceStatus.SCORED, score, response.value, _confidence(response), reason)
+    return _ItemResult(TraceStatus.SCORED, score, response.value, _confidence(response), rules.how)
 
 
 def _item_text(framework: Framework, item: Item) -> str:
@@ -175,15 +175,17 @@ class GenericScorer:
         subjects = {rs.subject.org_id for rs in response_sets}
         if len(subjects) > 1:
             raise ScoringError(f"response sets describe different organisations: {', '.join(sorted(subjects))}")
-        answered = [_check(framework, rs, i) for i, rs in enumerate(response_sets)]
+        index = scoring_index(framework)
+        answered = [_check(index, rs, i) for i, rs in enumerate(response_sets)]
         values = [{k: r.value for k, r in by_item.items() if r.value is not None} for by_item in answered]
         policy = framework.scoring
         trace: list[TraceEntry] = []
         profile: dict[str, AnswerValue] = {}
         per_category: dict[str, list[tuple[Item, TraceEntry]]] = {c.id: [] for c in framework.categories}
         for item in framework.items:
+            rules = index.items[item.id]
             results = [
-                _item_result(framework, item, by_item.get(item.id), rule_holds(item.applies_if, vals))
+                _item_result(index, rules, by_item.get(item.id), rule_holds(item.applies_if, vals))
                 for by_item, vals in zip(answered, values, strict=True)
             ]
             entry = self._consolidate(item, results)
@@ -191,13 +193,13 @@ class GenericScorer:
             per_category[item.category].append((item, entry))
             if entry.status == TraceStatus.DESCRIPTIVE and entry.value is not None:
                 profile[item.id] = entry.value
-        categories, findings = self._categories(framework, per_category)
+        categories, findings = self._categories(index, per_category)
         overall = None
         if policy.overall:
             weighted = [
-                (c.score, framework.category(c.id).weight)
+                (c.score, index.categories[c.id].weight)
                 for c in categories
-                if c.score is not None and framework.category(c.id).scored
+                if c.score is not None and index.categories[c.id].scored
             ]
             overall_score = _aggregate(Aggregation.WEIGHTED_MEAN, weighted)
             overall = None if overall_score is None else _r(overall_score)
@@ -262,8 +264,9 @@ class GenericScorer:
 
     @staticmethod
     def _categories(
-        framework: Framework, per_category: dict[str, list[tuple[Item, TraceEntry]]]
+        index: ScoringIndex, per_category: dict[str, list[tuple[Item, TraceEntry]]]
     ) -> tuple[list[CategoryScore], list[Finding]]:
+        framework = index.framework
         policy = framework.scoring
         categories: list[CategoryScore] = []
         findings: list[Finding] = []
@@ -274,7 +277,7 @@ class GenericScorer:
             asked = [
                 e
                 for item, e in entries
-                if e.status != TraceStatus.NOT_ASKED and (not category.scored or framework.is_scored(item))
+                if e.status != TraceStatus.NOT_ASKED and (not category.scored or index.items[item.id].scored)
             ]
             scored = [(e.score, e.weight) for _, e in entries if e.status == TraceStatus.SCORED and e.score is not None]
             if category.scored:

@@ -1,0 +1,79 @@
+"""Scoring flows as a stream: each flow's place in the kinds x directions matrix, and running
+totals over any number of flows in constant memory.
+
+A flow's score says where it falls for its own focal organisation: its kind, its direction
+(derived from provider and receiver, as in :mod:`silkcore.flows`) and its amount. The tally
+adds scores up per (kind, direction) cell: a count, and money per currency - never summed
+across currencies. Flows without a focal organisation are counted apart as *unplaced*.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from .model import Direction, Flow, FlowKind
+
+__all__ = ["FlowTally", "flow_score"]
+
+
+def flow_score(flow: Flow) -> dict[str, Any]:
+    """The flow's cell and amount, as JSON."""
+    focal = flow.focal_organisation
+    direction = flow.direction_for(focal) if focal is not None else None
+    amount = flow.amount
+    return {
+        "flow_id": flow.flow_id,
+        "kind": flow.kind.value,
+        "direction": None if direction is None else direction.value,
+        "amount": None if amount is None else {"amount": format(amount.amount, "f"), "currency": amount.currency},
+    }
+
+
+class FlowTally:
+    """Running totals of flow scores: bounded by kinds x directions x currencies."""
+
+    def __init__(self) -> None:
+        self._counts: dict[tuple[str, str], int] = {}
+        self._money: dict[tuple[str, str], dict[str, Decimal]] = {}
+        self.unplaced = 0
+
+    def add(self, score: dict[str, Any]) -> None:
+        """Add one flow score (as made by :func:`flow_score`)."""
+        direction = score["direction"]
+        if direction is None:
+            self.unplaced += 1
+            return
+        cell = (score["kind"], direction)
+        self._counts[cell] = self._counts.get(cell, 0) + 1
+        amount = score["amount"]
+        if amount is not None:
+            money = self._money.setdefault(cell, {})
+            money[amount["currency"]] = money.get(amount["currency"], Decimal(0)) + Decimal(amount["amount"])
+
+    def to_json(self) -> dict[str, Any]:
+        """The matrix, the intangible share and the balance, defined as in :mod:`silkcore.flows`."""
+        placed = sum(self._counts.values())
+        outward = sum(n for (_, d), n in self._counts.items() if d == Direction.OUTWARD.value)
+        inward = sum(n for (_, d), n in self._counts.items() if d == Direction.INWARD.value)
+        intangible = sum(n for (k, _), n in self._counts.items() if k == FlowKind.INTANGIBLE.value)
+        share = None if not placed else format((Decimal(intangible) / placed).quantize(Decimal("0.0001")), "f")
+        flows_in_out = outward + inward
+        balance = (
+            None if not flows_in_out else format((Decimal(outward - inward) / flows_in_out).quantize(Decimal("0.0001")), "f")
+        )
+        return {
+            "flows": placed + self.unplaced,
+            "unplaced": self.unplaced,
+            "matrix": [
+                {
+                    "kind": kind,
+                    "direction": direction,
+                    "count": count,
+                    "money": {c: format(v, "f") for c, v in sorted(self._money.get((kind, direction), {}).items())},
+                }
+                for (kind, direction), count in sorted(self._counts.items())
+            ],
+            "intangible_share": share,
+            "balance": balance,
+        }

@@ -1,0 +1,105 @@
+"""What scoring needs to know about a framework's items, worked out once per framework.
+
+Scoring a response set asks the same questions of every item again and again: is it
+scored, which options does it have (a referenced scale resolved), what does each option
+score, which category is it in. The answers depend on the framework alone, so they are
+computed once per framework object and then looked up, which makes a batch of thousands of
+response sets several times faster. The rules themselves stay in :mod:`silkcore.answers`
+and :class:`~silkcore.framework.Framework`; this module only remembers their results.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+from .answers import answer_problem, item_score
+from .assessment import AnswerValue
+from .framework import Category, Framework, Item, ItemKind
+from .objcache import PerObject
+
+__all__ = ["ItemRules", "ScoringIndex", "scoring_index"]
+
+_CHOICE_KINDS = frozenset({ItemKind.CHOICE, ItemKind.SCALE, ItemKind.YES_NO})
+
+
+def value_key(value: Any) -> tuple[str, Any]:
+    """A key under which two values are equal exactly when :func:`~silkcore.answers.same_value`
+    says so: ``true`` is not ``1``, ``"1"`` is not ``1``, but ``1`` is ``1.0``."""
+    kind = type(value)
+    if kind is bool:
+        return ("b", value)
+    if kind is int or kind is float:
+        return ("n", value)
+    return (kind.__name__, value)
+
+
+@attrs.frozen
+class ItemRules:
+    """One item with its answers to the scorer's questions."""
+
+    item: Item
+    scored: bool
+    #: For choice-like items: option key -> score (None: the option has no score).
+    option_scores: dict[tuple[str, Any], float | None] | None
+    #: How a scored answer is scored, for the trace.
+    how: str
+
+
+@attrs.frozen
+class ScoringIndex:
+    """Every item's rules by id, and the categories by id."""
+
+    framework: Framework
+    items: dict[str, ItemRules]
+    categories: dict[str, Category]
+
+    def problem(self, rules: ItemRules, value: AnswerValue) -> str | None:
+        """Why ``value`` does not fit the item, or None; the same verdict as
+        :func:`~silkcore.answers.answer_problem`, which still writes every message."""
+        table = rules.option_scores
+        if table is not None:
+            kind = rules.item.kind
+            if kind in _CHOICE_KINDS and value_key(value) in table:
+                return None
+            if kind == ItemKind.MULTI_CHOICE and type(value) is tuple and all(value_key(v) in table for v in value):
+                return None
+        return answer_problem(self.framework, rules.item, value)
+
+    def score(self, rules: ItemRules, value: AnswerValue) -> float | None:
+        """The 0..1 score of a fitting answer, as :func:`~silkcore.answers.item_score` gives it."""
+        table = rules.option_scores
+        if table is None:
+            return item_score(self.framework, rules.item, value)
+        chosen = value if isinstance(value, tuple) else (value,)
+        if not chosen:
+            return None
+        picked = [table[value_key(v)] or 0.0 for v in chosen]
+        score = min(1.0, max(0.0, sum(picked) / len(picked)))
+        return 1.0 - score if rules.item.reverse else score
+
+
+_SCORED_BY_OPTION = ("choice", "multi_choice", "scale", "yes_no")
+
+
+def _rules(framework: Framework, item: Item) -> ItemRules:
+    table = None
+    if item.kind in _CHOICE_KINDS or item.kind == ItemKind.MULTI_CHOICE:
+        table = {value_key(option.value): option.score for option in framework.options_of(item)}
+    how = "option score" if item.kind.value in _SCORED_BY_OPTION else "position in range"
+    if item.reverse:
+        how += ", reversed (higher answer is worse)"
+    return ItemRules(item, framework.is_scored(item), table, how)
+
+
+def _index(framework: Framework) -> ScoringIndex:
+    return ScoringIndex(
+        framework,
+        {item.id: _rules(framework, item) for item in framework.items},
+        {category.id: category for category in framework.categories},
+    )
+
+
+#: The index of a framework, built on first use and kept while the framework object lives.
+scoring_index: PerObject[Framework, ScoringIndex] = PerObject(_index)
