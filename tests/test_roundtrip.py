@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from silkcore.convert import structure
 from silkcore.documents import doc_without_schema, to_document
 from silkcore.jsonio import dumps, loads
+from silkcore.assessment import ResponseSet, ScoreCard
 from silkcore.model import Flow
 from silkcore.schemas import SchemaRegistry
 from silkcore.testing import ENTITY_STRATEGIES
@@ -111,3 +112,23 @@ def test_fast_flow_builder_equals_the_converter(flow: Flow) -> None:
 
     document = loads(dumps(to_document(flow)))
     assert build_flow(document) == structure(doc_without_schema(document), Flow) == flow
+
+
+@given(ENTITY_STRATEGIES[ResponseSet])
+def test_fast_response_set_builder_equals_the_converter(response_set: ResponseSet) -> None:
+    from silkcore.fastpath import build_response_set
+
+    document = loads(dumps(to_document(response_set)))
+    assert build_response_set(document) == structure(doc_without_schema(document), ResponseSet) == response_set
+
+
+@given(ENTITY_STRATEGIES[ScoreCard])
+def test_hand_written_trace_unstructure_equals_cattrs(card: ScoreCard) -> None:
+    from cattrs.gen import make_dict_unstructure_fn
+
+    from silkcore.assessment import TraceEntry
+    from silkcore.convert import make_converter, unstructure_trace_entry
+
+    generated = make_dict_unstructure_fn(TraceEntry, make_converter(), _cattrs_omit_if_default=True)
+    for entry in card.trace:
+        assert unstructure_trace_entry(entry) == generated(entry)

@@ -25,12 +25,12 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from .assessment import AnswerValue
+from .assessment import AnswerValue, TraceEntry
 from .errors import DataError, Issue
 from .framework import ApplicabilityRule, Condition, ConditionValue, Edge, OptionValue
 from .jsonio import pointer_join
 
-__all__ = ["make_converter", "structure", "unstructure"]
+__all__ = ["answer_value", "make_converter", "parse_datetime", "structure", "unstructure", "unstructure_trace_entry"]
 
 T = TypeVar("T")
 
@@ -87,7 +87,8 @@ def _date(value: Any, _: type) -> dt.date:
     return dt.date.fromisoformat(value)
 
 
-def _datetime(value: Any, _: type) -> dt.datetime:
+def parse_datetime(value: Any, _: type) -> dt.datetime:
+    """An RFC 3339 date-time with a time zone (the converter's rule, shared with the fast path)."""
     if type(value) is not str:
         raise _expect(value, "a date-time string (RFC 3339)")
     parsed = dt.datetime.fromisoformat(value)
@@ -107,10 +108,34 @@ def _scalar(value: Any, allowed: tuple[type, ...], wanted: str) -> Any:
     return value
 
 
-def _answer_value(value: Any, _: type) -> Any:
+def answer_value(value: Any, _: Any = None) -> Any:
+    """An answer value: a scalar, or a list of strings and integers made a tuple."""
     if type(value) is list:
         return tuple(_scalar(v, (str, int), "a string or integer in the list") for v in value)
     return _scalar(value, (str, bool, int, float), "a string, number, boolean or list of strings")
+
+
+def unstructure_trace_entry(entry: TraceEntry) -> dict[str, Any]:
+    """A trace entry as JSON: what cattrs' generated function gives (optional fields left at
+    their default omitted), without its per-field dispatch. A test keeps the two equal."""
+    data: dict[str, Any] = {
+        "item_id": entry.item_id,
+        "category": entry.category,
+        "status": entry.status.value,
+        "score": entry.score,
+        "weight": entry.weight,
+        "reason": entry.reason,
+    }
+    value = entry.value
+    if value is not None:
+        data["value"] = list(value) if type(value) is tuple else value
+    if entry.confidence is not None:
+        data["confidence"] = entry.confidence
+    if entry.respondents is not None:
+        data["respondents"] = entry.respondents
+    if entry.spread is not None:
+        data["spread"] = entry.spread
+    return data
 
 
 def _structure_rule(converter: cattrs.Converter) -> Any:
@@ -129,7 +154,7 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
     for kind, hook in ((str, _str), (int, _int), (float, _float), (bool, _bool), (Decimal, _decimal)):
         converter.register_structure_hook(kind, hook)
     converter.register_structure_hook(dt.date, _date)
-    converter.register_structure_hook(dt.datetime, _datetime)
+    converter.register_structure_hook(dt.datetime, parse_datetime)
     converter.register_unstructure_hook(Decimal, lambda d: format(d, "f"))
     converter.register_unstructure_hook(dt.date, lambda d: d.isoformat())
     converter.register_unstructure_hook(dt.datetime, _unstructure_datetime)
@@ -142,12 +167,14 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
     # Class hooks dispatch on the MRO, so StrEnum (earlier than str in an enum's MRO) needs its own.
     converter.register_structure_hook(StrEnum, structure_enum)
     converter.register_unstructure_hook(StrEnum, lambda member: member.value)
-    answer = lambda value, _: _answer_value(value, _)  # noqa: E731
+    answer = lambda value, _: answer_value(value, _)  # noqa: E731
     converter.register_structure_hook_func(lambda t: t == AnswerValue, answer)
     converter.register_structure_hook_func(lambda t: t == AnswerValue | None, answer)
     converter.register_unstructure_hook_func(
         lambda t: t in (AnswerValue, AnswerValue | None), lambda v: list(v) if isinstance(v, tuple) else v
     )
+    # A score card holds one trace entry per item; written by hand, the same shape is 4x faster.
+    converter.register_unstructure_hook(TraceEntry, unstructure_trace_entry)
     option = lambda value, _: _scalar(value, (str, bool, int), "a string, integer or boolean")  # noqa: E731
     converter.register_structure_hook_func(lambda t: t == OptionValue, option)
     condition = lambda value, _: _scalar(value, (str, bool, int, float), "a string, number or boolean")  # noqa: E731

@@ -3,7 +3,7 @@
 The converter (:mod:`silkcore.convert`) re-checks every type as it builds an entity, which
 the schema has already guaranteed by then: no unknown key, every type and enum value and
 pattern right. For the kinds that arrive by the million (flows), these builders construct
-the same frozen entities directly. A property test keeps them equal to the converter's
+the same frozen entities directly. Property tests keep them equal to the converter's
 result; kinds without a builder use the converter.
 """
 
@@ -14,7 +14,21 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from .model import Approach, Direction, Flow, FlowKind, FlowStatus, IntangibleType, Money, OrgRef, Period, Quantity
+from .assessment import AnswerStatus, Respondent, Response, ResponseSet
+from .convert import answer_value, parse_datetime, structure
+from .model import (
+    Approach,
+    Direction,
+    Evidence,
+    Flow,
+    FlowKind,
+    FlowStatus,
+    IntangibleType,
+    Money,
+    OrgRef,
+    Period,
+    Quantity,
+)
 
 __all__ = ["FAST_BUILDERS"]
 
@@ -87,5 +101,48 @@ def build_flow(doc: dict[str, Any]) -> Flow:
     )
 
 
+_ANSWER_STATUS: dict[str, AnswerStatus] = {m.value: m for m in AnswerStatus}
+
+
+def _response(doc: dict[str, Any]) -> Response:
+    get = doc.get
+    value = get("value")
+    status = get("status")
+    evidence = get("evidence")
+    confidence = get("confidence")
+    return Response(
+        doc["item_id"],
+        None if value is None else answer_value(value),
+        None if status is None else _ANSWER_STATUS[status],
+        get("comment"),
+        () if evidence is None else structure(evidence, tuple[Evidence, ...]),
+        None if confidence is None else float(confidence),
+    )
+
+
+def build_response_set(doc: dict[str, Any]) -> ResponseSet:
+    """A ResponseSet from a schema-valid response set document. Answer values and date-times
+    go through the converter's own rules, so what it refuses is refused here too."""
+    get = doc.get
+    respondent = get("respondent")
+    collected_at = get("collected_at")
+    return ResponseSet(
+        doc["framework_id"],
+        doc["framework_version"],
+        _org(doc["subject"]),
+        tuple(map(_response, doc["responses"])),
+        get("response_set_id"),
+        get("mode"),
+        None if respondent is None else Respondent(respondent["role"], respondent.get("name")),
+        None if collected_at is None else parse_datetime(collected_at, dt.datetime),
+        get("language"),
+        get("illustrative", False),
+        get("note"),
+    )
+
+
 #: Builders by schema name, for documents that already passed their schema.
-FAST_BUILDERS: dict[str, Callable[[dict[str, Any]], Any]] = {"silkcore_flow-v1.0.0": build_flow}
+FAST_BUILDERS: dict[str, Callable[[dict[str, Any]], Any]] = {
+    "silkcore_flow-v1.0.0": build_flow,
+    "silkcore_response_set-v1.0.0": build_response_set,
+}

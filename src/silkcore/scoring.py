@@ -47,6 +47,13 @@ from .scoring_index import ItemRules, ScoringIndex, scoring_index
 __all__ = ["GenericScorer", "Scorer", "assess"]
 
 _DEFAULT_CONFIDENCE = 0.5
+# Enum members as module constants: reading ``TraceStatus.SCORED`` goes through the enum's
+# descriptor each time, and a score card reads them hundreds of times.
+_SCORED, _DESCRIPTIVE, _NOT_APPLICABLE = TraceStatus.SCORED, TraceStatus.DESCRIPTIVE, TraceStatus.NOT_APPLICABLE
+_UNKNOWN, _UNANSWERED, _NOT_ASKED = TraceStatus.UNKNOWN, TraceStatus.UNANSWERED, TraceStatus.NOT_ASKED
+_ANSWER_NOT_APPLICABLE, _ANSWER_UNKNOWN = AnswerStatus.NOT_APPLICABLE, AnswerStatus.UNKNOWN
+# No score: the most informative status wins (an answer beats a reason for none).
+_STATUS_RANK = {status: rank for rank, status in enumerate((_DESCRIPTIVE, _NOT_APPLICABLE, _UNKNOWN, _UNANSWERED, _NOT_ASKED))}
 _EVIDENCE_CONFIDENCE = 0.75
 
 
@@ -116,30 +123,26 @@ def _item_result(index: ScoringIndex, rules: ItemRules, response: Response | Non
     scored = rules.scored
     policy = index.framework.scoring
     if not asked:
-        return _ItemResult(TraceStatus.NOT_ASKED, reason="not asked: its applicability rule does not hold")
+        return _ItemResult(_NOT_ASKED, reason="not asked: its applicability rule does not hold")
     if response is None:
-        return _ItemResult(TraceStatus.UNANSWERED, reason="no answer given; lowers coverage, not the score")
-    if response.status == AnswerStatus.NOT_APPLICABLE:
+        return _ItemResult(_UNANSWERED, reason="no answer given; lowers coverage, not the score")
+    if response.status == _ANSWER_NOT_APPLICABLE:
         if scored and policy.not_applicable == NotApplicablePolicy.ZERO:
-            return _ItemResult(TraceStatus.SCORED, 0.0, None, _confidence(response), "not applicable, counted as 0 by policy")
+            return _ItemResult(_SCORED, 0.0, None, _confidence(response), "not applicable, counted as 0 by policy")
         if scored and policy.not_applicable == NotApplicablePolicy.AT_TARGET:
-            return _ItemResult(
-                TraceStatus.SCORED, 1.0, None, _confidence(response), "not applicable, counted as at target by policy"
-            )
-        return _ItemResult(TraceStatus.NOT_APPLICABLE, reason="not applicable: left out of the score, lowers coverage")
-    if response.status == AnswerStatus.UNKNOWN:
+            return _ItemResult(_SCORED, 1.0, None, _confidence(response), "not applicable, counted as at target by policy")
+        return _ItemResult(_NOT_APPLICABLE, reason="not applicable: left out of the score, lowers coverage")
+    if response.status == _ANSWER_UNKNOWN:
         if scored and policy.unknown == UnknownPolicy.ZERO:
-            return _ItemResult(TraceStatus.SCORED, 0.0, None, _confidence(response), "unknown, counted as 0 by policy")
-        return _ItemResult(TraceStatus.UNKNOWN, reason="unknown: left out of the score, lowers coverage")
+            return _ItemResult(_SCORED, 0.0, None, _confidence(response), "unknown, counted as 0 by policy")
+        return _ItemResult(_UNKNOWN, reason="unknown: left out of the score, lowers coverage")
     if not scored:
-        return _ItemResult(
-            TraceStatus.DESCRIPTIVE, value=response.value, reason="descriptive item: part of the profile, not scored"
-        )
+        return _ItemResult(_DESCRIPTIVE, value=response.value, reason="descriptive item: part of the profile, not scored")
     assert response.value is not None
     score = index.score(rules, response.value)
     if score is None:
-        return _ItemResult(TraceStatus.UNANSWERED, value=response.value, reason="empty selection; lowers coverage")
-    return _ItemResult(TraceStatus.SCORED, score, response.value, _confidence(response), rules.how)
+        return _ItemResult(_UNANSWERED, value=response.value, reason="empty selection; lowers coverage")
+    return _ItemResult(_SCORED, score, response.value, _confidence(response), rules.how)
 
 
 def _item_text(framework: Framework, item: Item) -> str:
@@ -184,14 +187,15 @@ class GenericScorer:
         per_category: dict[str, list[tuple[Item, TraceEntry]]] = {c.id: [] for c in framework.categories}
         for item in framework.items:
             rules = index.items[item.id]
+            rule = item.applies_if
             results = [
-                _item_result(index, rules, by_item.get(item.id), rule_holds(item.applies_if, vals))
+                _item_result(index, rules, by_item.get(item.id), rule is None or rule_holds(rule, vals))
                 for by_item, vals in zip(answered, values, strict=True)
             ]
             entry = self._consolidate(item, results)
             trace.append(entry)
             per_category[item.category].append((item, entry))
-            if entry.status == TraceStatus.DESCRIPTIVE and entry.value is not None:
+            if entry.status == _DESCRIPTIVE and entry.value is not None:
                 profile[item.id] = entry.value
         categories, findings = self._categories(index, per_category)
         overall = None
@@ -203,8 +207,8 @@ class GenericScorer:
             ]
             overall_score = _aggregate(Aggregation.WEIGHTED_MEAN, weighted)
             overall = None if overall_score is None else _r(overall_score)
-        asked = [e for e in trace if e.status != TraceStatus.NOT_ASKED]
-        used = [e for e in asked if e.status in (TraceStatus.SCORED, TraceStatus.DESCRIPTIVE)]
+        asked = [e for e in trace if e.status != _NOT_ASKED]
+        used = [e for e in asked if e.status in (_SCORED, _DESCRIPTIVE)]
         findings = self._weakest(framework, trace) + findings
         return ScoreCard(
             framework_id=framework.id,
@@ -223,8 +227,33 @@ class GenericScorer:
 
     @staticmethod
     def _consolidate(item: Item, results: list[_ItemResult]) -> TraceEntry:
-        scored = [r for r in results if r.status == TraceStatus.SCORED and r.score is not None]
         weight = item.weight
+        if len(results) == 1:  # one respondent: the general rules below, without their lists
+            only = results[0]
+            if only.status is _SCORED and only.score is not None:
+                confidence = only.confidence
+                return TraceEntry(
+                    item.id,
+                    item.category,
+                    _SCORED,
+                    _r(0 + only.score),  # 0 + x, as sum() gives: -0.0 becomes 0.0 on both paths
+                    weight,
+                    only.reason,
+                    only.value,
+                    None if confidence is None else _r(0 + confidence),
+                    1,
+                )
+            return TraceEntry(
+                item.id,
+                item.category,
+                only.status,
+                None,
+                weight if only.status is not _NOT_ASKED else 0.0,
+                only.reason,
+                only.value,
+                respondents=1,
+            )
+        scored = [r for r in results if r.status is _SCORED and r.score is not None]
         if scored:
             scores = [r.score for r in scored if r.score is not None]
             confidences = [r.confidence for r in scored if r.confidence is not None]
@@ -233,7 +262,7 @@ class GenericScorer:
             return TraceEntry(
                 item_id=item.id,
                 category=item.category,
-                status=TraceStatus.SCORED,
+                status=_SCORED,
                 score=_r(sum(scores) / len(scores)),
                 weight=weight,
                 reason=reason,
@@ -242,21 +271,13 @@ class GenericScorer:
                 respondents=len(scored),
                 spread=None if spread is None else _r(spread),
             )
-        # No score: report the most informative status (an answer beats a reason for none).
-        order = [
-            TraceStatus.DESCRIPTIVE,
-            TraceStatus.NOT_APPLICABLE,
-            TraceStatus.UNKNOWN,
-            TraceStatus.UNANSWERED,
-            TraceStatus.NOT_ASKED,
-        ]
-        best = min(results, key=lambda r: order.index(r.status))
+        best = min(results, key=lambda r: _STATUS_RANK[r.status])
         return TraceEntry(
             item_id=item.id,
             category=item.category,
             status=best.status,
             score=None,
-            weight=weight if best.status != TraceStatus.NOT_ASKED else 0.0,
+            weight=weight if best.status != _NOT_ASKED else 0.0,
             reason=best.reason,
             value=best.value,
             respondents=sum(1 for r in results if r.status == best.status),
@@ -274,19 +295,15 @@ class GenericScorer:
             entries = per_category[category.id]
             # In a scored category only scored items count towards coverage: a descriptive
             # question answered there must not make the category look less complete.
-            asked = [
-                e
-                for item, e in entries
-                if e.status != TraceStatus.NOT_ASKED and (not category.scored or index.items[item.id].scored)
-            ]
-            scored = [(e.score, e.weight) for _, e in entries if e.status == TraceStatus.SCORED and e.score is not None]
+            asked = [e for item, e in entries if e.status != _NOT_ASKED and (not category.scored or index.items[item.id].scored)]
+            scored = [(e.score, e.weight) for _, e in entries if e.status == _SCORED and e.score is not None]
             if category.scored:
                 usable = len(scored)
             else:
-                usable = sum(1 for e in asked if e.status == TraceStatus.DESCRIPTIVE)
+                usable = sum(1 for e in asked if e.status == _DESCRIPTIVE)
             coverage = usable / len(asked) if asked else 0.0
             score = _aggregate(policy.aggregation, scored) if category.scored else None
-            confidences = [e.confidence for _, e in entries if e.status == TraceStatus.SCORED and e.confidence is not None]
+            confidences = [e.confidence for _, e in entries if e.status == _SCORED and e.confidence is not None]
             spreads = [e.spread for _, e in entries if e.spread is not None]
             categories.append(
                 CategoryScore(
@@ -323,7 +340,7 @@ class GenericScorer:
 
     @staticmethod
     def _weakest(framework: Framework, trace: list[TraceEntry]) -> list[Finding]:
-        scored = [(e.score, index, e) for index, e in enumerate(trace) if e.status == TraceStatus.SCORED and e.score is not None]
+        scored = [(e.score, index, e) for index, e in enumerate(trace) if e.status == _SCORED and e.score is not None]
         scored = [s for s in scored if s[0] < 1.0]
         scored.sort(key=lambda s: (s[0], s[1]))
         findings = []
