@@ -1,13 +1,23 @@
-"""Throughput and peak memory of ``silk batch validate`` next to the raw floor, same data.
+"""Throughput and peak memory of ``silk batch`` next to the raw floor, on the same data, in one run.
 
-Run: ``.venv/bin/python benchmarks/bench_batch.py [N]``. The floor is ``json.loads`` plus
-jsonschema-rs ``is_valid`` over the same lines in one process; silkcore runs as the real
-command (one worker, then two). Peak memory is the child process's maximum resident size.
+Run: ``make bench`` (or ``.venv/bin/python benchmarks/bench_batch.py [FLOWS] [RESPONSE_SETS]``).
+
+* Flows (1 % invalid): the floor is orjson ``loads`` + jsonschema-rs ``is_valid`` over the same
+  lines in this process (and orjson alone). silkcore runs as the real command, ``silk batch
+  score`` (strict parse, validation, typed entity, flow score and totals), with one worker and
+  with two. The python-jsonschema path (strict parse + python-jsonschema) runs on a sample.
+* Response sets (78 answers, Tool 2): the same floor, then ``silk batch score`` (validated,
+  typed, scored into a full score card).
+* Dask: the same flows on a local cluster of two worker processes.
+
+Peak memory is the command's maximum resident size. Start-up (about half a second) is
+included in the command's time, as a user would see it.
 """
 
 from __future__ import annotations
 
 import json
+import platform
 import resource
 import subprocess
 import sys
@@ -15,42 +25,65 @@ import tempfile
 import time
 from pathlib import Path
 
+import orjson
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from make_flows import main as make_flows  # noqa: E402
 
+from silkcore.jsonio import loads  # noqa: E402
 from silkcore.schemas import SchemaRegistry  # noqa: E402
 
+RESPONSE_SET = ROOT / "examples" / "demo" / "response_sets" / "evaluation-grid-board.json"
 
-def floor(path: Path) -> float:
-    rs = SchemaRegistry().rs_validator("silkcore_flow-v1.0.0")
+
+def floors(path: Path, schema: str) -> tuple[float, float]:
+    """Seconds for (orjson alone, orjson + jsonschema-rs is_valid) over every line of ``path``."""
+    rs = SchemaRegistry().rs_validator(schema)
     start = time.perf_counter()
     with path.open("rb") as handle:
         for line in handle:
-            rs.is_valid(json.loads(line))
-    return time.perf_counter() - start
-
-
-def command(path: Path, workers: int) -> tuple[float, float]:
+            orjson.loads(line)
+    parse = time.perf_counter() - start
     start = time.perf_counter()
+    with path.open("rb") as handle:
+        for line in handle:
+            rs.is_valid(orjson.loads(line))
+    return parse, time.perf_counter() - start
+
+
+def python_path(path: Path, sample: int) -> float:
+    """Lines per second of the strict parser + python-jsonschema, on the first ``sample`` lines."""
+    registry = SchemaRegistry()
+    with path.open("rb") as handle:
+        lines = [next(handle) for _ in range(sample)]
+    start = time.perf_counter()
+    for line in lines:
+        registry.validate(loads(line), engine="python")
+    return sample / (time.perf_counter() - start)
+
+
+def command(path: Path, workers: int, expected_exit: int) -> tuple[float, float, str]:
+    """(seconds, peak MB, summary line) of ``silk batch score`` on ``path``."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "silkcore", "batch", "validate", str(path), "-o", "/dev/null", "--workers", str(workers)],
+        [sys.executable, "-m", "silkcore", "batch", "score", str(path), "-o", "/dev/null", "--workers", str(workers)],
         check=False,
         capture_output=True,
         text=True,
     )
-    if result.returncode != 3 or "failed" not in result.stderr:  # 1 % of the lines are invalid on purpose
-        raise SystemExit(f"the batch did not run as expected: {result.stderr[-2000:]}")
-    print(f"  ({result.stderr.strip().splitlines()[-1]})")
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
-    return time.perf_counter() - start, peak / 1024
+    seconds = time.perf_counter() - start
+    if result.returncode != expected_exit:
+        raise SystemExit(f"the batch did not run as expected (exit {result.returncode}): {result.stderr[-2000:]}")
+    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
+    return seconds, peak, result.stderr.strip().splitlines()[-1]
 
 
 def dask_run(path: Path) -> float | None:
-    """The same validation on a local Dask cluster of two worker processes (None without Dask)."""
+    """Seconds for the same scoring on a local Dask cluster of two worker processes (None without Dask)."""
     try:
         import distributed
 
@@ -60,27 +93,54 @@ def dask_run(path: Path) -> float | None:
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
     with cluster, distributed.Client(cluster):
         start = time.perf_counter()
-        score_bag(str(path), "validate", blocksize="4MiB").compute()
+        score_bag(str(path), "score", blocksize="16MiB").compute()
         return time.perf_counter() - start
 
 
-def main(count: int) -> None:
+def write_response_sets(count: int, target: Path) -> None:
+    base = json.loads(RESPONSE_SET.read_text(encoding="utf-8"))
+    with target.open("w", encoding="utf-8") as handle:
+        for index in range(count):
+            handle.write(json.dumps(dict(base, response_set_id=f"urn:silk:response-set:bench:{index}")) + "\n")
+
+
+def row(label: str, count: int, seconds: float, floor: float, memory: float | None = None) -> None:
+    peak = f"{memory:.0f} MB" if memory is not None else "-"
+    print(f"| {label} | {count / seconds:,.0f} | {seconds / floor:.2f}x | {peak} |")
+
+
+def main(flow_count: int, response_count: int) -> None:
+    print(
+        f"Python {platform.python_version()}, {platform.machine()}, {flow_count:,} flow lines, {response_count:,} response sets"
+    )
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "flows.jsonl"
-        make_flows(count, path)
-        raw = floor(path)
-        one, mem_one = command(path, 1)
-        two, mem_two = command(path, 2)
-        on_dask = dask_run(path)
-    print(f"flows n={count}")
-    print(f"  raw floor json.loads + jsonschema-rs is_valid: {count / raw:>10,.0f} lines/s")
-    for label, seconds, memory in (("1 worker", one, mem_one), ("2 workers", two, mem_two)):
-        rate = f"{count / seconds:>10,.0f} lines/s"
-        print(f"  silk batch validate, {label:<9}: {rate}  ({seconds / raw:.1f}x the floor time), peak {memory:.0f} MB")
+        flows = Path(tmp) / "flows.jsonl"
+        make_flows(flow_count, flows)
+        parse, floor = floors(flows, "silkcore_flow-v1.0.0")
+        one, mem_one, said_one = command(flows, 1, 3)
+        two, mem_two, _ = command(flows, 2, 3)
+        python_rate = python_path(flows, min(flow_count, 5000))
+        on_dask = dask_run(flows)
+        responses = Path(tmp) / "responses.jsonl"
+        write_response_sets(response_count, responses)
+        rs_parse, rs_floor = floors(responses, "silkcore_response_set-v1.0.0")
+        rs_one, rs_mem, said_rs = command(responses, 1, 0)
+    print(f"\nflows: {said_one}\n")
+    print("| flows: path | lines/s | time vs floor (orjson + rs) | peak memory |\n|---|---:|---:|---:|")
+    row("floor: orjson.loads alone", flow_count, parse, floor)
+    row("floor: orjson.loads + jsonschema-rs is_valid", flow_count, floor, floor)
+    row("`silk batch score`, 1 worker (validated, typed, scored)", flow_count, one, floor, mem_one)
+    row("`silk batch score --workers 2`", flow_count, two, floor, mem_two)
     if on_dask is not None:
-        rate = f"{count / on_dask:>10,.0f} lines/s"
-        print(f"  Dask adapter, local cluster of 2 processes: {rate}  ({on_dask / raw:.1f}x the floor time)")
+        row("Dask adapter, local cluster of 2 processes", flow_count, on_dask, floor)
+    print(f"| strict parse + python-jsonschema (sample) | {python_rate:,.0f} | - | - |")
+    print(f"\nsilkcore (1 worker) vs the python-jsonschema path: {flow_count / one / python_rate:.1f}x faster")
+    print(f"\nresponse sets: {said_rs}\n")
+    print("| response sets: path | sets/s | time vs floor (orjson + rs) | peak memory |\n|---|---:|---:|---:|")
+    row("floor: orjson.loads alone", response_count, rs_parse, rs_floor)
+    row("floor: orjson.loads + jsonschema-rs is_valid", response_count, rs_floor, rs_floor)
+    row("`silk batch score`, 1 worker (validated, typed, full score card)", response_count, rs_one, rs_floor, rs_mem)
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000, int(sys.argv[2]) if len(sys.argv) > 2 else 10_000)

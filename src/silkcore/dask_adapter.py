@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .batch import _handle
-from .jsonio import dumps
+from .fastparse import dumps_line
 
 __all__ = ["score_bag", "results_bag"]
 
@@ -26,7 +26,7 @@ def _partition(lines: Iterable[tuple[int, str]], task: str, framework_id: str | 
     for number, line in lines:
         raw = line.rstrip("\r\n").encode("utf-8")
         if raw.strip():
-            out.append(dumps(_handle(task, framework_id, source, number, raw), indent=None))
+            out.append(dumps_line(_handle(task, framework_id, source, number, raw))[:-1])  # to_textfiles adds the newline
     return out
 
 

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -31,6 +32,7 @@ from .jsonio import dumps
 __all__ = ["APPLICATION_ID", "AssessmentRecord", "Store", "default_store_path", "history"]
 
 APPLICATION_ID = 0x53494C4B  # "SILK"
+_OPEN_TIMEOUT = 30.0  # seconds a writer waits for others before giving up
 SCHEMA_VERSION = 1
 _SCHEMA = """
 CREATE TABLE documents (
@@ -133,16 +135,35 @@ class Store:
         self.path = Path(path)
         if self.path.exists() and self.path.stat().st_size > 0:
             _check_existing(self.path)
+        deadline = time.monotonic() + _OPEN_TIMEOUT
+        while True:
+            try:
+                self._db = self._connect()
+                break
+            except sqlite3.OperationalError as exc:
+                # Switching a new file to WAL takes a lock SQLite will not wait for (its busy
+                # handler is not called there): when writers open one store at once, retry.
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise StoreError(f"cannot open the store {self.path}: {exc}") from None
+                time.sleep(0.01)
+            except sqlite3.Error as exc:
+                raise StoreError(f"cannot open the store {self.path}: {exc}") from None
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, isolation_level=None, timeout=_OPEN_TIMEOUT)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            self._db.execute("PRAGMA busy_timeout = 30000")
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = FULL")
-            self._db.execute("PRAGMA foreign_keys = ON")
+            db.execute(f"PRAGMA busy_timeout = {int(_OPEN_TIMEOUT * 1000)}")
+            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = FULL")
+            db.execute("PRAGMA foreign_keys = ON")
+            self._db = db
             self._initialise()
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot open the store {self.path}: {exc}") from None
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def _initialise(self) -> None:
         with self._transaction() as db:
