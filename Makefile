@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-long lint typecheck docs clean browser fuzz
+.PHONY: demo test test-long lint typecheck docs clean browser fuzz bench
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ test-long: $(STAMP)
 fuzz: $(STAMP)
 	$(BIN)/python -m pip install --quiet atheris
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python fuzz/fuzz_jsonio.py -max_total_time=$${FUZZ_SECONDS:-3600} -timeout=10 -rss_limit_mb=2048 fuzz/corpus
+
+# Throughput and memory next to the raw floor, measured in one run (results: benchmarks/RESULTS.md).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_batch.py $${FLOWS:-1000000} $${RESPONSE_SETS:-10000}
 
 docs: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir build/site

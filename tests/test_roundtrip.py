@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from silkcore.assessment import ResponseSet, ScoreCard
 from silkcore.convert import structure
 from silkcore.documents import doc_without_schema, to_document
 from silkcore.jsonio import dumps, loads
-from silkcore.assessment import ResponseSet, ScoreCard
 from silkcore.model import Flow
 from silkcore.schemas import SchemaRegistry
 from silkcore.testing import ENTITY_STRATEGIES
