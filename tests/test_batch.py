@@ -134,7 +134,7 @@ def test_the_fast_lane_and_the_general_path_write_the_same_records(tmp_path: Pat
 
     fast = {task: run(task) for task in ("validate", "score")}
     monkeypatch.setattr(batch, "fast_loads", lambda raw: None)
-    monkeypatch.setattr(batch, "_typed", lambda document: None)
+    monkeypatch.setattr(batch.LineProcessor, "typed", lambda self, document: None)
     general = {task: run(task) for task in ("validate", "score")}
     assert fast == general
     assert fast["validate"][1][2] >= 9  # the traps did fail

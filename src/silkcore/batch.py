@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import gzip
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import IO, Any, ClassVar
+from typing import IO, Any
 
 import attrs
 
@@ -28,7 +28,7 @@ from .flow_tally import FlowTally, flow_score
 from .jsonio import DEFAULT_LIMITS, iter_raw_lines, parse_line
 from .model import Flow
 
-__all__ = ["BatchCounts", "open_input", "run_batch"]
+__all__ = ["BatchCounts", "LineProcessor", "open_input", "run_batch"]
 
 CHUNK = 2000
 
@@ -56,96 +56,111 @@ def _error(number: int, issues: list[Issue]) -> dict[str, Any]:
     return {"line": number, "errors": [{"pointer": i.pointer, "message": i.message} for i in issues]}
 
 
-class _Worker:
-    """What one process needs, built once per process: the catalog and the fast lanes."""
-
-    _catalog: Any = None
-    _lanes: ClassVar[dict[str, Any]] = {}
-
-    @classmethod
-    def catalog(cls) -> Any:
-        if cls._catalog is None:
-            from .catalog import build_catalog
-
-            cls._catalog = build_catalog()
-        return cls._catalog
-
-    @classmethod
-    def lane(cls, name: Any) -> Any:
-        """(is_valid, builder) for a schema with a fast builder; None for any other."""
-        lane = cls._lanes.get(name)
-        if lane is None and name in FAST_BUILDERS:
-            lane = cls._lanes[name] = (cls.catalog().schemas.rs_validator(name).is_valid, FAST_BUILDERS[name])
-        return lane
+_CATALOG: list[Any] = []  # this process's catalog, built on first use
 
 
-def _typed(document: Any) -> Any:
-    """The typed entity by the fast lane, or None to take the general path (which explains).
+def _catalog() -> Any:
+    if not _CATALOG:
+        from .catalog import build_catalog
 
-    The lane decides exactly as :func:`~silkcore.documents.check` does - the same compiled
-    validator, the same builder, the same semantic checks - minus the general dispatch."""
-    if type(document) is not dict:
-        return None
-    name = document.get("schema")
-    lane = _Worker.lane(name)
-    if lane is None or not lane[0](document):  # a lane exists only for a known schema name
-        return None
-    try:
-        entity = lane[1](document)
-    except (ValueError, KeyError, TypeError):
-        return None
-    return None if semantic_issues(str(name), document, entity, _Worker.catalog().schemas) else entity
+        _CATALOG.append(build_catalog())
+    return _CATALOG[0]
 
 
-def process_line(task: str, framework_id: str | None, number: int, document: Any) -> dict[str, Any]:
-    """Validate (and type, and score) one parsed document; an error record on failure."""
-    entity = _typed(document)
-    if entity is None:
+class LineProcessor:
+    """Turns raw JSON Lines lines into result records. Built once per process (and task):
+    it keeps the catalog, and a fast lane per document kind that has a hand-written builder."""
+
+    def __init__(self, task: str, framework_id: str | None = None, source: str = "<batch>") -> None:
+        self.task = task
+        self.framework_id = framework_id
+        self.source = source
+        self.catalog = _catalog()
+        self._lanes: dict[Any, tuple[Callable[[Any], bool], Callable[[dict[str, Any]], Any]] | None] = {}
+
+    def __call__(self, number: int, raw: bytes) -> dict[str, Any]:
+        """The result or error record of one raw line."""
+        document = fast_loads(raw)
+        if document is None:  # the shortcut had a doubt: the strict parser decides and explains
+            try:
+                document = parse_line(number, raw, self.source)
+            except DataError as exc:
+                return _error(number, list(exc.errors))
+        return self.process(number, document)
+
+    def typed(self, document: Any) -> Any:
+        """The typed entity by the fast lane, or None to take the general path (which explains).
+
+        The lane decides exactly as :func:`~silkcore.documents.check` does - the same compiled
+        validator, the same builder, the same semantic checks - minus the general dispatch."""
+        if type(document) is not dict:
+            return None
+        name = document.get("schema")
         try:
-            entity, issues = check(document, registry=_Worker.catalog().schemas, explain="rs")
-        except DataError as exc:
-            return _error(number, list(exc.errors))
-        if issues:
-            return _error(number, issues)
-    if task == "validate":
-        return {"line": number, "valid": True, "schema": document["schema"]}
-    if isinstance(entity, Flow):
-        return {"line": number, "flow": flow_score(entity)}
-    if not isinstance(entity, ResponseSet):
-        return _error(number, [Issue("/schema", "expected a response set or a flow to score")])
-    catalog = _Worker.catalog()
-    try:
-        framework = catalog.framework(framework_id or entity.framework_id)
-        card = catalog.scorer(framework.id).score(framework, [entity])
-    except SilkError as exc:
-        return _error(number, [Issue("", str(exc))])
-    return {"line": number, "scorecard": {"schema": card.SCHEMA, **unstructure(card)}}
-
-
-def _handle(task: str, framework_id: str | None, source: str, number: int, raw: bytes) -> dict[str, Any]:
-    document = fast_loads(raw)
-    if document is None:  # the shortcut had a doubt: the strict parser decides and explains
+            lane = self._lanes[name]
+        except KeyError:
+            lane = self._lanes[name] = self._lane(name)
+        except TypeError:  # an unhashable "schema" value: the general path explains
+            return None
+        if lane is None or not lane[0](document):
+            return None
         try:
-            document = parse_line(number, raw, source)
-        except DataError as exc:
-            return _error(number, list(exc.errors))
-    return process_line(task, framework_id, number, document)
+            entity = lane[1](document)
+        except (ValueError, KeyError, TypeError):
+            return None
+        return None if semantic_issues(str(name), document, entity, self.catalog.schemas) else entity
+
+    def _lane(self, name: Any) -> tuple[Callable[[Any], bool], Callable[[dict[str, Any]], Any]] | None:
+        if not isinstance(name, str) or name not in FAST_BUILDERS:
+            return None
+        return self.catalog.schemas.rs_validator(name).is_valid, FAST_BUILDERS[name]
+
+    def process(self, number: int, document: Any) -> dict[str, Any]:
+        """Validate (and type, and score) one parsed document; an error record on failure."""
+        entity = self.typed(document)
+        if entity is None:
+            try:
+                entity, issues = check(document, registry=self.catalog.schemas, explain="rs")
+            except DataError as exc:
+                return _error(number, list(exc.errors))
+            if issues:
+                return _error(number, issues)
+        if self.task == "validate":
+            return {"line": number, "valid": True, "schema": document["schema"]}
+        if isinstance(entity, Flow):
+            return {"line": number, "flow": flow_score(entity)}
+        if not isinstance(entity, ResponseSet):
+            return _error(number, [Issue("/schema", "expected a response set or a flow to score")])
+        try:
+            framework = self.catalog.framework(self.framework_id or entity.framework_id)
+            card = self.catalog.scorer(framework.id).score(framework, [entity])
+        except SilkError as exc:
+            return _error(number, [Issue("", str(exc))])
+        return {"line": number, "scorecard": {"schema": card.SCHEMA, **unstructure(card)}}
+
+
+_PROCESSORS: dict[tuple[str, str | None, str], LineProcessor] = {}
+
+
+def _processor(task: str, framework_id: str | None, source: str) -> LineProcessor:
+    key = (task, framework_id, source)
+    if key not in _PROCESSORS:
+        _PROCESSORS[key] = LineProcessor(task, framework_id, source)
+    return _PROCESSORS[key]
 
 
 def _chunk_work(task: str, framework_id: str | None, source: str, items: list[tuple[int, bytes]]) -> list[dict[str, Any]]:
     """Run in a worker process: parse and process one chunk of raw lines (bytes pickle cheaply)."""
-    return [_handle(task, framework_id, source, number, raw) for number, raw in items]
+    process = _processor(task, framework_id, source)
+    return [process(number, raw) for number, raw in items]
 
 
 def _results(task: str, framework_id: str | None, stream: IO[bytes], source: str, workers: int) -> Iterator[dict[str, Any]]:
     lines = iter_raw_lines(stream, source=source, limits=DEFAULT_LIMITS)
     if workers <= 1:
+        process = _processor(task, framework_id, source)
         for number, raw in lines:
-            yield (
-                _error(number, list(raw.errors))
-                if isinstance(raw, DataError)
-                else _handle(task, framework_id, source, number, raw)
-            )
+            yield _error(number, list(raw.errors)) if isinstance(raw, DataError) else process(number, raw)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: list[Any] = []

@@ -1,6 +1,6 @@
 """Running silkcore's batch scoring on a Dask cluster.
 
-The same per-line work as ``silk batch`` (:func:`silkcore.batch.process_line`), spread over
+The same per-line work as ``silk batch`` (:class:`silkcore.batch.LineProcessor`), spread over
 the partitions of a ``dask.bag`` of JSON Lines. Each worker builds its catalog once (the
 installed plugins must be installed on the workers too). Results come back as one JSON
 line per input line, in input order, written with ``to_textfiles`` or computed in memory.
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from .batch import _handle
+from .batch import _processor
 from .fastparse import dumps_line
 
 __all__ = ["score_bag", "results_bag"]
@@ -23,10 +23,11 @@ __all__ = ["score_bag", "results_bag"]
 
 def _partition(lines: Iterable[tuple[int, str]], task: str, framework_id: str | None, source: str) -> list[str]:
     out = []
+    process = _processor(task, framework_id, source)
     for number, line in lines:
         raw = line.rstrip("\r\n").encode("utf-8")
         if raw.strip():
-            out.append(dumps_line(_handle(task, framework_id, source, number, raw))[:-1])  # to_textfiles adds the newline
+            out.append(dumps_line(process(number, raw))[:-1])  # to_textfiles adds the newline
     return out
 
 

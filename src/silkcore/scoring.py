@@ -160,6 +160,34 @@ def _aggregate(aggregation: Aggregation, scored: list[tuple[float, float]]) -> f
     return sum(s * w for s, w in scored) / total
 
 
+def _single_entry(item: Item, only: _ItemResult) -> TraceEntry:
+    """The trace entry of one respondent's result: what :meth:`GenericScorer._consolidate`
+    gives for a list of one, without building its lists."""
+    if only.status is _SCORED and only.score is not None:
+        confidence = only.confidence
+        return TraceEntry(
+            item.id,
+            item.category,
+            _SCORED,
+            _r(0 + only.score),  # 0 + x, as sum() gives: -0.0 becomes 0.0 on both paths
+            item.weight,
+            only.reason,
+            only.value,
+            None if confidence is None else _r(0 + confidence),
+            1,
+        )
+    return TraceEntry(
+        item.id,
+        item.category,
+        only.status,
+        None,
+        item.weight if only.status is not _NOT_ASKED else 0.0,
+        only.reason,
+        only.value,
+        respondents=1,
+    )
+
+
 class GenericScorer:
     """Scores any data-defined framework by the rules in this module's docstring."""
 
@@ -185,14 +213,19 @@ class GenericScorer:
         trace: list[TraceEntry] = []
         profile: dict[str, AnswerValue] = {}
         per_category: dict[str, list[tuple[Item, TraceEntry]]] = {c.id: [] for c in framework.categories}
+        only = answered[0] if len(answered) == 1 else None
         for item in framework.items:
             rules = index.items[item.id]
             rule = item.applies_if
-            results = [
-                _item_result(index, rules, by_item.get(item.id), rule is None or rule_holds(rule, vals))
-                for by_item, vals in zip(answered, values, strict=True)
-            ]
-            entry = self._consolidate(item, results)
+            if only is not None:  # one respondent (every line of a batch): no lists to build
+                result = _item_result(index, rules, only.get(item.id), rule is None or rule_holds(rule, values[0]))
+                entry = _single_entry(item, result)
+            else:
+                results = [
+                    _item_result(index, rules, by_item.get(item.id), rule is None or rule_holds(rule, vals))
+                    for by_item, vals in zip(answered, values, strict=True)
+                ]
+                entry = self._consolidate(item, results)
             trace.append(entry)
             per_category[item.category].append((item, entry))
             if entry.status == _DESCRIPTIVE and entry.value is not None:
@@ -228,31 +261,8 @@ class GenericScorer:
     @staticmethod
     def _consolidate(item: Item, results: list[_ItemResult]) -> TraceEntry:
         weight = item.weight
-        if len(results) == 1:  # one respondent: the general rules below, without their lists
-            only = results[0]
-            if only.status is _SCORED and only.score is not None:
-                confidence = only.confidence
-                return TraceEntry(
-                    item.id,
-                    item.category,
-                    _SCORED,
-                    _r(0 + only.score),  # 0 + x, as sum() gives: -0.0 becomes 0.0 on both paths
-                    weight,
-                    only.reason,
-                    only.value,
-                    None if confidence is None else _r(0 + confidence),
-                    1,
-                )
-            return TraceEntry(
-                item.id,
-                item.category,
-                only.status,
-                None,
-                weight if only.status is not _NOT_ASKED else 0.0,
-                only.reason,
-                only.value,
-                respondents=1,
-            )
+        if len(results) == 1:
+            return _single_entry(item, results[0])
         scored = [r for r in results if r.status is _SCORED and r.score is not None]
         if scored:
             scores = [r.score for r in scored if r.score is not None]
@@ -345,7 +355,7 @@ class GenericScorer:
         scored.sort(key=lambda s: (s[0], s[1]))
         findings = []
         for score, _, entry in scored[: framework.scoring.findings]:
-            item = framework.item(entry.item_id)
+            item = scoring_index(framework).items[entry.item_id].item
             message = f"weak answer on {item.id} ({score:.2f}): {_item_text(framework, item)}"
             findings.append(Finding(FindingKind.WEAK_ITEM, message, item_id=item.id, category=item.category, score=score))
         return findings
