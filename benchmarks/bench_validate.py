@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python benchmarks/bench_validate.py [N]``. Prints documents per second for
 
-* the raw floor: ``json.loads`` alone, then ``json.loads`` + jsonschema-rs ``is_valid``;
+* the raw floor: ``orjson.loads`` alone, then ``orjson.loads`` + jsonschema-rs ``is_valid``;
 * silkcore's strict parse + validation (``jsonio.loads`` + ``SchemaRegistry.validate``);
 * silkcore's full path to a typed entity (``load_document``);
 * the python-jsonschema path (``engine="python"``),
@@ -21,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+
+import orjson  # noqa: E402
 
 from silkcore.documents import load_document  # noqa: E402
 from silkcore.jsonio import loads  # noqa: E402
@@ -53,8 +55,8 @@ def main(count: int) -> None:
     rs = registry.rs_validator("silkcore_flow-v1.0.0")
     lines = flow_lines(count)
     print(f"silkcore flow documents, n={count}, Python {platform.python_version()}, {platform.machine()}")
-    floor_parse = rate("raw floor: json.loads", lines, json.loads)
-    floor = rate("raw floor: json.loads + jsonschema-rs is_valid", lines, lambda b: rs.is_valid(json.loads(b)))
+    floor_parse = rate("raw floor: orjson.loads", lines, orjson.loads)
+    floor = rate("raw floor: orjson.loads + jsonschema-rs is_valid", lines, lambda b: rs.is_valid(orjson.loads(b)))
     strict = rate("silkcore: strict parse + validate (rs)", lines, lambda b: registry.validate(loads(b)))
     full = rate("silkcore: load_document (parse, validate, entity)", lines, lambda b: load_document(b, registry=registry))
     python = rate(

@@ -237,3 +237,24 @@ def test_data_framework_file_scores() -> None:
     card = assess(framework, response_set)
     assert card.overall is not None
     assert card.category("why").score == pytest.approx((0.5 + 0.6) / 2)
+
+
+def test_remembered_trace_entries_never_mix_up_equal_looking_answers() -> None:
+    """1 and 1.0 score alike but are written differently; a remembered entry keeps each as given."""
+    from silkcore.assessment import Response, ResponseSet
+    from silkcore.catalog import build_catalog
+    from silkcore.convert import unstructure
+    from silkcore.framework import ItemKind
+    from silkcore.model import OrgRef
+    from silkcore.scoring import GenericScorer
+
+    framework = build_catalog().framework("silk.evaluation-grid")
+    item = next(i for i in framework.items if i.kind == ItemKind.PERCENTAGE)
+    cards = []
+    for value in (40, 40.0, 40, 55):
+        response_set = ResponseSet(framework.id, framework.version, OrgRef("urn:x:org"), (Response(item.id, value),))
+        cards.append(GenericScorer().score(framework, [response_set]))
+    entries = [next(e for e in card.trace if e.item_id == item.id) for card in cards]
+    assert [unstructure(e)["value"] for e in entries] == [40, 40.0, 40, 55]
+    assert [type(e.value) for e in entries] == [int, float, int, int]
+    assert entries[0] is entries[2] and entries[1] is not entries[0] and entries[3].value == 55

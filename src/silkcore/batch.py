@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 import attrs
 
@@ -67,6 +67,15 @@ def _catalog() -> Any:
     return _CATALOG[0]
 
 
+class _Lane(NamedTuple):
+    """The fast way for one document kind: its compiled validator, its hand-written builder,
+    and the checks a schema cannot express."""
+
+    is_valid: Callable[[Any], bool]
+    build: Callable[[dict[str, Any]], Any]
+    sound: Callable[[dict[str, Any], Any], bool]
+
+
 class LineProcessor:
     """Turns raw JSON Lines lines into result records. Built once per process (and task):
     it keeps the catalog, and a fast lane per document kind that has a hand-written builder."""
@@ -76,7 +85,7 @@ class LineProcessor:
         self.framework_id = framework_id
         self.source = source
         self.catalog = _catalog()
-        self._lanes: dict[Any, tuple[Callable[[Any], bool], Callable[[dict[str, Any]], Any]] | None] = {}
+        self._lanes: dict[Any, _Lane | None] = {}
 
     def __call__(self, number: int, raw: bytes) -> dict[str, Any]:
         """The result or error record of one raw line."""
@@ -102,18 +111,25 @@ class LineProcessor:
             lane = self._lanes[name] = self._lane(name)
         except TypeError:  # an unhashable "schema" value: the general path explains
             return None
-        if lane is None or not lane[0](document):
+        if lane is None or not lane.is_valid(document):
             return None
         try:
-            entity = lane[1](document)
+            entity = lane.build(document)
         except (ValueError, KeyError, TypeError):
             return None
-        return None if semantic_issues(str(name), document, entity, self.catalog.schemas) else entity
+        return entity if lane.sound(document, entity) else None
 
-    def _lane(self, name: Any) -> tuple[Callable[[Any], bool], Callable[[dict[str, Any]], Any]] | None:
+    def _lane(self, name: Any) -> _Lane | None:
         if not isinstance(name, str) or name not in FAST_BUILDERS:
             return None
-        return self.catalog.schemas.rs_validator(name).is_valid, FAST_BUILDERS[name]
+        schemas = self.catalog.schemas
+
+        def sound(document: dict[str, Any], entity: Any) -> bool:
+            if type(entity) is Flow:  # the one check a flow needs, without the general dispatch
+                return entity.direction_issue() is None
+            return not semantic_issues(name, document, entity, schemas)
+
+        return _Lane(schemas.rs_validator(name).is_valid, FAST_BUILDERS[name], sound)
 
     def process(self, number: int, document: Any) -> dict[str, Any]:
         """Validate (and type, and score) one parsed document; an error record on failure."""

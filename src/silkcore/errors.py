@@ -27,6 +27,19 @@ __all__ = [
 ]
 
 
+def printable(text: str) -> str:
+    """``text`` with any lone UTF-16 surrogate written as its ``\\udXXX`` escape.
+
+    A hostile document can put a lone surrogate in a key, and a pointer or message quoting
+    it could then not be written as UTF-8 (a crash at the very moment of reporting the
+    problem). Clean text is returned as it is."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
 @attrs.frozen
 class Issue:
     """One problem in one document.
@@ -36,8 +49,8 @@ class Issue:
     ``<bytes>``) and ``line`` is set for JSON Lines input and for syntax errors.
     """
 
-    pointer: str
-    message: str
+    pointer: str = attrs.field(converter=printable)
+    message: str = attrs.field(converter=printable)
     source: str | None = None
     line: int | None = None
     column: int | None = None

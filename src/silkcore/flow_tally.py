@@ -16,6 +16,8 @@ from .model import Direction, Flow, FlowKind
 
 __all__ = ["FlowTally", "flow_score"]
 
+_ZERO = Decimal(0)
+
 
 def flow_score(flow: Flow) -> dict[str, Any]:
     """The flow's cell and amount, as JSON."""
@@ -34,8 +36,7 @@ class FlowTally:
     """Running totals of flow scores: bounded by kinds x directions x currencies."""
 
     def __init__(self) -> None:
-        self._counts: dict[tuple[str, str], int] = {}
-        self._money: dict[tuple[str, str], dict[str, Decimal]] = {}
+        self._cells: dict[tuple[str, str], list[Any]] = {}  # cell -> [count, {currency: total}]
         self.unplaced = 0
 
     def add(self, score: dict[str, Any]) -> None:
@@ -44,19 +45,23 @@ class FlowTally:
         if direction is None:
             self.unplaced += 1
             return
-        cell = (score["kind"], direction)
-        self._counts[cell] = self._counts.get(cell, 0) + 1
+        cell = self._cells.get((score["kind"], direction))
+        if cell is None:
+            cell = self._cells[score["kind"], direction] = [0, {}]
+        cell[0] += 1
         amount = score["amount"]
         if amount is not None:
-            money = self._money.setdefault(cell, {})
-            money[amount["currency"]] = money.get(amount["currency"], Decimal(0)) + Decimal(amount["amount"])
+            money = cell[1]
+            currency = amount["currency"]
+            money[currency] = money.get(currency, _ZERO) + Decimal(amount["amount"])
 
     def to_json(self) -> dict[str, Any]:
         """The matrix, the intangible share and the balance, defined as in :mod:`silkcore.flows`."""
-        placed = sum(self._counts.values())
-        outward = sum(n for (_, d), n in self._counts.items() if d == Direction.OUTWARD.value)
-        inward = sum(n for (_, d), n in self._counts.items() if d == Direction.INWARD.value)
-        intangible = sum(n for (k, _), n in self._counts.items() if k == FlowKind.INTANGIBLE.value)
+        counts = {cell: count for cell, (count, _) in self._cells.items()}
+        placed = sum(counts.values())
+        outward = sum(n for (_, d), n in counts.items() if d == Direction.OUTWARD.value)
+        inward = sum(n for (_, d), n in counts.items() if d == Direction.INWARD.value)
+        intangible = sum(n for (k, _), n in counts.items() if k == FlowKind.INTANGIBLE.value)
         share = None if not placed else format((Decimal(intangible) / placed).quantize(Decimal("0.0001")), "f")
         flows_in_out = outward + inward
         balance = (
@@ -70,9 +75,9 @@ class FlowTally:
                     "kind": kind,
                     "direction": direction,
                     "count": count,
-                    "money": {c: format(v, "f") for c, v in sorted(self._money.get((kind, direction), {}).items())},
+                    "money": {c: format(v, "f") for c, v in sorted(self._cells[kind, direction][1].items())},
                 }
-                for (kind, direction), count in sorted(self._counts.items())
+                for (kind, direction), count in sorted(counts.items())
             ],
             "intangible_share": share,
             "balance": balance,

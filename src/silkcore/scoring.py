@@ -22,7 +22,7 @@ beyond the framework's own order, and every number is rounded to 6 decimals.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
@@ -160,6 +160,32 @@ def _aggregate(aggregation: Aggregation, scored: list[tuple[float, float]]) -> f
     return sum(s * w for s, w in scored) / total
 
 
+_ENTRIES_PER_ITEM = 512  # remembered trace entries per item; the memo starts afresh past this
+
+
+def _single_result(index: ScoringIndex, rules: ItemRules, response: Response | None, asked: bool) -> TraceEntry:
+    """One respondent's trace entry for an item, remembered per item.
+
+    The entry depends only on the item, whether it was asked, and the answer's status, value
+    (with its exact type: ``true`` is not ``1``), confidence and whether it cites evidence.
+    Trace entries are frozen, so the same one is shared by every score card that needs it."""
+    if response is None:
+        key: Any = asked
+    else:
+        value = response.value
+        key = (asked, response.status, type(value), value, response.confidence, not response.evidence)
+    memo = rules.entries
+    try:
+        entry = memo.get(key)
+    except TypeError:  # an unhashable value (a list built in code, not read from JSON): no memo
+        return _single_entry(rules.item, _item_result(index, rules, response, asked))
+    if entry is None:
+        if len(memo) >= _ENTRIES_PER_ITEM:
+            memo.clear()
+        entry = memo[key] = _single_entry(rules.item, _item_result(index, rules, response, asked))
+    return entry  # type: ignore[no-any-return]
+
+
 def _single_entry(item: Item, only: _ItemResult) -> TraceEntry:
     """The trace entry of one respondent's result: what :meth:`GenericScorer._consolidate`
     gives for a list of one, without building its lists."""
@@ -218,8 +244,7 @@ class GenericScorer:
             rules = index.items[item.id]
             rule = item.applies_if
             if only is not None:  # one respondent (every line of a batch): no lists to build
-                result = _item_result(index, rules, only.get(item.id), rule is None or rule_holds(rule, values[0]))
-                entry = _single_entry(item, result)
+                entry = _single_result(index, rules, only.get(item.id), rule is None or rule_holds(rule, values[0]))
             else:
                 results = [
                     _item_result(index, rules, by_item.get(item.id), rule is None or rule_holds(rule, vals))

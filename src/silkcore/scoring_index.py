@@ -45,6 +45,9 @@ class ItemRules:
     option_scores: dict[tuple[str, Any], float | None] | None
     #: How a scored answer is scored, for the trace.
     how: str
+    #: One respondent's trace entries by what decides them (see ``scoring._single_result``):
+    #: the same answer to the same item always gives the same entry, so it is made once.
+    entries: dict[Any, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
 
 @attrs.frozen

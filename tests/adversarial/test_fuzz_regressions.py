@@ -107,3 +107,19 @@ def test_fixed_regressions_seed_the_corpus() -> None:
     missing = [name for name, (data, _) in CRASHES.items() if (corpus / f"regression-{name}").read_bytes() != data]
     assert missing == []
     assert Path(harness.__file__).parent == ROOT / "fuzz"
+
+
+def test_a_lone_surrogate_in_a_key_is_reported_not_crashed_on(tmp_path: Path) -> None:
+    """Found by replaying the corpus through ``silk batch``: the error record quoted the key,
+    and writing it as UTF-8 raised. Pointers and messages now carry the escape as text."""
+    import json
+
+    from ..conftest import run_silk
+
+    source = tmp_path / "hostile.jsonl"
+    source.write_text('{"schema": "silkcore_flow-v1.0.0", "\\udc00": 1}\n', encoding="ascii")
+    for command in (["batch", "validate", str(source)], ["validate", "--json", str(source)]):
+        result = run_silk(*command)
+        assert result.returncode in (1, 3) and "Traceback" not in result.stderr, result.stderr
+        assert "\\\\udc00" in result.stdout  # the escape, as text
+        assert json.loads(result.stdout.splitlines()[0] if command[0] == "batch" else result.stdout)
