@@ -105,6 +105,28 @@ _ANSWER_STATUS: dict[str, AnswerStatus] = {m.value: m for m in AnswerStatus}
 
 
 def _response(doc: dict[str, Any]) -> Response:
+    """A response, shared with an earlier equal one when its value is a string, a boolean or
+    an integer and it cites no evidence: survey answers repeat (the same option, the same
+    confidence), and a frozen Response can be shared. Keys carry exact types (``true`` is not
+    ``1``); anything else - floats, lists, evidence - is built afresh."""
+    value = doc.get("value")
+    if type(value) in _SHAREABLE and "evidence" not in doc:
+        confidence = doc.get("confidence")
+        key = (doc["item_id"], type(value), value, doc.get("status"), doc.get("comment"), type(confidence), confidence)
+        found = _RESPONSES.get(key)
+        if found is None:
+            if len(_RESPONSES) >= 8192:
+                _RESPONSES.clear()
+            found = _RESPONSES[key] = _new_response(doc)
+        return found  # type: ignore[no-any-return]
+    return _new_response(doc)
+
+
+_SHAREABLE = frozenset({str, bool, int, type(None)})
+_RESPONSES: dict[Any, Response] = {}
+
+
+def _new_response(doc: dict[str, Any]) -> Response:
     get = doc.get
     value = get("value")
     status = get("status")

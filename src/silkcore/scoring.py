@@ -167,13 +167,23 @@ def _single_result(index: ScoringIndex, rules: ItemRules, response: Response | N
     """One respondent's trace entry for an item, remembered per item.
 
     The entry depends only on the item, whether it was asked, and the answer's status, value
-    (with its exact type: ``true`` is not ``1``), confidence and whether it cites evidence.
+    (with its exact type and spelling: ``true`` is not ``1``, ``1`` is not ``1.0``),
+    confidence and whether it cites evidence.
     Trace entries are frozen, so the same one is shared by every score card that needs it."""
     if response is None:
         key: Any = asked
     else:
         value = response.value
-        key = (asked, response.status, type(value), value, response.confidence, not response.evidence)
+        confidence = response.confidence
+        key = (
+            asked,
+            response.status,
+            type(value),
+            repr(value) if type(value) is float else value,  # -0.0 == 0.0, but they print apart
+            type(confidence),
+            confidence,
+            not response.evidence,
+        )
     memo = rules.entries
     try:
         entry = memo.get(key)
