@@ -102,6 +102,13 @@ def test_flows_are_scored_and_totalled_per_kind_direction_and_currency(tmp_path:
         ("services", "outward"): (1, {"EUR": "184250.00"}),
     }
     assert (totals["flows"], totals["unplaced"], totals["balance"], totals["intangible_share"]) == (5, 1, "-0.5000", "0.0000")
+    # Workers total their chunks apart; the merged totals and the records are the same.
+    source.write_text("\n".join(lines * 1500) + "\n")  # several chunks of 2000 lines
+    one = run_silk("batch", "score", str(source), "--summary", str(summary))
+    alone = summary.read_text()
+    two = run_silk("batch", "score", str(source), "--summary", str(summary), "--workers", "2")
+    assert two.stdout == one.stdout and summary.read_text() == alone
+    assert json.loads(alone)["flows"]["flows"] == 5 * 1500
 
 
 TRAPS = [

@@ -165,62 +165,82 @@ def _processor(task: str, framework_id: str | None, source: str) -> LineProcesso
     return _PROCESSORS[key]
 
 
-def _chunk_work(task: str, framework_id: str | None, source: str, items: list[tuple[int, bytes]]) -> list[dict[str, Any]]:
-    """Run in a worker process: parse and process one chunk of raw lines (bytes pickle cheaply)."""
+class _Written(NamedTuple):
+    """One finished line: its number, its JSON text (newline included), whether it failed."""
+
+    line: int
+    text: str
+    failed: bool
+
+
+def _finish(record: dict[str, Any], tally: FlowTally) -> _Written:
+    failed = "errors" in record
+    if not failed and "flow" in record:
+        tally.add(record["flow"])
+    return _Written(record["line"], dumps_line(record), failed)
+
+
+def _chunk_work(
+    task: str, framework_id: str | None, source: str, items: list[tuple[int, bytes]]
+) -> tuple[list[_Written], FlowTally]:
+    """Run in a worker process: one chunk of raw lines (bytes pickle cheaply) becomes finished
+    text and the chunk's flow totals, so the main process only has to write."""
     process = _processor(task, framework_id, source)
-    return [process(number, raw) for number, raw in items]
+    tally = FlowTally()
+    return [_finish(process(number, raw), tally) for number, raw in items], tally
 
 
-def _results(task: str, framework_id: str | None, stream: IO[bytes], source: str, workers: int) -> Iterator[dict[str, Any]]:
+def _results(
+    task: str, framework_id: str | None, stream: IO[bytes], source: str, workers: int, tally: FlowTally
+) -> Iterator[_Written]:
     lines = iter_raw_lines(stream, source=source, limits=DEFAULT_LIMITS)
     if workers <= 1:
         process = _processor(task, framework_id, source)
         for number, raw in lines:
-            yield _error(number, list(raw.errors)) if isinstance(raw, DataError) else process(number, raw)
+            yield _finish(_error(number, list(raw.errors)) if isinstance(raw, DataError) else process(number, raw), tally)
         return
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: list[Any] = []
+        pending: list[tuple[list[_Written], Any]] = []
         chunk: list[tuple[int, bytes]] = []
-        too_long: dict[int, dict[str, Any]] = {}
+        too_long: list[_Written] = []
 
         def submit() -> None:
-            pending.append((dict(too_long), pool.submit(_chunk_work, task, framework_id, source, list(chunk))))
+            pending.append((list(too_long), pool.submit(_chunk_work, task, framework_id, source, list(chunk))))
             chunk.clear()
             too_long.clear()
 
+        def merge(errors: list[_Written], future: Any) -> list[_Written]:
+            written, chunk_tally = future.result()
+            tally.merge(chunk_tally)
+            return sorted(written + errors)  # by line number: the input order
+
         for number, raw in lines:
             if isinstance(raw, DataError):
-                too_long[number] = _error(number, list(raw.errors))
+                too_long.append(_finish(_error(number, list(raw.errors)), tally))
             else:
                 chunk.append((number, raw))
             if len(chunk) + len(too_long) >= CHUNK:
                 submit()
                 while len(pending) > workers * 2:  # bounded: memory stays flat on any input size
-                    yield from _merge(*pending.pop(0))
+                    yield from merge(*pending.pop(0))
         submit()
         for errors, future in pending:
-            yield from _merge(errors, future)
-
-
-def _merge(errors: dict[int, dict[str, Any]], future: Any) -> Iterator[dict[str, Any]]:
-    results = future.result() + list(errors.values())
-    yield from sorted(results, key=lambda r: r["line"])
+            yield from merge(errors, future)
 
 
 def run_batch(task: str, source: str, output: IO[str], *, framework_id: str | None = None, workers: int = 1) -> BatchCounts:
     """Process ``source`` line by line, writing one JSON line per input line to ``output``."""
     counts = BatchCounts()
     stream = open_input(source)
+    write = output.write
     try:
-        for record in _results(task, framework_id, stream, source, workers):
+        for written in _results(task, framework_id, stream, source, workers, counts.flows):
             counts.lines += 1
-            if "errors" in record:
+            if written.failed:
                 counts.failed += 1
             else:
                 counts.ok += 1
-                if "flow" in record:
-                    counts.flows.add(record["flow"])
-            output.write(dumps_line(record))
+            write(written.text)
     finally:
         if stream is not sys.stdin.buffer:
             stream.close()

@@ -55,6 +55,15 @@ class FlowTally:
             currency = amount["currency"]
             money[currency] = money.get(currency, _ZERO) + Decimal(amount["amount"])
 
+    def merge(self, other: FlowTally) -> None:
+        """Add another tally's totals (a worker's chunk) to this one."""
+        self.unplaced += other.unplaced
+        for cell, (count, money) in other._cells.items():
+            mine = self._cells.setdefault(cell, [0, {}])
+            mine[0] += count
+            for currency, total in money.items():
+                mine[1][currency] = mine[1].get(currency, _ZERO) + total
+
     def to_json(self) -> dict[str, Any]:
         """The matrix, the intangible share and the balance, defined as in :mod:`silkcore.flows`."""
         counts = {cell: count for cell, (count, _) in self._cells.items()}
