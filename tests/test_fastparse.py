@@ -91,7 +91,13 @@ def test_every_known_trap_goes_the_strict_way(raw: bytes) -> None:
     assert fast_loads(raw) is None
 
 
-def test_nesting_at_the_limit_is_taken_and_one_more_level_is_not() -> None:
+@pytest.mark.parametrize("inner", [b"", b"1", b'"x"', b"[]", b"{}", b'{"k": 1}', b"[1, [2]]"])
+def test_nesting_at_the_limit_is_taken_and_one_more_level_is_not(inner: bytes) -> None:
+    for levels in (62, 63, 64, 65, 66):
+        raw = b'{"a": ' * levels + inner + b"}" * levels
+        strict_ok = _strict(raw) is not DataError
+        fast = fast_loads(raw)
+        assert (fast is not None) == strict_ok, (levels, inner)
     at_limit = b"[" * 64 + b"]" * 64
     assert fast_loads(at_limit) is not None and _strict(at_limit) is not DataError
     wide = json.dumps({"answers": [{"id": i, "v": [i]} for i in range(80)]}).encode()

@@ -30,7 +30,8 @@ from .model import Flow
 
 __all__ = ["BatchCounts", "LineProcessor", "open_input", "run_batch"]
 
-CHUNK = 2000
+CHUNK = 2000  # lines a worker takes at a time...
+CHUNK_BYTES = 1 << 21  # ...or fewer, once they hold 2 MiB: large lines mean large results
 
 
 @attrs.define
@@ -203,11 +204,14 @@ def _results(
         pending: list[tuple[list[_Written], Any]] = []
         chunk: list[tuple[int, bytes]] = []
         too_long: list[_Written] = []
+        size = 0
 
         def submit() -> None:
+            nonlocal size
             pending.append((list(too_long), pool.submit(_chunk_work, task, framework_id, source, list(chunk))))
             chunk.clear()
             too_long.clear()
+            size = 0
 
         def merge(errors: list[_Written], future: Any) -> list[_Written]:
             written, chunk_tally = future.result()
@@ -219,7 +223,8 @@ def _results(
                 too_long.append(_finish(_error(number, list(raw.errors)), tally))
             else:
                 chunk.append((number, raw))
-            if len(chunk) + len(too_long) >= CHUNK:
+                size += len(raw)
+            if len(chunk) + len(too_long) >= CHUNK or size >= CHUNK_BYTES:
                 submit()
                 while len(pending) > workers * 2:  # bounded: memory stays flat on any input size
                     yield from merge(*pending.pop(0))

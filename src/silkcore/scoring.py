@@ -42,7 +42,7 @@ from .assessment import (
 from .errors import ScoringError
 from .framework import Aggregation, Framework, Item, NotApplicablePolicy, UnknownPolicy
 from .framework_data import framework_hash
-from .scoring_index import ItemRules, ScoringIndex, scoring_index
+from .scoring_index import ItemRules, ScoringIndex, exact_key, scoring_index
 
 __all__ = ["GenericScorer", "Scorer", "assess"]
 
@@ -175,15 +175,7 @@ def _single_result(index: ScoringIndex, rules: ItemRules, response: Response | N
     else:
         value = response.value
         confidence = response.confidence
-        key = (
-            asked,
-            response.status,
-            type(value),
-            repr(value) if type(value) is float else value,  # -0.0 == 0.0, but they print apart
-            type(confidence),
-            confidence,
-            not response.evidence,
-        )
+        key = (asked, response.status, exact_key(value), type(confidence), confidence, not response.evidence)
     memo = rules.entries
     try:
         entry = memo.get(key)
