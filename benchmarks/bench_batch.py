@@ -87,9 +87,15 @@ def command(path: Path, workers: int, expected_exit: int) -> tuple[float, float,
     return seconds, peak_kb / 1024, lines[-2]
 
 
-def dask_run(path: Path, target: Path) -> float | None:
-    """Seconds for the same scoring on a local Dask cluster of two worker processes, results
-    written as JSON Lines files into ``target`` (None without Dask)."""
+def _peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def dask_run(path: Path, target: Path) -> tuple[float, float] | None:
+    """(seconds, largest worker's peak MB) for the same scoring on a local Dask cluster of two
+    worker processes, results written as JSON Lines files into ``target`` (None without Dask)."""
     try:
         import distributed
 
@@ -97,10 +103,11 @@ def dask_run(path: Path, target: Path) -> float | None:
     except ImportError:
         return None
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
-    with cluster, distributed.Client(cluster):
+    with cluster, distributed.Client(cluster) as client:
         start = time.perf_counter()
         score_bag(str(path), "score", blocksize="16MiB").to_textfiles(str(target / "*.jsonl"))
-        return time.perf_counter() - start
+        seconds = time.perf_counter() - start
+        return seconds, max(client.run(_peak_mb).values())
 
 
 def row(label: str, count: int, seconds: float, floor: float, memory: float | None = None) -> None:
@@ -135,7 +142,7 @@ def main(flow_count: int, response_count: int) -> None:
     row("`silk batch score`, 1 worker (validated, typed, scored)", flow_count, one, floor, mem_one)
     row("`silk batch score --workers 2`", flow_count, two, floor, mem_two)
     if on_dask is not None:
-        row("Dask adapter, local cluster of 2 processes", flow_count, on_dask, floor)
+        row("Dask adapter, local cluster of 2 processes", flow_count, on_dask[0], floor, on_dask[1])
     print(f"| strict parse + python-jsonschema (sample) | {python_rate:,.0f} | - | - |")
     print(f"\nsilkcore (1 worker) vs the python-jsonschema path: {flow_count / one / python_rate:.1f}x faster")
     print(f"\nresponse sets: {said_rs}\n")
