@@ -135,3 +135,29 @@ def test_recovery_never_opens_a_foreign_file_for_writing(tmp_path: Path, monkeyp
         with pytest.raises(StoreError, match="not a silkcore store"):
             Store(path)
         assert path.read_bytes() == before[path]
+
+
+def test_opening_waits_out_a_store_locked_by_another_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite does not call its busy handler for the switch to WAL: opening retries instead."""
+    attempts = []
+    real_connect = Store._connect
+
+    def connect(self: Store) -> sqlite3.Connection:
+        attempts.append(1)
+        if len(attempts) < 3:
+            raise sqlite3.OperationalError("database is locked")
+        return real_connect(self)
+
+    monkeypatch.setattr(Store, "_connect", connect)
+    with Store(tmp_path / "h.sqlite") as store:
+        assert store.count("documents") == 0
+    assert len(attempts) == 3
+
+
+def test_other_open_failures_are_reported_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def connect(self: Store) -> sqlite3.Connection:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(Store, "_connect", connect)
+    with pytest.raises(StoreError, match="cannot open the store .*disk I/O error"):
+        Store(tmp_path / "h.sqlite")
