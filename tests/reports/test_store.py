@@ -159,5 +159,5 @@ def test_other_open_failures_are_reported_at_once(tmp_path: Path, monkeypatch: p
         raise sqlite3.OperationalError("disk I/O error")
 
     monkeypatch.setattr(Store, "_connect", connect)
-    with pytest.raises(StoreError, match="cannot open the store .*disk I/O error"):
+    with pytest.raises(StoreError, match=r"cannot open the store .*disk I/O error"):
         Store(tmp_path / "h.sqlite")
