@@ -5,6 +5,12 @@ size needs the same memory. Each non-blank input line gives exactly one output l
 result, or an error record ``{"line": N, "errors": [...]}`` with JSON Pointers. With
 ``workers > 1`` lines are processed in chunks by worker processes and written back in the
 input order.
+
+Most lines take a fast lane that decides exactly as the general path does (orjson behind
+screens that prove the strict parser would agree, the compiled validator, a hand-written
+builder); a line the lane doubts takes the general path, which also writes the error
+record. Scoring gives a score card per response set and a cell of the flow matrix per flow,
+with running totals (:class:`~silkcore.flow_tally.FlowTally`).
 """
 
 from __future__ import annotations
@@ -160,8 +166,11 @@ _PROCESSORS: dict[tuple[str, str | None, str], LineProcessor] = {}
 
 
 def _processor(task: str, framework_id: str | None, source: str) -> LineProcessor:
+    """This process's processor for a task (kept: a worker is handed chunk after chunk)."""
     key = (task, framework_id, source)
     if key not in _PROCESSORS:
+        if len(_PROCESSORS) >= 64:  # a long-lived process batching many sources stays bounded
+            _PROCESSORS.clear()
         _PROCESSORS[key] = LineProcessor(task, framework_id, source)
     return _PROCESSORS[key]
 
