@@ -13,6 +13,9 @@ from .conftest import EXAMPLES, run_silk
 
 FLOW = json.dumps(json.loads((EXAMPLES / "documents" / "flow-cotton-import.json").read_text()))
 ORGANISATION = json.dumps(json.loads((EXAMPLES / "demo" / "organisation.json").read_text()))
+WITH_EVIDENCE = json.dumps(
+    json.loads((EXAMPLES / "response_sets" / "evaluation-grid-coopcycle-prospective.json").read_text())
+)
 RESPONSES = json.dumps(json.loads((EXAMPLES / "response_sets" / "evaluation-grid-mondragon-retrospective.json").read_text()))
 
 
@@ -124,6 +127,12 @@ TRAPS = [
     RESPONSES.replace('"value": 3', '"value": 3.0', 1),
     RESPONSES.replace('"value": true', '"value": "yes"', 1),
     '{"a": NaN}',
+    '{"schema": ["silkcore_flow-v1.0.0"]}',  # an unhashable schema name
+    '{"schema": {"name": "silkcore_flow-v1.0.0"}}',
+    "[1, 2, 3]",
+    RESPONSES.replace('"value": 3', '"value": [1, "a"]', 1),  # a list where a scale is asked
+    RESPONSES.replace('"value": 3', '"value": 3, "evidence": [{"kind": "document", "reference": "minutes"}]', 1),
+    WITH_EVIDENCE,  # valid, with evidence: the fast builder hands evidence to the converter
     '"\\ud800"',  # a lone surrogate, escaped
 ]
 
