@@ -13,9 +13,7 @@ from .conftest import EXAMPLES, run_silk
 
 FLOW = json.dumps(json.loads((EXAMPLES / "documents" / "flow-cotton-import.json").read_text()))
 ORGANISATION = json.dumps(json.loads((EXAMPLES / "demo" / "organisation.json").read_text()))
-WITH_EVIDENCE = json.dumps(
-    json.loads((EXAMPLES / "response_sets" / "evaluation-grid-coopcycle-prospective.json").read_text())
-)
+WITH_EVIDENCE = json.dumps(json.loads((EXAMPLES / "response_sets" / "evaluation-grid-coopcycle-prospective.json").read_text()))
 RESPONSES = json.dumps(json.loads((EXAMPLES / "response_sets" / "evaluation-grid-mondragon-retrospective.json").read_text()))
 
 
