@@ -89,7 +89,7 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def _read_identity(uri: str, *, uri_mode: bool) -> tuple[int, set[str]]:
-    probe = sqlite3.connect(uri, uri=uri_mode)
+    probe = sqlite3.connect(uri, uri=uri_mode, timeout=_OPEN_TIMEOUT)
     try:
         application_id = probe.execute("PRAGMA application_id").fetchone()[0]
         tables = {row[0] for row in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -113,6 +113,12 @@ def _needs_recovery(exc: sqlite3.Error, path: Path) -> bool:
         return handle.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC
 
 
+def _is_lock(exc: sqlite3.Error) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED: another connection holds the file for now."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    return (code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)) or "locked" in str(exc)
+
+
 def _check_existing(path: Path) -> None:
     """Refuse a file that is not a silkcore store, reading it only (never writing its pages)."""
     try:
@@ -123,6 +129,8 @@ def _check_existing(path: Path) -> None:
                 raise
             application_id, tables = _read_identity(str(path), uri_mode=False)
     except sqlite3.DatabaseError as exc:
+        if _is_lock(exc):
+            raise  # another writer holds the file: the caller waits, this says nothing about it
         raise StoreError(f"{path} is not a silkcore store ({exc}); it was left untouched") from None
     if application_id != APPLICATION_ID and not (application_id == 0 and not tables):
         raise StoreError(f"{path} is an SQLite database but not a silkcore store; it was left untouched")
@@ -133,17 +141,17 @@ class Store:
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        if self.path.exists() and self.path.stat().st_size > 0:
-            _check_existing(self.path)
         deadline = time.monotonic() + _OPEN_TIMEOUT
         while True:
             try:
+                if self.path.exists() and self.path.stat().st_size > 0:
+                    _check_existing(self.path)
                 self._db = self._connect()
                 break
             except sqlite3.OperationalError as exc:
                 # Switching a new file to WAL takes a lock SQLite will not wait for (its busy
                 # handler is not called there): when writers open one store at once, retry.
-                if "locked" not in str(exc) or time.monotonic() > deadline:
+                if not _is_lock(exc) or time.monotonic() > deadline:
                     raise StoreError(f"cannot open the store {self.path}: {exc}") from None
                 time.sleep(0.01)
             except sqlite3.Error as exc:

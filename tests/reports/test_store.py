@@ -161,3 +161,27 @@ def test_other_open_failures_are_reported_at_once(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(Store, "_connect", connect)
     with pytest.raises(StoreError, match=r"cannot open the store .*disk I/O error"):
         Store(tmp_path / "h.sqlite")
+
+
+def test_a_probe_that_meets_a_lock_waits_and_never_calls_the_store_foreign(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from silkcore import store as store_module
+
+    path = tmp_path / "h.sqlite"
+    Store(path).close()
+    real_read = store_module._read_identity
+    calls = []
+
+    def read_identity(uri: str, *, uri_mode: bool) -> tuple[int, set[str]]:
+        calls.append(uri)
+        if len(calls) == 1:
+            error = sqlite3.OperationalError("database is locked")
+            error.sqlite_errorcode = sqlite3.SQLITE_BUSY  # type: ignore[attr-defined]
+            raise error
+        return real_read(uri, uri_mode=uri_mode)
+
+    monkeypatch.setattr(store_module, "_read_identity", read_identity)
+    with Store(path) as store:
+        assert store.count("documents") == 0
+    assert len(calls) == 2
