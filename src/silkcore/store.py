@@ -89,10 +89,14 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def _read_identity(uri: str, *, uri_mode: bool) -> tuple[int, set[str]]:
-    probe = sqlite3.connect(uri, uri=uri_mode, timeout=_OPEN_TIMEOUT)
+    probe = sqlite3.connect(uri, uri=uri_mode, timeout=_OPEN_TIMEOUT, isolation_level=None)
     try:
+        # One read transaction for both answers: read apart, another writer creating the store
+        # could commit in between, and tables without the id would look like a foreign file.
+        probe.execute("BEGIN")
         application_id = probe.execute("PRAGMA application_id").fetchone()[0]
         tables = {row[0] for row in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        probe.execute("ROLLBACK")
     finally:
         probe.close()
     return int(application_id), tables
