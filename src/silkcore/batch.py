@@ -132,8 +132,6 @@ class LineProcessor:
         schemas = self.catalog.schemas
 
         def sound(document: dict[str, Any], entity: Any) -> bool:
-            if type(entity) is Flow:  # the one check a flow needs, without the general dispatch
-                return entity.direction_issue() is None
             return not semantic_issues(name, document, entity, schemas)
 
         return _Lane(schemas.rs_validator(name).is_valid, FAST_BUILDERS[name], sound)

@@ -28,7 +28,7 @@ __all__ = [
 
 
 def printable(text: str) -> str:
-    """``text`` with any lone UTF-16 surrogate written as its ``\\udXXX`` escape.
+    """``text`` with any lone UTF-16 surrogate written as its backslash escape (``\\udc00``).
 
     A hostile document can put a lone surrogate in a key, and a pointer or message quoting
     it could then not be written as UTF-8 (a crash at the very moment of reporting the

@@ -9,7 +9,7 @@ screened here with a few scans of the raw bytes, all in C:
 * a ``\\u`` escape could spell a NUL or hide a colon: the line goes the strict way;
 * a run of 19 or more digits could be an integer beyond the limit (orjson would turn it
   into a float) or an over-long number: the strict way;
-* more brackets than the depth limit: the nesting is measured (see :func:`_shallow`);
+* more brackets than the depth limit: the nesting is measured (see :func:`_written_back`);
 * a duplicate key: orjson keeps the last value silently. Every key adds exactly one colon
   outside strings and escapes cannot produce one (no ``\\u``), so the line has a duplicate
   exactly when it holds more colons than the parsed value serialised again.
@@ -51,18 +51,21 @@ def _depth_within(container: Any, levels: int) -> bool:
     return True
 
 
-def _shallow(value: Any, max_depth: int) -> bool:
-    """Whether no container nests deeper than ``max_depth``, proven in C when possible.
+def _written_back(value: Any, brackets: int, max_depth: int) -> bytes | None:
+    """The value serialised again (for the colon count), or None if it nests too deep.
 
-    Written with two-space indentation, the children of a container at level L (the root is
-    level 1) sit on lines indented 2L spaces, and a string never holds a raw newline. A
-    container past the limit is the child of one at the limit, so its line is indented at
-    least 2 x max_depth: no such line, no such container. A line that deep can also be a
-    scalar at the limit, so then the containers are walked and counted exactly."""
-    deepest_allowed = b"\n" + b" " * (2 * max_depth)
-    if deepest_allowed not in orjson.dumps(value, option=orjson.OPT_INDENT_2):
-        return True
-    return _depth_within(value, max_depth)
+    With more brackets than the limit the dump is indented by two spaces, which also proves
+    the depth in C: the children of a container at level L (the root is level 1) sit on lines
+    indented 2L spaces, and a string never holds a raw newline. A container past the limit is
+    the child of one at the limit, so its line is indented at least 2 x max_depth: no such
+    line, no such container. A line that deep can also be a scalar at the limit, so then the
+    containers are walked and counted exactly. Indenting adds no colon."""
+    if brackets <= max_depth:
+        return orjson.dumps(value)  # type: ignore[no-any-return]
+    written: bytes = orjson.dumps(value, option=orjson.OPT_INDENT_2)
+    if b"\n" + b" " * (2 * max_depth) in written and not _depth_within(value, max_depth):
+        return None
+    return written
 
 
 def fast_loads(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Any | None:
@@ -78,9 +81,10 @@ def fast_loads(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Any | None:
         return None  # the strict parser explains the error
     kind = type(value)
     if kind is dict or kind is list:
-        if screened.count(b"[") > limits.max_depth and not _shallow(value, limits.max_depth):
-            return None
-        if screened.count(b":") != orjson.dumps(value).count(b":"):
+        written = _written_back(value, screened.count(b"["), limits.max_depth)
+        if written is None:
+            return None  # nested too deep
+        if screened.count(b":") != written.count(b":"):
             return None  # a repeated key
     return value
 

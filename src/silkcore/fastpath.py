@@ -29,6 +29,7 @@ from .model import (
     Period,
     Quantity,
 )
+from .objcache import BoundedMemo, exact_key
 
 __all__ = ["FAST_BUILDERS"]
 
@@ -41,30 +42,16 @@ _DIRECTION: dict[str, Direction] = {m.value: m for m in Direction}
 _APPROACH: dict[str, Approach] = {m.value: m for m in Approach}
 
 
-class _Interned(dict[Any, Any]):
-    """Equal frozen values built once: flows by the million name the same partners, periods
-    and strategy lists again and again. Bounded: the table starts afresh when it is full."""
-
-    def __init__(self, build: Callable[[Any], Any], limit: int = 4096) -> None:
-        super().__init__()
-        self._build = build
-        self._limit = limit
-
-    def __missing__(self, key: Any) -> Any:
-        if len(self) >= self._limit:
-            self.clear()
-        value = self[key] = self._build(key)
-        return value
-
-
 def _new_period(key: tuple[str, str | None]) -> Period:
     start, end = key
     return Period(_date(start), _date(end) if end is not None else None)
 
 
-_ORGS = _Interned(lambda key: OrgRef(*key))
-_PERIODS = _Interned(_new_period)
-_STRATEGIES = _Interned(lambda key: tuple(_APPROACH[value] for value in key))
+# Equal frozen values are built once: flows by the million name the same partners, periods
+# and strategy lists again and again.
+_ORGS = BoundedMemo(4096, lambda key: OrgRef(*key))
+_PERIODS = BoundedMemo(4096, _new_period)
+_STRATEGIES = BoundedMemo(4096, lambda key: tuple(_APPROACH[value] for value in key))
 
 
 def _org(ref: dict[str, Any]) -> OrgRef:
@@ -105,25 +92,17 @@ _ANSWER_STATUS: dict[str, AnswerStatus] = {m.value: m for m in AnswerStatus}
 
 
 def _response(doc: dict[str, Any]) -> Response:
-    """A response, shared with an earlier equal one when its value is a string, a boolean or
-    an integer and it cites no evidence: survey answers repeat (the same option, the same
-    confidence), and a frozen Response can be shared. Keys carry exact types (``true`` is not
-    ``1``); anything else - floats, lists, evidence - is built afresh."""
-    value = doc.get("value")
-    if type(value) in _SHAREABLE and "evidence" not in doc:
-        confidence = doc.get("confidence")
-        key = (doc["item_id"], type(value), value, doc.get("status"), doc.get("comment"), type(confidence), confidence)
-        found = _RESPONSES.get(key)
-        if found is None:
-            if len(_RESPONSES) >= 8192:
-                _RESPONSES.clear()
-            found = _RESPONSES[key] = _new_response(doc)
-        return found  # type: ignore[no-any-return]
-    return _new_response(doc)
+    """A response, shared with an earlier equal one when it cites no evidence: survey answers
+    repeat (the same option, the same confidence), and a frozen Response can be shared. Keys
+    are exact (``true`` is not ``1``, ``1`` is not ``1.0``)."""
+    if "evidence" in doc:
+        return _new_response(doc)
+    get = doc.get
+    key = (doc["item_id"], exact_key(get("value")), get("status"), get("comment"), exact_key(get("confidence")))
+    return _RESPONSES.remember(key, _new_response, doc)  # type: ignore[no-any-return]
 
 
-_SHAREABLE = frozenset({str, bool, int, type(None)})
-_RESPONSES: dict[Any, Response] = {}
+_RESPONSES = BoundedMemo(8192)
 
 
 def _new_response(doc: dict[str, Any]) -> Response:

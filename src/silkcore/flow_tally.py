@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from .flows import balance, decimals_json, intangible_share
 from .model import Direction, Flow, FlowKind
 
 __all__ = ["FlowTally", "flow_score"]
@@ -67,27 +68,23 @@ class FlowTally:
     def to_json(self) -> dict[str, Any]:
         """The matrix, the intangible share and the balance, defined as in :mod:`silkcore.flows`."""
         counts = {cell: count for cell, (count, _) in self._cells.items()}
-        placed = sum(counts.values())
         outward = sum(n for (_, d), n in counts.items() if d == Direction.OUTWARD.value)
         inward = sum(n for (_, d), n in counts.items() if d == Direction.INWARD.value)
         intangible = sum(n for (k, _), n in counts.items() if k == FlowKind.INTANGIBLE.value)
-        share = None if not placed else format((Decimal(intangible) / placed).quantize(Decimal("0.0001")), "f")
-        flows_in_out = outward + inward
-        balance = (
-            None if not flows_in_out else format((Decimal(outward - inward) / flows_in_out).quantize(Decimal("0.0001")), "f")
-        )
+        share = intangible_share(intangible, sum(counts.values()))
+        flows_balance = balance(outward, inward)
         return {
-            "flows": placed + self.unplaced,
+            "flows": sum(counts.values()) + self.unplaced,
             "unplaced": self.unplaced,
             "matrix": [
                 {
                     "kind": kind,
                     "direction": direction,
                     "count": count,
-                    "money": {c: format(v, "f") for c, v in sorted(self._cells[kind, direction][1].items())},
+                    "money": decimals_json(self._cells[kind, direction][1]),
                 }
                 for (kind, direction), count in sorted(counts.items())
             ],
-            "intangible_share": share,
-            "balance": balance,
+            "intangible_share": None if share is None else format(share, "f"),
+            "balance": None if flows_balance is None else format(flows_balance, "f"),
         }

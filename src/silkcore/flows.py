@@ -24,7 +24,7 @@ import attrs
 from .errors import DataError, Issue
 from .model import Direction, Flow, FlowKind, Period
 
-__all__ = ["FlowAnalysis", "FlowCell", "analyse_flows"]
+__all__ = ["FlowAnalysis", "FlowCell", "analyse_flows", "balance", "decimals_json", "intangible_share"]
 
 KINDS = tuple(FlowKind)
 DIRECTIONS = (Direction.INWARD, Direction.OUTWARD)
@@ -68,8 +68,8 @@ class FlowAnalysis:
                     "kind": kind.value,
                     "direction": direction.value,
                     "count": cell.count,
-                    "money": {c: format(v, "f") for c, v in sorted(cell.money.items())},
-                    "quantities": {u: format(v, "f") for u, v in sorted(cell.quantities.items())},
+                    "money": decimals_json(cell.money),
+                    "quantities": decimals_json(cell.quantities),
                 }
                 for (kind, direction), cell in self.matrix.items()
             ],
@@ -83,6 +83,25 @@ class FlowAnalysis:
             if self.converted_total is None
             else {k: format(v, "f") for k, v in self.converted_total.items()},
         }
+
+
+_FOUR_PLACES = Decimal("0.0001")
+
+
+def intangible_share(intangible: int, flows: int) -> Decimal | None:
+    """Intangible flows over all flows, to four places; None when there are no flows."""
+    return (Decimal(intangible) / Decimal(flows)).quantize(_FOUR_PLACES) if flows else None
+
+
+def balance(outward: int, inward: int) -> Decimal | None:
+    """(outward - inward) / (outward + inward), to four places; None when there are no flows."""
+    total = outward + inward
+    return (Decimal(outward - inward) / Decimal(total)).quantize(_FOUR_PLACES) if total else None
+
+
+def decimals_json(amounts: Mapping[str, Decimal]) -> dict[str, str]:
+    """Amounts by currency or unit as JSON: sorted, each an exact decimal string."""
+    return {key: format(value, "f") for key, value in sorted(amounts.items())}
 
 
 def _overlaps(flow: Flow, period: Period) -> bool:
@@ -146,8 +165,8 @@ def analyse_flows(
         period=period,
         flows=len(mine),
         matrix=matrix,
-        intangible_share=(Decimal(intangible) / Decimal(len(mine))).quantize(Decimal("0.0001")) if mine else None,
-        balance=(Decimal(outward - inward) / Decimal(len(mine))).quantize(Decimal("0.0001")) if mine else None,
+        intangible_share=intangible_share(intangible, len(mine)),
+        balance=balance(outward, inward),
         partners=tuple(sorted(partners)),
         countries=tuple(sorted(countries)),
         by_strategy=dict(sorted(by_strategy.items())),

@@ -1,8 +1,10 @@
-"""Values derived once per frozen object (a framework read once, scored a million times).
+"""Remembered values: derived once, then looked up (a framework read once, scored a million
+times; the same partner named by a million flows).
 
-Frozen attrs objects holding dicts cannot be hashed, so the cache is keyed by identity and
-keeps the object alive beside its value: an id is never reused while the entry exists.
-Bounded: a cache starts afresh past ``limit`` entries.
+:class:`PerObject` keys by identity: frozen attrs objects holding dicts cannot be hashed, so
+the cache keeps the object alive beside its value and an id is never reused while the entry
+exists. :class:`BoundedMemo` keys by value, with :func:`exact_key` where two equal-looking
+JSON values must stay apart. Both are bounded: they start afresh past ``limit`` entries.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-__all__ = ["PerObject"]
+__all__ = ["BoundedMemo", "PerObject", "exact_key"]
 
 T = TypeVar("T")
 V = TypeVar("V")
+_ABSENT = object()
 
 
 class PerObject(Generic[T, V]):
@@ -33,3 +36,48 @@ class PerObject(Generic[T, V]):
             self._entries.clear()
         self._entries[id(obj)] = (obj, value)
         return value
+
+
+class BoundedMemo(dict[Any, Any]):
+    """Values remembered by key, at most ``limit`` of them.
+
+    ``memo[key]`` builds a missing value from the key itself with ``from_key`` (a hit then
+    costs one dict lookup in C: what the hottest paths use); :meth:`remember` builds it from
+    other arguments. A key that cannot be hashed is built every time, never remembered."""
+
+    def __init__(self, limit: int, from_key: Callable[[Any], Any] | None = None) -> None:
+        super().__init__()
+        self._limit = limit
+        self._from_key = from_key
+
+    def __missing__(self, key: Any) -> Any:
+        if self._from_key is None:
+            raise KeyError(key)
+        return self._store(key, self._from_key(key))
+
+    def remember(self, key: Any, build: Callable[..., Any], *args: Any) -> Any:
+        """The value for ``key``, built by ``build(*args)`` the first time."""
+        try:
+            found = self.get(key, _ABSENT)
+        except TypeError:  # unhashable: built, not remembered
+            return build(*args)
+        if found is _ABSENT:
+            found = self._store(key, build(*args))
+        return found
+
+    def _store(self, key: Any, value: Any) -> Any:
+        if len(self) >= self._limit:
+            self.clear()
+        self[key] = value
+        return value
+
+
+def exact_key(value: Any) -> Any:
+    """A key equal for two JSON values only when they are written the same way: ``true`` is
+    not ``1``, ``1`` is not ``1.0``, ``-0.0`` is not ``0.0`` (messages and outputs quote them)."""
+    kind = type(value)
+    if kind is float:
+        return (kind, repr(value))
+    if kind is tuple or kind is list:
+        return (kind, tuple(map(exact_key, value)))
+    return (kind, value)

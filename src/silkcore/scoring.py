@@ -42,7 +42,8 @@ from .assessment import (
 from .errors import ScoringError
 from .framework import Aggregation, Framework, Item, NotApplicablePolicy, UnknownPolicy
 from .framework_data import framework_hash
-from .scoring_index import ItemRules, ScoringIndex, exact_key, scoring_index
+from .objcache import exact_key
+from .scoring_index import ItemRules, ScoringIndex, scoring_index
 
 __all__ = ["GenericScorer", "Scorer", "assess"]
 
@@ -160,32 +161,22 @@ def _aggregate(aggregation: Aggregation, scored: list[tuple[float, float]]) -> f
     return sum(s * w for s, w in scored) / total
 
 
-_ENTRIES_PER_ITEM = 512  # remembered trace entries per item; the memo starts afresh past this
-
-
 def _single_result(index: ScoringIndex, rules: ItemRules, response: Response | None, asked: bool) -> TraceEntry:
     """One respondent's trace entry for an item, remembered per item.
 
     The entry depends only on the item, whether it was asked, and the answer's status, value
     (with its exact type and spelling: ``true`` is not ``1``, ``1`` is not ``1.0``),
-    confidence and whether it cites evidence.
-    Trace entries are frozen, so the same one is shared by every score card that needs it."""
+    confidence and whether it cites evidence. Trace entries are frozen, so the same one is
+    shared by every score card that needs it."""
     if response is None:
         key: Any = asked
     else:
-        value = response.value
-        confidence = response.confidence
-        key = (asked, response.status, exact_key(value), type(confidence), confidence, not response.evidence)
-    memo = rules.entries
-    try:
-        entry = memo.get(key)
-    except TypeError:  # an unhashable value (a list built in code, not read from JSON): no memo
-        return _single_entry(rules.item, _item_result(index, rules, response, asked))
-    if entry is None:
-        if len(memo) >= _ENTRIES_PER_ITEM:
-            memo.clear()
-        entry = memo[key] = _single_entry(rules.item, _item_result(index, rules, response, asked))
-    return entry  # type: ignore[no-any-return]
+        key = (asked, response.status, exact_key(response.value), exact_key(response.confidence), not response.evidence)
+    return rules.entries.remember(key, _fresh_entry, index, rules, response, asked)  # type: ignore[no-any-return]
+
+
+def _fresh_entry(index: ScoringIndex, rules: ItemRules, response: Response | None, asked: bool) -> TraceEntry:
+    return _single_entry(rules.item, _item_result(index, rules, response, asked))
 
 
 def _single_entry(item: Item, only: _ItemResult) -> TraceEntry:

@@ -17,11 +17,11 @@ import attrs
 from .answers import answer_problem, item_score
 from .assessment import AnswerValue
 from .framework import Category, Framework, Item, ItemKind
-from .objcache import PerObject
+from .objcache import BoundedMemo, PerObject, exact_key
 
-__all__ = ["ItemRules", "ScoringIndex", "exact_key", "scoring_index"]
+__all__ = ["ItemRules", "ScoringIndex", "scoring_index"]
 
-_REMEMBERED = 512  # verdicts kept per item; the memo starts afresh past this
+_REMEMBERED = 512  # trace entries and verdicts kept per item
 _CHOICE_KINDS = frozenset({ItemKind.CHOICE, ItemKind.SCALE, ItemKind.YES_NO})
 
 
@@ -36,17 +36,6 @@ def value_key(value: Any) -> tuple[str, Any]:
     return (kind.__name__, value)
 
 
-def exact_key(value: Any) -> Any:
-    """A key equal for two values only when they are the same JSON value written the same way:
-    ``true`` is not ``1``, ``1`` is not ``1.0``, ``-0.0`` is not ``0.0`` (messages quote them)."""
-    kind = type(value)
-    if kind is float:
-        return (kind, repr(value))
-    if kind is tuple:
-        return (kind, tuple(map(exact_key, value)))
-    return (kind, value)
-
-
 @attrs.frozen
 class ItemRules:
     """One item with its answers to the scorer's questions."""
@@ -59,9 +48,9 @@ class ItemRules:
     how: str
     #: One respondent's trace entries by what decides them (see ``scoring._single_result``):
     #: the same answer to the same item always gives the same entry, so it is made once.
-    entries: dict[Any, Any] = attrs.field(factory=dict, eq=False, repr=False)
+    entries: BoundedMemo = attrs.field(factory=lambda: BoundedMemo(_REMEMBERED), eq=False, repr=False)
     #: Verdicts on answer values already checked for this item (see ``ScoringIndex.problem``).
-    verdicts: dict[Any, str | None] = attrs.field(factory=dict, eq=False, repr=False)
+    verdicts: BoundedMemo = attrs.field(factory=lambda: BoundedMemo(_REMEMBERED), eq=False, repr=False)
 
 
 @attrs.frozen
@@ -75,18 +64,7 @@ class ScoringIndex:
     def problem(self, rules: ItemRules, value: AnswerValue) -> str | None:
         """Why ``value`` does not fit the item, or None; the verdict and message of
         :func:`~silkcore.answers.answer_problem`, remembered per item and exact value."""
-        key = exact_key(value)
-        verdicts = rules.verdicts
-        try:
-            return verdicts[key]
-        except KeyError:
-            pass
-        except TypeError:  # an unhashable value built in code: judged, not remembered
-            return answer_problem(self.framework, rules.item, value)
-        if len(verdicts) >= _REMEMBERED:
-            verdicts.clear()
-        verdict = verdicts[key] = answer_problem(self.framework, rules.item, value)
-        return verdict
+        return rules.verdicts.remember(exact_key(value), answer_problem, self.framework, rules.item, value)  # type: ignore[no-any-return]
 
     def score(self, rules: ItemRules, value: AnswerValue) -> float | None:
         """The 0..1 score of a fitting answer, as :func:`~silkcore.answers.item_score` gives it."""
