@@ -98,7 +98,8 @@ def _response(doc: dict[str, Any]) -> Response:
     if "evidence" in doc:
         return _new_response(doc)
     get = doc.get
-    key = (doc["item_id"], exact_key(get("value")), get("status"), get("comment"), exact_key(get("confidence")))
+    confidence = get("confidence")  # always read as a float: only its type keeps 1 from 1.0
+    key = (doc["item_id"], exact_key(get("value")), get("status"), get("comment"), type(confidence), confidence)
     return _RESPONSES.remember(key, _new_response, doc)  # type: ignore[no-any-return]
 
 

@@ -171,7 +171,8 @@ def _single_result(index: ScoringIndex, rules: ItemRules, response: Response | N
     if response is None:
         key: Any = asked
     else:
-        key = (asked, response.status, exact_key(response.value), exact_key(response.confidence), not response.evidence)
+        confidence = response.confidence  # enters the entry rounded, so -0.0 and 0.0 agree
+        key = (asked, response.status, exact_key(response.value), type(confidence), confidence, not response.evidence)
     return rules.entries.remember(key, _fresh_entry, index, rules, response, asked)  # type: ignore[no-any-return]
 
 
