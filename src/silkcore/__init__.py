@@ -63,6 +63,7 @@ from .hookspecs import (
     RegisterScorer,
     hookimpl,
 )
+from .jsonio import Limits, parse_csv_rows, parse_json
 from .measures import IndicatorStanding, NotComputable
 from .model import (
     Approach,
@@ -105,7 +106,8 @@ __all__ = [
     "Condition", "DataError", "Direction", "DuplicateRegistrationError", "Envelope",
     "Evidence", "EvidenceKind", "Exporter", "Finding", "FindingKind", "Flow", "FlowKind", "FlowStatus",
     "Framework", "GenericScorer", "Identifier", "Importer", "IndicatorDefinition", "IndicatorDirection",
-    "IndicatorEntry", "IndicatorStanding", "IntangibleType", "Issue", "Item", "ItemKind", "MeasureKind", "Measurement", "Money",
+    "IndicatorEntry", "IndicatorStanding", "IntangibleType", "Issue", "Item", "ItemKind", "Limits", "MeasureKind", "Measurement",
+    "Money",
     "NotApplicablePolicy", "NotComputable", "Option", "PartialImportError", "OrgRef", "Organisation", "Period",
     "PluginError", "PluginLoadError",
     "Provenance", "ProvenanceMethod", "Publisher", "Quantity", "RegisterAnalysis", "RegisterExporter",
@@ -116,7 +118,7 @@ __all__ = [
     "SilkError", "SseFamily", "StoreError", "Strategy", "StrategyStatus", "TraceEntry", "TraceStatus",
     "UnknownComponentError", "UnknownPolicy", "__version__", "assess", "build_catalog", "dump_document",
     "framework_document", "framework_hash", "get_catalog", "hookimpl", "load_document", "load_framework",
-    "validate",
+    "parse_csv_rows", "parse_json", "validate",
 ]  # fmt: skip
 
 
