@@ -17,7 +17,7 @@ from typing import Any
 import attrs
 
 from .documents import validate
-from .errors import DuplicateRegistrationError, PluginError, SilkError, UnknownComponentError
+from .errors import DuplicateRegistrationError, Issue, PluginError, SchemaValidationError, SilkError, UnknownComponentError
 from .framework import Framework
 from .framework_data import framework_document, load_framework
 from .hookspecs import ComputeFn
@@ -29,6 +29,8 @@ from .schemas import SchemaRegistry, schema_name_of
 from .scoring import GenericScorer, Scorer
 
 __all__ = ["Catalog", "IndicatorEntry", "get_catalog"]
+
+_FRAMEWORK_SUFFIXES = (".yaml", ".yml", ".json")
 
 
 @attrs.frozen
@@ -194,6 +196,41 @@ class Catalog:
     def framework(self, framework_id: str) -> Framework:
         """One framework by id; :class:`UnknownComponentError` if no plugin registered it."""
         return self._get(self._frameworks, "framework", framework_id)  # type: ignore[no-any-return]
+
+    def resolve_framework(self, ref: Framework | str | Path) -> Framework:
+        """The one way a framework is chosen, wherever a command or function takes one: a
+        :class:`Framework` as it is, a path to an existing file (YAML or JSON) read and
+        checked in full, otherwise a registered id.
+
+        A string naming no registered framework is read as a file when it looks like one
+        (a ``.yaml``/``.yml``/``.json`` name), so a typo in a path says "cannot read file"
+        rather than "unknown framework"."""
+        if isinstance(ref, Framework):
+            return ref
+        if not isinstance(ref, str | Path):
+            raise SchemaValidationError(
+                [Issue("", f"expected a framework, a framework id or a file path, got {type(ref).__name__}")]
+            )
+        path = Path(ref)
+        if isinstance(ref, Path) or path.is_file() or (ref not in self._frameworks and path.suffix in _FRAMEWORK_SUFFIXES):
+            return load_framework(path, registry=self.schemas)
+        return self.framework(ref)
+
+    def framework_resolver(self, *given: Framework) -> Callable[[str], Framework]:
+        """Finds a framework by id for the checks of :func:`~silkcore.documents.check`: the
+        ``given`` frameworks first (files a user named), then the registered ones."""
+        chosen = {framework.id: framework for framework in given}
+
+        def resolve(framework_id: str) -> Framework:
+            found = chosen.get(framework_id)
+            if found is not None:
+                return found
+            try:
+                return self.framework(framework_id)
+            except UnknownComponentError as exc:
+                raise UnknownComponentError("framework", framework_id, {*exc.available, *chosen}) from None
+
+        return resolve
 
     def owner(self, kind: str, component_id: str) -> str:
         """Which plugin registered a component."""

@@ -7,11 +7,12 @@ what was expected) on stderr - never a traceback.
 
 from __future__ import annotations
 
+import inspect
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -19,7 +20,7 @@ from . import assess as assess_response_sets
 from .assessment import ResponseSet
 from .catalog import Catalog, build_catalog
 from .cli_guide import guide_command
-from .documents import dump_document, load_document, parse_bytes, read_documents, read_source
+from .documents import dump_document, is_yaml_input, load_document, parse_bytes, read_documents, read_source
 from .documents import validate as validate_doc
 from .errors import (
     DataError,
@@ -31,13 +32,17 @@ from .errors import (
     StoreError,
     UnknownComponentError,
 )
-from .framework_data import framework_document, load_framework
+from .framework import Framework
+from .framework_data import framework_document
 from .jsonio import dumps, iter_json_lines
+from .locate import locate_issues
 from .model import Organisation
 from .progress import progress
 from .render import render_framework_list, render_scorecard
 
 __all__ = ["ExitCode", "main"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 
 class ExitCode(IntEnum):
@@ -61,11 +66,17 @@ def _exit_code(error: SilkError) -> ExitCode:
     return ExitCode.INVALID_INPUT
 
 
+def _print_issues(issues: Sequence[Issue]) -> None:
+    """Each issue on its own line, the same on every command: ``error: FILE[:LINE[:COLUMN]]:
+    at POINTER: MESSAGE``."""
+    for issue in issues:
+        click.echo(f"error: {issue}", err=True)
+
+
 def _fail(error: SilkError) -> NoReturn:
     errors: Sequence[Issue] = getattr(error, "errors", ())
     if errors:
-        for issue in errors:
-            click.echo(f"error: {issue}", err=True)
+        _print_issues(errors)
     else:
         click.echo(f"error: {error}", err=True)
     raise SystemExit(_exit_code(error))
@@ -98,56 +109,86 @@ def cli(ctx: click.Context, strict_plugins: bool) -> None:
         click.echo(f"warning: plugin {status.name!r} failed and was skipped ({status.error})", err=True)
 
 
+def _framework_option(help_text: str, *, multiple: bool = False, required: bool = False) -> Callable[[_F], _F]:
+    """``--framework/-f ID_OR_FILE``: the same option, resolved the same way, on every command."""
+    return click.option("--framework", "-f", "framework_refs" if multiple else "framework_ref",
+                        multiple=multiple, required=required, metavar="ID_OR_FILE", help=help_text)  # fmt: skip
+
+
+def _given_frameworks(catalog: Catalog, refs: Sequence[str]) -> tuple[Framework, ...]:
+    return tuple(catalog.resolve_framework(ref) for ref in refs)
+
+
+def _issue_row(issue: Issue) -> dict[str, Any]:
+    return {
+        "file": issue.source or "<input>",
+        "line": issue.line,
+        "column": issue.column,
+        "pointer": issue.pointer,
+        "message": issue.message,
+    }
+
+
 @cli.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path, allow_dash=True))
 @click.option("--json", "as_json", is_flag=True, help="Print the issues as JSON.")
 @click.option("--engine", type=click.Choice(["rs", "python"]), default="rs", show_default=True, help="Which validator decides.")
+@_framework_option(
+    "Check response sets against this framework (an id or a file; repeatable) as well as the installed ones they name.",
+    multiple=True,
+)
 @click.pass_context
-def validate(ctx: click.Context, files: tuple[Path, ...], as_json: bool, engine: str) -> None:
-    """Validate documents (JSON, YAML frameworks, or JSON Lines with one document a line)."""
-    registry = _catalog(ctx).schemas
-    report: list[dict[str, Any]] = []
+def validate(ctx: click.Context, files: tuple[Path, ...], as_json: bool, engine: str, framework_refs: tuple[str, ...]) -> None:
+    """Validate documents (JSON, YAML frameworks, or JSON Lines with one document a line; - is
+    standard input). A response set is also checked against the framework it answers."""
+    catalog = _catalog(ctx)
+    try:
+        frameworks = catalog.framework_resolver(*_given_frameworks(catalog, framework_refs))
+    except SilkError as exc:
+        _fail(exc)
+    registry = catalog.schemas
+    issues: list[Issue] = []
     checked = 0
     for path in progress(files, "validating"):
         if path.suffix == ".jsonl":
             try:
                 handle = path.open("rb")
             except OSError as exc:
-                report.append({"file": str(path), "line": None, "pointer": "", "message": f"cannot read file: {exc.strerror}"})
+                issues.append(Issue("", f"cannot read file: {exc.strerror or exc}", str(path)))
                 continue
             with handle:
                 for line, doc in iter_json_lines(handle, source=str(path)):
                     checked += 1
-                    issues = doc.errors if isinstance(doc, DataError) else validate_doc(doc, registry=registry, engine=engine)
-                    report.extend(_issue_row(i.located(str(path), line)) for i in issues)
+                    found = (
+                        doc.errors
+                        if isinstance(doc, DataError)
+                        else validate_doc(doc, registry=registry, engine=engine, frameworks=frameworks)
+                    )
+                    issues.extend(i.located(str(path), line) for i in found)
             continue
         checked += 1
         try:
             data, name = read_source(path)
             doc = parse_bytes(data, name)
         except DataError as exc:
-            report.extend(_issue_row(i) for i in exc.errors)
+            issues.extend(exc.errors)
             continue
-        report.extend(_issue_row(i.located(str(path))) for i in validate_doc(doc, registry=registry, engine=engine))
+        found = validate_doc(doc, registry=registry, engine=engine, frameworks=frameworks)
+        issues.extend(locate_issues(found, data, name, is_yaml=is_yaml_input(data, name)))
     if as_json:
-        _print_json({"documents": checked, "valid": not report, "issues": report})
+        _print_json({"documents": checked, "valid": not issues, "issues": [_issue_row(i) for i in issues]})
     else:
-        for row in report:
-            where = row["file"] + (f":{row['line']}" if row["line"] else "")
-            click.echo(f"{where}: at {row['pointer'] or '(document root)'}: {row['message']}", err=True)
-        if not report:
+        _print_issues(issues)
+        if not issues:
             click.echo(f"{checked} document(s) valid")
-    raise SystemExit(ExitCode.INVALID_INPUT if report else ExitCode.OK)
+    raise SystemExit(ExitCode.INVALID_INPUT if issues else ExitCode.OK)
 
 
-def _issue_row(issue: Issue) -> dict[str, Any]:
-    return {"file": issue.source or "<input>", "line": issue.line, "pointer": issue.pointer, "message": issue.message}
-
-
-def _load_response_sets(catalog: Catalog, paths: Sequence[Path]) -> list[ResponseSet]:
+def _load_response_sets(catalog: Catalog, paths: Sequence[Path], framework: Framework) -> list[ResponseSet]:
+    """Read response sets, each checked (by the one check) against ``framework``."""
     sets = []
     for path in paths:
-        doc = load_document(path, registry=catalog.schemas)
+        doc = load_document(path, registry=catalog.schemas, frameworks=lambda _framework_id: framework)
         if not isinstance(doc, ResponseSet):
             raise SchemaValidationError([Issue("/schema", "expected a response set (silkcore_response_set-v1.0.0)", str(path))])
         sets.append(doc)
@@ -155,9 +196,7 @@ def _load_response_sets(catalog: Catalog, paths: Sequence[Path]) -> list[Respons
 
 
 @cli.command()
-@click.option(
-    "--framework", "-f", "framework_ref", required=True, help="A registered framework id, or the path of a framework file."
-)
+@_framework_option("A registered framework id, or the path of a framework file.", required=True)
 @click.argument("responses", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the score card document.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Also write the score card to this file.")
@@ -181,9 +220,8 @@ def assess(
     """Score response sets (several respondents for one organisation consolidate into one card)."""
     catalog = _catalog(ctx)
     try:
-        path = Path(framework_ref)
-        framework = load_framework(path, registry=catalog.schemas) if path.is_file() else catalog.framework(framework_ref)
-        sets = _load_response_sets(catalog, responses)
+        framework = catalog.resolve_framework(framework_ref)
+        sets = _load_response_sets(catalog, responses, framework)
         card = assess_response_sets(framework, sets, catalog=catalog)
         if store_path is not None:
             from .store import Store
@@ -232,8 +270,7 @@ def frameworks_show(ctx: click.Context, framework_ref: str, as_json: bool, langu
     """Print one framework: by id, or from a framework file."""
     catalog = _catalog(ctx)
     try:
-        path = Path(framework_ref)
-        framework = load_framework(path, registry=catalog.schemas) if path.is_file() else catalog.framework(framework_ref)
+        framework = catalog.resolve_framework(framework_ref)
     except SilkError as exc:
         _fail(exc)
     document = framework_document(framework)
@@ -299,10 +336,6 @@ def _store_option(function: Any) -> Any:
     )(function)
 
 
-def _read_documents(catalog: Catalog, inputs: Sequence[Path]) -> list[Any]:
-    return read_documents(inputs, registry=catalog.schemas)
-
-
 @cli.command()
 @click.option(
     "-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("silk-demo"), show_default=True
@@ -324,24 +357,30 @@ def demo(ctx: click.Context, output_dir: Path, store_path: Path | None) -> None:
 @cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="report.html or report.md")
+@_framework_option("A framework the response sets answer, as an id or a file (repeatable).", multiple=True)
 @_store_option
 @click.pass_context
-def report(ctx: click.Context, inputs: tuple[Path, ...], output: Path, store_path: Path | None) -> None:
-    """Write the HTML (or Markdown) report for one organisation from its documents."""
+def report(
+    ctx: click.Context, inputs: tuple[Path, ...], output: Path, framework_refs: tuple[str, ...], store_path: Path | None
+) -> None:
+    """Write the HTML (or Markdown) report for one organisation from its documents. Every
+    response set is scored: one answering a framework that is neither installed nor given
+    with --framework is an error."""
     from .report.assemble import score_all, write_organisation_report
     from .store import Store, default_store_path, history
 
     catalog = _catalog(ctx)
     try:
-        documents = _read_documents(catalog, inputs)
-        cards = [card for _, card in score_all(catalog, documents)]
+        frameworks = catalog.framework_resolver(*_given_frameworks(catalog, framework_refs))
+        documents = read_documents(inputs, registry=catalog.schemas, frameworks=frameworks)
+        cards = [card for _, card in score_all(catalog, documents, frameworks)]
         rows: list[dict[str, Any]] = []
         subject = next((d.org_id for d in documents if isinstance(d, Organisation)), None)
         path = store_path or default_store_path()
         if subject is not None and (store_path is not None or path.exists()):
             with Store(path) as store:
                 rows = history(store.assessments(subject))
-        sections = write_organisation_report(catalog, documents, cards, rows, output)
+        sections = write_organisation_report(catalog, documents, cards, rows, output, frameworks)
     except SilkError as exc:
         _fail(exc)
     click.echo(f"report written to {output} ({len(sections)} sections, {sum(s.charts for s in sections)} charts)")
@@ -350,14 +389,16 @@ def report(ctx: click.Context, inputs: tuple[Path, ...], output: Path, store_pat
 @cli.command("history")
 @click.argument("org_id")
 @_store_option
-@click.option("--framework", "framework_id", help="Only this framework.")
+@_framework_option("Only this framework (an id, or a framework file whose id is taken).")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-def history_command(org_id: str, store_path: Path | None, framework_id: str | None, as_json: bool) -> None:
+@click.pass_context
+def history_command(ctx: click.Context, org_id: str, store_path: Path | None, framework_ref: str | None, as_json: bool) -> None:
     """An organisation's assessments over time, with the change per category."""
     from .store import Store, default_store_path, history
 
     path = store_path or default_store_path()
     try:
+        framework_id = None if framework_ref is None else _framework_id(_catalog(ctx), framework_ref)
         if not path.exists():
             raise StoreError(
                 f"no store at {path}; record assessments with `silk assess --store {path}` or `silk demo --store {path}`"
@@ -379,6 +420,15 @@ def history_command(org_id: str, store_path: Path | None, framework_id: str | No
         click.echo(f"{row['created_at'][:19]}  {row['framework_id']} {row['framework_version']}  {changes}")
 
 
+def _framework_id(catalog: Catalog, ref: str) -> str:
+    """The id a ``--framework`` names: a stored history may hold frameworks no longer installed,
+    so an id that is neither installed nor a file is taken as it is."""
+    try:
+        return catalog.resolve_framework(ref).id
+    except UnknownComponentError:
+        return ref
+
+
 @cli.command("export")
 @click.option("--format", "format_id", required=True, help="An output format registered by a plugin (see `silk plugins`).")
 @click.argument("inputs", nargs=-1, required=True)
@@ -397,9 +447,13 @@ def export(
     options = {k: v for k, v in (("audience", audience), ("peer", peer)) if v}
     try:
         exporter = catalog.exporter(format_id)
+        frameworks = catalog.framework_resolver()
         documents: list[Any] = []
         for ref in inputs:
-            documents += _read_documents(catalog, [Path(ref)]) if Path(ref).is_file() else [catalog.framework(ref)]
+            if Path(ref).is_file() or ref == "-":
+                documents += read_documents([ref], registry=catalog.schemas, frameworks=frameworks)
+            else:
+                documents.append(catalog.resolve_framework(ref))
         # Options go only to exporters that were given some, so ``export(self, documents)`` works too.
         data = exporter.export(documents, **options) if options else exporter.export(documents)
     except SilkError as exc:
@@ -427,10 +481,21 @@ def batch() -> None:
 
 
 def _run_batch(
-    task: str, source: str, output: Path | None, framework_id: str | None, workers: int, summary: Path | None = None
+    catalog: Catalog,
+    task: str,
+    source: str,
+    output: Path | None,
+    framework_id: str | None,
+    workers: int,
+    summary: Path | None = None,
 ) -> None:
     from .batch import run_batch
 
+    if framework_id is not None:
+        try:  # once here, so a bad --framework is one error, not one per line
+            catalog.resolve_framework(framework_id)
+        except SilkError as exc:
+            _fail(exc)
     try:
         if output is None:
             counts = run_batch(task, source, sys.stdout, framework_id=framework_id, workers=workers)
@@ -448,23 +513,21 @@ def _run_batch(
 
 
 @batch.command("validate")
+@_framework_option("Check response sets against this framework (an id or a file) instead of the one each names.")
 @click.argument("source")
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write results here (default: standard output)."
 )
 @click.option("--workers", default=1, show_default=True, help="Worker processes (output stays in input order).")
-def batch_validate(source: str, output: Path | None, workers: int) -> None:
-    """Validate and type every document of a JSON Lines input."""
-    _run_batch("validate", source, output, None, workers)
+@click.pass_context
+def batch_validate(ctx: click.Context, framework_ref: str | None, source: str, output: Path | None, workers: int) -> None:
+    """Validate and type every document of a JSON Lines input (response sets against their
+    framework, as `silk validate` does)."""
+    _run_batch(_catalog(ctx), "validate", source, output, framework_ref, workers)
 
 
 @batch.command("score")
-@click.option(
-    "--framework",
-    "-f",
-    "framework_id",
-    help="Score response sets with this framework (default: the one each response set names).",
-)
+@_framework_option("Score response sets with this framework (an id or a file; default: the one each response set names).")
 @click.argument("source")
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write score cards here (default: standard output)."
@@ -475,33 +538,36 @@ def batch_validate(source: str, output: Path | None, workers: int) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Also write the flows' totals per kind and direction here (JSON).",
 )
-def batch_score(framework_id: str | None, source: str, output: Path | None, workers: int, summary: Path | None) -> None:
+@click.pass_context
+def batch_score(
+    ctx: click.Context, framework_ref: str | None, source: str, output: Path | None, workers: int, summary: Path | None
+) -> None:
     """Score every response set (a score card per line) and every flow (its kind, direction
     and amount; totals with --summary) of a JSON Lines input."""
-    _run_batch("score", source, output, framework_id, workers, summary)
+    _run_batch(_catalog(ctx), "score", source, output, framework_ref, workers, summary)
 
 
 @cli.command("import")
 @click.option("--format", "format_id", required=True, help="An input format registered by a plugin (see `silk plugins`).")
-@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_framework_option("The framework the records answer, an id or a file (formats that map answers, e.g. kobo-json).")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path, allow_dash=True))
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the documents here (JSON, or JSON Lines)."
 )
 @click.pass_context
-def import_(ctx: click.Context, format_id: str, source: Path, output: Path | None) -> None:
+def import_(ctx: click.Context, format_id: str, framework_ref: str | None, source: Path, output: Path | None) -> None:
     """Read another format into validated silkcore documents. Records that cannot be read are
     reported (with line and column) and the others kept: exit 3 when some failed."""
     catalog = _catalog(ctx)
     failed: Sequence[Issue] = ()
     try:
         importer = catalog.importer(format_id)
+        given = () if framework_ref is None else (catalog.resolve_framework(framework_ref),)
         data, name = read_source(source)
-        try:
-            documents = importer.import_(data, name)
-        except PartialImportError as partial:
-            documents, failed = partial.documents, partial.errors
+        documents, failed = _run_importer(importer, data, name, given)
+        frameworks = catalog.framework_resolver(*given)
         for index, document in enumerate(documents):
-            issues = validate_doc(document, registry=catalog.schemas)
+            issues = validate_doc(document, registry=catalog.schemas, frameworks=frameworks)
             if issues:
                 raise SchemaValidationError([i.located(f"{name} (record {index + 1})") for i in issues])
     except SilkError as exc:
@@ -512,9 +578,24 @@ def import_(ctx: click.Context, format_id: str, source: Path, output: Path | Non
     else:
         output.write_text(text + "\n", encoding="utf-8")
         click.echo(f"{len(documents)} document(s) written to {output}", err=True)
-    for issue in failed:
-        click.echo(f"error: {issue}", err=True)
+    _print_issues(failed)
     raise SystemExit(ExitCode.PARTIAL_FAILURE if failed else ExitCode.OK)
+
+
+def _run_importer(
+    importer: Any, data: bytes, name: str, given: tuple[Framework, ...]
+) -> tuple[list[dict[str, Any]], Sequence[Issue]]:
+    """The importer's documents and the records it could not read. A framework goes only to
+    importers that take one (``import_(data, source, *, framework=None)``)."""
+    options: dict[str, Any] = {}
+    if given:
+        if "framework" not in inspect.signature(importer.import_).parameters:
+            raise click.UsageError(f"the {importer.id} format does not take --framework")
+        options["framework"] = given[0]
+    try:
+        return list(importer.import_(data, name, **options)), ()
+    except PartialImportError as partial:
+        return partial.documents, partial.errors
 
 
 @cli.command("serve")
@@ -536,15 +617,32 @@ def import_(ctx: click.Context, format_id: str, source: Path, output: Path | Non
     help='The peers file: {"peers": [{"id": URL, "token": SECRET}]}. Without it every caller is anonymous.',
 )
 @click.option("--max-body", default=1_048_576, show_default=True, type=click.IntRange(1), help="Largest request body, in bytes.")
+@_framework_option("Also serve and assess this framework, an id or a file (repeatable).", multiple=True)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, store_path: Path | None, peers_path: Path | None, max_body: int) -> None:
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    store_path: Path | None,
+    peers_path: Path | None,
+    max_body: int,
+    framework_refs: tuple[str, ...],
+) -> None:
     """Run an exchange node over the store: peers publish, receive, validate and assess over
     HTTP, and each caller sees only what the records' sharing levels allow it (see /openapi.json)."""
     from .node import serve as serve_node
     from .store import default_store_path
 
     try:
-        serve_node(host, port, store_path or default_store_path(), peers_path, catalog=_catalog(ctx), max_body=max_body)
+        serve_node(
+            host,
+            port,
+            store_path or default_store_path(),
+            peers_path,
+            catalog=_catalog(ctx),
+            max_body=max_body,
+            frameworks=framework_refs,
+        )
     except SilkError as exc:
         _fail(exc)
     except OSError as exc:

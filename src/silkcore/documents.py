@@ -8,7 +8,8 @@ direction, an envelope's payload), then builds the typed entity.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,17 +17,22 @@ from typing import Any
 from .assessment import ResponseSet, ScoreCard
 from .case import Case, Policy
 from .convert import structure, unstructure
-from .errors import DataError, Issue, SchemaValidationError
+from .errors import DataError, Issue, SchemaValidationError, UnknownComponentError
 from .fastpath import FAST_BUILDERS
 from .framework import Framework
 from .frameworks_check import framework_issues
 from .jsonio import DEFAULT_LIMITS, Limits, load_yaml, loads
+from .locate import locate_issues
 from .model import Envelope, Flow, IndicatorDefinition, Measurement, Organisation, Strategy
+from .response_check import response_set_issues
 from .schemas import SchemaRegistry
+from .scoring_index import scoring_index
 
 __all__ = [
     "DOCUMENT_TYPES",
+    "FrameworkResolver",
     "check",
+    "is_yaml_input",
     "dump_document",
     "read_documents",
     "load_document",
@@ -58,6 +64,12 @@ DOCUMENT_TYPES["silkcore_framework-v1.0.0"] = Framework
 
 Source = str | bytes | Path | dict[str, Any]
 
+#: Finds the framework a response set answers, by id; raises
+#: :class:`~silkcore.errors.UnknownComponentError` for an id it does not know. The catalog's
+#: :meth:`~silkcore.catalog.Catalog.framework_resolver` makes one (with any framework files
+#: the user gave); without one, response sets are checked against their schema only.
+FrameworkResolver = Callable[[str], Framework]
+
 
 @cache
 def default_registry() -> SchemaRegistry:
@@ -65,46 +77,84 @@ def default_registry() -> SchemaRegistry:
     return SchemaRegistry()
 
 
-def read_source(source: str | bytes | Path) -> tuple[bytes, str]:
-    """Read a file path (``str`` or ``Path``) or take raw bytes; returns (bytes, display name)."""
+def read_source(source: str | bytes | Path, limits: Limits = DEFAULT_LIMITS) -> tuple[bytes, str]:
+    """Read a file path (``str`` or ``Path``; ``-`` is standard input) or take raw bytes;
+    returns (bytes, display name). Input over ``limits.max_bytes`` is refused, never cut."""
     if isinstance(source, bytes):
-        return source, "<bytes>"
-    path = Path(source)
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(DEFAULT_LIMITS.max_bytes + 1)
-    except OSError as exc:
-        raise DataError([Issue("", f"cannot read file: {exc.strerror or exc}", str(path))]) from None
-    return data, str(path)
+        data, name = source, "<bytes>"
+    elif str(source) == "-":
+        data, name = sys.stdin.buffer.read(limits.max_bytes + 1), "<stdin>"
+    else:
+        name = str(source)
+        try:
+            with Path(source).open("rb") as handle:
+                data = handle.read(limits.max_bytes + 1)
+        except OSError as exc:
+            raise DataError([Issue("", f"cannot read file: {exc.strerror or exc}", name)]) from None
+    if len(data) > limits.max_bytes:
+        raise DataError([Issue("", f"input is larger than {_size(limits.max_bytes)}, the limit (SILKCORE_MAX_BYTES)", name)])
+    return data, name
+
+
+def _size(count: int) -> str:
+    return f"{count / (1 << 20):g} MiB" if count >= 1 << 20 else f"{count} bytes"
 
 
 def parse_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Any:
     """Parse JSON, or YAML when the name ends in .yaml/.yml; unnamed input (``<bytes>``)
     is read as JSON when it starts with ``{`` or ``[``, as YAML otherwise."""
-    is_yaml = name.endswith((".yaml", ".yml"))
-    if name.startswith("<"):
-        is_yaml = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"{", b"[")
-    if is_yaml:
+    if is_yaml_input(data, name):
         return load_yaml(data, source=name, limits=limits)
     return loads(data, source=name, limits=limits)
 
 
-def semantic_issues(name: str, doc: dict[str, Any], entity: Any, registry: SchemaRegistry) -> list[Issue]:
-    """The checks a schema cannot express, run on a schema-valid document and its entity."""
+def is_yaml_input(data: bytes, name: str) -> bool:
+    """Whether :func:`parse_bytes` reads ``data`` as YAML."""
+    if name.startswith("<"):
+        return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"{", b"[")
+    return name.endswith((".yaml", ".yml"))
+
+
+def semantic_issues(
+    name: str,
+    doc: dict[str, Any],
+    entity: Any,
+    registry: SchemaRegistry,
+    frameworks: FrameworkResolver | None = None,
+) -> list[Issue]:
+    """The checks a schema cannot express, run on a schema-valid document and its entity:
+    a flow's stated direction, a framework's soundness, an envelope's payload, and - given
+    the frameworks to check against - a response set's items and values."""
     if isinstance(entity, Flow):  # first: flows come by the million
         issue = entity.direction_issue()
         return [Issue("/direction", issue)] if issue else []
+    if isinstance(entity, ResponseSet):
+        return [] if frameworks is None else _response_set_issues(entity, frameworks)
     if isinstance(entity, Framework):
         return framework_issues(entity)
     if name.startswith("silkcore_envelope-"):
-        return _envelope_issues(doc, registry)
+        return _envelope_issues(doc, registry, frameworks)
     return []
+
+
+def _response_set_issues(response_set: ResponseSet, frameworks: FrameworkResolver) -> list[Issue]:
+    try:
+        framework = frameworks(response_set.framework_id)
+    except UnknownComponentError as exc:
+        hint = f"; installed: {', '.join(exc.available)}" if exc.available else ""
+        return [
+            Issue(
+                "/framework_id",
+                f"unknown framework {response_set.framework_id!r}{hint} (give its file with --framework FILE)",
+            )
+        ]
+    return response_set_issues(scoring_index(framework), response_set)
 
 
 _REQUIRED = re.compile(r"^['\"](?P<key>[^'\"]+)['\"] is a required property$")
 
 
-def _envelope_issues(doc: dict[str, Any], registry: SchemaRegistry) -> list[Issue]:
+def _envelope_issues(doc: dict[str, Any], registry: SchemaRegistry, frameworks: FrameworkResolver | None) -> list[Issue]:
     """The payload must match ``payload_schema``; a required field may be missing only if
     ``redacted_fields`` says it was withheld on purpose."""
     payload = doc["payload"]
@@ -112,7 +162,7 @@ def _envelope_issues(doc: dict[str, Any], registry: SchemaRegistry) -> list[Issu
     if payload.get("schema", payload_name) != payload_name:
         return [Issue("/payload/schema", f"payload names {payload.get('schema')!r} but payload_schema is {payload_name!r}")]
     redacted = set(doc["sharing"].get("redacted_fields", ()))
-    inner = validate(payload, registry=registry, schema_name=payload_name)
+    inner = validate(payload, registry=registry, schema_name=payload_name, frameworks=frameworks)
     kept = []
     for issue in inner:
         match = _REQUIRED.match(issue.message)
@@ -134,10 +184,13 @@ def check(
     schema_name: str | None = None,
     engine: str = "rs",
     explain: str = "python",
+    frameworks: FrameworkResolver | None = None,
 ) -> tuple[Any, list[Issue]]:
-    """Validate and structure in one pass: ``(entity, [])`` when the document is sound (the
-    entity is the plain document for a plugin's own kinds), ``(None, issues)`` otherwise.
-    Schema first, then the entity, then the checks a schema cannot express."""
+    """The one verdict on a parsed document, and its entity: ``(entity, [])`` when the
+    document is sound (the entity is the plain document for a plugin's own kinds),
+    ``(None, issues)`` otherwise. Schema first, then the entity, then the checks a schema
+    cannot express (with ``frameworks``, a response set against the framework it answers).
+    Every surface - the API, each command, batch, the importers, the node - calls this."""
     registry = registry or default_registry()
     name, issues = registry.resolve_name(doc, schema_name)
     if name is None:
@@ -157,7 +210,7 @@ def check(
         entity = None
     if entity is None:
         entity = candidate if cls is None else structure(doc_without_schema(candidate), cls)
-    issues = semantic_issues(name, candidate, entity, registry)
+    issues = semantic_issues(name, candidate, entity, registry, frameworks)
     return (None, issues) if issues else (entity, [])
 
 
@@ -167,10 +220,11 @@ def validate(
     registry: SchemaRegistry | None = None,
     schema_name: str | None = None,
     engine: str = "rs",
+    frameworks: FrameworkResolver | None = None,
 ) -> list[Issue]:
-    """Every issue with a parsed document: schema first, then the checks a schema cannot make."""
+    """Every issue with a parsed document: the verdict of :func:`check`, without the entity."""
     try:
-        return check(doc, registry=registry, schema_name=schema_name, engine=engine)[1]
+        return check(doc, registry=registry, schema_name=schema_name, engine=engine, frameworks=frameworks)[1]
     except DataError as exc:
         return list(exc.errors)
 
@@ -180,12 +234,19 @@ def to_document(entity: Any) -> dict[str, Any]:
     return {"schema": type(entity).SCHEMA, **unstructure(entity)}
 
 
-def load_document(source: Source, *, registry: SchemaRegistry | None = None, name: str | None = None) -> Any:
+def load_document(
+    source: Source,
+    *,
+    registry: SchemaRegistry | None = None,
+    name: str | None = None,
+    frameworks: FrameworkResolver | None = None,
+) -> Any:
     """Parse, validate and structure one document; raise a :class:`SilkError` naming every issue.
 
     ``source`` is a path, raw bytes, or an already parsed mapping.
     """
     registry = registry or default_registry()
+    data: bytes | None = None
     if isinstance(source, dict):
         doc: Any = source
         display = name or "<mapping>"
@@ -194,12 +255,19 @@ def load_document(source: Source, *, registry: SchemaRegistry | None = None, nam
         display = name or display
         doc = parse_bytes(data, display)
     try:
-        entity, issues = check(doc, registry=registry)
+        entity, issues = check(doc, registry=registry, frameworks=frameworks)
     except DataError as exc:
-        raise DataError([i.located(display) for i in exc.errors]) from None
+        raise DataError(_placed(exc.errors, data, display)) from None
     if issues:
-        raise SchemaValidationError([i.located(display) for i in issues])
+        raise SchemaValidationError(_placed(issues, data, display))
     return entity  # a plugin's own kind of document comes back as plain, validated data
+
+
+def _placed(issues: Sequence[Issue], data: bytes | None, name: str) -> list[Issue]:
+    """Issues naming the input and, when its text is at hand, the line and column."""
+    if data is None:
+        return [i.located(name) for i in issues]
+    return locate_issues(issues, data, name, is_yaml=is_yaml_input(data, name))
 
 
 def dump_document(entity: Any, *, indent: int | None = 2) -> str:
@@ -209,7 +277,9 @@ def dump_document(entity: Any, *, indent: int | None = 2) -> str:
     return dumps(to_document(entity), indent=indent)
 
 
-def read_documents(paths: Iterable[str | Path], *, registry: SchemaRegistry | None = None) -> list[Any]:
+def read_documents(
+    paths: Iterable[str | Path], *, registry: SchemaRegistry | None = None, frameworks: FrameworkResolver | None = None
+) -> list[Any]:
     """Load every document from files: JSON or YAML (one document each) and JSON Lines (one
     document a line, each error naming its line). The one reader commands and plugins share."""
     from .jsonio import iter_json_lines
@@ -219,7 +289,7 @@ def read_documents(paths: Iterable[str | Path], *, registry: SchemaRegistry | No
     for item in paths:
         path = Path(item)
         if path.suffix != ".jsonl":
-            documents.append(load_document(path, registry=registry))
+            documents.append(load_document(path, registry=registry, frameworks=frameworks))
             continue
         try:
             handle = path.open("rb")
@@ -229,5 +299,5 @@ def read_documents(paths: Iterable[str | Path], *, registry: SchemaRegistry | No
             for number, document in iter_json_lines(handle, source=str(path)):
                 if isinstance(document, DataError):
                     raise document
-                documents.append(load_document(document, registry=registry, name=f"{path}:{number}"))
+                documents.append(load_document(document, registry=registry, name=f"{path}:{number}", frameworks=frameworks))
     return documents

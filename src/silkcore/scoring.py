@@ -43,6 +43,7 @@ from .errors import ScoringError
 from .framework import Aggregation, Framework, Item, NotApplicablePolicy, UnknownPolicy
 from .framework_data import framework_hash
 from .objcache import exact_key
+from .response_check import response_set_issues
 from .scoring_index import ItemRules, ScoringIndex, scoring_index
 
 __all__ = ["GenericScorer", "Scorer", "assess"]
@@ -88,30 +89,15 @@ class _ItemResult:
 
 
 def _check(index: ScoringIndex, response_set: ResponseSet, position_in_batch: int) -> dict[str, Response]:
-    framework = index.framework
-    where = response_set.response_set_id or f"response set {position_in_batch + 1}"
-    if response_set.framework_id != framework.id:
-        raise ScoringError(f"{where} answers framework {response_set.framework_id!r}, not {framework.id!r}")
-    if response_set.framework_version.split(".")[0] != framework.version.split(".")[0]:
-        raise ScoringError(
-            f"{where} answers version {response_set.framework_version} of {framework.id}, "
-            f"which is not compatible with version {framework.version} (different major version)"
-        )
-    known = index.items
-    by_item: dict[str, Response] = {}
-    for position, response in enumerate(response_set.responses):
-        rules = known.get(response.item_id)
-        if rules is None:
-            pointer = f"/responses/{position}"
-            raise ScoringError(f"{where} at {pointer}/item_id: unknown item {response.item_id!r} in {framework.id}")
-        if response.item_id in by_item:
-            raise ScoringError(f"{where} at /responses/{position}/item_id: item {response.item_id!r} answered twice")
-        if response.value is not None:
-            problem = index.problem(rules, response.value)
-            if problem:
-                raise ScoringError(f"{where} at /responses/{position}/value: item {response.item_id}: {problem}")
-        by_item[response.item_id] = response
-    return by_item
+    """The set's answers by item id, once :func:`~silkcore.response_check.response_set_issues`
+    (the same check ``silk validate`` applies) finds nothing wrong."""
+    issues = response_set_issues(index, response_set)
+    if issues:
+        where = response_set.response_set_id or f"response set {position_in_batch + 1}"
+        located = [i.located(where) for i in issues]
+        more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
+        raise ScoringError(f"{located[0]}{more}", located)
+    return {response.item_id: response for response in response_set.responses}
 
 
 def _confidence(response: Response) -> float:

@@ -43,7 +43,8 @@ def untrusted_bundle(tmp_path: Path) -> list[str]:
     path = tmp_path / "organisation.json"
     path.write_text(json.dumps(organisation))
     sets = sorted((EXAMPLES / "demo" / "response_sets").glob("*.json"))
-    return [str(path), *map(str, sets), str(EXAMPLES / "demo" / "flows.jsonl")]
+    readiness = EXAMPLES / "plugin-event-readiness" / "silk_event_readiness" / "event_readiness.yaml"
+    return [str(path), *map(str, sets), str(EXAMPLES / "demo" / "flows.jsonl"), "--framework", str(readiness)]
 
 
 def test_untrusted_text_is_escaped(tmp_path: Path) -> None:

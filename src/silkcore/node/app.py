@@ -10,6 +10,7 @@ FastAPI's ``app.mount``); every path in the OpenAPI description is then relative
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..catalog import Catalog, get_catalog
+from ..framework import Framework
 from .auth import load_peers
 from .http import error_response, guarded
 from .openapi import openapi_document
@@ -57,18 +59,26 @@ def _version() -> str:
 
 
 def create_app(
-    store_path: str | Path, peers_path: str | Path | None = None, catalog: Catalog | None = None, max_body: int = DEFAULT_MAX_BODY
+    store_path: str | Path,
+    peers_path: str | Path | None = None,
+    catalog: Catalog | None = None,
+    max_body: int = DEFAULT_MAX_BODY,
+    frameworks: Sequence[Framework | str | Path] = (),
 ) -> Starlette:
     """The exchange node over the store at ``store_path``, with the peers listed in
-    ``peers_path`` (none: every caller is anonymous) and the installed plugins' catalog.
+    ``peers_path`` (none: every caller is anonymous) and the installed plugins' catalog;
+    ``frameworks`` (objects, ids or framework files) are served and assessed beside the
+    installed ones.
 
     Raises :class:`~silkcore.errors.StoreError` if the store cannot be opened and
     :class:`~silkcore.errors.DataError` (with pointers) if the peers file is unsound.
     """
     if max_body < 1:
         raise ValueError("max_body must be a positive number of bytes")
+    catalog = catalog or get_catalog()
     node = Node(
-        catalog=catalog or get_catalog(),
+        catalog=catalog,
+        frameworks=[catalog.resolve_framework(f) for f in frameworks],
         store=NodeStore(store_path),
         peers=load_peers(peers_path),
         max_body=max_body,

@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from ..documents import check
+from ..documents import FrameworkResolver, check
 from ..errors import DataError, Issue, SchemaValidationError
 from ..jsonio import Limits, loads
 from ..model import Envelope
@@ -78,12 +78,20 @@ def wrap(document: dict[str, Any], schema_name: str, peer: str, now: dt.datetime
     }
 
 
-def receive(raw: bytes, peer: str, registry: SchemaRegistry, limits: Limits, now: dt.datetime | None = None) -> Received:
+def receive(
+    raw: bytes,
+    peer: str,
+    registry: SchemaRegistry,
+    limits: Limits,
+    now: dt.datetime | None = None,
+    frameworks: FrameworkResolver | None = None,
+) -> Received:
     """Parse, validate and prepare a received body; :class:`DataError` or
-    :class:`SchemaValidationError` (with pointers) when it is not sound."""
+    :class:`SchemaValidationError` (with pointers) when it is not sound. The verdict is
+    :func:`~silkcore.documents.check`'s (response sets checked against ``frameworks``)."""
     now = now or dt.datetime.now(dt.UTC)
     document = parse_body(raw, limits)
-    entity, issues = check(document, registry=registry)
+    entity, issues = check(document, registry=registry, frameworks=frameworks)
     if issues:
         raise SchemaValidationError(issues)
     if isinstance(entity, Envelope):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -21,6 +22,7 @@ from ..catalog import Catalog
 from ..documents import load_document, to_document
 from ..documents import validate as validate_document
 from ..errors import DataError, Issue, SchemaValidationError, SilkError
+from ..framework import Framework
 from ..framework_data import framework_document
 from ..jsonio import Limits
 from ..model import Envelope
@@ -56,8 +58,20 @@ def org_id_of(request: Request) -> str:
 class Node:
     """One exchange node: its catalog, store, peers and request limits."""
 
-    def __init__(self, catalog: Catalog, store: NodeStore, peers: Peers, max_body: int, openapi: dict[str, Any]) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        store: NodeStore,
+        peers: Peers,
+        max_body: int,
+        openapi: dict[str, Any],
+        frameworks: Sequence[Framework] = (),
+    ) -> None:
         self.catalog = catalog
+        #: Frameworks the operator gave as files (``silk serve --framework FILE``), beside the installed ones.
+        self.given = {framework.id: framework for framework in frameworks}
+        #: The one way this node finds a framework by id: for /frameworks, /assess and every check.
+        self.frameworks = catalog.framework_resolver(*frameworks)
         self.store = store
         self.peers = peers
         self.max_body = max_body
@@ -86,7 +100,7 @@ class Node:
     def _framework_document(self, framework_id: str) -> dict[str, Any]:
         document = self._framework_docs.get(framework_id)
         if document is None:
-            document = framework_document(self.catalog.framework(framework_id))
+            document = framework_document(self.frameworks(framework_id))
             self._framework_docs[framework_id] = document
         return document
 
@@ -102,9 +116,9 @@ class Node:
                 "title": dict(f.title),
                 "categories": len(f.categories),
                 "items": len(f.items),
-                "plugin": self.catalog.owner("framework", f.id),
+                "plugin": "(file)" if f.id in self.given else self.catalog.owner("framework", f.id),
             }
-            for f in self.catalog.frameworks()
+            for f in sorted({**{f.id: f for f in self.catalog.frameworks()}, **self.given}.values(), key=lambda f: f.id)
         ]
         return json_response(rows, headers=PUBLIC_CACHE)
 
@@ -134,7 +148,7 @@ class Node:
             document = parse_body(raw, self.limits)
         except DataError as exc:
             return list(exc.errors)
-        return validate_document(document, registry=self.catalog.schemas)
+        return validate_document(document, registry=self.catalog.schemas, frameworks=self.frameworks)
 
     async def validate(self, request: Request) -> Response:
         """``POST /validate``: 200 ``{"valid": true}``, or 422 with every issue's JSON Pointer."""
@@ -146,7 +160,7 @@ class Node:
         return error_response(422, "invalid_document", "the document is not valid", issues, extra={"valid": False})
 
     def _assess(self, framework_id: str, raw: bytes) -> dict[str, Any]:
-        framework = self.catalog.framework(framework_id)
+        framework = self.frameworks(framework_id)
         document = parse_body(raw, self.limits)
         many = isinstance(document, list)
         items = document if many else [document]
@@ -156,7 +170,11 @@ class Node:
         for index, item in enumerate(items):
             prefix = f"/{index}" if many else ""
             try:
-                entity = load_document(item, registry=self.catalog.schemas) if isinstance(item, dict) else None
+                entity = (
+                    load_document(item, registry=self.catalog.schemas, frameworks=lambda _id: framework)
+                    if isinstance(item, dict)
+                    else None
+                )
             except (DataError, SchemaValidationError) as exc:
                 raise SchemaValidationError([Issue(prefix + i.pointer, i.message) for i in exc.errors]) from None
             if not isinstance(entity, ResponseSet):
@@ -168,14 +186,14 @@ class Node:
         """``POST /assess/{framework_id}``: the score card of a response set (or a list of them)."""
         self.caller(request)
         framework_id = request.path_params["framework_id"]
-        self.catalog.framework(framework_id)  # 404 before reading a body for nothing
+        self.frameworks(framework_id)  # 404 before reading a body for nothing
         raw = await read_json_body(request, self.max_body)
         return json_response(await run_in_threadpool(self._assess, framework_id, raw))
 
     # -- records ----------------------------------------------------------------------------
 
     def _store(self, raw: bytes, peer: str) -> dict[str, Any]:
-        received = receive(raw, peer, self.catalog.schemas, self.limits)
+        received = receive(raw, peer, self.catalog.schemas, self.limits, frameworks=self.frameworks)
         record_id = self.store.put(received.envelope, received.subject)
         level = received.envelope["sharing"]["level"]
         logger.info("stored %s from %s (%s, level %s)", record_id, peer, received.envelope["payload_schema"], level)

@@ -11,6 +11,7 @@ import copy
 import ipaddress
 import socket
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +59,7 @@ def serve(
     max_body: int = DEFAULT_MAX_BODY,
     log_level: str = "info",
     access_log: bool = True,
+    frameworks: Sequence[str | Path] = (),
 ) -> None:
     """Serve a node until interrupted: on loopback by default, over ``store`` (default: the
     CLI's store) with the peers in ``peers`` (none: every caller is anonymous).
@@ -65,7 +67,7 @@ def serve(
     Raises :class:`~silkcore.errors.StoreError` or :class:`~silkcore.errors.DataError`
     (the peers file) before listening, and :class:`OSError` if the address is taken.
     """
-    app = create_app(store or default_store_path(), peers, catalog=catalog, max_body=max_body)
+    app = create_app(store or default_store_path(), peers, catalog=catalog, max_body=max_body, frameworks=frameworks)
     sock = bind(host, port)
     shown = f"[{host}]" if ":" in host else host
     sys.stderr.write(f"silk serve: listening on http://{shown}:{sock.getsockname()[1]}\n")
