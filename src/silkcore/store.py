@@ -29,7 +29,7 @@ from .documents import to_document
 from .errors import StoreError
 from .jsonio import dumps
 
-__all__ = ["APPLICATION_ID", "AssessmentRecord", "Store", "default_store_path", "history"]
+__all__ = ["APPLICATION_ID", "AssessmentRecord", "Store", "check_store_path", "default_store_path", "history"]
 
 APPLICATION_ID = 0x53494C4B  # "SILK"
 _OPEN_TIMEOUT = 30.0  # seconds a writer waits for others before giving up
@@ -64,8 +64,41 @@ def default_store_path() -> Path:
     """``$SILKCORE_STORE``, else the user's data directory (XDG), ``silkcore/history.sqlite``."""
     if os.environ.get("SILKCORE_STORE"):
         return Path(os.environ["SILKCORE_STORE"])
+    return _data_directory() / "history.sqlite"
+
+
+def _data_directory() -> Path:
+    """silkcore's own folder in the user's data directory: the one folder a store may create."""
     base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "silkcore" / "history.sqlite"
+    return base / "silkcore"
+
+
+def check_store_path(path: Path | str) -> Path:
+    """Check, before any work, that a store can be opened or created at ``path``.
+
+    Its directory must exist - silkcore creates only its own data directory (see
+    :func:`default_store_path`), never the folders of a path it was given - and be
+    writable, and ``path`` must not be a directory. Raises :class:`StoreError` (exit 5) with
+    one line; an existing file that is not a store is refused when the store is opened."""
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise StoreError(f"cannot open the store {path}: it is a directory")
+        parent = path.parent
+        if not parent.is_dir():
+            if parent.exists():
+                raise StoreError(f"cannot open the store {path}: {parent} is not a directory")
+            if _absolute(parent) != _absolute(_data_directory()):
+                raise StoreError(f"cannot open the store {path}: the directory {parent} does not exist (create it first)")
+        elif not os.access(parent, os.W_OK | os.X_OK) and not (path.exists() and os.access(path, os.R_OK)):
+            raise StoreError(f"cannot open the store {path}: no permission to write in {parent}")
+    except (OSError, ValueError) as exc:  # a path the system refuses (too long, a NUL character...)
+        raise StoreError(f"cannot open the store {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    return path
+
+
+def _absolute(path: Path) -> Path:
+    return Path(os.path.abspath(path))
 
 
 @attrs.frozen
@@ -144,7 +177,7 @@ class Store:
     """An open history store. Use as a context manager, or call :meth:`close`."""
 
     def __init__(self, path: Path | str) -> None:
-        self.path = Path(path)
+        self.path = check_store_path(path)
         deadline = time.monotonic() + _OPEN_TIMEOUT
         while True:
             try:
@@ -162,7 +195,11 @@ class Store:
                 raise StoreError(f"cannot open the store {self.path}: {exc}") from None
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.parent.is_dir():  # silkcore's own data directory (check_store_path allowed it)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create the directory {self.path.parent}: {exc.strerror or exc}") from None
         db = sqlite3.connect(self.path, isolation_level=None, timeout=_OPEN_TIMEOUT)
         try:
             db.execute(f"PRAGMA busy_timeout = {int(_OPEN_TIMEOUT * 1000)}")
