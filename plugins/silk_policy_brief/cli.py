@@ -7,7 +7,18 @@ from pathlib import Path
 
 import click
 
-from silkcore import Flow, ResponseSet, ScoreCard, SilkError, assess, dump_document, get_catalog, load_document
+from silkcore import (
+    Flow,
+    ResponseSet,
+    ScoreCard,
+    SilkError,
+    assess,
+    check_output,
+    dump_document,
+    get_catalog,
+    load_document,
+    write_output,
+)
 from silkcore.documents import read_documents
 from silkcore.progress import progress
 
@@ -97,6 +108,8 @@ def assess_policy(responses: Path, as_json: bool) -> None:
 def brief_command(inputs: tuple[Path, ...], jurisdiction: str, min_group: int, output: Path | None, as_json: bool) -> None:
     """A policy brief from organisations' Tool 2 response sets or score cards, and their flows."""
     try:
+        if output is not None:
+            check_output(output, inputs=inputs)  # before any work: a missing folder, or an input
         documents = read_documents(inputs)
         catalog = get_catalog()
         cards = [d for d in documents if isinstance(d, ScoreCard)]
@@ -117,6 +130,9 @@ def brief_command(inputs: tuple[Path, ...], jurisdiction: str, min_group: int, o
     text = to_html(data, texts) if output is not None and output.suffix == ".html" else to_markdown(data, texts)
     if output is None:
         click.echo(text)
-    else:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"brief written to {output}")
+        return
+    try:
+        write_output(output, text, inputs=inputs)
+    except SilkError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"brief written to {output}")

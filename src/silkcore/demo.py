@@ -5,6 +5,9 @@ fictional but realistic SSE organisation: its organisation document, response se
 SILK frameworks, flows, strategies and measurements. The core knows no tool by name: it
 scores whatever frameworks the bundle answers and lets every installed plugin add its
 report section. Results go to the history store; the report to ``-o``.
+
+The output folder and the store are checked before any work (their parent folders must
+exist: only the folder itself is created), and each file is written whole or not at all.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ import attrs
 from .assessment import ScoreCard
 from .catalog import Catalog
 from .documents import dump_document, read_documents
+from .errors import Issue
 from .model import Organisation
+from .outputs import OutputError, atomic_path, check_output, write_output
 from .render import render_scorecard
 from .report.assemble import score_all, write_organisation_report
-from .store import Store, history
+from .store import Store, check_store_path, history
 
 __all__ = ["DemoOutcome", "demo_bundle", "load_bundle", "run_demo"]
 
@@ -58,10 +63,22 @@ def _safe_file_name(name: str) -> str:
 
 
 def run_demo(catalog: Catalog, output_dir: Path, store_path: Path) -> DemoOutcome:
-    """Score, store and report the demo organisation."""
-    documents = load_bundle(demo_bundle(), catalog)
+    """Score, store and report the demo organisation.
+
+    ``output_dir`` is created if missing, but its parent must exist, as must the store's
+    folder (unless it is silkcore's own data directory): checked first, before any work, as
+    :class:`~silkcore.outputs.OutputError` (exit 1) or :class:`~silkcore.errors.StoreError`
+    (exit 5)."""
+    bundle = demo_bundle()
+    check_output(output_dir, inputs=(bundle,), directory=True)
+    check_store_path(store_path)
+    documents = load_bundle(bundle, catalog)
     organisation = next(d for d in documents if isinstance(d, Organisation))
-    output_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        output_dir.mkdir(exist_ok=True)
+    except OSError as exc:  # it appeared, or its parent went, since the check
+        check_output(output_dir, directory=True)
+        raise OutputError([Issue("", f"cannot create the directory: {exc.strerror or exc}", str(output_dir))]) from None
     results = score_all(catalog, documents)
     with Store(store_path) as store:
         for sets, card in results:
@@ -69,12 +86,12 @@ def run_demo(catalog: Catalog, output_dir: Path, store_path: Path) -> DemoOutcom
         rows = history(store.assessments(organisation.org_id))
     cards = [card for _, card in results]
     for card in cards:
-        (output_dir / _safe_file_name(f"scorecard-{card.framework_id}.json")).write_text(
-            dump_document(card) + "\n", encoding="utf-8"
-        )
+        write_output(output_dir / _safe_file_name(f"scorecard-{card.framework_id}.json"), dump_document(card) + "\n")
     report = output_dir / "report.html"
-    sections = write_organisation_report(catalog, documents, cards, rows, report)
-    write_organisation_report(catalog, documents, cards, rows, output_dir / "report.md")
+    with atomic_path(report) as partial:
+        sections = write_organisation_report(catalog, documents, cards, rows, partial)
+    with atomic_path(output_dir / "report.md") as partial:
+        write_organisation_report(catalog, documents, cards, rows, partial)
     parts = [f"silk demo - {organisation.name} ({organisation.sse_family.value}, {organisation.country})", ""]
     for card in cards:
         parts += [render_scorecard(card, catalog.framework(card.framework_id)), ""]
