@@ -94,6 +94,7 @@ from .model import (
     Strategy,
     StrategyStatus,
 )
+from .outputs import atomic_output, check_output, write_output
 from .protocols import Analysis, Exporter, Importer
 from .scoring import GenericScorer, Scorer
 
@@ -116,9 +117,10 @@ __all__ = [
     "Respondent", "Response", "ResponseSet",
     "SchemaValidationError", "ScoreCard", "Scorer", "ScoringError", "ScoringPolicy", "Sharing", "SharingLevel",
     "SilkError", "SseFamily", "StoreError", "Strategy", "StrategyStatus", "TraceEntry", "TraceStatus",
-    "UnknownComponentError", "UnknownPolicy", "__version__", "assess", "build_catalog", "dump_document",
+    "UnknownComponentError", "UnknownPolicy", "__version__", "assess", "atomic_output", "build_catalog",
+    "check_output", "dump_document",
     "framework_document", "framework_hash", "get_catalog", "hookimpl", "load_document", "load_framework",
-    "parse_csv_rows", "parse_json", "validate",
+    "parse_csv_rows", "parse_json", "validate", "write_output",
 ]  # fmt: skip
 
 
