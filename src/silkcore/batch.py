@@ -11,14 +11,28 @@ screens that prove the strict parser would agree, the compiled validator, a hand
 builder); a line the lane doubts takes the general path, which also writes the error
 record. Scoring gives a score card per response set and a cell of the flow matrix per flow,
 with running totals (:class:`~silkcore.flow_tally.FlowTally`).
+
+A batch that cannot finish says so: a truncated or corrupt gzip input, or a worker process
+that dies, stops it with a :class:`BatchError` that names the file and the compressed byte
+offset reached, or the lines the dead worker held, and carries the counts of the lines
+written before. Workers die with the process that started them (``PR_SET_PDEATHSIG`` on
+Linux, a thread watching the parent elsewhere), so none outlives a killed ``silk batch``.
 """
 
 from __future__ import annotations
 
+import ctypes
 import gzip
+import multiprocessing
+import os
+import signal
 import sys
+import threading
+import time
+import zlib
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
@@ -34,7 +48,7 @@ from .flow_tally import FlowTally, flow_score
 from .jsonio import DEFAULT_LIMITS, iter_raw_lines, parse_line
 from .model import Flow
 
-__all__ = ["BatchCounts", "LineProcessor", "open_input", "run_batch"]
+__all__ = ["BatchCounts", "BatchError", "LineProcessor", "open_input", "run_batch"]
 
 CHUNK = 2000  # lines a worker takes at a time...
 CHUNK_BYTES = 1 << 21  # ...or fewer, once they hold 2 MiB: large lines mean large results
@@ -50,13 +64,130 @@ class BatchCounts:
     flows: FlowTally = attrs.field(factory=FlowTally)
 
 
+class BatchError(DataError):
+    """The batch stopped before the end of its input: the input is damaged (a truncated or
+    corrupt gzip stream, a failed read) or a worker process died.
+
+    Every line before the problem has its result written, and :attr:`counts` counts them,
+    so a caller can still report ``N line(s): x ok, y failed``. :attr:`held` is the (first,
+    last) line numbers a dead worker was processing, when known."""
+
+    def __init__(self, issues: list[Issue], counts: BatchCounts, held: tuple[int, int] | None = None) -> None:
+        super().__init__(issues)
+        self.counts = counts
+        self.held = held
+
+
+def _name(path: str) -> str:
+    return "<stdin>" if path == "-" else path
+
+
+class _Counted:
+    """A binary stream that counts the bytes read through it: the compressed offset."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.offset = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size)
+        self.offset += len(data)
+        return data
+
+
+class _GzipInput(gzip.GzipFile):
+    """A gzip stream that knows how many compressed bytes it consumed, and closes its file."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self.counted = _Counted(raw)
+        super().__init__(fileobj=self.counted, mode="rb")  # type: ignore[call-overload]
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if self._raw is not sys.stdin.buffer:
+                self._raw.close()
+
+
+def _open_raw(path: str) -> IO[bytes]:
+    if path == "-":
+        return sys.stdin.buffer
+    try:
+        return Path(path).open("rb")
+    except OSError as exc:
+        raise DataError([Issue("", f"cannot read the input: {exc.strerror or exc}", path)]) from None
+    except ValueError as exc:  # a NUL character in the path
+        raise DataError([Issue("", f"cannot read the input: {exc}", path)]) from None
+
+
 def open_input(path: str) -> IO[bytes]:
-    """A binary stream for a path (``-`` is stdin); gzip is recognised by its magic bytes."""
-    raw: IO[bytes] = sys.stdin.buffer if path == "-" else Path(path).open("rb")  # noqa: SIM115 - closed by the caller
-    head = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
+    """A binary stream for a path (``-`` is stdin); gzip is recognised by its magic bytes.
+
+    A file that cannot be opened is a :class:`~silkcore.errors.DataError`; closing the
+    stream closes the file (never stdin)."""
+    raw = _open_raw(path)
+    try:
+        head = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
+    except OSError as exc:  # a directory, or a device that refuses to be read
+        if raw is not sys.stdin.buffer:
+            raw.close()
+        raise DataError([Issue("", f"cannot read the input: {exc.strerror or exc}", _name(path))]) from None
     if head == b"\x1f\x8b":
-        return gzip.open(raw, "rb")  # type: ignore[return-value]
+        return _GzipInput(raw)  # type: ignore[return-value]
     return raw
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, EOFError):
+        return "the gzip data is truncated (it ends before its end-of-stream marker)"
+    if isinstance(exc, gzip.BadGzipFile):
+        return f"the gzip data is damaged ({exc})"
+    if isinstance(exc, zlib.error):
+        return f"the gzip data is corrupt ({exc})"
+    if isinstance(exc, OSError):
+        return f"cannot read the input: {exc.strerror or exc}"
+    return f"cannot read the input: {exc}"
+
+
+class _Input:
+    """An opened batch input: its lines, and - when reading stops early - what went wrong, where."""
+
+    def __init__(self, path: str) -> None:
+        self.name = _name(path)
+        self.stream = open_input(path)
+        self.damage: Issue | None = None
+
+    def offset(self) -> int | None:
+        """Bytes of the file consumed so far (compressed bytes, for gzip), when known."""
+        if isinstance(self.stream, _GzipInput):
+            return self.stream.counted.offset
+        try:
+            return self.stream.tell()
+        except (OSError, ValueError):
+            return None
+
+    def lines(self) -> Iterator[tuple[int, bytes | DataError]]:
+        """The raw lines; a read that fails ends them, with :attr:`damage` saying why."""
+        last = 0
+        try:
+            for number, raw in iter_raw_lines(self.stream, source=self.name, limits=DEFAULT_LIMITS):
+                last = number
+                yield number, raw
+        except (EOFError, zlib.error, OSError) as exc:  # gzip.BadGzipFile is an OSError
+            offset = self.offset()
+            where = "" if offset is None else f" at byte {offset}" + (" of the compressed file" if self.is_gzip else "")
+            after = f" after line {last}" if last else " before the first line"
+            self.damage = Issue("", f"{_describe(exc)}: reading stopped{where},{after}", self.name)
+
+    @property
+    def is_gzip(self) -> bool:
+        return isinstance(self.stream, _GzipInput)
+
+    def close(self) -> None:
+        if self.stream is not sys.stdin.buffer:
+            self.stream.close()
 
 
 def _error(number: int, issues: list[Issue]) -> dict[str, Any]:
@@ -188,72 +319,194 @@ def _finish(record: dict[str, Any], tally: FlowTally) -> _Written:
     return _Written(record["line"], dumps_line(record), failed)
 
 
+# In a worker process: [the shared table, this worker's slot]. The table holds, per worker,
+# its pid, the first and last line of the chunk it is working on (0: none) and whether the
+# pool stopped it (SIGTERM): when a worker dies, the parent reads there which lines it held.
+_SLOT: list[Any] = []
+_FIELDS = 4
+
+
+def _die_with_parent() -> None:
+    """Make this worker exit when the process that started it dies (even by SIGKILL)."""
+    parent = os.getppid()
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            armed = False
+    if not armed:
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="silkcore-parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def _stopped_by_pool(signum: int, frame: Any) -> None:
+    """SIGTERM: the pool is stopping this worker because another one died. Say so, then go."""
+    table, slot = _SLOT
+    table[slot * _FIELDS + 3] = 1
+    os._exit(128 + signum)
+
+
+def _worker_init(table: Any, counter: Any) -> None:
+    _die_with_parent()
+    with counter.get_lock():
+        slot = counter.value
+        counter.value += 1
+    _SLOT[:] = [table, slot]
+    table[slot * _FIELDS] = os.getpid()
+    signal.signal(signal.SIGTERM, _stopped_by_pool)
+
+
 def _chunk_work(
     task: str, framework_id: str | None, source: str, items: list[tuple[int, bytes]]
 ) -> tuple[list[_Written], FlowTally]:
     """Run in a worker process: one chunk of raw lines (bytes pickle cheaply) becomes finished
     text and the chunk's flow totals, so the main process only has to write."""
+    held = None
+    if _SLOT and items:
+        table, slot = _SLOT
+        held = slot * _FIELDS
+        table[held + 1], table[held + 2] = items[0][0], items[-1][0]
     process = _processor(task, framework_id, source)
     tally = FlowTally()
-    return [_finish(process(number, raw), tally) for number, raw in items], tally
+    result = [_finish(process(number, raw), tally) for number, raw in items], tally
+    if held is not None:
+        table[held + 1] = table[held + 2] = 0
+    return result
+
+
+class _WorkerDied(Exception):
+    """Internal: the pool broke. ``first`` is the first line without a result."""
+
+    def __init__(self, first: int, held: tuple[int, int] | None) -> None:
+        super().__init__(first)
+        self.first = first
+        self.held = held
+
+
+class _Chunk(NamedTuple):
+    """A chunk in flight: the error records of its over-long lines, its future, its first line."""
+
+    errors: list[_Written]
+    future: Future[tuple[list[_Written], FlowTally]] | None
+    first: int
+
+
+def _held_by_the_dead(table: Any, workers: int) -> tuple[int, int] | None:
+    """The lines a worker was holding when it died: one the pool did not stop itself first."""
+    held: list[tuple[int, int]] = []
+    stopped: list[tuple[int, int]] = []
+    for slot in range(workers):
+        base = slot * _FIELDS
+        if table[base + 1]:
+            (stopped if table[base + 3] else held).append((int(table[base + 1]), int(table[base + 2])))
+    found = held or stopped
+    return min(found) if found else None
 
 
 def _results(
-    task: str, framework_id: str | None, stream: IO[bytes], source: str, workers: int, tally: FlowTally
+    task: str, framework_id: str | None, source: str, reader: _Input, workers: int, tally: FlowTally
 ) -> Iterator[_Written]:
-    lines = iter_raw_lines(stream, source=source, limits=DEFAULT_LIMITS)
+    lines = reader.lines()
     if workers <= 1:
         process = _processor(task, framework_id, source)
         for number, raw in lines:
             yield _finish(_error(number, list(raw.errors)) if isinstance(raw, DataError) else process(number, raw), tally)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: list[tuple[list[_Written], Any]] = []
-        chunk: list[tuple[int, bytes]] = []
-        too_long: list[_Written] = []
+    context = multiprocessing.get_context()
+    table = context.RawArray("q", workers * _FIELDS)
+    counter = context.Value("i", 0)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(table, counter))
+    pending: list[_Chunk] = []
+    chunk: list[tuple[int, bytes]] = []
+    too_long: list[_Written] = []
+    size = 0
+
+    def first_unsent() -> int:
+        return min([number for number, _ in chunk[:1]] + [w.line for w in too_long[:1]], default=0)
+
+    def submit() -> None:
+        nonlocal size
+        first = first_unsent()
+        future = pool.submit(_chunk_work, task, framework_id, source, list(chunk)) if chunk else None
+        pending.append(_Chunk(list(too_long), future, first))
+        chunk.clear()
+        too_long.clear()
         size = 0
 
-        def submit() -> None:
-            nonlocal size
-            pending.append((list(too_long), pool.submit(_chunk_work, task, framework_id, source, list(chunk))))
-            chunk.clear()
-            too_long.clear()
-            size = 0
-
-        def merge(errors: list[_Written], future: Any) -> list[_Written]:
-            written, chunk_tally = future.result()
+    def merge_first() -> list[_Written]:
+        done = pending[0]
+        written: list[_Written] = []
+        if done.future is not None:
+            written, chunk_tally = done.future.result()  # BrokenProcessPool leaves the chunk pending
             tally.merge(chunk_tally)
-            return sorted(written + errors)  # by line number: the input order
+        pending.pop(0)
+        return sorted(written + done.errors)  # by line number: the input order
 
-        for number, raw in lines:
-            if isinstance(raw, DataError):
-                too_long.append(_finish(_error(number, list(raw.errors)), tally))
-            else:
-                chunk.append((number, raw))
-                size += len(raw)
-            if len(chunk) + len(too_long) >= CHUNK or size >= CHUNK_BYTES:
+    def salvage() -> Iterator[_Written]:
+        """After a worker died: the chunks finished before it, in order, then the report."""
+        pool.shutdown(wait=True)  # every worker has stopped: the futures and the table are final
+        while pending and (pending[0].future is None or pending[0].future.exception() is None):
+            yield from merge_first()
+        first = pending[0].first if pending else first_unsent()
+        raise _WorkerDied(first, _held_by_the_dead(table, workers))
+
+    try:
+        try:
+            for number, raw in lines:
+                if isinstance(raw, DataError):
+                    too_long.append(_finish(_error(number, list(raw.errors)), tally))
+                else:
+                    chunk.append((number, raw))
+                    size += len(raw)
+                if len(chunk) + len(too_long) >= CHUNK or size >= CHUNK_BYTES:
+                    submit()
+                    while len(pending) > workers * 2:  # bounded: memory stays flat on any input size
+                        yield from merge_first()
+            if chunk or too_long:
                 submit()
-                while len(pending) > workers * 2:  # bounded: memory stays flat on any input size
-                    yield from merge(*pending.pop(0))
-        submit()
-        for errors, future in pending:
-            yield from merge(errors, future)
+            while pending:
+                yield from merge_first()
+        except BrokenProcessPool:
+            yield from salvage()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def run_batch(task: str, source: str, output: IO[str], *, framework_id: str | None = None, workers: int = 1) -> BatchCounts:
-    """Process ``source`` line by line, writing one JSON line per input line to ``output``."""
+    """Process ``source`` (a path, a gzip file, or ``-`` for stdin) line by line, writing one
+    JSON line per input line to ``output``, in input order; returns the counts.
+
+    Raises :class:`~silkcore.errors.DataError` when the source cannot be opened (nothing is
+    written), and :class:`BatchError` - with the counts of the lines written so far - when
+    the input turns out damaged or a worker process dies: every line before the problem
+    has its result in ``output``, none after it."""
     counts = BatchCounts()
-    stream = open_input(source)
+    reader = _Input(source)
     write = output.write
     try:
-        for written in _results(task, framework_id, stream, source, workers, counts.flows):
+        for written in _results(task, framework_id, source, reader, workers, counts.flows):
             counts.lines += 1
             if written.failed:
                 counts.failed += 1
             else:
                 counts.ok += 1
             write(written.text)
+    except _WorkerDied as died:
+        held = f" while it held lines {died.held[0]}-{died.held[1]}" if died.held else ""
+        stop = f"; no results from line {died.first} on" if died.first else ""
+        message = f"a worker process died{held} (killed, or out of memory){stop}"
+        raise BatchError([Issue("", message, reader.name)], counts, died.held) from None
     finally:
-        if stream is not sys.stdin.buffer:
-            stream.close()
+        reader.close()
+    if reader.damage is not None:
+        raise BatchError([reader.damage], counts)
     return counts
