@@ -1,10 +1,17 @@
-"""The evidence brief as Markdown and as a self-contained HTML page."""
+"""The evidence brief as Markdown and as a self-contained HTML page.
+
+Every text in the brief that this module does not write itself (the jurisdiction, category
+ids, item texts, the recommendations' words, a suppression reason) is escaped for the format:
+:func:`silkcore.report.markdown_text` in Markdown, Jinja's autoescaping in HTML.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import jinja2
+
+from silkcore.report import markdown_text
 
 ITEM_TEXT_FALLBACK = "Tool 2 question"
 
@@ -17,39 +24,53 @@ def _figure(row: dict[str, Any]) -> str:
     return f"not shown: {row['suppressed']}"
 
 
+def _md(value: Any) -> str:
+    return markdown_text(str(value))
+
+
 def to_markdown(brief: dict[str, Any], item_texts: dict[str, str]) -> str:
-    """The brief in Markdown."""
+    """The brief in Markdown; text from the brief's data and documents is escaped."""
     ev = brief["evidence"]
     orgs = ev["organisations"]
-    lines = [f"# Internationalisation of SSE organisations - policy brief for {brief['jurisdiction']}", ""]
+    lines = [f"# Internationalisation of SSE organisations - policy brief for {_md(brief['jurisdiction'])}", ""]
     lines.append(
-        f"Evidence from {orgs.get('count', orgs.get('suppressed'))} organisations' SILK assessments. "
-        f"No figure is computed from fewer than {brief['min_group']} organisations."
+        f"Evidence from {_md(orgs.get('count', orgs.get('suppressed')))} organisations' SILK assessments. "
+        f"No figure is computed from fewer than {_md(brief['min_group'])} organisations."
     )
     lines += ["", "## What the organisations report", "", "| Tool 2 category | mean score |", "|---|---|"]
-    lines += [f"| {row['category']} | {_figure(row)} |" for row in ev["categories"]]
+    lines += [f"| {_md(row['category'])} | {_md(_figure(row))} |" for row in ev["categories"]]
     flows = ev["flows"]
     if "matrix" in flows:
-        lines += ["", f"Flows reported by {flows['organisations']} organisations (share of organisations with such a flow):", ""]
+        count = _md(flows["organisations"])
+        lines += ["", f"Flows reported by {count} organisations (share of organisations with such a flow):", ""]
         lines += ["| kind | inward | outward |", "|---|---|---|"]
         for kind in ("goods", "services", "finance", "intangible"):
-            cells = {r["direction"]: _figure(r) for r in flows["matrix"] if r["kind"] == kind}
+            cells = {r["direction"]: _md(_figure(r)) for r in flows["matrix"] if r["kind"] == kind}
             lines.append(f"| {kind} | {cells['inward']} | {cells['outward']} |")
     else:
-        lines += ["", f"Flows: not shown ({flows['suppressed']})."]
+        lines += ["", f"Flows: not shown ({_md(flows['suppressed'])})."]
     lines += ["", "## Where they struggle", ""]
     if ev["struggles"]:
         lines += [
-            f"- {item_texts.get(r['item_id'], ITEM_TEXT_FALLBACK)} ({r['item_id']}): {_figure(r)}" for r in ev["struggles"][:8]
+            f"- {_md(item_texts.get(r['item_id'], ITEM_TEXT_FALLBACK))} ({_md(r['item_id'])}): {_md(_figure(r))}"
+            for r in ev["struggles"][:8]
         ]
     else:
         lines.append("No process difficulty is shared by enough organisations to be shown.")
     lines += ["", "## Recommendations that apply", ""]
     for rec in brief["recommendations"]:
-        lines += [f"### {rec['id'].upper()}. {rec['title']}", "", f"**Why here:** {rec['why_here']}", "", rec["rationale"], ""]
+        lines += [
+            f"### {_md(rec['id'].upper())}. {_md(rec['title'])}",
+            "",
+            f"**Why here:** {_md(rec['why_here'])}",
+            "",
+            _md(rec["rationale"]),
+            "",
+        ]
         if rec.get("example_case"):
-            lines.append(f"Example: {rec['example_case']['name']} (SILK report, {rec['example_case']['source']}).")
-        lines += [f"Source: {rec['source']}.", ""]
+            example = rec["example_case"]
+            lines.append(f"Example: {_md(example['name'])} (SILK report, {_md(example['source'])}).")
+        lines += [f"Source: {_md(rec['source'])}.", ""]
     return "\n".join(lines)
 
 

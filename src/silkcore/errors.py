@@ -7,6 +7,7 @@ clear line and an exit code, never a traceback. Errors about documents carry a l
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -40,6 +41,25 @@ def printable(text: str) -> str:
     return text
 
 
+# C0 (tab and newline included: an error is one line), DEL, C1, lone surrogates, and the
+# invisible marks that reorder or break lines on a terminal (bidirectional overrides and
+# isolates, line and paragraph separators): text from a document must not drive the
+# terminal it is shown on, nor hide what it says.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x80 else f"\\u{code:04x}"
+
+
+def terminal_text(text: str) -> str:
+    """``text`` safe to show on a terminal or in a log line: control characters (C0, DEL,
+    C1, ESC...), lone surrogates and invisible direction marks written as backslash escapes
+    (``\\x1b``, ``\\u009b``). Clean text is returned as it is; escaping twice changes nothing."""
+    return _UNSAFE.sub(_escape, text) if _UNSAFE.search(text) else text
+
+
 @attrs.frozen
 class Issue:
     """One problem in one document.
@@ -70,11 +90,19 @@ class Issue:
             if self.column is not None:
                 where += f":{self.column}"
         pointer = self.pointer if self.pointer else "(document root)"
-        return f"{where}: at {pointer}: {self.message}"
+        # Escaped only here, for people: ``pointer`` and ``message`` keep the data as it is
+        # (JSON output escapes it by itself).
+        return terminal_text(f"{where}: at {pointer}: {self.message}")
 
 
 class SilkError(Exception):
-    """Root of every error silkcore raises on purpose. Catch this to handle them all."""
+    """Root of every error silkcore raises on purpose. Catch this to handle them all.
+
+    ``str(error)`` is one line safe for a terminal (see :func:`terminal_text`): a message
+    may quote text from a document."""
+
+    def __str__(self) -> str:
+        return terminal_text(super().__str__())
 
 
 class PluginError(SilkError):
@@ -158,7 +186,12 @@ class PartialImportError(DataError):
 
 class ScoringError(SilkError):
     """A response set cannot be scored against a framework (wrong framework, unknown item,
-    an answer that is not one of the item's options). Fix the response set."""
+    an answer that is not one of the item's options). Fix the response set; ``.errors``
+    lists each issue with its JSON Pointer into the response set when there are any."""
+
+    def __init__(self, message: str, issues: Sequence[Issue] = ()) -> None:
+        super().__init__(message)
+        self.errors: tuple[Issue, ...] = tuple(issues)
 
 
 class StoreError(SilkError):

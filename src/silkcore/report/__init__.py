@@ -3,7 +3,9 @@
 The core draws the parts every framework has (score cards, history); plugins add their own
 sections through ``silk_register_report_sections``. A section's HTML is built with
 :func:`fragment`, which autoescapes every value, so text from other platforms can never
-become markup; charts are inline SVG from :mod:`silkcore.report.charts`.
+become markup; charts are inline SVG from :mod:`silkcore.report.charts`. A section's
+Markdown passes every text it did not write itself (names, titles, messages) through
+:func:`markdown_text`, so it cannot become markup there either.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ import attrs
 import jinja2
 from markupsafe import Markup
 
-__all__ = ["ReportContext", "ReportSection", "SectionContent", "fragment"]
+from .markdown import markdown_text
+
+__all__ = ["ReportContext", "ReportSection", "SectionContent", "fragment", "markdown_text"]
 
 _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 
@@ -43,7 +47,11 @@ class ReportContext:
 
 @attrs.frozen
 class SectionContent:
-    """A rendered section: HTML (autoescaped fragment), Markdown, and how many charts it holds."""
+    """A rendered section: HTML (autoescaped fragment), Markdown, and how many charts it holds.
+
+    ``title`` is plain text (the report escapes it for each format); ``markdown`` is Markdown
+    in which text from documents went through :func:`markdown_text`. Raw HTML is not allowed
+    in it: the report writes any ``<`` in it as ``&lt;``."""
 
     title: str
     html: Markup

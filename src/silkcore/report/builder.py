@@ -11,8 +11,10 @@ import jinja2
 from markupsafe import Markup
 
 from ..assessment import ScoreCard
+from ..errors import terminal_text
 from . import ReportContext, SectionContent, fragment
 from .charts import bar_chart, line_chart, radar_chart
+from .markdown import markdown_text
 
 __all__ = ["build_sections", "render_html", "render_markdown", "write_report"]
 
@@ -64,11 +66,11 @@ def scorecard_section(card: ScoreCard, framework: Any) -> SectionContent:
     markdown = "\n".join(
         ["| category | score | coverage |", "|---|---|---|"]
         + [
-            f"| {c.id} {_text(framework.category(c.id).title)} | {'-' if c.score is None else f'{c.score:.2f}'} | {c.coverage:.0%} |"
+            f"| {markdown_text(f'{c.id} {_text(framework.category(c.id).title)}')} | {'-' if c.score is None else f'{c.score:.2f}'} | {c.coverage:.0%} |"
             for c in card.categories
         ]
         + [""]
-        + [f"- {f.message}" for f in card.findings]
+        + [f"- {markdown_text(f.message)}" for f in card.findings]
     )
     return SectionContent(f"{_text(framework.title)} ({card.framework_id})", html, markdown, charts=1)
 
@@ -102,8 +104,8 @@ def history_section(rows: Sequence[dict[str, Any]]) -> SectionContent | None:
             )
         )
         markdown.append(
-            f"- {framework_id}: {len(assessments)} assessments; last changes "
-            + ", ".join(f"{c['id']} {c['change']:+.2f}" for c in changes)
+            f"- {markdown_text(framework_id)}: {len(assessments)} assessments; last changes "
+            + ", ".join(f"{markdown_text(c['id'])} {c['change']:+.2f}" for c in changes)
         )
     if not parts:
         return None
@@ -132,7 +134,7 @@ def build_sections(
                 fragment(
                     "<p>The plugin section {{ id }} failed: {{ error }}</p>", id=section.id, error=f"{type(exc).__name__}: {exc}"
                 ),
-                f"The plugin section {section.id} failed: {type(exc).__name__}: {exc}",
+                markdown_text(f"The plugin section {section.id} failed: {type(exc).__name__}: {exc}"),
             )
         if content is not None:
             ordered.append((section.order, section.id, content))
@@ -168,11 +170,18 @@ def render_html(name: str, description: str, sections: Sequence[SectionContent],
 
 
 def render_markdown(name: str, sections: Sequence[SectionContent]) -> str:
-    """The report as Markdown (no charts: their text alternatives are in the tables)."""
-    parts = [f"# Internationalisation report: {name}", ""]
+    """The report as Markdown (no charts: their text alternatives are in the tables). Names
+    and titles are escaped here; a section's own Markdown keeps its syntax but not raw HTML."""
+    parts = [f"# Internationalisation report: {markdown_text(name)}", ""]
     for section in sections:
-        parts += [f"## {section.title}", "", section.markdown, ""]
+        parts += [f"## {markdown_text(section.title)}", "", _section_markdown(section.markdown), ""]
     return "\n".join(parts)
+
+
+def _section_markdown(markdown: str) -> str:
+    """A section's Markdown without raw HTML (``<`` written as ``&lt;``) and with control
+    characters shown as escapes, line by line (its line breaks are its structure)."""
+    return "\n".join(terminal_text(line) for line in markdown.replace("<", "&lt;").split("\n"))
 
 
 def write_report(path: Path, name: str, description: str, sections: Sequence[SectionContent], version: str) -> Path:
