@@ -25,6 +25,7 @@ import ctypes
 import gzip
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
 import threading
@@ -375,21 +376,49 @@ def _chunk_work(
         table, slot = _SLOT
         held = slot * _FIELDS
         table[held + 1], table[held + 2] = items[0][0], items[-1][0]
-    process = _processor(task, framework_id, source)
-    tally = FlowTally()
-    result = [_finish(process(number, raw), tally) for number, raw in items], tally
-    if held is not None:
-        table[held + 1] = table[held + 2] = 0
-    return result
+    try:
+        process = _processor(task, framework_id, source)
+        tally = FlowTally()
+        return [_finish(process(number, raw), tally) for number, raw in items], tally
+    except SilkError as exc:
+        raise _Carried.of(exc) from None
+    finally:
+        if held is not None:
+            table[held + 1] = table[held + 2] = 0
+
+
+class _Carried(Exception):
+    """A SilkError raised in a worker, carried whole to the parent. Pickle alone would rebuild
+    it wrongly or not at all: most of these classes take other arguments than their message
+    (a DataError would come back with its message's characters as its issues)."""
+
+    @classmethod
+    def of(cls, error: SilkError) -> _Carried:
+        kind: type[SilkError] = type(error)
+        state = dict(vars(error))
+        try:
+            pickle.dumps((kind, error.args, state))
+        except Exception:  # a class pickle cannot name, or state it cannot hold: the message survives
+            kind, state = SilkError, {}
+        return cls(kind, error.args, state)
+
+    def revive(self) -> SilkError:
+        kind, args, state = self.args
+        error: SilkError = kind.__new__(kind)
+        BaseException.__init__(error, *args)
+        error.__dict__.update(state)
+        return error
 
 
 class _WorkerDied(Exception):
-    """Internal: the pool broke. ``first`` is the first line without a result."""
+    """Internal: the pool broke. ``first`` is the first line without a result; ``why`` is
+    set when a worker did not die but sent back what could not be received."""
 
-    def __init__(self, first: int, held: tuple[int, int] | None) -> None:
+    def __init__(self, first: int, held: tuple[int, int] | None, why: str | None) -> None:
         super().__init__(first)
         self.first = first
         self.held = held
+        self.why = why
 
 
 class _Chunk(NamedTuple):
@@ -446,18 +475,23 @@ def _results(
         done = pending[0]
         written: list[_Written] = []
         if done.future is not None:
-            written, chunk_tally = done.future.result()  # BrokenProcessPool leaves the chunk pending
+            try:
+                written, chunk_tally = done.future.result()  # BrokenProcessPool leaves the chunk pending
+            except _Carried as carried:
+                raise carried.revive() from None
             tally.merge(chunk_tally)
         pending.pop(0)
         return sorted(written + done.errors)  # by line number: the input order
 
-    def salvage() -> Iterator[_Written]:
+    def salvage(broken: BrokenProcessPool) -> Iterator[_Written]:
         """After a worker died: the chunks finished before it, in order, then the report."""
         pool.shutdown(wait=True)  # every worker has stopped: the futures and the table are final
         while pending and (pending[0].future is None or pending[0].future.exception() is None):
             yield from merge_first()
         first = pending[0].first if pending else first_unsent()
-        raise _WorkerDied(first, _held_by_the_dead(table, workers))
+        cause = str(broken.__cause__ or "").strip().strip("'").strip()
+        why = cause.splitlines()[-1] if cause else None
+        raise _WorkerDied(first, None if why else _held_by_the_dead(table, workers), why)
 
     try:
         try:
@@ -475,8 +509,8 @@ def _results(
                 submit()
             while pending:
                 yield from merge_first()
-        except BrokenProcessPool:
-            yield from salvage()
+        except BrokenProcessPool as broken:
+            yield from salvage(broken)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -503,7 +537,10 @@ def run_batch(task: str, source: str, output: IO[str], *, framework_id: str | No
     except _WorkerDied as died:
         held = f" while it held lines {died.held[0]}-{died.held[1]}" if died.held else ""
         stop = f"; no results from line {died.first} on" if died.first else ""
-        message = f"a worker process died{held} (killed, or out of memory){stop}"
+        if died.why:
+            message = f"a worker process failed: its results could not be received ({died.why}){stop}"
+        else:
+            message = f"a worker process died{held} (killed, or out of memory){stop}"
         raise BatchError([Issue("", message, reader.name)], counts, died.held) from None
     finally:
         reader.close()
