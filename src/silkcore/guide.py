@@ -11,6 +11,13 @@ the CLI drives it from a terminal or from an answers file. Rules:
   recorded as something to revisit, and the answers from the target node onwards are cleared
   so they are asked again;
 * an *end* node finishes the walk.
+
+A walk cannot go round forever. The framework checks refuse a cycle of forward edges, but a
+:class:`~silkcore.framework.Framework` built in Python is not checked, and a back edge can
+lead to nodes that ask nothing again. Since the next node depends only on the node reached
+and the answers held, reaching a node a second time while the answers have not changed
+means the walk would repeat itself forever: the guide stops with a :class:`ScoringError`
+naming the loop. At most one move per node is made between two changes of the answers.
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from .answers import answer_problem, rule_holds
 from .assessment import AnswerStatus, AnswerValue, Response, ResponseSet
 from .errors import ScoringError
 from .framework import Edge, EdgeKind, Framework, Item, Node, NodeKind, PointerTo
+from .frameworks_check import shown_cycle
 from .model import OrgRef, Text
 
 __all__ = ["Guide", "GuideOutcome", "Revisit"]
@@ -75,9 +83,27 @@ class Guide:
             raise ScoringError(f"framework {framework.id!r} has no decision graph to walk")
         self.framework = framework
         self.graph = framework.graph
+        # Looked up once: Graph.node, Graph.edges_from and Framework.item scan.
+        self._nodes: dict[str, Node] = {}
+        for node in self.graph.nodes:
+            self._nodes.setdefault(node.id, node)
+        self._edges: dict[str, list[Edge]] = {}
+        for edge in self.graph.edges:
+            self._edges.setdefault(edge.from_, []).append(edge)
+        self._items: dict[str, Item] = {}
+        for item in framework.items:
+            self._items.setdefault(item.id, item)
+        if self.graph.start not in self._nodes:
+            raise ScoringError(
+                f"framework {framework.id!r}: the decision graph starts at {self.graph.start!r}, which is not a node"
+            )
         self.responses: dict[str, Response] = {}
+        self._values: dict[str, AnswerValue] = {}  # the answers that carry a value, as rules read them
         self.node_id = self.graph.start
         self.path: list[str] = [self.node_id]
+        self._last_at: dict[str, int] = {self.node_id: 0}  # node -> its last position on the path
+        # Nodes reached since the answers last changed, with their position on the path.
+        self._since_change: dict[str, int] = {self.node_id: 0}
         self.revisits: list[Revisit] = []
         self.stop_on_revisit = stop_on_revisit
         self._stopped = False
@@ -89,21 +115,23 @@ class Guide:
     @property
     def node(self) -> Node:
         """The node reached."""
-        return self.graph.node(self.node_id)
+        return self._nodes[self.node_id]
 
     @property
     def finished(self) -> bool:
         """True at an end node, or after a back edge when the walk stops on revisits."""
         return self.node.kind == NodeKind.END or self._stopped
 
-    def _values(self) -> dict[str, AnswerValue]:
-        return {k: r.value for k, r in self.responses.items() if r.value is not None}
+    def _item(self, item_id: str) -> Item:
+        item = self._items.get(item_id)
+        if item is None:
+            raise ScoringError(f"unknown item {item_id!r} in {self.framework.id}")
+        return item
 
     def pending(self) -> list[Item]:
         """Items of the current node still to answer (in order), skipping those that do not apply."""
-        values = self._values()
-        items = [self.framework.item(i) for i in self.node.items]
-        return [i for i in items if i.id not in self.responses and rule_holds(i.applies_if, values)]
+        items = [self._item(i) for i in self.node.items if i not in self.responses]
+        return [i for i in items if rule_holds(i.applies_if, self._values)]
 
     # -- moves ----------------------------------------------------------------------------
 
@@ -111,10 +139,7 @@ class Guide:
         self, item_id: str, value: AnswerValue | None = None, *, status: AnswerStatus | None = None, comment: str | None = None
     ) -> None:
         """Record an answer (a value, or a status such as unknown for "skip")."""
-        try:
-            item = self.framework.item(item_id)
-        except KeyError:
-            raise ScoringError(f"unknown item {item_id!r} in {self.framework.id}") from None
+        item = self._item(item_id)
         if value is None and status is None:
             raise ScoringError(f"item {item_id}: give a value or a status")
         if value is not None:
@@ -122,11 +147,17 @@ class Guide:
             if problem:
                 raise ScoringError(f"item {item_id}: {problem}")
         self.responses[item_id] = Response(item_id, value, status, comment)
+        if value is not None:
+            self._values[item_id] = value
+        else:
+            self._values.pop(item_id, None)
+        self._since_change = {self.node_id: len(self.path) - 1}
 
     def _edge(self) -> Edge:
-        values = self._values()
-        for edge in self.graph.edges_from(self.node_id):
-            if edge.when is None or rule_holds(edge.when, values):
+        for edge in self._edges.get(self.node_id, ()):
+            if edge.when is None or rule_holds(edge.when, self._values):
+                if edge.to not in self._nodes:
+                    raise ScoringError(f"node {self.node_id!r} has an edge to {edge.to!r}, which is not a node")
                 return edge
         raise ScoringError(f"node {self.node_id!r} has no edge to follow")  # framework checks prevent this
 
@@ -138,23 +169,35 @@ class Guide:
             raise ScoringError(f"answer {', '.join(i.id for i in self.pending())} before moving on")
         edge = self._edge()
         if edge.kind == EdgeKind.BACK:
-            self.revisits.append(Revisit(self.node_id, edge.to, edge.label))
             if self.stop_on_revisit:
+                self.revisits.append(Revisit(self.node_id, edge.to, edge.label))
                 self._stopped = True
                 return self.node
-            self._clear_from(edge.to)
+            if self._clear_from(edge.to):
+                self._since_change = {}
+        if edge.to in self._since_change:
+            loop = shown_cycle([*self.path[self._since_change[edge.to] :], edge.to])
+            raise ScoringError(f"the decision graph of {self.framework.id!r} loops without asking anything: {loop}")
+        if edge.kind == EdgeKind.BACK:
+            self.revisits.append(Revisit(self.node_id, edge.to, edge.label))
         self.node_id = edge.to
         self.path.append(edge.to)
+        self._last_at[edge.to] = self._since_change[edge.to] = len(self.path) - 1
         return self.node
 
-    def _clear_from(self, node_id: str) -> None:
-        """Forget the answers given from ``node_id`` onwards on the path, so they are asked again."""
-        if node_id not in self.path:
-            return
-        start = len(self.path) - 1 - self.path[::-1].index(node_id)
+    def _clear_from(self, node_id: str) -> bool:
+        """Forget the answers given from ``node_id`` onwards on the path, so they are asked
+        again; whether any answer was forgotten."""
+        start = self._last_at.get(node_id)
+        if start is None:
+            return False
+        cleared = False
         for visited in self.path[start:]:
-            for item_id in self.graph.node(visited).items:
-                self.responses.pop(item_id, None)
+            for item_id in self._nodes[visited].items:
+                if self.responses.pop(item_id, None) is not None:
+                    self._values.pop(item_id, None)
+                    cleared = True
+        return cleared
 
     def run(self) -> GuideOutcome:
         """Advance as far as the answers given allow, then report."""
@@ -169,7 +212,7 @@ class Guide:
         decisions: list[tuple[str, AnswerValue]] = []
         applies: dict[tuple[str, tuple[str, ...], tuple[str, ...]], PointerTo] = {}
         for node_id in dict.fromkeys(self.path):
-            node = self.graph.node(node_id)
+            node = self._nodes[node_id]
             if node.kind == NodeKind.DECISION:
                 for item_id in node.items:
                     value = self.responses[item_id].value if item_id in self.responses else None
