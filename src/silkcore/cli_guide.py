@@ -178,8 +178,9 @@ def _walk(guide: Guide, language: str) -> None:
         node = guide.node
         click.echo("")
         click.echo(click.style(f"== {text_of(node.title, language)}", bold=True))
-        for item in guide.pending():
-            if not _ask(guide, item, language):
+        # Asked one at a time: an answer can make a later item of the same node apply.
+        while pending := guide.pending():
+            if not _ask(guide, pending[0], language):
                 return
         revisits = len(guide.revisits)
         guide.advance()
