@@ -21,6 +21,9 @@ beyond the framework's own order, and every number is rounded to 6 decimals.
 
 from __future__ import annotations
 
+import json
+import math
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any, Protocol, runtime_checkable
 
@@ -42,6 +45,7 @@ from .assessment import (
 from .errors import ScoringError
 from .framework import Aggregation, Framework, Item, NotApplicablePolicy, UnknownPolicy
 from .framework_data import framework_hash
+from .model import OrgRef
 from .objcache import exact_key
 from .response_check import response_set_issues
 from .scoring_index import ItemRules, ScoringIndex, scoring_index
@@ -194,6 +198,90 @@ def _single_entry(item: Item, only: _ItemResult) -> TraceEntry:
     )
 
 
+_MAX_REASON = 2000  # the score card schema's limit for a trace entry's reason
+_MAX_CHOICES = 200  # ... and for an answer value that is a list, and each string in it
+_MAX_CHOICE_TEXT = 200
+
+
+def _respondent_label(response_set: ResponseSet) -> str:
+    """How a trace names a respondent: by the response set's id, else by role (and name).
+    Never by position, which would make the card depend on the order of the files."""
+    if response_set.response_set_id:
+        return response_set.response_set_id
+    respondent = response_set.respondent
+    if respondent is None:
+        return "unnamed respondent"
+    return respondent.role if respondent.name is None else f"{respondent.role} {respondent.name}"
+
+
+def _subject_order(subject: OrgRef) -> tuple[bool, str, bool, str]:
+    """Several response sets name one organisation, perhaps spelt differently: the card keeps
+    the first of them in this order (a named one first), whatever the order of the sets."""
+    return (subject.name is None, subject.name or "", subject.country is None, subject.country or "")
+
+
+def _joined_reasons(results: Sequence[_ItemResult]) -> str:
+    return "; ".join(sorted({r.reason for r in results}))
+
+
+def _bounded(reason: str) -> str:
+    return reason if len(reason) <= _MAX_REASON else reason[: _MAX_REASON - 1] + "…"
+
+
+def _value_order(value: AnswerValue) -> tuple[int, Any, str]:
+    """A total order over answer values of mixed types: booleans, numbers, strings, lists."""
+    kind = type(value)
+    if kind is bool:
+        return (0, int(value), "")  # type: ignore[arg-type]
+    if kind is int or kind is float:
+        return (1, value, repr(value))  # 1 and 1.0 are different answers, kept apart by their spelling
+    if kind is str:
+        return (2, 0, value)  # type: ignore[return-value]
+    return (3, 0, json.dumps(list(value)))  # type: ignore[arg-type]
+
+
+def _choice(value: Any) -> bool:
+    return (type(value) is str and len(value) <= _MAX_CHOICE_TEXT) or type(value) is int
+
+
+def _consolidated_value(tied: list[tuple[str, _ItemResult]], reason: str, named: bool) -> tuple[AnswerValue | None, str]:
+    """The value and reason of an unscored item several respondents answered.
+
+    All the same: that value. Different: every distinct value, sorted, as a list when the
+    score card can hold them as one (strings and integers; for lists of choices, every choice
+    anyone made), else no value; the reason says who gave which either way."""
+    given: dict[Any, tuple[AnswerValue, list[str]]] = {}
+    for label, result in tied:
+        if result.value is not None:
+            given.setdefault(exact_key(result.value), (result.value, []))[1].append(label)
+    if len(given) <= 1:
+        return (next(iter(given.values()))[0] if given else None), reason
+    distinct = sorted((value for value, _ in given.values()), key=_value_order)
+    groups = sorted(given.values(), key=lambda group: _value_order(group[0]))
+    who = "; ".join(
+        f"{_shown_value(value)} ({_who(labels) if named else f'{len(labels)} respondent(s)'})" for value, labels in groups
+    )
+    reason = f"{reason}; respondents differ: {who}"
+    value: AnswerValue | None = None
+    if len(distinct) <= _MAX_CHOICES and all(_choice(v) for v in distinct):
+        value = tuple(distinct)  # type: ignore[arg-type]
+    elif all(type(v) is tuple for v in distinct):
+        union = {exact_key(choice): choice for v in distinct for choice in v}  # type: ignore[union-attr]
+        if len(union) <= _MAX_CHOICES:
+            value = tuple(sorted(union.values(), key=_value_order))
+    return value, reason
+
+
+def _who(labels: list[str]) -> str:
+    """Respondents' labels, sorted, a label shared by several given once with their number."""
+    return ", ".join(label if count == 1 else f"{count}\u00d7 {label}" for label, count in sorted(Counter(labels).items()))
+
+
+def _shown_value(value: AnswerValue) -> str:
+    text = json.dumps(list(value) if type(value) is tuple else value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
 class GenericScorer:
     """Scores any data-defined framework by the rules in this module's docstring."""
 
@@ -220,6 +308,7 @@ class GenericScorer:
         profile: dict[str, AnswerValue] = {}
         per_category: dict[str, list[tuple[Item, TraceEntry]]] = {c.id: [] for c in framework.categories}
         only = answered[0] if len(answered) == 1 else None
+        labels = [_respondent_label(rs) for rs in response_sets]
         for item in framework.items:
             rules = index.items[item.id]
             rule = item.applies_if
@@ -230,7 +319,7 @@ class GenericScorer:
                     _item_result(index, rules, by_item.get(item.id), rule is None or rule_holds(rule, vals))
                     for by_item, vals in zip(answered, values, strict=True)
                 ]
-                entry = self._consolidate(item, results)
+                entry = self._consolidate(item, results, labels)
             trace.append(entry)
             per_category[item.category].append((item, entry))
             if entry.status == _DESCRIPTIVE and entry.value is not None:
@@ -252,19 +341,22 @@ class GenericScorer:
             framework_id=framework.id,
             framework_version=framework.version,
             framework_hash=framework_hash(framework),
-            subject=response_sets[0].subject,
+            subject=min((rs.subject for rs in response_sets), key=_subject_order),
             categories=tuple(categories),
             overall=overall,
             coverage=_r(len(used) / len(asked)) if asked else 0.0,
             findings=tuple(findings),
             trace=tuple(trace),
-            response_set_ids=tuple(rs.response_set_id for rs in response_sets if rs.response_set_id),
+            response_set_ids=tuple(sorted(rs.response_set_id for rs in response_sets if rs.response_set_id)),
             respondents=len(response_sets),
             profile=profile,
         )
 
     @staticmethod
-    def _consolidate(item: Item, results: list[_ItemResult]) -> TraceEntry:
+    def _consolidate(item: Item, results: list[_ItemResult], labels: Sequence[str] = ()) -> TraceEntry:
+        """One trace entry from several respondents' results, the same whatever their order:
+        means are exactly rounded sums (``math.fsum``), reasons and values are sorted, and
+        respondents are named by ``labels`` (their response set ids or roles), never by position."""
         weight = item.weight
         if len(results) == 1:
             return _single_entry(item, results[0])
@@ -273,29 +365,34 @@ class GenericScorer:
             scores = [r.score for r in scored if r.score is not None]
             confidences = [r.confidence for r in scored if r.confidence is not None]
             spread = max(scores) - min(scores) if len(scores) > 1 else None
-            reason = scored[0].reason if len(scored) == 1 else f"mean of {len(scored)} respondents' scores ({scored[0].reason})"
+            reasons = _joined_reasons(scored)
+            reason = reasons if len(scored) == 1 else f"mean of {len(scored)} respondents' scores ({reasons})"
             return TraceEntry(
                 item_id=item.id,
                 category=item.category,
                 status=_SCORED,
-                score=_r(sum(scores) / len(scores)),
+                score=_r(0.0 + math.fsum(scores) / len(scores)),
                 weight=weight,
-                reason=reason,
+                reason=_bounded(reason),
                 value=scored[0].value if len(scored) == 1 else None,
-                confidence=_r(sum(confidences) / len(confidences)) if confidences else None,
+                confidence=_r(0.0 + math.fsum(confidences) / len(confidences)) if confidences else None,
                 respondents=len(scored),
                 spread=None if spread is None else _r(spread),
             )
-        best = min(results, key=lambda r: _STATUS_RANK[r.status])
+        best = min(_STATUS_RANK[r.status] for r in results)
+        named = labels or [""] * len(results)
+        tied = [(label, r) for label, r in zip(named, results, strict=True) if _STATUS_RANK[r.status] == best]
+        value, reason = _consolidated_value(tied, _joined_reasons([r for _, r in tied]), bool(labels))
+        status = tied[0][1].status
         return TraceEntry(
             item_id=item.id,
             category=item.category,
-            status=best.status,
+            status=status,
             score=None,
-            weight=weight if best.status != _NOT_ASKED else 0.0,
-            reason=best.reason,
-            value=best.value,
-            respondents=sum(1 for r in results if r.status == best.status),
+            weight=weight if status != _NOT_ASKED else 0.0,
+            reason=_bounded(reason),
+            value=value,
+            respondents=len(tied),
         )
 
     @staticmethod
