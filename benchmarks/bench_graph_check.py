@@ -1,6 +1,6 @@
 """Validation time of a framework with a long decision graph: linear, or not?
 
-Run: ``.venv/bin/python benchmarks/bench_graph_check.py [--runs 5] [--small 1250] [--factor 10]``.
+Run: ``.venv/bin/python benchmarks/bench_graph_check.py [--runs 7] [--small 1250] [--factor 10]``.
 
 Builds a framework whose decision graph is a chain of ``small`` nodes, and one ten times as
 long (1,250 and 12,500 nodes by default). Each node but the last asks one yes/no item whose
@@ -12,7 +12,10 @@ edge to the node before it, then its default forward edge to the next one (so ab
 * its parts: the JSON Schema (jsonschema-rs), building the entity, ``framework_issues``;
 
 and prints the ratio large/small of each. The issue's bar: the larger graph validates in at
-most 15x the time of the smaller one (10x the size). Each run starts after a full garbage
+most 15x the time of the smaller one (10x the size).
+
+Times are CPU times of this process, and the two sizes alternate run by run, so that other
+work on a shared machine weighs on both alike. Each run starts after a full garbage
 collection; the "GC paused" lines also keep Python's cyclic collector off during the run (as
 ``timeit`` does), which separates the work done from the collector's passes over the whole
 heap, more frequent while a large document is alive. Not run by ``make test``: speed is
@@ -88,57 +91,62 @@ def chain_framework(nodes: int) -> dict[str, Any]:
     }
 
 
-def median_seconds(step: Callable[[], object], runs: int, *, gc_paused: bool = False) -> float:
-    """Median time of ``runs`` runs, each started after a full collection; with ``gc_paused``
-    the cyclic garbage collector is off during the run (as ``timeit`` does)."""
-    times = []
-    for _ in range(runs):
-        gc.collect()
-        if gc_paused:
-            gc.disable()
-        try:
-            start = time.perf_counter()
-            step()
-            times.append(time.perf_counter() - start)
-        finally:
-            gc.enable()
-    return statistics.median(times)
+def once(step: Callable[[], object], *, gc_paused: bool) -> float:
+    """CPU seconds of one run of ``step`` (this process only, so other work on a shared machine
+    counts less), started after a full collection; with ``gc_paused`` the cyclic garbage
+    collector is off during the run (as ``timeit`` does)."""
+    gc.collect()
+    if gc_paused:
+        gc.disable()
+    try:
+        start = time.process_time()
+        step()
+        return time.process_time() - start
+    finally:
+        gc.enable()
 
 
-def measure(nodes: int, runs: int) -> dict[str, float]:
+def steps(nodes: int) -> dict[str, tuple[Callable[[], object], bool]]:
+    """What is timed for one size: (the step, whether the collector is paused)."""
     doc = chain_framework(nodes)
-    registry = default_registry()
     assert validate(doc) == [], "the benchmark framework must be valid"
     entity = structure(doc_without_schema(doc), Framework)
-    rs = registry.rs_validator(SCHEMA)
+    rs = default_registry().rs_validator(SCHEMA)
     size = len(dumps(doc).encode())
-    edges = len(doc["graph"]["edges"])
-    print(f"  {nodes:>6,} nodes, {edges:>6,} edges, {len(doc['items']):>6,} items, {size / 1e6:5.2f} MB of JSON")
+    edges, items = len(doc["graph"]["edges"]), len(doc["items"])
+    print(f"  {nodes:>6,} nodes, {edges:>6,} edges, {items:>6,} items, {size / 1e6:5.2f} MB of JSON")
     return {
-        "validate": median_seconds(lambda: validate(doc), runs),
-        "validate, GC paused": median_seconds(lambda: validate(doc), runs, gc_paused=True),
-        "schema (jsonschema-rs)": median_seconds(lambda: rs.is_valid(doc), runs),
-        "entity (structure)": median_seconds(lambda: structure(doc_without_schema(doc), Framework), runs),
-        "framework_issues": median_seconds(lambda: framework_issues(entity), runs),
-        "framework_issues, GC paused": median_seconds(lambda: framework_issues(entity), runs, gc_paused=True),
+        "validate": (lambda: validate(doc), False),
+        "validate, GC paused": (lambda: validate(doc), True),
+        "schema (jsonschema-rs)": (lambda: rs.is_valid(doc), False),
+        "entity (structure)": (lambda: structure(doc_without_schema(doc), Framework), False),
+        "entity (structure), GC paused": (lambda: structure(doc_without_schema(doc), Framework), True),
+        "framework_issues": (lambda: framework_issues(entity), False),
+        "framework_issues, GC paused": (lambda: framework_issues(entity), True),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--small", type=int, default=1250)
     parser.add_argument("--factor", type=int, default=10)
     args = parser.parse_args()
     small, large = args.small, args.small * args.factor
-    print(f"decision-graph validation, median of {args.runs} runs, Python {platform.python_version()}, {platform.machine()}")
-    small_times = measure(small, args.runs)
-    large_times = measure(large, args.runs)
+    python = f"Python {platform.python_version()}, {platform.machine()}"
+    print(f"decision-graph validation, median CPU time of {args.runs} runs, {python}")
+    small_steps, large_steps = steps(small), steps(large)
+    times: dict[tuple[str, int], list[float]] = {}
+    for _ in range(args.runs):  # the sizes alternate, so both meet the same load on the machine
+        for name in small_steps:
+            for nodes, chosen in ((small, small_steps), (large, large_steps)):
+                step, gc_paused = chosen[name]
+                times.setdefault((name, nodes), []).append(once(step, gc_paused=gc_paused))
     print(f"  {'step':<30} {small:>10,} nodes {large:>10,} nodes   ratio (bar: {1.5 * args.factor:g}x)")
-    for step, small_time in small_times.items():
-        large_time = large_times[step]
+    for name in small_steps:
+        small_time, large_time = statistics.median(times[name, small]), statistics.median(times[name, large])
         ratio = large_time / small_time if small_time else float("inf")
-        print(f"  {step:<30} {small_time * 1000:>13.1f} ms {large_time * 1000:>13.1f} ms   {ratio:6.1f}x")
+        print(f"  {name:<30} {small_time * 1000:>13.1f} ms {large_time * 1000:>13.1f} ms   {ratio:6.1f}x")
 
 
 if __name__ == "__main__":
