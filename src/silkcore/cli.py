@@ -218,21 +218,26 @@ def assess(
     language: str,
 ) -> None:
     """Score response sets (several respondents for one organisation consolidate into one card)."""
+    from .outputs import check_output, write_output
+    from .store import Store, check_store_path
+
     catalog = _catalog(ctx)
     try:
+        if output is not None:
+            check_output(output, inputs=(*responses, framework_ref if Path(framework_ref).is_file() else None))
+        if store_path is not None:
+            check_store_path(store_path)
         framework = catalog.resolve_framework(framework_ref)
         sets = _load_response_sets(catalog, responses, framework)
         card = assess_response_sets(framework, sets, catalog=catalog)
         if store_path is not None:
-            from .store import Store
-
             with Store(store_path) as store:
                 store.record_assessment(sets, card)
+        text = dump_document(card)
+        if output is not None:
+            write_output(output, text + "\n")
     except SilkError as exc:
         _fail(exc)
-    text = dump_document(card)
-    if output is not None:
-        output.write_text(text + "\n", encoding="utf-8")
     click.echo(text if as_json else render_scorecard(card, framework, language))
 
 
@@ -366,11 +371,15 @@ def report(
     """Write the HTML (or Markdown) report for one organisation from its documents. Every
     response set is scored: one answering a framework that is neither installed nor given
     with --framework is an error."""
+    from .outputs import atomic_path, check_output
     from .report.assemble import score_all, write_organisation_report
-    from .store import Store, default_store_path, history
+    from .store import Store, check_store_path, default_store_path, history
 
     catalog = _catalog(ctx)
     try:
+        check_output(output, inputs=(*inputs, *(ref for ref in framework_refs if Path(ref).is_file())))
+        if store_path is not None:
+            check_store_path(store_path)
         frameworks = catalog.framework_resolver(*_given_frameworks(catalog, framework_refs))
         documents = read_documents(inputs, registry=catalog.schemas, frameworks=frameworks)
         cards = [card for _, card in score_all(catalog, documents, frameworks)]
@@ -380,7 +389,8 @@ def report(
         if subject is not None and (store_path is not None or path.exists()):
             with Store(path) as store:
                 rows = history(store.assessments(subject))
-        sections = write_organisation_report(catalog, documents, cards, rows, output, frameworks)
+        with atomic_path(output) as partial:
+            sections = write_organisation_report(catalog, documents, cards, rows, partial, frameworks)
     except SilkError as exc:
         _fail(exc)
     click.echo(f"report written to {output} ({len(sections)} sections, {sum(s.charts for s in sections)} charts)")
@@ -443,9 +453,13 @@ def export(
 ) -> None:
     """Convert documents (files, or registered framework ids) to another format. Nothing is
     written when the conversion is refused (for example by a record's sharing level)."""
+    from .outputs import check_output, write_output
+
     catalog = _catalog(ctx)
     options = {k: v for k, v in (("audience", audience), ("peer", peer)) if v}
     try:
+        if output is not None:
+            check_output(output, inputs=[ref for ref in inputs if ref == "-" or Path(ref).is_file()])
         exporter = catalog.exporter(format_id)
         frameworks = catalog.framework_resolver()
         documents: list[Any] = []
@@ -469,7 +483,10 @@ def export(
             raise SystemExit(ExitCode.USAGE) from None
         click.echo(text, nl=False)
     else:
-        output.write_bytes(data)
+        try:
+            write_output(output, data)
+        except SilkError as exc:
+            _fail(exc)
 
 
 cli.add_command(guide_command)
@@ -489,25 +506,29 @@ def _run_batch(
     workers: int,
     summary: Path | None = None,
 ) -> None:
-    from .batch import run_batch
+    from .batch import BatchError, run_batch
+    from .outputs import atomic_output, check_output, write_output
 
-    if framework_id is not None:
-        try:  # once here, so a bad --framework is one error, not one per line
-            catalog.resolve_framework(framework_id)
-        except SilkError as exc:
-            _fail(exc)
     try:
-        if output is None:
-            counts = run_batch(task, source, sys.stdout, framework_id=framework_id, workers=workers)
-        else:
-            with output.open("w", encoding="utf-8") as handle:
-                counts = run_batch(task, source, handle, framework_id=framework_id, workers=workers)
-    except OSError as exc:
-        click.echo(f"error: cannot read {source}: {exc.strerror or exc}", err=True)
-        raise SystemExit(ExitCode.INVALID_INPUT) from None
+        if framework_id is not None:  # once here, so a bad --framework is one error, not one per line
+            catalog.resolve_framework(framework_id)
+        if output is not None:
+            check_output(output, inputs=(source,))
+        if summary is not None:
+            check_output(summary, inputs=(source, output))
+        with atomic_output(output or "-") as handle:
+            counts = run_batch(task, source, handle, framework_id=framework_id, workers=workers)
+    except BatchError as exc:  # stopped early: the lines done are counted, the -o file is not left half-written
+        click.echo(f"{exc.counts.lines} line(s): {exc.counts.ok} ok, {exc.counts.failed} failed", err=True)
+        _fail(exc)
+    except SilkError as exc:
+        _fail(exc)
     click.echo(f"{counts.lines} line(s): {counts.ok} ok, {counts.failed} failed", err=True)
     if summary is not None:
-        summary.write_text(dumps({"flows": counts.flows.to_json()}) + "\n", encoding="utf-8")
+        try:
+            write_output(summary, dumps({"flows": counts.flows.to_json()}) + "\n")
+        except SilkError as exc:
+            _fail(exc)
         click.echo(f"flow totals written to {summary}", err=True)
     raise SystemExit(ExitCode.PARTIAL_FAILURE if counts.failed else ExitCode.OK)
 
@@ -558,9 +579,13 @@ def batch_score(
 def import_(ctx: click.Context, format_id: str, framework_ref: str | None, source: Path, output: Path | None) -> None:
     """Read another format into validated silkcore documents. Records that cannot be read are
     reported (with line and column) and the others kept: exit 3 when some failed."""
+    from .outputs import check_output, write_output
+
     catalog = _catalog(ctx)
     failed: Sequence[Issue] = ()
     try:
+        if output is not None:
+            check_output(output, inputs=(source, framework_ref if framework_ref and Path(framework_ref).is_file() else None))
         importer = catalog.importer(format_id)
         given = () if framework_ref is None else (catalog.resolve_framework(framework_ref),)
         data, name = read_source(source)
@@ -576,7 +601,10 @@ def import_(ctx: click.Context, format_id: str, framework_ref: str | None, sourc
     if output is None:
         click.echo(text)
     else:
-        output.write_text(text + "\n", encoding="utf-8")
+        try:
+            write_output(output, text + "\n")
+        except SilkError as exc:
+            _fail(exc)
         click.echo(f"{len(documents)} document(s) written to {output}", err=True)
     _print_issues(failed)
     raise SystemExit(ExitCode.PARTIAL_FAILURE if failed else ExitCode.OK)

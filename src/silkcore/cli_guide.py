@@ -25,11 +25,7 @@ _HELP = (
 
 def _graph_framework(catalog: Catalog, framework_id: str | None) -> Framework:
     if framework_id is not None:
-        if Path(framework_id).is_file():
-            from .framework_data import load_framework
-
-            return load_framework(Path(framework_id), registry=catalog.schemas)
-        return catalog.framework(framework_id)
+        return catalog.resolve_framework(framework_id)
     guided = [f for f in catalog.frameworks() if f.graph is not None]
     if len(guided) != 1:
         names = [f.id for f in guided]
@@ -151,11 +147,16 @@ def guide_command(
     language: str,
 ) -> None:
     """Walk the decision flow chart: questions, decisions, what to revisit, and what applies next."""
+    from .outputs import check_output, write_output
+
     catalog: Catalog = ctx.obj["catalog"]
     try:
+        if output is not None:  # --resume FILE -o FILE stays possible: the file is read whole first
+            check_output(output, inputs=(framework_id if framework_id and Path(framework_id).is_file() else None,))
         framework = _graph_framework(catalog, framework_id)
         start = answers or resume
-        previous = load_document(start, registry=catalog.schemas) if start else None
+        # Earlier answers meet the one check against the walked framework, as `silk assess` does.
+        previous = load_document(start, registry=catalog.schemas, frameworks=lambda _id: framework) if start else None
         if previous is not None and not isinstance(previous, ResponseSet):
             raise ScoringError(f"{start}: expected a response set")
         subject = previous.subject if previous is not None else OrgRef(org_id, org_name)
@@ -163,12 +164,12 @@ def guide_command(
         if answers is None:
             _walk(guide, language)
         outcome = guide.run()
+        if output is not None:
+            write_output(output, dump_document(guide.response_set(subject, mode="prospective")) + "\n")
     except SilkError as exc:
         from .cli import _fail
 
         _fail(exc)
-    if output is not None:
-        output.write_text(dump_document(guide.response_set(subject, mode="prospective")) + "\n", encoding="utf-8")
     click.echo(dumps(outcome.to_json()) if as_json else render_outcome(outcome, framework, language))
 
 

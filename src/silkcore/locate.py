@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from json.decoder import scanstring
+from json import decoder
 from typing import Any
 
 import attrs
@@ -20,6 +20,9 @@ import yaml
 from .errors import Issue
 
 __all__ = ["locate_issues", "position_of"]
+
+# The standard library's string scanner (C when available), found by name: typeshed omits it.
+_scanstring: Callable[[str, int], tuple[str, int]] = decoder.scanstring  # type: ignore[attr-defined]
 
 _WS = re.compile(r"[ \t\r\n]*")
 _SCALAR = re.compile(r"-?[0-9][0-9eE.+-]*|true|false|null")
@@ -51,7 +54,7 @@ class _Scanner:
         """The offset just after the value starting at ``at``."""
         char = self.text[at]
         if char == '"':
-            return scanstring(self.text, at + 1)[1]
+            return _scanstring(self.text, at + 1)[1]
         if char in "{[":
             close = "}" if char == "{" else "]"
             at = self.ws(at + 1)
@@ -59,7 +62,7 @@ class _Scanner:
                 return at + 1
             while True:
                 if char == "{":
-                    at = self.ws(scanstring(self.text, at + 1)[1])
+                    at = self.ws(_scanstring(self.text, at + 1)[1])
                     at = self.ws(at + 1)  # the colon
                 at = self.ws(self.skip(at))
                 if self.text[at] == close:
@@ -68,7 +71,8 @@ class _Scanner:
         match = _SCALAR.match(self.text, at)
         if not match:
             raise ValueError(at)
-        return match.end()
+        end: int = match.end()
+        return end
 
     def find(self, at: int, parts: list[str]) -> int | None:
         at = self.ws(at)
@@ -78,7 +82,7 @@ class _Scanner:
                 at = self.ws(at + 1)
                 found = None
                 while self.text[at] != "}":
-                    key, after = scanstring(self.text, at + 1)
+                    key, after = _scanstring(self.text, at + 1)
                     value_at = self.ws(self.ws(after) + 1)
                     if key == part:
                         found = value_at  # keys are unique (the strict parser made sure)
@@ -176,9 +180,11 @@ def locate_issues(issues: Sequence[Issue], data: bytes | str, name: str, *, is_y
         if find is None or issue.line is not None:
             located.append(issue if issue.source is not None else issue.located(name))
             continue
+        # The value itself, else its nearest parent below the root (the root's place, 1:1,
+        # would tell nothing the pointer does not).
         pointer = issue.pointer
-        position = find(pointer)
-        while position is None and pointer:
+        position = find(pointer) if pointer else None
+        while position is None and pointer.count("/") > 1:
             pointer = pointer.rsplit("/", 1)[0]
             position = find(pointer)
         if position is None:
