@@ -38,7 +38,7 @@ from typing import IO, Any
 import attrs
 import yaml
 
-from .errors import DataError, Issue
+from .errors import DataError, Issue, printable
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -200,13 +200,11 @@ def _make_decoder(limits: Limits, flagged: list[bool], decimals: bool = False) -
         if len(text) > limits.max_float_chars:
             flagged[0] = True
             return _Bad(f"number with {len(text)} characters is too long; at most {limits.max_float_chars}")
-        if decimals:
-            return Decimal(text)
         value = float(text)
-        if not math.isfinite(value):
+        if not math.isfinite(value):  # refused with exact decimals too: the verdict must not depend on the reader
             flagged[0] = True
             return _Bad(f"number {text} overflows to infinity; expected a finite number")
-        return value
+        return Decimal(text) if decimals else value
 
     def parse_int(text: str) -> int | _Bad:
         digits = len(text) - (text[0] == "-")
@@ -324,6 +322,89 @@ def _locate_deep_nesting(text: str, max_depth: int) -> Issue:
     return Issue("", f"nesting deeper than {max_depth} levels")
 
 
+_LOCATE_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]|[^\s\[\]{},:"]+')
+#: Inputs up to this size get line and column added to the issues the walk found (errors only).
+_LOCATE_MAX_CHARS = 2 * 1024 * 1024
+
+
+def _locate(text: str, issues: list[Issue]) -> list[Issue]:
+    """The issues with the line and column of what they point at: the repeated key of a
+    duplicate, the bad key of an ``in key:`` issue, else the value. One pass over the tokens,
+    stopping once everything is found; on the error path only, and for inputs of at most
+    :data:`_LOCATE_MAX_CHARS` (larger ones keep their pointers alone)."""
+    if len(text) > _LOCATE_MAX_CHARS:
+        return issues
+    duplicates = {i.pointer for i in issues if i.line is None and i.message.startswith("duplicate key")}
+    keys = {i.pointer for i in issues if i.line is None and i.message.startswith("in key:")}
+    values = {i.pointer for i in issues if i.line is None} - duplicates - keys
+    found: dict[tuple[str, str], tuple[int, int]] = {}
+    wanted = len(duplicates) + len(keys) + len(values)
+    # Pointers are built only at the depths something is wanted at: the walk stays cheap.
+    value_depths = {p.count("/") for p in values}
+    key_depths = {p.count("/") for p in keys}
+    duplicate_depths = {p.count("/") + 1 for p in duplicates}
+    stack: list[list[Any]] = []  # per open container: [is_object, key or index, keys seen, expecting a key]
+    line, counted = 1, 0
+
+    def place(offset: int) -> tuple[int, int]:
+        nonlocal line, counted
+        line += text.count("\n", counted, offset)
+        counted = offset
+        return line, offset - text.rfind("\n", 0, offset)
+
+    def value_at(offset: int) -> None:
+        if len(stack) not in value_depths:
+            return
+        pointer = printable(pointer_join([entry[1] for entry in stack]))
+        if pointer in values and ("value", pointer) not in found:
+            found["value", pointer] = place(offset)
+
+    for match in _LOCATE_TOKEN.finditer(text):
+        if len(found) >= wanted:
+            break
+        token = match.group()
+        top = stack[-1] if stack else None
+        if token in "{[":
+            value_at(match.start())
+            stack.append([True, "", set(), True] if token == "{" else [False, 0, None, False])
+        elif token in "]}":
+            if stack:
+                stack.pop()
+        elif token == ",":
+            if top is not None and top[0]:
+                top[3] = True
+            elif top is not None:
+                top[1] += 1
+        elif token == ":":
+            if top is not None:
+                top[3] = False
+        elif top is not None and top[0] and top[3]:
+            try:
+                key = json.loads(token) if "\\" in token else token[1:-1]
+            except ValueError:
+                key = token[1:-1]
+            depth = len(stack)
+            if depth in duplicate_depths:
+                if key in top[2]:
+                    here = printable(pointer_join([entry[1] for entry in stack[:-1]]))
+                    if here in duplicates and ("duplicate", here) not in found:
+                        found["duplicate", here] = place(match.start())
+                top[2].add(key)
+            top[1] = key
+            if depth in key_depths:
+                mine = printable(pointer_join([entry[1] for entry in stack]))
+                if mine in keys and ("key", mine) not in found:
+                    found["key", mine] = place(match.start())
+        else:
+            value_at(match.start())
+    located = []
+    for issue in issues:
+        kind = "duplicate" if issue.pointer in duplicates else "key" if issue.pointer in keys else "value"
+        where = found.get((kind, issue.pointer)) if issue.line is None else None
+        located.append(attrs.evolve(issue, line=where[0], column=where[1]) if where else issue)
+    return located
+
+
 def _decode(data: bytes | str, source: str | None, limits: Limits) -> str:
     if isinstance(data, str):
         if len(data) > limits.max_bytes:
@@ -359,7 +440,7 @@ def loads(data: bytes | str, *, source: str | None = None, limits: Limits = DEFA
     if flagged[0] or _needs_walk(text, isinstance(data, bytes), limits):
         issues = check_tree(value, limits)
         if issues:
-            raise DataError([i.located(source) for i in issues])
+            raise DataError([i.located(source) for i in _locate(text, issues)])
     return value
 
 
@@ -518,6 +599,25 @@ class _StrictYamlLoader(_YamlBase):  # type: ignore[misc]
 _StrictYamlLoader.add_constructor("tag:yaml.org,2002:int", _StrictYamlLoader.construct_strict_int)
 _StrictYamlLoader.add_constructor("tag:yaml.org,2002:float", _StrictYamlLoader.construct_strict_float)
 
+# PyYAML tells numbers from text with regular expressions whose repeated sexagesimal group
+# ``(?::[0-5]?[0-9])+`` makes Python's engine keep state for every part (a 1.2 MB scalar: ten
+# times slower per character than a 120 kB one). The same expressions with that group
+# possessive match exactly the same scalars - each part starts with a colon, so no other split
+# of the parts can succeed where the longest fails - and stay linear.
+_SEXAGESIMAL_GROUP = "(?::[0-5]?[0-9])+"
+
+
+def _possessive(regexp: re.Pattern[str]) -> re.Pattern[str]:
+    if _SEXAGESIMAL_GROUP not in regexp.pattern:
+        return regexp
+    return re.compile(regexp.pattern.replace(_SEXAGESIMAL_GROUP, _SEXAGESIMAL_GROUP + "+"), regexp.flags)
+
+
+_StrictYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, _possessive(regexp)) for tag, regexp in resolvers]
+    for first, resolvers in _YamlBase.yaml_implicit_resolvers.items()
+}
+
 
 _JSON_TYPES = (dict, list, str, int, float, bool, type(None))
 
@@ -544,6 +644,7 @@ def _yaml_types(value: Any, limits: Limits = DEFAULT_LIMITS) -> list[Issue]:
                     stack.append((child, (*path, key)))
         elif isinstance(node, list):
             stack.extend((child, (*path, i)) for i, child in enumerate(node))
+    issues.sort(key=lambda issue: (issue.line or 0, issue.column or 0))  # stable: document order where known
     return issues
 
 
