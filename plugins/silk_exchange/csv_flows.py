@@ -30,11 +30,10 @@ description            English text
 
 from __future__ import annotations
 
-import csv
-import io
+from collections import Counter
 from typing import Any
 
-from silkcore import DataError, Issue, PartialImportError, validate
+from silkcore import DataError, Issue, PartialImportError, parse_csv_rows, validate
 
 COLUMNS = (
     "flow_id",
@@ -122,31 +121,37 @@ def _column(pointer: str) -> str:
 
 
 def import_csv(data: bytes, source: str) -> list[dict[str, Any]]:
-    """Every valid row as a flow document; :class:`PartialImport` when some rows fail."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError([Issue("", f"invalid UTF-8 at byte offset {exc.start}", source)]) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
+    """Every valid row as a flow document; :class:`PartialImportError` when some rows fail (and
+    :class:`DataError` when every row does).
+
+    The text is read by silkcore's strict CSV reader: bad quoting, NUL characters, invalid
+    UTF-8 and a field over the size limit stop the import with their line (and column)."""
+    rows = [(line, cells) for line, cells in parse_csv_rows(data, source=source) if cells]
+    if not rows:
+        raise DataError([Issue("", f"empty input: expected a header row naming columns from: {', '.join(COLUMNS)}", source, 1)])
+    (header_line, header), body = rows[0], rows[1:]
     unknown = [c for c in header if c not in COLUMNS]
     missing = [c for c in ("flow_id", "status", "kind", "provider_id", "receiver_id") if c not in header]
-    if unknown or missing:
-        problems = [f"unknown column {c!r}" for c in unknown] + [f"missing column {c!r}" for c in missing]
-        raise DataError([Issue("", "; ".join(problems) + f"; expected columns from: {', '.join(COLUMNS)}", source, 1)])
+    repeated = sorted(c for c, count in Counter(header).items() if count > 1 and c in COLUMNS)
+    if unknown or missing or repeated:
+        problems = [f"unknown column {c[:80]!r}" for c in unknown[:20]] + [f"missing column {c!r}" for c in missing]
+        problems += [f"repeated column {c!r}" for c in repeated]
+        message = "; ".join(problems) + f"; expected columns from: {', '.join(COLUMNS)}"
+        raise DataError([Issue("", message, source, header_line)])
     documents: list[dict[str, Any]] = []
     issues: list[Issue] = []
-    for row in reader:
-        line = reader.line_num
-        if None in row:
+    for line, cells in body:
+        if len(cells) > len(header):
             issues.append(Issue("", "more cells than columns", source, line))
             continue
-        doc = row_to_flow(row)
+        doc = row_to_flow(dict(zip(header, cells, strict=False)))
         found = validate(doc)
         if found:
             issues += [Issue(i.pointer, f"column {_column(i.pointer)}: {i.message}", source, line) for i in found]
         else:
             documents.append(doc)
+    if issues and not documents:
+        raise DataError(issues)  # nothing to keep: a plain refusal, and no output file
     if issues:
         raise PartialImportError(documents, issues)
     return documents

@@ -55,6 +55,7 @@ from silkcore import (
     SharingLevel,
     SseFamily,
     load_document,
+    parse_json,
     validate,
 )
 
@@ -324,7 +325,8 @@ def _check(profile: dict[str, Any]) -> list[Issue]:
         "primary_url", isinstance(profile.get("primary_url"), str) and bool(_HTTP.match(profile["primary_url"])), "an http(s) URL"
     )
     expect("description", isinstance(profile.get("description"), str), "a string")
-    expect("country_iso_3166", profile.get("country_iso_3166") in ISO_3166, "an ISO 3166-1 alpha-2 code such as 'PT'")
+    country = profile.get("country_iso_3166")
+    expect("country_iso_3166", isinstance(country, str) and country in ISO_3166, "an ISO 3166-1 alpha-2 code such as 'PT'")
     expect("country_name", isinstance(profile.get("country_name"), str), "a string")
     expect("geographic_scope", profile.get("geographic_scope") in SCOPES, f"one of {', '.join(SCOPES)}")
     starts_at = profile.get("starts_at")
@@ -434,15 +436,11 @@ class MurmurationsImporter:
     id = "murmurations"
 
     def import_(self, data: bytes, source: str) -> list[dict[str, Any]]:
-        """The organisation document, then the companion facts document if the profile has any."""
-        try:
-            profile = json.loads(data.decode("utf-8-sig"))
-        except UnicodeDecodeError as exc:
-            raise DataError([Issue("", f"invalid UTF-8 at byte offset {exc.start}", source)]) from None
-        except json.JSONDecodeError as exc:
-            raise DataError([Issue("", f"not valid JSON: {exc.msg}", source, exc.lineno, exc.colno)]) from None
-        except RecursionError:
-            raise DataError([Issue("", "JSON nested too deeply", source)]) from None
+        """The organisation document, then the companion facts document if the profile has any.
+
+        The profile is read by silkcore's strict reader: a duplicate key, NaN, a NUL or a lone
+        surrogate, an over-long integer or too deep nesting is refused with its place."""
+        profile = parse_json(data, source=source)
         try:
             return import_profile(profile)
         except DataError as exc:

@@ -8,7 +8,6 @@ It never fetches a remote context.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -19,6 +18,7 @@ from silkcore import (
     FlowStatus,
     IntangibleType,
     Issue,
+    parse_json,
     validate,
 )
 
@@ -95,6 +95,10 @@ class _Node:
         return value.literal
 
 
+#: How many term definitions may refer to one another in a row (``a`` -> ``b:x`` -> ``c:y``...).
+_MAX_TERM_CHAIN = 32
+
+
 @dataclass
 class _Term:
     iri: str
@@ -136,6 +140,8 @@ class _Context:
         if name not in self._raw or name in seen:
             return None
         value, where = self._raw[name]
+        if len(seen) >= _MAX_TERM_CHAIN:
+            raise DataError([Issue(where, f"term definitions refer to each other more than {_MAX_TERM_CHAIN} deep")])
         seen = seen | {name}
         coerce: Any = None
         if value is None:
@@ -286,16 +292,27 @@ _FOREIGN_KINDS = {
 }
 
 
+#: Longest number text read; a silkcore decimal has at most 18 integer digits and 6 decimals.
+_MAX_NUMBER_CHARS = 64
+#: Numbers are written out in full (``1E+30`` as 31 digits): larger or smaller ones are refused first.
+_MAX_EXPONENT = 40
+
+
 def _decimal(value: _Value) -> Decimal:
     literal = value.literal
+    if isinstance(literal, str) and len(literal) > _MAX_NUMBER_CHARS:
+        raise _Problem(value.pointer, f"expected a number of at most {_MAX_NUMBER_CHARS} characters, found {len(literal)}")
     try:
         if isinstance(literal, bool) or not isinstance(literal, str | int | Decimal | float):
             raise InvalidOperation
         number = Decimal(str(literal))
     except InvalidOperation:
-        raise _Problem(value.pointer, f"expected a number, found {literal!r}") from None
+        raise _Problem(value.pointer, f"expected a number, found {str(literal)[:80]!r}") from None
     if not number.is_finite():
         raise _Problem(value.pointer, "expected a finite number")
+    exponent = number.as_tuple().exponent
+    if number.adjusted() > _MAX_EXPONENT or (isinstance(exponent, int) and exponent < -_MAX_EXPONENT):
+        raise _Problem(value.pointer, f"number {literal} is out of range: at most 18 integer digits and 6 decimals")
     return number
 
 
@@ -587,16 +604,10 @@ class _FlowReader:
 
 
 def _parse(data: bytes, source: str) -> Any:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError([Issue("", f"invalid UTF-8 at byte offset {exc.start}", source)]) from None
-    try:
-        return json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as exc:
-        raise DataError([Issue("", f"not valid JSON: {exc.msg}", source, exc.lineno, exc.colno)]) from None
-    except RecursionError:
-        raise DataError([Issue("", "JSON nested too deeply", source)]) from None
+    """The document, read by silkcore's strict reader (a duplicate key, NaN, a NUL or a lone
+    surrogate, an over-long number, too deep nesting: refused with its place); numbers with a
+    fraction stay exact decimals."""
+    return parse_json(data, source=source, decimals=True)
 
 
 def import_valueflows(data: bytes, source: str) -> list[dict[str, Any]]:

@@ -14,21 +14,17 @@ Each record keeps where it came from (a JSON Pointer, or a CSV line) for error m
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import re
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote
 
 import attrs
 
-from silkcore import DataError, Issue
+from silkcore import DataError, Issue, parse_csv_rows, parse_json
 
 __all__ = ["Record", "parse_csv", "parse_kobo_json", "parse_odk_json"]
-
-_MAX_BYTES = 200 * 1024 * 1024
 
 
 @attrs.frozen
@@ -48,30 +44,20 @@ class Record:
         return Issue(pointer, message, source, self.line)
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in result:
-            raise ValueError(f"duplicate key {key!r}")
-        result[key] = value
-    return result
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def _load_json(data: bytes, source: str) -> Any:
-    if len(data) > _MAX_BYTES:
-        raise DataError([Issue("", f"input larger than {_MAX_BYTES} bytes", source)])
+    """The export, read by silkcore's strict reader (duplicate keys, NaN, depth, size, long
+    integers, NUL and lone surrogates refused, each with its place)."""
     try:
-        return json.loads(data.decode("utf-8-sig"), object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
-    except UnicodeDecodeError as exc:
-        raise DataError([Issue("", f"not UTF-8 text: {exc.reason}", source)]) from None
-    except json.JSONDecodeError as exc:
-        raise DataError([Issue("", f"not JSON: {exc.msg}", source, exc.lineno, exc.colno)]) from None
-    except ValueError as exc:
-        raise DataError([Issue("", f"not valid JSON: {exc}", source)]) from None
+        return parse_json(data, source=source)
+    except DataError as exc:
+        raise DataError([_syntax_in_words(issue) for issue in exc.errors]) from None
+
+
+def _syntax_in_words(issue: Issue) -> Issue:
+    """A syntax error means the file is not a JSON export at all: say so."""
+    if issue.message.startswith("invalid JSON: "):
+        return attrs.evolve(issue, message="not JSON: " + issue.message.removeprefix("invalid JSON: "))
+    return issue
 
 
 def _flatten(value: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -104,7 +90,13 @@ def parse_kobo_json(data: bytes, source: str) -> list[Record]:
         base, items = "", top
     else:
         raise DataError([Issue("", 'expected a Kobo export: {"results": [...]} or a list of submissions', source)])
-    return [Record(_flatten(row), f"{base}/{i}", form_id=row.get("_xform_id_string")) for i, row in _rows(items, base, source)]
+    return [
+        Record(_flatten(row), f"{base}/{i}", form_id=_text(row.get("_xform_id_string"))) for i, row in _rows(items, base, source)
+    ]
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 _ODATA_FORM = re.compile(r"/forms/([^/]+?)\.svc")
@@ -122,30 +114,24 @@ def parse_odk_json(data: bytes, source: str) -> list[Record]:
 
 
 def parse_csv(data: bytes, source: str) -> list[Record]:
-    """Records of a Kobo or ODK Central CSV export; empty cells are left out."""
-    if len(data) > _MAX_BYTES:
-        raise DataError([Issue("", f"input larger than {_MAX_BYTES} bytes", source)])
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError([Issue("", f"not UTF-8 text: {exc.reason}", source)]) from None
-    first = text.split("\n", 1)[0]
-    delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = next(reader)
-    except StopIteration:
-        return []
-    duplicates = sorted({h for h in header if header.count(h) > 1})
+    """Records of a Kobo or ODK Central CSV export; empty cells are left out.
+
+    Read by silkcore's strict CSV reader: bad quoting, NUL characters, invalid UTF-8 and a
+    field over the size limit are refused with their line (and column)."""
+    first = data.split(b"\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=lambda d: first.count(d.encode()))
+    rows = parse_csv_rows(data, source=source, delimiter=delimiter)
+    if not any(cells for _, cells in rows):
+        raise DataError([Issue("", "empty export: expected a header row, then one row per submission", source, 1)])
+    (header_line, header), body = rows[0], rows[1:]
+    duplicates = sorted(h for h, count in Counter(header).items() if count > 1)
     if duplicates:
-        raise DataError([Issue("", f"duplicate column(s) {', '.join(duplicates)}", source, 1)])
+        raise DataError([Issue("", f"duplicate column(s) {', '.join(duplicates)}", source, header_line)])
     records = []
-    start = reader.line_num + 1
-    for row in reader:
+    for start, row in body:
         if any(cell.strip() for cell in row):
             if len(row) > len(header):
                 raise DataError([Issue("", f"{len(row)} cells but {len(header)} columns", source, start)])
             fields = {key: cell for key, cell in zip(header, row, strict=False) if cell != ""}
             records.append(Record(fields, "", line=start, form_id=None))
-        start = reader.line_num + 1
     return records
