@@ -710,8 +710,7 @@ def _cell_starts(record: str, delimiter: str) -> list[tuple[int, int]]:
     record and 1-based column. Errors only: a character loop."""
     starts = [(0, 1)]
     line, column = 0, 1
-    quoted = at_start = True
-    quoted = False
+    quoted, at_start = False, True
     index, size = 0, len(record)
     while index < size:
         char = record[index]
@@ -758,7 +757,7 @@ def parse_csv_rows(
     bad = _SURROGATE_OR_NUL.search(text)
     if bad is not None:
         line, column = _position(text, bad.start())
-        raise DataError([Issue("", f"{_string_issue(bad.group())}", source, line, column)])
+        raise DataError([Issue("", _string_issue(bad.group()) or "", source, line, column)])
     limit = limits.max_csv_field
     _ensure_csv_field_limit(limit)
     lines = _RecordLines(text)
