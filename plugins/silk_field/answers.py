@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import reprlib
 from typing import Any
 
-from silkcore import ItemKind
+from silkcore import ItemKind, Limits
 
 from .layout import NA, UNKNOWN, ItemField
 
@@ -14,6 +15,8 @@ __all__ = ["map_answer"]
 
 Mapped = tuple[Any, str | None, str | None]  # (value, status, problem)
 _STATUS = {NA: "not_applicable", UNKNOWN: "unknown"}
+#: The longest number text a submission may give: the strict JSON reader's default.
+_MAX_NUMBER_CHARS = Limits().max_float_chars
 _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _DECIMAL = re.compile(r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
 
@@ -73,12 +76,15 @@ def _number(field: ItemField, raw: Any) -> Mapped:
         return None, None, f"expected a number, got {raw!r}"
     if isinstance(raw, int | float):
         number = raw
+    elif isinstance(raw, str) and len(raw.strip()) > _MAX_NUMBER_CHARS:
+        # Counted before any conversion: int() of thousands of digits is slow, then refused.
+        return None, None, f"a number of {len(raw.strip())} characters is out of range; at most {_MAX_NUMBER_CHARS}"
     elif isinstance(raw, str) and _INTEGER.match(raw.strip()):
         number = int(raw.strip())
     elif isinstance(raw, str) and _DECIMAL.match(raw.strip()):
         number = float(raw.strip())
     else:
-        return None, None, f"expected a number, got {raw!r}"
+        return None, None, f"expected a number, got {reprlib.repr(raw)}"
     item = field.item
     low = 0.0 if item.kind == ItemKind.PERCENTAGE and item.min is None else item.min
     high = 100.0 if item.kind == ItemKind.PERCENTAGE and item.max is None else item.max

@@ -94,12 +94,10 @@ def read_source(source: str | bytes | Path, limits: Limits = DEFAULT_LIMITS) -> 
         except OSError as exc:
             raise DataError([Issue("", f"cannot read file: {exc.strerror or exc}", name)]) from None
     if len(data) > limits.max_bytes:
-        raise DataError([Issue("", f"input is larger than {_size(limits.max_bytes)}, the limit (SILKCORE_MAX_BYTES)", name)])
+        limit = limits.max_bytes
+        message = f"input of more than {limit} bytes exceeds the limit of {limit} bytes (SILKCORE_MAX_BYTES)"
+        raise DataError([Issue("", message, name)])
     return data, name
-
-
-def _size(count: int) -> str:
-    return f"{count / (1 << 20):g} MiB" if count >= 1 << 20 else f"{count} bytes"
 
 
 def parse_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Any:

@@ -68,9 +68,21 @@ def _written_back(value: Any, brackets: int, max_depth: int) -> bytes | None:
     return written
 
 
+def _screens_hold(limits: Limits) -> bool:
+    """Whether the number screen proves what ``limits`` ask. A run of 19 digits sends a line
+    the strict way, so any integer of more than 18 digits is caught; a number text of more
+    than 58 characters holds at most 4 signs, points and exponents, so 3 digit runs, one of
+    them over 18 digits: caught too. Tighter limits (set by SILKCORE_MAX_*) go the strict way."""
+    return limits.max_int_digits >= _SCREENED_DIGITS and limits.max_float_chars >= _SCREENED_CHARS
+
+
+_SCREENED_DIGITS = len(_LONG_NUMBER)
+_SCREENED_CHARS = 4 + 3 * (_SCREENED_DIGITS - 1)
+
+
 def fast_loads(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Any | None:
     """The value of one JSON text when the strict parser would give the same; else None."""
-    if orjson is None:
+    if orjson is None or not _screens_hold(limits):
         return None
     screened = raw.translate(_SCREEN, _UNSCREENED)
     if _LONG_NUMBER in screened or (b"\\" in screened and b"\\u" in raw):

@@ -51,6 +51,8 @@ def response_set_issues(index: ScoringIndex, response_set: ResponseSet) -> list[
     """Every issue of ``response_set`` against the framework of ``index``: another framework,
     another MAJOR version, an unknown item (with a suggestion), an item answered twice, a
     value that does not fit its item. Empty means the set can be scored."""
+    if index.last_sound.value is response_set:
+        return []
     framework = index.framework
     if response_set.framework_id != framework.id:
         return [Issue("/framework_id", f"answers framework {response_set.framework_id!r}, not {framework.id!r}")]
@@ -86,4 +88,6 @@ def response_set_issues(index: ScoringIndex, response_set: ResponseSet) -> list[
             problem = index.problem(rules, response.value)
             if problem:
                 issues.append(Issue(f"/responses/{position}/value", f"item {item_id}: {problem}"))
+    if not issues:
+        index.last_sound.value = response_set
     return issues

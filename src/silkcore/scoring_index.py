@@ -19,7 +19,7 @@ from .assessment import AnswerValue
 from .framework import Category, Framework, Item, ItemKind
 from .objcache import BoundedMemo, PerObject, exact_key
 
-__all__ = ["ItemRules", "ScoringIndex", "scoring_index"]
+__all__ = ["ItemRules", "LastSound", "ScoringIndex", "scoring_index"]
 
 _REMEMBERED = 512  # trace entries and verdicts kept per item
 _CHOICE_KINDS = frozenset({ItemKind.CHOICE, ItemKind.SCALE, ItemKind.YES_NO})
@@ -53,6 +53,21 @@ class ItemRules:
     verdicts: BoundedMemo = attrs.field(factory=lambda: BoundedMemo(_REMEMBERED), eq=False, repr=False)
 
 
+class LastSound:
+    """The last response set found sound against one framework, held by identity.
+
+    A response set is checked when it is read (:func:`silkcore.documents.check`) and again
+    by the scorer, which cannot know it was; entities are frozen, so the same object found
+    sound a moment ago is sound still and the second check is skipped (batch scoring: one
+    check a line, not two). One slot: memory stays flat, and a set checked by another
+    thread in between is simply checked again."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value: object = None
+
+
 @attrs.frozen
 class ScoringIndex:
     """Every item's rules by id, and the categories by id."""
@@ -60,6 +75,7 @@ class ScoringIndex:
     framework: Framework
     items: dict[str, ItemRules]
     categories: dict[str, Category]
+    last_sound: LastSound = attrs.field(factory=LastSound, eq=False, repr=False)
 
     def problem(self, rules: ItemRules, value: AnswerValue) -> str | None:
         """Why ``value`` does not fit the item, or None; the verdict and message of

@@ -262,23 +262,8 @@ CSV_HOSTILE = [
     Hostile("empty input", lambda f: b"", "empty"),
     Hostile("blank lines only", lambda f: b"\r\n\n\n", "empty"),
 ]
-#: Found by this table and not fixed here: silk_field's answers.py converts a number answer
-#: with int() before counting its digits (ValueError beyond CPython's 4,300-digit limit).
-KNOWN_DEFECTS = {
-    ("kobo-json", "5000-digit number as text"),
-    ("odk-json", "5000-digit number as text"),
-    ("kobo-csv", "5000-digit integer"),
-    ("odk-csv", "5000-digit integer"),
-}
 CASES = [
-    pytest.param(
-        f,
-        h,
-        id=f"{f.id}: {h.name}",
-        marks=[pytest.mark.xfail(raises=ValueError, strict=True, reason="silk_field/answers.py: int() of a long digit string")]
-        if (f.id, h.name) in KNOWN_DEFECTS
-        else [],
-    )
+    pytest.param(f, h, id=f"{f.id}: {h.name}")
     for f, h in [(f, h) for f in JSON_FORMATS for h in JSON_HOSTILE] + [(f, h) for f in CSV_FORMATS for h in CSV_HOSTILE]
 ]
 
