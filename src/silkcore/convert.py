@@ -16,6 +16,8 @@ Errors are reported as :class:`~silkcore.errors.Issue` objects with JSON Pointer
 from __future__ import annotations
 
 import datetime as dt
+import os
+import re
 from decimal import Decimal, InvalidOperation
 from enum import Enum, StrEnum
 from functools import cache
@@ -28,9 +30,19 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from .assessment import AnswerValue, TraceEntry, TraceStatus
 from .errors import DataError, Issue
 from .framework import ApplicabilityRule, Condition, ConditionValue, Edge, OptionValue
-from .jsonio import pointer_join
+from .jsonio import DEFAULT_LIMITS, MAX_ISSUES, Limits, pointer_join
+from .model import shown
 
-__all__ = ["answer_value", "make_converter", "parse_datetime", "structure", "unstructure", "unstructure_trace_entry"]
+__all__ = [
+    "answer_value",
+    "json_data_issues",
+    "make_converter",
+    "parse_datetime",
+    "source_issues",
+    "structure",
+    "unstructure",
+    "unstructure_trace_entry",
+]
 
 T = TypeVar("T")
 
@@ -199,7 +211,11 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
 
 
 def _issues_from(exc: BaseException, path: tuple[str | int, ...]) -> list[Issue]:
-    """Flatten cattrs' exception groups into issues, reading the path from their notes."""
+    """Flatten cattrs' exception groups into issues, reading the path from their notes. An
+    entity's own check (a :class:`DataError` from its constructor, pointing at its field) is
+    placed under the entity's path: ``/responses/3`` + ``/confidence``."""
+    if isinstance(exc, DataError):
+        return [Issue(pointer_join(path) + issue.pointer, issue.message) for issue in exc.errors]
     if isinstance(exc, ForbiddenExtraKeysError):
         return [Issue(pointer_join((*path, key)), f"unknown key {key!r}") for key in sorted(exc.extra_fields)]
     if isinstance(exc, ClassValidationError | IterableValidationError):
@@ -216,6 +232,101 @@ def _issues_from(exc: BaseException, path: tuple[str | int, ...]) -> list[Issue]
     if isinstance(exc, KeyError):
         return [Issue(pointer_join(path), "missing required value")]
     return [Issue(pointer_join(path), str(exc) or type(exc).__name__)]
+
+
+_NUL_OR_SURROGATE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _text_problem(text: str) -> str | None:
+    match = _NUL_OR_SURROGATE.search(text)
+    if match is None:
+        return None
+    if match.group() == "\x00":
+        return "NUL character in text; expected printable text"
+    return "lone UTF-16 surrogate in text; expected valid Unicode"
+
+
+def json_data_issues(value: Any, limits: Limits = DEFAULT_LIMITS) -> list[Issue]:
+    """Every way ``value`` - a document handed over as Python data rather than read by the
+    strict reader - is not JSON data within the reader's rules, each at its JSON Pointer:
+    a type JSON has no word for (a tuple, a set, bytes, a date, an enum member, a Path...),
+    a key that is not a string, an integer longer than ``limits.max_int_digits`` digits, a
+    NaN or infinite float, a NUL or lone surrogate in a string or key, nesting deeper than
+    ``limits.max_depth``. Empty when the value could have come out of the strict reader.
+
+    Iterative (the depth limit is what guards recursion), stops after ``MAX_ISSUES``."""
+    issues: list[Issue] = []
+    bound = 10**limits.max_int_digits
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
+    while stack and len(issues) < MAX_ISSUES:
+        node, path = stack.pop()
+        kind = type(node)
+        if kind is str:
+            problem = _text_problem(node)
+            if problem:
+                issues.append(Issue(pointer_join(path), problem))
+        elif kind is int:
+            if not -bound < node < bound:
+                issues.append(Issue(pointer_join(path), f"integer out of range; at most {limits.max_int_digits} digits"))
+        elif kind is float:
+            if not -_INF < node < _INF:
+                issues.append(Issue(pointer_join(path), "non-finite number; expected a finite number"))
+        elif kind is bool or node is None:
+            pass
+        elif isinstance(node, dict | list):
+            if len(path) >= limits.max_depth:
+                issues.append(Issue(pointer_join(path), f"nesting deeper than {limits.max_depth} levels"))
+                continue
+            children: list[tuple[Any, tuple[str | int, ...]]] = []
+            if isinstance(node, list):
+                children = [(child, (*path, i)) for i, child in enumerate(node)]
+            else:
+                for key, child in node.items():
+                    if type(key) is not str:
+                        issues.append(Issue(pointer_join(path), f"key {shown(key)} is not a string; JSON keys are strings"))
+                        continue
+                    problem = _text_problem(key)
+                    if problem:
+                        issues.append(Issue(pointer_join((*path, key)), f"in key: {problem}"))
+                    children.append((child, (*path, key)))
+            stack.extend(reversed(children))  # popped in document order
+        else:
+            issues.append(
+                Issue(
+                    pointer_join(path),
+                    f"{shown(node)} is not JSON data; expected an object, array, string, number, boolean or null",
+                )
+            )
+    if stack and len(issues) >= MAX_ISSUES:
+        issues.append(Issue("", f"further problems are not listed: the report stops at {MAX_ISSUES}"))
+    return issues
+
+
+_INF = float("inf")
+
+
+def source_issues(source: Any) -> list[Issue]:
+    """Why ``source`` cannot be where a document comes from, or ``[]``: a document is read
+    from ``bytes``, a file path (``str`` or ``os.PathLike``) naming no NUL or lone surrogate,
+    or taken as a mapping already parsed (then check it with :func:`json_data_issues`)."""
+    if isinstance(source, bytes | dict):
+        return []
+    if isinstance(source, os.PathLike):
+        try:
+            source = os.fspath(source)
+        except Exception as exc:  # a foreign PathLike may raise anything
+            return [Issue("", f"a path that cannot be read: {type(exc).__name__}")]
+    if isinstance(source, bytes):
+        return [] if b"\x00" not in source else [Issue("", "a file path with a NUL character")]
+    if isinstance(source, str):
+        problem = _text_problem(source)
+        return [Issue("", f"a file path with a {problem.split(' in text')[0]}")] if problem else []
+    return [
+        Issue(
+            "",
+            f"expected a document as bytes, a file path (str or Path) or a parsed mapping, got {shown(source)}",
+        )
+    ]
 
 
 @cache

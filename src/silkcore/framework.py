@@ -2,17 +2,40 @@
 
 A framework is data. Networks write one as a YAML or JSON file validated by the
 ``silkcore_framework`` schema and load it with :func:`silkcore.load_framework`; plugins may
-also build one in Python. Either way it is the same frozen value.
+also build one in Python. Either way it is the same frozen value. The parts that carry
+numbers or decide scoring (options, categories, items, the scoring policy, the framework
+itself) check their fields when built, as :mod:`silkcore.model` describes: a score outside
+0..1, a weight that is not above 0 (at most 1000), a bound that is not a finite number, an
+empty title or a field of the wrong type is a :class:`~silkcore.errors.DataError`.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import ClassVar
+from pathlib import PurePath
+from typing import Any, ClassVar
 
 import attrs
 
-from .model import Text
+from .errors import DataError, Issue
+from .model import (
+    Rule,
+    Text,
+    check_fields,
+    instance_of,
+    is_bool,
+    is_count,
+    is_str,
+    is_text,
+    opt_bool,
+    opt_finite,
+    opt_instance_of,
+    opt_str,
+    opt_text,
+    opt_unit,
+    shown,
+    tuple_of,
+)
 
 __all__ = [
     "Aggregation",
@@ -90,6 +113,26 @@ class Option:
     score: float | None = None
     label: Text | None = None
 
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, _OPTION_RULES)
+
+
+def _option_value(value: Any) -> bool:
+    return type(value) is str or type(value) is bool or type(value) is int
+
+
+def _weight(value: Any) -> bool:
+    """A weight as the framework schema has it: above 0 (a category or item of weight 0
+    would divide by zero in a weighted mean) and at most 1000."""
+    return (type(value) is float or type(value) is int) and 0 < value <= 1000
+
+
+_OPTION_RULES: tuple[Rule, ...] = (
+    ("value", _option_value, "a string, boolean or integer"),
+    ("score", opt_unit, "a number from 0 to 1, or None"),
+    ("label", opt_text, "multilingual text (a non-empty dict of language -> string) or None"),
+)
+_TEXT = "multilingual text (a non-empty dict of language -> string)"
 
 _YES_NO = (Option(True, 1.0), Option(False, 0.0))
 
@@ -102,6 +145,16 @@ class AnswerScale:
     options: tuple[Option, ...]
     title: Text | None = None
 
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, _SCALE_RULES)
+
+
+_SCALE_RULES: tuple[Rule, ...] = (
+    ("id", is_str, "a string"),
+    ("options", tuple_of(Option), "a tuple of Option"),
+    ("title", opt_text, _TEXT + " or None"),
+)
+
 
 @attrs.frozen
 class Category:
@@ -113,6 +166,19 @@ class Category:
     weight: float = 1.0
     scored: bool = True
     source: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, _CATEGORY_RULES)
+
+
+_CATEGORY_RULES: tuple[Rule, ...] = (
+    ("id", is_str, "a string"),
+    ("title", is_text, _TEXT),
+    ("description", opt_text, _TEXT + " or None"),
+    ("weight", _weight, "a number above 0 and at most 1000"),
+    ("scored", is_bool, "True or False"),
+    ("source", opt_str, "a string or None"),
+)
 
 
 @attrs.frozen
@@ -171,6 +237,31 @@ class Item:
     cases: tuple[str, ...] = ()
     mappings: tuple[Mapping, ...] = ()
 
+    def __attrs_post_init__(self) -> None:
+        low, high = self.min, self.max
+        if low is not None and high is not None and opt_finite(low) and opt_finite(high) and low > high:
+            check_fields(self, _ITEM_RULES, ("max", f"expected max ({high}) at least min ({low})"))
+        check_fields(self, _ITEM_RULES)
+
+
+_ITEM_RULES: tuple[Rule, ...] = (
+    ("id", is_str, "a string"),
+    ("category", is_str, "a string"),
+    ("kind", instance_of(ItemKind), "an ItemKind"),
+    ("text", is_text, _TEXT),
+    ("source", is_str, "a string"),
+    ("help", opt_text, _TEXT + " or None"),
+    ("scored", opt_bool, "True, False or None"),
+    ("scale", opt_str, "a string or None"),
+    ("options", tuple_of(Option), "a tuple of Option"),
+    ("min", opt_finite, "a finite number or None"),
+    ("max", opt_finite, "a finite number or None"),
+    ("reverse", is_bool, "True or False"),
+    ("weight", _weight, "a number above 0 and at most 1000"),
+    ("target", opt_finite, "a finite number or None"),
+    ("applies_if", opt_instance_of(ApplicabilityRule), "an ApplicabilityRule or None"),
+)
+
 
 @attrs.frozen
 class ScoringPolicy:
@@ -183,6 +274,23 @@ class ScoringPolicy:
     overall: bool = False
     findings: int = 3
     disagreement_threshold: float = 0.5
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, _POLICY_RULES)
+
+
+def _threshold(value: Any) -> bool:
+    return (type(value) is float or type(value) is int) and 0 < value <= 1
+
+
+_POLICY_RULES: tuple[Rule, ...] = (
+    ("aggregation", instance_of(Aggregation), "an Aggregation"),
+    ("not_applicable", instance_of(NotApplicablePolicy), "a NotApplicablePolicy"),
+    ("unknown", instance_of(UnknownPolicy), "an UnknownPolicy"),
+    ("overall", is_bool, "True or False"),
+    ("findings", lambda value: is_count(value) and value <= 100, "a whole number from 0 to 100"),
+    ("disagreement_threshold", _threshold, "a number above 0 and at most 1"),
+)
 
 
 @attrs.frozen
@@ -280,6 +388,9 @@ class Framework:
     scoring: ScoringPolicy = ScoringPolicy()
     graph: Graph | None = None
 
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, _FRAMEWORK_RULES)
+
     def item(self, item_id: str) -> Item:
         """The item with id ``item_id``; KeyError if there is none."""
         for item in self.items:
@@ -317,3 +428,27 @@ class Framework:
             return item.min is not None and item.max is not None
         options = self.options_of(item)
         return bool(options) and all(o.score is not None for o in options)
+
+
+_FRAMEWORK_RULES: tuple[Rule, ...] = (
+    ("id", is_str, "a string"),
+    ("version", is_str, "a string"),
+    ("title", is_text, _TEXT),
+    ("categories", lambda value: tuple_of(Category)(value) and bool(value), "a non-empty tuple of Category"),
+    ("items", lambda value: tuple_of(Item)(value) and bool(value), "a non-empty tuple of Item"),
+    ("description", opt_text, _TEXT + " or None"),
+    ("default_language", opt_str, "a string or None"),
+    ("source", opt_str, "a string or None"),
+    ("notes", tuple_of(str), "a tuple of strings"),
+    ("scales", tuple_of(AnswerScale), "a tuple of AnswerScale"),
+    ("scoring", instance_of(ScoringPolicy), "a ScoringPolicy"),
+    ("graph", opt_instance_of(Graph), "a Graph or None"),
+)
+
+
+def framework_argument(value: Any) -> Framework | str | PurePath:
+    """``value`` if it can name a framework (a :class:`Framework`, a registered id or a file
+    path as ``str`` or ``Path``); otherwise a :class:`DataError` saying what was given."""
+    if isinstance(value, Framework | str | PurePath):
+        return value
+    raise DataError([Issue("", f"expected a Framework, a framework id or a file path, got {shown(value)}")])

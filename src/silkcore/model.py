@@ -4,16 +4,27 @@ Entities are frozen, slotted attrs classes: dumb values with no parsing in ``__i
 Turning JSON into them (and back) is the converter's job (:mod:`silkcore.convert`); checking
 JSON against the rules is the schemas' job. Closed sets are string enums whose values are
 the codes that travel in documents.
+
+The entities a program builds itself and hands to silkcore (a reference to an organisation,
+evidence, and in :mod:`silkcore.assessment` and :mod:`silkcore.framework` the answers,
+frameworks and results) check their fields when built, with :func:`check_fields`: a value of
+the wrong type or out of range is a :class:`~silkcore.errors.DataError` whose issues point at
+the field (``/confidence``), not a wrong score later. The checks are plain comparisons, cheap
+enough for the entities built by the million.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import reprlib
+from collections.abc import Callable
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, ClassVar
 
 import attrs
+
+from .errors import DataError, Issue
 
 __all__ = [
     "Approach",
@@ -47,6 +58,127 @@ __all__ = [
 
 Text = dict[str, str]
 """Multilingual text: BCP 47 language tag -> text."""
+
+Rule = tuple[str, Callable[[Any], bool], str]
+"""A field's check: its name, a test of its value, and what the test wants (for the message)."""
+
+_INF = float("inf")
+
+
+def shown(value: Any) -> str:
+    """A short description of any value for an error message: its type and a bounded repr."""
+    try:
+        text = reprlib.repr(value)
+    except Exception:  # a foreign object's __repr__ may raise; an int may be too long to print
+        text = f"of about {value.bit_length() * 3 // 10 + 1} digits" if type(value) is int else "(not printable)"
+    return f"{type(value).__name__} {text}"
+
+
+def field_error(entity: str, problems: list[tuple[str, str]]) -> DataError:
+    """A :class:`DataError` for fields of ``entity`` (a class name), each ``(field, message)``
+    pointed at as ``/field``."""
+    return DataError([Issue(f"/{field}", message, entity) for field, message in problems])
+
+
+def check_fields(entity: Any, rules: tuple[Rule, ...], *extra: tuple[str, str]) -> None:
+    """Raise a :class:`DataError` naming each field of ``entity`` that fails its rule, and the
+    ``extra`` problems (``(field, message)``) a caller found across fields. Silent when all is well."""
+    for name, test, _ in rules:
+        if not test(getattr(entity, name)):
+            break
+    else:
+        if not extra:
+            return
+    problems = [
+        (name, f"expected {wanted}, got {shown(getattr(entity, name))}")
+        for name, test, wanted in rules
+        if not test(getattr(entity, name))
+    ]
+    raise field_error(type(entity).__name__, [*problems, *extra])
+
+
+def is_str(value: Any) -> bool:
+    """A string."""
+    return type(value) is str
+
+
+def opt_str(value: Any) -> bool:
+    """A string or None."""
+    return value is None or type(value) is str
+
+
+def is_bool(value: Any) -> bool:
+    """True or False (not 0 or 1)."""
+    return type(value) is bool
+
+
+def opt_bool(value: Any) -> bool:
+    """True, False or None."""
+    return value is None or type(value) is bool
+
+
+def is_unit(value: Any) -> bool:
+    """A number from 0 to 1 (NaN fails every comparison, so it is refused)."""
+    return (type(value) is float or type(value) is int) and 0 <= value <= 1
+
+
+def opt_unit(value: Any) -> bool:
+    """A number from 0 to 1, or None."""
+    return value is None or ((type(value) is float or type(value) is int) and 0 <= value <= 1)
+
+
+def is_count(value: Any) -> bool:
+    """A whole number, 0 or more."""
+    return type(value) is int and value >= 0
+
+
+def opt_count(value: Any) -> bool:
+    """A whole number, 0 or more, or None."""
+    return value is None or (type(value) is int and value >= 0)
+
+
+def opt_finite(value: Any) -> bool:
+    """A finite number, or None."""
+    return value is None or ((type(value) is float or type(value) is int) and -_INF < value < _INF)
+
+
+def is_text(value: Any) -> bool:
+    """Multilingual text: a non-empty dict of language tag -> string."""
+    return type(value) is dict and bool(value) and all(type(k) is str and type(v) is str for k, v in value.items())
+
+
+def opt_text(value: Any) -> bool:
+    """Multilingual text, or None."""
+    return value is None or is_text(value)
+
+
+def instance_of(cls: type) -> Callable[[Any], bool]:
+    """A test for an instance of ``cls`` (for enums: a member, not its code as a string)."""
+    return lambda value: isinstance(value, cls)
+
+
+def opt_instance_of(cls: type) -> Callable[[Any], bool]:
+    """A test for an instance of ``cls`` or None."""
+    return lambda value: value is None or isinstance(value, cls)
+
+
+def tuple_of(cls: type) -> Callable[[Any], bool]:
+    """A test for a tuple (not a list: entities are frozen) whose members are instances of ``cls``."""
+
+    def test(value: Any) -> bool:
+        if type(value) is not tuple:
+            return False
+        # One C-speed pass over the member types first: a response set holds dozens of answers.
+        return not value or set(map(type, value)) == {cls} or all(isinstance(v, cls) for v in value)
+
+    return test
+
+
+_ORG_REF_RULES: tuple[Rule, ...] = (
+    ("org_id", is_str, "a string"),
+    ("name", opt_str, "a string or None"),
+    ("country", opt_str, "a string or None"),
+)
 
 
 class SseFamily(StrEnum):
@@ -209,6 +341,9 @@ class OrgRef:
     name: str | None = None
     country: str | None = None
 
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, _ORG_REF_RULES)
+
 
 @attrs.frozen
 class Evidence:
@@ -217,6 +352,16 @@ class Evidence:
     kind: EvidenceKind
     description: str | None = None
     uri: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        check_fields(self, _EVIDENCE_RULES)
+
+
+_EVIDENCE_RULES: tuple[Rule, ...] = (
+    ("kind", instance_of(EvidenceKind), "an EvidenceKind"),
+    ("description", opt_str, "a string or None"),
+    ("uri", opt_str, "a string or None"),
+)
 
 
 @attrs.frozen
