@@ -124,12 +124,22 @@ __all__ = [
 ]  # fmt: skip
 
 
-def validate(document: Any, *, catalog: Catalog | None = None) -> list[Issue]:
-    """Every issue with a parsed document (a mapping naming its ``schema``), checked against the
-    local registry including schemas registered by installed plugins. Empty means valid."""
+def validate(document: Any, *, catalog: Catalog | None = None, framework: Framework | str | Path | None = None) -> list[Issue]:
+    """Every issue with a parsed document (a mapping naming its ``schema``): its schema in the
+    local registry (with the schemas installed plugins register), then the checks a schema
+    cannot make - a response set is checked against the framework it names (or against
+    ``framework``: an object, a registered id or a file path), as ``silk validate`` does.
+    Empty means valid."""
     from .documents import validate as _validate
 
-    return _validate(document, registry=(catalog or get_catalog()).schemas)
+    from .convert import json_data_issues
+
+    problems = json_data_issues(document)  # Python data, not read by the strict reader
+    if problems:
+        return problems
+    catalog = catalog or get_catalog()
+    given = () if framework is None else (catalog.resolve_framework(framework),)
+    return _validate(document, registry=catalog.schemas, frameworks=catalog.framework_resolver(*given))
 
 
 def assess(
@@ -141,12 +151,11 @@ def assess(
     """Score response sets against a framework (an object, a registered id, or a file path),
     with the framework's registered scorer or the generic one."""
     catalog = catalog or get_catalog()
-    if isinstance(framework, Path) or (isinstance(framework, str) and Path(framework).suffix in (".yaml", ".yml", ".json")):
-        framework = load_framework(Path(framework), registry=catalog.schemas)
-    elif isinstance(framework, str):
-        framework = catalog.framework(framework)
-    sets = [response_sets] if isinstance(response_sets, ResponseSet) else list(response_sets)
-    return catalog.scorer(framework.id).score(framework, sets)
+    chosen = catalog.resolve_framework(framework)
+    sets = [response_sets] if isinstance(response_sets, ResponseSet) else response_sets
+    if not isinstance(sets, list | tuple) or not all(isinstance(s, ResponseSet) for s in sets):
+        raise SchemaValidationError([Issue("", "expected a ResponseSet or a list of them (read documents with load_document)")])
+    return catalog.scorer(chosen.id).score(chosen, list(sets))
 
 
 def __getattr__(name: str) -> Any:

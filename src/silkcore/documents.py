@@ -18,7 +18,7 @@ from typing import Any
 
 from .assessment import ResponseSet, ScoreCard
 from .case import Case, Policy
-from .convert import structure, unstructure
+from .convert import json_data_issues, source_issues, structure, unstructure
 from .errors import DataError, Issue, SchemaValidationError, UnknownComponentError
 from .fastpath import FAST_BUILDERS
 from .framework import Framework
@@ -269,6 +269,11 @@ def load_document(
     """
     registry = registry or default_registry()
     data: bytes | None = None
+    # What the API is handed is untrusted too: a wrong kind of source, or a mapping that is not
+    # JSON data (a set, a NaN, a non-string key...), is a DataError, never a TypeError from below.
+    problems = source_issues(source) or (json_data_issues(source) if isinstance(source, dict) else [])
+    if problems:
+        raise DataError([i.located(name or ("<mapping>" if isinstance(source, dict) else "<input>")) for i in problems])
     if isinstance(source, dict):
         doc: Any = source
         display = name or "<mapping>"

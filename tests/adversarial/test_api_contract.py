@@ -191,16 +191,6 @@ def test_argument_helpers_name_what_is_wrong() -> None:
 
 # -- nothing but SilkError escapes the public functions --------------------------------------
 
-PENDING = pytest.mark.xfail(
-    reason="documents.load_document does not yet refuse what silkcore.convert.source_issues and json_data_issues find",
-    strict=True,
-)
-PENDING_SOMETIMES = pytest.mark.xfail(
-    reason="documents.load_document / validate do not yet refuse what silkcore.convert.source_issues and json_data_issues find",
-    strict=False,  # Hypothesis may or may not meet such a value in one run
-)
-
-
 scalars = (
     st.none()
     | st.booleans()
@@ -269,20 +259,17 @@ def only_silk_errors(call: Any, *args: Any, **kwargs: Any) -> Any:
         return None
 
 
-@PENDING_SOMETIMES
 @given(hostile)
 def test_load_document_raises_only_silk_errors(value: Any) -> None:
     only_silk_errors(load_document, value)
 
 
-@PENDING_SOMETIMES
 @given(hostile)
 def test_validate_returns_issues_or_raises_only_silk_errors(value: Any) -> None:
     issues = only_silk_errors(validate, value, catalog=catalog())
     assert issues is None or all(type(issue).__name__ == "Issue" for issue in issues)
 
 
-@PENDING_SOMETIMES
 @given(hostile)
 def test_load_framework_raises_only_silk_errors(value: Any) -> None:
     only_silk_errors(load_framework, value)
@@ -362,18 +349,17 @@ def test_response_set_raises_only_silk_errors(kwargs: dict[str, Any]) -> None:
         pytest.param(lambda tmp: load_document(b"\xff\xfe not utf-8"), id="load-bytes-not-utf8"),
         pytest.param(lambda tmp: load_document(tmp), id="load-directory"),
         pytest.param(lambda tmp: load_document(tmp / "missing.json"), id="load-missing-file"),
-        pytest.param(lambda tmp: load_document(42), id="load-int", marks=PENDING),
-        pytest.param(lambda tmp: load_document(None), id="load-none", marks=PENDING),
-        pytest.param(lambda tmp: load_document([1]), id="load-list", marks=PENDING),
-        pytest.param(lambda tmp: load_document("a\x00b.json"), id="load-path-with-nul", marks=PENDING),
-        pytest.param(lambda tmp: load_document({**_documents()[1], "description": {"en": {1}}}), id="load-set", marks=PENDING),
+        pytest.param(lambda tmp: load_document(42), id="load-int"),
+        pytest.param(lambda tmp: load_document(None), id="load-none"),
+        pytest.param(lambda tmp: load_document([1]), id="load-list"),
+        pytest.param(lambda tmp: load_document("a\x00b.json"), id="load-path-with-nul"),
+        pytest.param(lambda tmp: load_document({**_documents()[1], "description": {"en": {1}}}), id="load-set"),
         pytest.param(
             lambda tmp: validate({"schema": "silkcore_organisation-v1.0.0", "org_id": 10**5000}),
             id="validate-huge-int",
-            marks=PENDING,
         ),
-        pytest.param(lambda tmp: load_framework(None), id="load-framework-none", marks=PENDING),
-        pytest.param(lambda tmp: load_framework(42), id="load-framework-int", marks=PENDING),
+        pytest.param(lambda tmp: load_framework(None), id="load-framework-none"),
+        pytest.param(lambda tmp: load_framework(42), id="load-framework-int"),
     ],
 )
 def test_the_issue_cases_end_in_silk_errors(case: Any, tmp_path: Path) -> None:

@@ -80,9 +80,22 @@ def test_the_last_statement_failing_rolls_back_the_documents(store: Store, asses
     assert store.count("assessments") == before[1] + 1
 
 
+def poisoned_copy(card: Any, overall: float) -> Any:
+    """A copy of ``card`` with an impossible overall score. The constructor refuses one, so a
+    buggy plugin would have to force it past the check, as this does."""
+    copy = attrs.evolve(card)
+    object.__setattr__(copy, "overall", overall)
+    return copy
+
+
+def test_the_constructor_refuses_an_impossible_card(assessment: tuple[list[Any], Any]) -> None:
+    with pytest.raises(SilkError):
+        attrs.evolve(assessment[1], overall=math.nan)
+
+
 def test_a_card_that_cannot_be_serialised_writes_nothing(store: Store, assessment: tuple[list[Any], Any]) -> None:
     sets, card = assessment
-    poisoned = attrs.evolve(card, overall=math.nan)  # what a buggy scorer plugin could return
+    poisoned = poisoned_copy(card, math.nan)  # what a buggy scorer plugin could return
     before = snapshot(store)
     with pytest.raises(SilkError):
         store.record_assessment(sets, poisoned)
@@ -92,7 +105,7 @@ def test_a_card_that_cannot_be_serialised_writes_nothing(store: Store, assessmen
 def test_a_card_that_cannot_be_serialised_is_a_store_error(store: Store, assessment: tuple[list[Any], Any]) -> None:
     sets, card = assessment
     with pytest.raises(SilkError):
-        store.record_assessment(sets, attrs.evolve(card, overall=math.inf))
+        store.record_assessment(sets, poisoned_copy(card, math.inf))
 
 
 def test_another_connection_never_sees_a_partial_assessment(
@@ -119,6 +132,7 @@ def test_another_connection_never_sees_a_partial_assessment(
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes through read-only permissions")
 def test_a_read_only_store_is_a_clear_error_and_history_survives(tmp_path: Path, assessment: tuple[list[Any], Any]) -> None:
     path = tmp_path / "ro" / "history.sqlite"
+    path.parent.mkdir()  # a store creates no folder but its own default one
     with Store(path) as store:
         store.record_assessment(*assessment)
     path.chmod(0o444)
