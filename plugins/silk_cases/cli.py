@@ -8,7 +8,7 @@ from typing import Any
 
 import click
 
-from silkcore import ScoreCard, SilkError, dump_document, get_catalog, load_document
+from silkcore import ScoreCard, SilkError, dump_document, get_catalog, load_document, terminal_text
 from silkcore.documents import read_documents
 
 from .citing import cite_scorecard
@@ -83,7 +83,7 @@ def similar(
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
     for m in matches:
-        click.echo(f"{m.score:4.2f}  {m.case_id:<28} {m.name}")
-        click.echo(f"      {'; '.join(m.reasons) or 'weak match'}")
+        click.echo(terminal_text(f"{m.score:4.2f}  {m.case_id:<28} {m.name}"))
+        click.echo(terminal_text(f"      {'; '.join(m.reasons) or 'weak match'}"))  # reasons quote the user's document
     for item_id, rows in cited.items():
         click.echo(f"{item_id}: read " + ", ".join(r["case_id"] for r in rows))

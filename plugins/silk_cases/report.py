@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from silkcore.report import ReportContext, SectionContent, fragment
+from silkcore.report import ReportContext, SectionContent, fragment, markdown_text
 
 from .library import all_cases
 from .similarity import profile_from, rank_cases
@@ -26,5 +26,5 @@ class CasesSection:
 {% endfor %}</table>""",
             matches=matches,
         )
-        markdown = "\n".join(f"- {m.name} ({m.score:.2f}): {'; '.join(m.reasons)}" for m in matches)
+        markdown = "\n".join(f"- {markdown_text(m.name)} ({m.score:.2f}): {markdown_text('; '.join(m.reasons))}" for m in matches)
         return SectionContent("Cases like this organisation (Tool 4)", html, markdown)

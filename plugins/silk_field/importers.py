@@ -266,7 +266,8 @@ def import_records(
     for record in records:
         document, problems = _record_to_document(record, frameworks, fmt, source)
         if document is not None:
-            schema_issues = validate(document, catalog=frameworks.catalog or get_catalog())
+            given = frameworks.given if isinstance(frameworks.given, Framework) else None
+            schema_issues = validate(document, catalog=frameworks.catalog or get_catalog(), framework=given)
             problems = [
                 Issue(record.pointer + i.pointer, f"response set: {i.message}", source, record.line) for i in schema_issues
             ]
@@ -304,9 +305,12 @@ class SubmissionImporter:
         """The format name."""
         return self._id
 
-    def import_(self, data: bytes, source: str) -> list[dict[str, Any]]:
-        """Response set documents; :class:`~silkcore.PartialImportError` names the submissions left out."""
-        report = import_submissions(data, self._id, source=source, framework=self._framework, catalog=self._catalog)
+    def import_(self, data: bytes, source: str, *, framework: Framework | None = None) -> list[dict[str, Any]]:
+        """Response set documents; :class:`~silkcore.PartialImportError` names the submissions left out.
+        ``framework`` (``silk import --framework``) is used for submissions that name no
+        framework, and for those naming its id (a network's framework file, for example)."""
+        chosen = framework or self._framework
+        report = import_submissions(data, self._id, source=source, framework=chosen, catalog=self._catalog)
         if report.issues and report.documents:
             raise PartialImportError(list(report.documents), list(report.issues))
         if report.issues:

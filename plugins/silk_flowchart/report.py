@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from silkcore import ResponseSet
 from silkcore.guide import Guide, text_of
-from silkcore.report import ReportContext, SectionContent, fragment
+from silkcore.report import ReportContext, SectionContent, fragment, markdown_text
 from silkcore.report.charts import bar_chart
 
 FRAMEWORK_ID = "silk.flowchart"
@@ -51,5 +51,7 @@ class FlowchartSection:
             pending=", ".join(text_of(framework.item(i).text) for i in outcome.pending),
             steps=[text_of(s) for s in outcome.next_steps],
         )
-        markdown = f"Phase reached: {outcome.phase} ({outcome.status}).\n" + "\n".join(f"- {d}" for d in decisions)
+        markdown = f"Phase reached: {markdown_text(outcome.phase or '-')} ({outcome.status}).\n" + "\n".join(
+            f"- {markdown_text(d)}" for d in decisions
+        )
         return SectionContent("Where the organisation stands (Tool 1 flow chart)", html, markdown, charts=1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from silkcore import Flow, Strategy
-from silkcore.report import ReportContext, SectionContent, fragment
+from silkcore.report import ReportContext, SectionContent, fragment, markdown_text
 from silkcore.report.charts import heatmap
 
 from .compare import compare
@@ -54,5 +54,5 @@ class ImpactGridSection:
             chart=chart,
             watch=watch,
         )
-        markdown = "\n".join(f"- {m} / {p}: {i}" for m, p, i in watch)
+        markdown = "\n".join(f"- {markdown_text(m)} / {markdown_text(p)}: {markdown_text(i)}" for m, p, i in watch)
         return SectionContent("Strategies and SSE principles (Tool 5)", html, markdown, charts=1)

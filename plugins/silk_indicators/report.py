@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from silkcore import Measurement, NotComputable
 from silkcore.measures import standing
-from silkcore.report import ReportContext, SectionContent, fragment
+from silkcore.report import ReportContext, SectionContent, fragment, markdown_text
 from silkcore.report.charts import line_chart
 
 from .catalogue import definitions, phase_of
@@ -74,7 +74,8 @@ class IndicatorsSection:
             ],
         )
         markdown = "\n".join(
-            f"- {r['indicator_id']}: {r['status']} (value {r.get('value', '-')}, target {r.get('target', '-')})"
+            f"- {markdown_text(r['indicator_id'])}: {markdown_text(r['status'])} "
+            f"(value {markdown_text(str(r.get('value', '-')))}, target {markdown_text(str(r.get('target', '-')))})"
             for r in to_address
         )
         return SectionContent("Indicators against targets (Tool 3)", html, markdown, charts)

@@ -17,6 +17,7 @@ from silkcore import (
     dump_document,
     get_catalog,
     load_document,
+    terminal_text,
     write_output,
 )
 from silkcore.documents import read_documents
@@ -82,7 +83,8 @@ def assess_policy(responses: Path, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"scorecard": json.loads(dump_document(card)), "gaps": found}, ensure_ascii=False, indent=2))
         return
-    click.echo(f"Policy self-assessment - {card.subject.name or card.subject.org_id}")
+    # The subject comes from the user's document: shown with control characters escaped.
+    click.echo(terminal_text(f"Policy self-assessment - {card.subject.name or card.subject.org_id}"))
     for category in card.categories:
         title = fw.category(category.id).title["en"]
         score = "-" if category.score is None else f"{category.score:.2f}"
@@ -91,7 +93,7 @@ def assess_policy(responses: Path, as_json: bool) -> None:
     for gap in found:
         cites = gap["cites"]
         example = f"; example: {cites['example_case']['name']}" if cites.get("example_case") else ""
-        click.echo(f"  - [{gap['status']}] {gap['question']} -> {cites['id']} {cites['title']}{example}")
+        click.echo(terminal_text(f"  - [{gap['status']}] {gap['question']} -> {cites['id']} {cites['title']}{example}"))
 
 
 @policy_command.command("brief")

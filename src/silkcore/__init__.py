@@ -36,6 +36,7 @@ from .errors import (
     SilkError,
     StoreError,
     UnknownComponentError,
+    terminal_text,
 )
 from .framework import (
     Aggregation,
@@ -120,7 +121,7 @@ __all__ = [
     "UnknownComponentError", "UnknownPolicy", "__version__", "assess", "atomic_output", "build_catalog",
     "check_output", "dump_document",
     "framework_document", "framework_hash", "get_catalog", "hookimpl", "load_document", "load_framework",
-    "parse_csv_rows", "parse_json", "validate", "write_output",
+    "parse_csv_rows", "parse_json", "terminal_text", "validate", "write_output",
 ]  # fmt: skip
 
 
@@ -130,9 +131,8 @@ def validate(document: Any, *, catalog: Catalog | None = None, framework: Framew
     cannot make - a response set is checked against the framework it names (or against
     ``framework``: an object, a registered id or a file path), as ``silk validate`` does.
     Empty means valid."""
-    from .documents import validate as _validate
-
     from .convert import json_data_issues
+    from .documents import validate as _validate
 
     problems = json_data_issues(document)  # Python data, not read by the strict reader
     if problems:

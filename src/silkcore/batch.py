@@ -219,11 +219,15 @@ class LineProcessor:
     """Turns raw JSON Lines lines into result records. Built once per process (and task):
     it keeps the catalog, and a fast lane per document kind that has a hand-written builder."""
 
-    def __init__(self, task: str, framework_id: str | None = None, source: str = "<batch>") -> None:
+    def __init__(self, task: str, framework_ref: str | None = None, source: str = "<batch>") -> None:
         self.task = task
-        self.framework_id = framework_id
         self.source = source
         self.catalog = _catalog()
+        # ``--framework``: an id or a file, resolved once per process; every response set is
+        # then checked against it (as ``silk assess`` does), otherwise against the one it names.
+        self.framework = None if framework_ref is None else self.catalog.resolve_framework(framework_ref)
+        chosen = self.framework
+        self.frameworks = self.catalog.framework_resolver() if chosen is None else (lambda _framework_id: chosen)
         self._lanes: dict[Any, _Lane | None] = {}
 
     def __call__(self, number: int, raw: bytes) -> dict[str, Any]:
@@ -263,8 +267,10 @@ class LineProcessor:
             return None
         schemas = self.catalog.schemas
 
+        frameworks = self.frameworks
+
         def sound(document: dict[str, Any], entity: Any) -> bool:
-            return not semantic_issues(name, document, entity, schemas)
+            return not semantic_issues(name, document, entity, schemas, frameworks)
 
         return _Lane(schemas.rs_validator(name).is_valid, FAST_BUILDERS[name], sound)
 
@@ -273,7 +279,7 @@ class LineProcessor:
         entity = self.typed(document)
         if entity is None:
             try:
-                entity, issues = check(document, registry=self.catalog.schemas, explain="rs")
+                entity, issues = check(document, registry=self.catalog.schemas, explain="rs", frameworks=self.frameworks)
             except DataError as exc:
                 return _error(number, list(exc.errors))
             if issues:
@@ -285,10 +291,10 @@ class LineProcessor:
         if not isinstance(entity, ResponseSet):
             return _error(number, [Issue("/schema", "expected a response set or a flow to score")])
         try:
-            framework = self.catalog.framework(self.framework_id or entity.framework_id)
+            framework = self.framework or self.frameworks(entity.framework_id)
             card = self.catalog.scorer(framework.id).score(framework, [entity])
         except SilkError as exc:
-            return _error(number, [Issue("", str(exc))])
+            return _error(number, list(getattr(exc, "errors", ())) or [Issue("", str(exc))])
         return {"line": number, "scorecard": {"schema": card.SCHEMA, **unstructure(card)}}
 
 

@@ -31,6 +31,7 @@ from .errors import (
     SilkError,
     StoreError,
     UnknownComponentError,
+    terminal_text,
 )
 from .framework import Framework
 from .framework_data import framework_document
@@ -283,16 +284,18 @@ def frameworks_show(ctx: click.Context, framework_ref: str, as_json: bool, langu
         _print_json(document)
         return
     language = language or framework.default_language or "en"
-    click.echo(f"{framework.id} {framework.version}: {framework.title.get(language, next(iter(framework.title.values())))}")
+    # A framework file is someone else's text: shown with control characters escaped.
+    def echo(text: str) -> None:
+        click.echo(terminal_text(text))
+
+    echo(f"{framework.id} {framework.version}: {framework.title.get(language, next(iter(framework.title.values())))}")
     for category in framework.categories:
         items = [i for i in framework.items if i.category == category.id]
-        click.echo(f"  {category.id} {category.title.get(language, next(iter(category.title.values())))} ({len(items)} items)")
+        echo(f"  {category.id} {category.title.get(language, next(iter(category.title.values())))} ({len(items)} items)")
         for item in items:
             mark = "*" if framework.is_scored(item) else " "
             width = max(len(i.id) for i in framework.items)
-            click.echo(
-                f"    {mark} {item.id:<{width}} {item.kind.value:<12} {item.text.get(language, next(iter(item.text.values())))}"
-            )
+            echo(f"    {mark} {item.id:<{width}} {item.kind.value:<12} {item.text.get(language, next(iter(item.text.values())))}")
     click.echo("  (* scored)")
 
 

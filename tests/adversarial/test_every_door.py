@@ -172,6 +172,7 @@ def test_validate_and_node_give_the_same_verdict_on_response_sets(node: Any, tmp
         node_issues = node.post("/validate", content=data, headers={"content-type": "application/json"}).json()["errors"]
         assert [(i["pointer"], i["message"]) for i in cli_issues] == [(i["pointer"], i["message"]) for i in node_issues]
         assert cli_issues[0]["file"] == str(path) and cli_issues[0]["line"] is not None
+        assert cli_issues[0]["pointer"] == pointer
     unknown = json.loads(invoke("validate", "--json", str(tmp_path / "set.json")).output)
     assert unknown["valid"] is False
 
