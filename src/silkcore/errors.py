@@ -41,6 +41,21 @@ def printable(text: str) -> str:
     return text
 
 
+#: The longest message an :class:`Issue` keeps: a schema message may quote the whole bad
+#: value (a 70,000-character description), which helps nobody on a terminal or in a log.
+MAX_MESSAGE = 1000
+
+
+def bounded_message(text: str) -> str:
+    """``text`` made printable (see :func:`printable`) and, beyond :data:`MAX_MESSAGE`
+    characters, cut in the middle with a note of how much was left out."""
+    text = printable(text)
+    if len(text) <= MAX_MESSAGE:
+        return text
+    keep = MAX_MESSAGE // 2
+    return f"{text[:keep]} ... ({len(text) - 2 * keep} characters left out) ... {text[-keep:]}"
+
+
 # C0 (tab and newline included: an error is one line), DEL, C1, lone surrogates, and the
 # invisible marks that reorder or break lines on a terminal (bidirectional overrides and
 # isolates, line and paragraph separators): text from a document must not drive the
@@ -70,7 +85,7 @@ class Issue:
     """
 
     pointer: str = attrs.field(converter=printable)
-    message: str = attrs.field(converter=printable)
+    message: str = attrs.field(converter=bounded_message)
     source: str | None = None
     line: int | None = None
     column: int | None = None
@@ -103,6 +118,19 @@ class SilkError(Exception):
 
     def __str__(self) -> str:
         return terminal_text(super().__str__())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Subclasses take keyword-only or structured arguments, which Exception's own pickling
+        # (``cls(*args)``) cannot replay; a worker process's error must reach its parent whole.
+        return (_rebuilt, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuilt(cls: type[SilkError], args: tuple[Any, ...], state: dict[str, Any]) -> SilkError:
+    """A :class:`SilkError` as pickled by :meth:`SilkError.__reduce__`."""
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class PluginError(SilkError):

@@ -8,15 +8,17 @@ How a score card is computed (the same rules are in docs/concepts.md):
 3. Per item: a value gets the option's score, or a linear score over ``min..max`` (or the
    distance to ``target``), inverted for ``reverse`` items. "Not applicable" and "unknown"
    follow the framework's policy (by default they are left out, never counted as zero).
-   With several respondents the item score is their mean, and the spread (max - min) is kept.
+   With several respondents the item score is their mean, and the spread (max - min) is kept;
+   descriptive answers that differ are all kept, sorted, with who gave which in the reason.
 4. Per category: the weighted mean (or mean, or minimum) of its item scores; ``coverage`` is
    the share of asked items that produced a score (or, in a descriptive category, an answer);
    ``confidence`` is the mean confidence of the scored answers (0.5 when an answer gives none,
    0.75 when it gives none but cites evidence).
 5. The overall score is the weighted mean of category scores, only if the framework asks for it.
 
-The same input always gives a byte-identical score card: nothing depends on time or order
-beyond the framework's own order, and every number is rounded to 6 decimals.
+The same input always gives a byte-identical score card: nothing depends on time or on the
+order of the response sets (only the framework's own order counts), and every number is
+rounded to 6 decimals.
 """
 
 from __future__ import annotations

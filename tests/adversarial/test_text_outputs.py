@@ -255,3 +255,16 @@ def test_silk_policy_brief_md_escapes_the_jurisdiction(tmp_path: Path) -> None:
     markdown = out.read_text()
     assert "<script>" not in markdown and "\x1b" not in markdown
     assert markdown.splitlines()[0].endswith("&lt;script&gt;alert(1)&lt;/script&gt; \\[x\\](javascript:y) \\x1b\\[2J")
+
+
+def test_a_message_quoting_a_huge_value_is_cut_in_the_middle(tmp_path: Path) -> None:
+    from silkcore.errors import MAX_MESSAGE
+
+    document = json.loads((EXAMPLES / "demo" / "organisation.json").read_text())
+    document["founding_year"] = "y" * 70_000  # the schema message quotes the bad value
+    from silkcore import validate
+
+    issues = validate(document)
+    assert issues and all(len(i.message) <= MAX_MESSAGE + 60 for i in issues)
+    long = Issue("/description/en", "not allowed: " + "z" * 70_000)  # any message, however it was made
+    assert len(long.message) <= MAX_MESSAGE + 60 and "characters left out" in long.message
