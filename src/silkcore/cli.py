@@ -284,6 +284,7 @@ def frameworks_show(ctx: click.Context, framework_ref: str, as_json: bool, langu
         _print_json(document)
         return
     language = language or framework.default_language or "en"
+
     # A framework file is someone else's text: shown with control characters escaped.
     def echo(text: str) -> None:
         click.echo(terminal_text(text))
