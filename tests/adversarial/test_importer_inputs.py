@@ -486,3 +486,21 @@ def test_any_json_value_in_place_of_a_field_gives_only_success_or_a_silk_error(f
                 inner = inner[step][0] if isinstance(inner[step], list) else inner[step]
         inner[key] = value
         _outcome(fmt, json.dumps(changed, allow_nan=True).encode("utf-8", "surrogatepass"))
+
+
+def test_a_32_mb_csv_is_refused_whole_not_cut(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The campaign's case: a 32 MB CSV used to be read to 16 MiB and half its rows written."""
+    example = (EXAMPLES / "flows" / "tejidos-solidarios-flows.csv").read_bytes().splitlines(keepends=True)
+    header, row = example[0], example[1]
+    source = tmp_path / "flows.csv"
+    with source.open("wb") as handle:
+        handle.write(header)
+        handle.write(row * (32_000_000 // len(row) + 1))
+    output = tmp_path / "flows.jsonl"
+    code = main(["import", "--format", "flows-csv", str(source), "-o", str(output)])
+    error = capsys.readouterr().err
+    assert code == 1 and not output.exists()
+    assert error.strip() == (
+        f"error: {source}: at (document root): input of more than {Limits().max_bytes} bytes exceeds the limit of "
+        f"{Limits().max_bytes} bytes (SILKCORE_MAX_BYTES)"
+    )
