@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from decimal import Decimal, InvalidOperation
 from enum import Enum, StrEnum
 from functools import cache
@@ -30,7 +29,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from .assessment import AnswerValue, TraceEntry, TraceStatus
 from .errors import DataError, Issue
 from .framework import ApplicabilityRule, Condition, ConditionValue, Edge, OptionValue
-from .jsonio import DEFAULT_LIMITS, MAX_ISSUES, Limits, pointer_join
+from .jsonio import DEFAULT_LIMITS, MAX_ISSUES, Limits, pointer_join, string_issue
 from .model import shown
 
 __all__ = [
@@ -234,18 +233,6 @@ def _issues_from(exc: BaseException, path: tuple[str | int, ...]) -> list[Issue]
     return [Issue(pointer_join(path), str(exc) or type(exc).__name__)]
 
 
-_NUL_OR_SURROGATE = re.compile("[\x00\ud800-\udfff]")
-
-
-def _text_problem(text: str) -> str | None:
-    match = _NUL_OR_SURROGATE.search(text)
-    if match is None:
-        return None
-    if match.group() == "\x00":
-        return "NUL character in text; expected printable text"
-    return "lone UTF-16 surrogate in text; expected valid Unicode"
-
-
 def json_data_issues(value: Any, limits: Limits = DEFAULT_LIMITS) -> list[Issue]:
     """Every way ``value`` - a document handed over as Python data rather than read by the
     strict reader - is not JSON data within the reader's rules, each at its JSON Pointer:
@@ -262,7 +249,7 @@ def json_data_issues(value: Any, limits: Limits = DEFAULT_LIMITS) -> list[Issue]
         node, path = stack.pop()
         kind = type(node)
         if kind is str:
-            problem = _text_problem(node)
+            problem = string_issue(node)
             if problem:
                 issues.append(Issue(pointer_join(path), problem))
         elif kind is int:
@@ -285,7 +272,7 @@ def json_data_issues(value: Any, limits: Limits = DEFAULT_LIMITS) -> list[Issue]
                     if type(key) is not str:
                         issues.append(Issue(pointer_join(path), f"key {shown(key)} is not a string; JSON keys are strings"))
                         continue
-                    problem = _text_problem(key)
+                    problem = string_issue(key)
                     if problem:
                         issues.append(Issue(pointer_join((*path, key)), f"in key: {problem}"))
                     children.append((child, (*path, key)))
@@ -319,7 +306,7 @@ def source_issues(source: Any) -> list[Issue]:
     if isinstance(source, bytes):
         return [] if b"\x00" not in source else [Issue("", "a file path with a NUL character")]
     if isinstance(source, str):
-        problem = _text_problem(source)
+        problem = string_issue(source)
         return [Issue("", f"a file path with a {problem.split(' in text')[0]}")] if problem else []
     return [
         Issue(

@@ -53,6 +53,7 @@ __all__ = [
     "parse_json",
     "parse_line",
     "pointer_join",
+    "string_issue",
 ]
 
 
@@ -238,7 +239,8 @@ def _needs_walk(text: str, from_bytes: bool, limits: Limits) -> bool:
 _SURROGATE_OR_NUL = re.compile("[\ud800-\udfff\x00]")
 
 
-def _string_issue(text: str) -> str | None:
+def string_issue(text: str) -> str | None:
+    """Why ``text`` cannot be in a silkcore document (a NUL, a lone surrogate), or None."""
     match = _SURROGATE_OR_NUL.search(text)
     if match is None:
         return None
@@ -265,7 +267,7 @@ def check_tree(value: Any, limits: Limits = DEFAULT_LIMITS) -> list[Issue]:
                 issues.append(Issue(pointer_join(path), f"duplicate key {', '.join(map(repr, dups))}; keys must be unique"))
             # Pushed in reverse, so the walk (and a capped report) follows document order.
             for key, child in reversed(list(node.items())):
-                bad = _string_issue(key)
+                bad = string_issue(key)
                 if bad:
                     issues.append(Issue(pointer_join((*path, key)), f"in key: {bad}"))
                 stack.append((child, (*path, key)))
@@ -275,7 +277,7 @@ def check_tree(value: Any, limits: Limits = DEFAULT_LIMITS) -> list[Issue]:
                 continue
             stack.extend((child, (*path, i)) for i, child in reversed(list(enumerate(node))))
         elif isinstance(node, str):
-            bad = _string_issue(node)
+            bad = string_issue(node)
             if bad:
                 issues.append(Issue(pointer_join(path), bad))
         elif isinstance(node, _Bad):
@@ -757,7 +759,7 @@ def parse_csv_rows(
     bad = _SURROGATE_OR_NUL.search(text)
     if bad is not None:
         line, column = _position(text, bad.start())
-        raise DataError([Issue("", _string_issue(bad.group()) or "", source, line, column)])
+        raise DataError([Issue("", string_issue(bad.group()) or "", source, line, column)])
     limit = limits.max_csv_field
     _ensure_csv_field_limit(limit)
     lines = _RecordLines(text)
