@@ -7,7 +7,8 @@ import io
 import pytest
 
 from silkcore.errors import DataError
-from silkcore.jsonio import Limits, dumps, iter_json_lines, load_yaml, loads, pointer_join
+from silkcore.jsonio import Limits, dumps, iter_json_lines, load_yaml, loads
+from silkcore.locate import pointer_join
 
 
 def issues_of(data: bytes | str, **kwargs: object) -> list[tuple[str, str]]:

@@ -29,7 +29,8 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 from .assessment import AnswerValue, TraceEntry, TraceStatus
 from .errors import DataError, Issue
 from .framework import ApplicabilityRule, Condition, ConditionValue, Edge, OptionValue
-from .jsonio import DEFAULT_LIMITS, MAX_ISSUES, Limits, pointer_join, string_issue
+from .jsonio import DEFAULT_LIMITS, MAX_ISSUES, Limits, string_issue
+from .locate import pointer_join
 from .model import shown
 
 __all__ = [

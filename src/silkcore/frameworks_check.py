@@ -36,7 +36,8 @@ from .framework import (
     NodeKind,
     Option,
 )
-from .jsonio import MAX_ISSUES, pointer_join
+from .jsonio import MAX_ISSUES
+from .locate import pointer_join
 from .scoring_index import value_key
 
 __all__ = [

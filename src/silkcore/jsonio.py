@@ -38,7 +38,8 @@ from typing import IO, Any
 import attrs
 import yaml
 
-from .errors import DataError, Issue, printable
+from .errors import DataError, Issue
+from .locate import locate_json, pointer_join
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -52,7 +53,6 @@ __all__ = [
     "parse_csv_rows",
     "parse_json",
     "parse_line",
-    "pointer_join",
     "string_issue",
 ]
 
@@ -149,11 +149,6 @@ def _default_limits() -> Limits:
 DEFAULT_LIMITS = _default_limits()
 #: At most this many issues are reported for one document: enough to act on, never unbounded.
 MAX_ISSUES = 100
-
-
-def pointer_join(parts: tuple[str | int, ...] | list[str | int]) -> str:
-    """Build an RFC 6901 JSON Pointer from path parts, escaping ``~`` and ``/``."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
 class _Bad:
@@ -324,89 +319,6 @@ def _locate_deep_nesting(text: str, max_depth: int) -> Issue:
     return Issue("", f"nesting deeper than {max_depth} levels")
 
 
-_LOCATE_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]|[^\s\[\]{},:"]+')
-#: Inputs up to this size get line and column added to the issues the walk found (errors only).
-_LOCATE_MAX_CHARS = 2 * 1024 * 1024
-
-
-def _locate(text: str, issues: list[Issue]) -> list[Issue]:
-    """The issues with the line and column of what they point at: the repeated key of a
-    duplicate, the bad key of an ``in key:`` issue, else the value. One pass over the tokens,
-    stopping once everything is found; on the error path only, and for inputs of at most
-    :data:`_LOCATE_MAX_CHARS` (larger ones keep their pointers alone)."""
-    if len(text) > _LOCATE_MAX_CHARS:
-        return issues
-    duplicates = {i.pointer for i in issues if i.line is None and i.message.startswith("duplicate key")}
-    keys = {i.pointer for i in issues if i.line is None and i.message.startswith("in key:")}
-    values = {i.pointer for i in issues if i.line is None} - duplicates - keys
-    found: dict[tuple[str, str], tuple[int, int]] = {}
-    wanted = len(duplicates) + len(keys) + len(values)
-    # Pointers are built only at the depths something is wanted at: the walk stays cheap.
-    value_depths = {p.count("/") for p in values}
-    key_depths = {p.count("/") for p in keys}
-    duplicate_depths = {p.count("/") + 1 for p in duplicates}
-    stack: list[list[Any]] = []  # per open container: [is_object, key or index, keys seen, expecting a key]
-    line, counted = 1, 0
-
-    def place(offset: int) -> tuple[int, int]:
-        nonlocal line, counted
-        line += text.count("\n", counted, offset)
-        counted = offset
-        return line, offset - text.rfind("\n", 0, offset)
-
-    def value_at(offset: int) -> None:
-        if len(stack) not in value_depths:
-            return
-        pointer = printable(pointer_join([entry[1] for entry in stack]))
-        if pointer in values and ("value", pointer) not in found:
-            found["value", pointer] = place(offset)
-
-    for match in _LOCATE_TOKEN.finditer(text):
-        if len(found) >= wanted:
-            break
-        token = match.group()
-        top = stack[-1] if stack else None
-        if token in "{[":
-            value_at(match.start())
-            stack.append([True, "", set(), True] if token == "{" else [False, 0, None, False])
-        elif token in "]}":
-            if stack:
-                stack.pop()
-        elif token == ",":
-            if top is not None and top[0]:
-                top[3] = True
-            elif top is not None:
-                top[1] += 1
-        elif token == ":":
-            if top is not None:
-                top[3] = False
-        elif top is not None and top[0] and top[3]:
-            try:
-                key = json.loads(token) if "\\" in token else token[1:-1]
-            except ValueError:
-                key = token[1:-1]
-            depth = len(stack)
-            if depth in duplicate_depths:
-                if key in top[2]:
-                    here = printable(pointer_join([entry[1] for entry in stack[:-1]]))
-                    if here in duplicates and ("duplicate", here) not in found:
-                        found["duplicate", here] = place(match.start())
-                top[2].add(key)
-            top[1] = key
-            if depth in key_depths:
-                mine = printable(pointer_join([entry[1] for entry in stack]))
-                if mine in keys and ("key", mine) not in found:
-                    found["key", mine] = place(match.start())
-        else:
-            value_at(match.start())
-    located = []
-    for issue in issues:
-        kind = "duplicate" if issue.pointer in duplicates else "key" if issue.pointer in keys else "value"
-        where = found.get((kind, issue.pointer)) if issue.line is None else None
-        located.append(attrs.evolve(issue, line=where[0], column=where[1]) if where else issue)
-    return located
-
-
 def _decode(data: bytes | str, source: str | None, limits: Limits) -> str:
     if isinstance(data, str):
         if len(data) > limits.max_bytes:
@@ -442,7 +354,7 @@ def loads(data: bytes | str, *, source: str | None = None, limits: Limits = DEFA
     if flagged[0] or _needs_walk(text, isinstance(data, bytes), limits):
         issues = check_tree(value, limits)
         if issues:
-            raise DataError([i.located(source) for i in _locate(text, issues)])
+            raise DataError([i.located(source) for i in locate_json(text, issues)])
     return value
 
 

@@ -28,7 +28,8 @@ import referencing.exceptions
 from referencing.jsonschema import DRAFT202012
 
 from .errors import DuplicateRegistrationError, Issue, PluginError, UnknownComponentError
-from .jsonio import MAX_ISSUES, pointer_join
+from .jsonio import MAX_ISSUES
+from .locate import pointer_join
 from .rs_formats import FORMAT_PATTERNS, with_format_patterns
 
 __all__ = ["SCHEMA_BASE", "SchemaRegistry", "packaged_schemas", "schema_name_of", "validate_against"]

@@ -30,7 +30,8 @@ from silkcore import model as m
 from silkcore.documents import check, to_document
 from silkcore.errors import DataError, SilkError
 from silkcore.framework import Framework
-from silkcore.jsonio import dumps, iter_json_lines, loads, pointer_join
+from silkcore.jsonio import dumps, iter_json_lines, loads
+from silkcore.locate import pointer_join
 from silkcore.schemas import SchemaRegistry
 from silkcore.testing import ENTITY_STRATEGIES, entities
 
