@@ -69,7 +69,8 @@ def values_for(framework: Framework, item: Item) -> st.SearchStrategy[Any]:
         return st.integers(int(low) + 1, int(high)) | st.floats(low, high) | st.sampled_from([low, high])
     if item.kind == ItemKind.DATE:
         return st.sampled_from(["2024-01-31", "2025-06-30", "2026-02-01"])
-    return st.sampled_from(["yes", "no", "<b>maybe</b>", "Zürich", "x" * 300]) | st.text(max_size=6)
+    writable = st.characters(exclude_categories=("Cs",), exclude_characters="\x00")  # what a document can hold
+    return st.sampled_from(["yes", "no", "<b>maybe</b>", "Zürich", "x" * 300]) | st.text(writable, max_size=6)
 
 
 @st.composite

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 import attrs
 
 from .errors import DataError, Issue
+from .jsonio import string_issue
 from .model import (
     Evidence,
     OrgRef,
@@ -61,7 +62,8 @@ _INF = float("inf")
 ANSWER_VALUE_WANTED = (
     "a string, a boolean, a finite number, or a tuple of distinct strings and integers"
     f" (strings of at most {_MAX_TEXT} characters, at most {_MAX_CHOICES} choices"
-    f" of at most {_MAX_CHOICE_TEXT} characters, integers of at most {_MAX_INT_DIGITS} digits)"
+    f" of at most {_MAX_CHOICE_TEXT} characters, integers of at most {_MAX_INT_DIGITS} digits;"
+    " no NUL character or lone surrogate in text)"
 )
 
 
@@ -69,7 +71,7 @@ def is_answer_value(value: Any) -> bool:
     """Whether ``value`` is an answer a response set document can hold (see ``ANSWER_VALUE_WANTED``)."""
     kind = type(value)
     if kind is str:
-        return len(value) <= _MAX_TEXT
+        return len(value) <= _MAX_TEXT and string_issue(value) is None
     if kind is bool:
         return True
     if kind is int or kind is float:
@@ -79,7 +81,8 @@ def is_answer_value(value: Any) -> bool:
         return (
             len(value) <= _MAX_CHOICES
             and all(
-                (type(v) is str and len(v) <= _MAX_CHOICE_TEXT) or (type(v) is int and -_INT_LIMIT < v < _INT_LIMIT)
+                (type(v) is str and len(v) <= _MAX_CHOICE_TEXT and string_issue(v) is None)
+                or (type(v) is int and -_INT_LIMIT < v < _INT_LIMIT)
                 for v in value
             )
             and len(set(value)) == len(value)

@@ -364,3 +364,10 @@ def test_response_set_raises_only_silk_errors(kwargs: dict[str, Any]) -> None:
 )
 def test_the_issue_cases_end_in_silk_errors(case: Any, tmp_path: Path) -> None:
     only_silk_errors(case, tmp_path)
+
+
+@pytest.mark.parametrize("value", ["a\x00b", "\ud800", ("ok", "b\x00")])
+def test_an_answer_no_document_could_hold_is_refused_when_built(value: Any) -> None:
+    with pytest.raises(DataError) as error:
+        Response("A.01", value)
+    assert [i.pointer for i in error.value.errors] == ["/value"]
