@@ -32,8 +32,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from make_flows import main as make_flows  # noqa: E402
 from make_response_sets import main as make_response_sets  # noqa: E402
 
-from silkcore.jsonio import loads  # noqa: E402
-from silkcore.schemas import SchemaRegistry  # noqa: E402
+from silkcore._jsonio import loads  # noqa: E402
+from silkcore._schemas import SchemaRegistry  # noqa: E402
 
 
 def floors(path: Path, schema: str) -> tuple[float, float]:
@@ -99,7 +99,7 @@ def dask_run(path: Path, target: Path) -> tuple[float, float] | None:
     try:
         import distributed
 
-        from silkcore.dask_adapter import score_bag
+        from silkcore._dask_adapter import score_bag
     except ImportError:
         return None
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)

@@ -8,7 +8,7 @@ long (1,250 and 12,500 nodes by default). Each node but the last asks one yes/no
 edge to the node before it, then its default forward edge to the next one (so about
 ``2 x nodes`` edges). For each size it times, as the median of ``--runs`` runs:
 
-* ``silkcore.documents.validate`` of the parsed document (schema, typed entity, checks);
+* ``silkcore._documents.validate`` of the parsed document (schema, typed entity, checks);
 * its parts: the JSON Schema (jsonschema-rs), building the entity, ``framework_issues``;
 
 and prints the ratio large/small of each. The issue's bar: the larger graph validates in at
@@ -37,11 +37,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from silkcore.convert import structure  # noqa: E402
-from silkcore.documents import default_registry, doc_without_schema, validate  # noqa: E402
-from silkcore.framework import Framework  # noqa: E402
-from silkcore.frameworks_check import framework_issues  # noqa: E402
-from silkcore.jsonio import dumps  # noqa: E402
+from silkcore._convert import structure  # noqa: E402
+from silkcore._documents import default_registry, doc_without_schema, validate  # noqa: E402
+from silkcore._framework import Framework  # noqa: E402
+from silkcore._frameworks_check import framework_issues  # noqa: E402
+from silkcore._jsonio import dumps  # noqa: E402
 
 SCHEMA = "silkcore_framework-v1.1.0"
 

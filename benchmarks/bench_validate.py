@@ -24,9 +24,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import orjson  # noqa: E402
 
-from silkcore.documents import load_document  # noqa: E402
-from silkcore.jsonio import loads  # noqa: E402
-from silkcore.schemas import SchemaRegistry  # noqa: E402
+from silkcore._documents import load_document  # noqa: E402
+from silkcore._jsonio import loads  # noqa: E402
+from silkcore._schemas import SchemaRegistry  # noqa: E402
 
 FLOW = json.loads((ROOT / "examples" / "documents" / "flow-cotton-import.json").read_text())
 

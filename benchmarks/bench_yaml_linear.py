@@ -35,8 +35,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 import yaml  # noqa: E402
 
-from silkcore.errors import DataError  # noqa: E402
-from silkcore.jsonio import load_yaml  # noqa: E402
+from silkcore._errors import DataError  # noqa: E402
+from silkcore._jsonio import load_yaml  # noqa: E402
 
 _ENTRY = "- s: 1:30:45\n  x: 0x7fffffff\n  o: 0777\n  b: 0b1011\n  d: 1_000_000\n  f: 1:30.5\n  t: 190:20:30\n"
 

@@ -19,8 +19,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from silkcore.catalog import build_catalog  # noqa: E402
-from silkcore.framework import NUMERIC_KINDS, Framework, Item, ItemKind  # noqa: E402
+from silkcore._catalog import build_catalog  # noqa: E402
+from silkcore._framework import NUMERIC_KINDS, Framework, Item, ItemKind  # noqa: E402
 
 BASE = ROOT / "examples" / "demo" / "response_sets" / "evaluation-grid-board.json"
 CONFIDENCES = [None, None, 0.5, 0.8, 1.0]

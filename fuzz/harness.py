@@ -2,10 +2,10 @@
 
 ``check_one(data)`` feeds the same bytes to the three readers of untrusted input:
 
-* :func:`silkcore.jsonio.loads` (strict JSON),
-* :func:`silkcore.documents.load_document` on raw bytes (JSON, or YAML when the bytes do not
+* :func:`silkcore._jsonio.loads` (strict JSON),
+* :func:`silkcore._documents.load_document` on raw bytes (JSON, or YAML when the bytes do not
   start with ``{`` or ``[``; then schema validation and typing),
-* :func:`silkcore.jsonio.iter_json_lines` (JSON Lines, with a small line limit so the
+* :func:`silkcore._jsonio.iter_json_lines` (JSON Lines, with a small line limit so the
   over-long-line path is exercised too).
 
 Any other exception is a crash. ``fuzz/fuzz_jsonio.py`` runs it under atheris;
@@ -17,9 +17,9 @@ from __future__ import annotations
 import contextlib
 import io
 
-from silkcore.documents import load_document
-from silkcore.errors import DataError, SilkError
-from silkcore.jsonio import Limits, iter_json_lines, loads
+from silkcore._documents import load_document
+from silkcore._errors import DataError, SilkError
+from silkcore._jsonio import Limits, iter_json_lines, loads
 
 #: Small limits for the JSON Lines target, so short inputs reach the limit paths.
 LINE_LIMITS = Limits(max_line_bytes=256, max_depth=16)

@@ -136,7 +136,7 @@ TRAPS = [
 
 
 def test_the_fast_lane_and_the_general_path_write_the_same_records(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from silkcore import batch
+    from silkcore import _batch as batch
 
     source = tmp_path / "mixed.jsonl"
     source.write_text("\n".join([FLOW, *TRAPS, FLOW]) + "\n", encoding="utf-8")

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from silkcore import DataError, Flow, Money, Organisation, ResponseSet
-from silkcore.convert import structure, unstructure
+from silkcore._convert import structure, unstructure
 
 ORG = {"org_id": "urn:x", "name": "X", "sse_family": "cooperative", "country": "FR"}
 

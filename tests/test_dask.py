@@ -13,7 +13,7 @@ distributed = pytest.importorskip("distributed")
 
 
 def test_dask_matches_silk_batch_on_a_two_process_cluster(tmp_path: Path, loopback_only: None) -> None:
-    from silkcore.dask_adapter import score_bag
+    from silkcore._dask_adapter import score_bag
 
     flow = json.dumps(json.loads((EXAMPLES / "documents" / "flow-cotton-import.json").read_text()))
     lines = [flow] * 3000

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from silkcore import hookspecs
+from silkcore import _hookspecs as hookspecs
 
 from .conftest import ROOT
 

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from silkcore import fastparse
-from silkcore.errors import DataError
-from silkcore.fastparse import fast_loads
-from silkcore.jsonio import loads
+from silkcore import _fastparse as fastparse
+from silkcore._errors import DataError
+from silkcore._fastparse import fast_loads
+from silkcore._jsonio import loads
 
 pytestmark = pytest.mark.skipif(fastparse.orjson is None, reason="orjson is not installed")
 

@@ -6,9 +6,9 @@ import io
 
 import pytest
 
-from silkcore.errors import DataError
-from silkcore.jsonio import Limits, dumps, iter_json_lines, load_yaml, loads
-from silkcore.locate import pointer_join
+from silkcore._errors import DataError
+from silkcore._jsonio import Limits, dumps, iter_json_lines, load_yaml, loads
+from silkcore._locate import pointer_join
 
 
 def issues_of(data: bytes | str, **kwargs: object) -> list[tuple[str, str]]:

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from silkcore import Issue
-from silkcore.locate import locate_issues, locate_json, pointer_join
+from silkcore._locate import locate_issues, locate_json, pointer_join
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=5),

@@ -47,7 +47,7 @@ def test_wheel_contains_every_schema_and_data_file(wheel: Path) -> None:
 def test_installed_wheel_finds_its_packaged_schemas(wheel: Path, tmp_path: Path) -> None:
     target = tmp_path / "site"
     pip("--target", str(target), str(wheel))
-    code = "import silkcore.schemas as s; print(s._schema_dir())"
+    code = "import silkcore._schemas as s; print(s._schema_dir())"
     out = subprocess.run(
         [sys.executable, "-c", code], env={"PYTHONPATH": str(target)}, capture_output=True, text=True, check=True
     )

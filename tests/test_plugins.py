@@ -20,7 +20,7 @@ from silkcore import (
     hookimpl,
     load_framework,
 )
-from silkcore.plugins import get_plugin_host
+from silkcore._plugins import get_plugin_host
 from silkcore.testing import catalog_with
 
 from .conftest import EXAMPLES

@@ -8,12 +8,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from silkcore.assessment import ResponseSet, ScoreCard
-from silkcore.convert import structure
-from silkcore.documents import doc_without_schema, to_document
-from silkcore.jsonio import dumps, loads
-from silkcore.model import Flow
-from silkcore.schemas import SchemaRegistry
+from silkcore._assessment import ResponseSet, ScoreCard
+from silkcore._convert import structure
+from silkcore._documents import doc_without_schema, to_document
+from silkcore._jsonio import dumps, loads
+from silkcore._model import Flow
+from silkcore._schemas import SchemaRegistry
 from silkcore.testing import ENTITY_STRATEGIES
 
 REGISTRY = SchemaRegistry()
@@ -108,7 +108,7 @@ def resolves(document: Any, pointer: str, allow_missing_leaf: bool = False) -> b
 @given(ENTITY_STRATEGIES[Flow])
 def test_fast_flow_builder_equals_the_converter(flow: Flow) -> None:
     """The fast path builds exactly what the strict converter builds from the same document."""
-    from silkcore.fastpath import build_flow
+    from silkcore._fastpath import build_flow
 
     document = loads(dumps(to_document(flow)))
     assert build_flow(document) == structure(doc_without_schema(document), Flow) == flow
@@ -116,7 +116,7 @@ def test_fast_flow_builder_equals_the_converter(flow: Flow) -> None:
 
 @given(ENTITY_STRATEGIES[ResponseSet])
 def test_fast_response_set_builder_equals_the_converter(response_set: ResponseSet) -> None:
-    from silkcore.fastpath import build_response_set
+    from silkcore._fastpath import build_response_set
 
     document = loads(dumps(to_document(response_set)))
     assert build_response_set(document) == structure(doc_without_schema(document), ResponseSet) == response_set
@@ -126,8 +126,8 @@ def test_fast_response_set_builder_equals_the_converter(response_set: ResponseSe
 def test_hand_written_trace_unstructure_equals_cattrs(card: ScoreCard) -> None:
     from cattrs.gen import make_dict_unstructure_fn
 
-    from silkcore.assessment import TraceEntry
-    from silkcore.convert import make_converter, unstructure_trace_entry
+    from silkcore._assessment import TraceEntry
+    from silkcore._convert import make_converter, unstructure_trace_entry
 
     generated = make_dict_unstructure_fn(TraceEntry, make_converter(), _cattrs_omit_if_default=True)
     for entry in card.trace:

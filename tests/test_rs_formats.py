@@ -7,8 +7,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from silkcore.rs_formats import with_format_patterns
-from silkcore.schemas import STRICT_FORMATS, SchemaRegistry, _rs_issues
+from silkcore._rs_formats import with_format_patterns
+from silkcore._schemas import STRICT_FORMATS, SchemaRegistry, _rs_issues
 
 DIGITS = st.sampled_from("0123456789")
 SHAPED = st.lists(st.sampled_from("0123456789-:T tZz+.*٢"), min_size=8, max_size=32).map("".join)

@@ -13,8 +13,8 @@ import jsonschema
 import pytest
 
 from silkcore import hookimpl
-from silkcore.documents import validate
-from silkcore.schemas import SCHEMA_BASE, SchemaRegistry, packaged_schemas
+from silkcore._documents import validate
+from silkcore._schemas import SCHEMA_BASE, SchemaRegistry, packaged_schemas
 from silkcore.testing import catalog_with
 
 from .conftest import EXAMPLES, SCHEMAS
@@ -75,7 +75,7 @@ def example_documents() -> list[Path]:
 
 @pytest.mark.parametrize("path", example_documents(), ids=lambda p: str(p.relative_to(EXAMPLES)))
 def test_every_example_validates(path: Path) -> None:
-    from silkcore.documents import parse_bytes
+    from silkcore._documents import parse_bytes
 
     doc = parse_bytes(path.read_bytes(), path.name)
     assert validate(doc) == []
@@ -200,8 +200,8 @@ def test_registry_builds_each_validator_once() -> None:
 
 
 def test_minor_version_keeps_old_documents_valid_and_upgrades() -> None:
-    from silkcore.documents import parse_bytes
-    from silkcore.versions import upgrade
+    from silkcore._documents import parse_bytes
+    from silkcore._versions import upgrade
 
     old = parse_bytes((EXAMPLES / "frameworks" / "community-energy-readiness.yaml").read_bytes(), "f.yaml")
     assert old["schema"] == "silkcore_framework-v1.0.0"

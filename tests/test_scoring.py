@@ -31,8 +31,8 @@ from silkcore import (
     load_document,
     load_framework,
 )
-from silkcore.answers import rule_holds
-from silkcore.framework import AnswerScale, ApplicabilityRule, Condition
+from silkcore._answers import rule_holds
+from silkcore._framework import AnswerScale, ApplicabilityRule, Condition
 
 from .conftest import EXAMPLES
 
@@ -241,12 +241,12 @@ def test_data_framework_file_scores() -> None:
 
 def test_remembered_trace_entries_never_mix_up_equal_looking_answers() -> None:
     """1 and 1.0 score alike but are written differently; a remembered entry keeps each as given."""
-    from silkcore.assessment import Response, ResponseSet
-    from silkcore.catalog import build_catalog
-    from silkcore.convert import unstructure
-    from silkcore.framework import ItemKind
-    from silkcore.model import OrgRef
-    from silkcore.scoring import GenericScorer
+    from silkcore._assessment import Response, ResponseSet
+    from silkcore._catalog import build_catalog
+    from silkcore._convert import unstructure
+    from silkcore._framework import ItemKind
+    from silkcore._model import OrgRef
+    from silkcore._scoring import GenericScorer
 
     framework = build_catalog().framework("silk.evaluation-grid")
     item = next(i for i in framework.items if i.kind == ItemKind.PERCENTAGE)

@@ -6,8 +6,8 @@ import json
 import subprocess
 from pathlib import Path
 
-from silkcore.documents import parse_bytes
-from silkcore.schemas import SchemaRegistry
+from silkcore._documents import parse_bytes
+from silkcore._schemas import SchemaRegistry
 
 from .conftest import EXAMPLES, ROOT, SCHEMAS
 

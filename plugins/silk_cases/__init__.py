@@ -16,7 +16,7 @@ from silkcore import RegisterAnalysis, hookimpl
 from .cli import cases_command
 from .library import all_cases, case, cases_using
 from .report import CasesSection
-from .similarity import profile_from, rank_cases
+from .similarity import profile_from, rank_cases, similarity
 
 __all__ = ["all_cases", "case", "cases_using"]
 
@@ -40,10 +40,30 @@ def silk_register_report_sections(register):  # type: ignore[no-untyped-def]
     register(CasesSection())
 
 
+class CaseLibrary:
+    """Analysis ``silk.cases.library``: every case with the approaches it used and - given an
+    organisation's documents - how similar it is to that organisation. Other plugins (the impact
+    grid) read the cases through this, via the catalog, never by importing this plugin."""
+
+    id = "silk.cases.library"
+
+    def run(self, documents: Sequence[Any]) -> dict[str, Any]:
+        """``{"cases": [{"case_id", "name", "approaches", "similarity"?}]}``."""
+        profile = profile_from(documents) if documents else None
+        rows = []
+        for c in all_cases():
+            row: dict[str, Any] = {"case_id": c.case_id, "name": c.name, "approaches": sorted(a.value for a in c.approaches())}
+            if profile is not None:
+                row["similarity"] = similarity(profile, c).score
+            rows.append(row)
+        return {"cases": rows}
+
+
 @hookimpl
 def silk_register_analyses(register: RegisterAnalysis) -> None:
-    """Similar cases."""
+    """Similar cases, and the case library other plugins read."""
     register(SimilarCases())
+    register(CaseLibrary())
 
 
 @hookimpl

@@ -8,8 +8,7 @@ from typing import Any
 
 import click
 
-from silkcore import ScoreCard, SilkError, dump_document, get_catalog, load_document, terminal_text
-from silkcore.documents import read_documents
+from silkcore import ScoreCard, SilkError, dump_document, get_catalog, load_document, read_documents, terminal_text
 
 from .citing import cite_scorecard
 from .library import all_cases, case

@@ -10,8 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from silkcore import Flow, Organisation, RegisterAnalysis, RegisterExporter, RegisterImporter, RegisterSchema, hookimpl
-from silkcore.flows import analyse_flows
+from silkcore import (
+    Flow,
+    Organisation,
+    RegisterAnalysis,
+    RegisterExporter,
+    RegisterImporter,
+    RegisterSchema,
+    analyse_flows,
+    hookimpl,
+)
 
 from .csv_flows import FlowsCsvImporter
 from .envelopes import EnvelopeExporter, EnvelopeImporter

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from silkcore import DataError, Envelope, Issue, dump_document, load_document
-from silkcore.sharing import prepare_for, verify_received
+from silkcore import DataError, Envelope, Issue, dump_document, load_document, prepare_for, verify_received
 
 
 class EnvelopeExporter:

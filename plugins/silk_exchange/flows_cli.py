@@ -9,9 +9,9 @@ from pathlib import Path
 
 import click
 
-from silkcore import Flow, Organisation, Period, SilkError
-from silkcore.documents import read_documents
-from silkcore.flows import DIRECTIONS, KINDS, FlowAnalysis, analyse_flows
+from silkcore import FLOW_DIRECTIONS as DIRECTIONS
+from silkcore import FLOW_KINDS as KINDS
+from silkcore import Flow, FlowAnalysis, Organisation, Period, SilkError, analyse_flows, read_documents
 
 
 def render(analysis: FlowAnalysis) -> str:

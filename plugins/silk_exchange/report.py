@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from silkcore import Direction, Flow
-from silkcore.flows import KINDS, analyse_flows
-from silkcore.report import ReportContext, SectionContent, fragment
-from silkcore.report.charts import diverging_bars, heatmap
+from silkcore import FLOW_KINDS as KINDS
+from silkcore import Direction, Flow, analyse_flows
+from silkcore.report import ReportContext, SectionContent, diverging_bars, fragment, heatmap
 
 
 class FlowsSection:

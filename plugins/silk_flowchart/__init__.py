@@ -11,8 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from silkcore import Framework, RegisterExporter, RegisterFramework, hookimpl
-from silkcore.graph_render import to_dot, to_mermaid
+from silkcore import Framework, RegisterExporter, RegisterFramework, hookimpl, to_dot, to_mermaid
 
 from .report import FlowchartSection
 

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from silkcore import ResponseSet
-from silkcore.guide import Guide, text_of
-from silkcore.report import ReportContext, SectionContent, fragment, markdown_text
-from silkcore.report.charts import bar_chart
+from silkcore import Guide, ResponseSet, text_of
+from silkcore.report import ReportContext, SectionContent, bar_chart, fragment, markdown_text
 
 FRAMEWORK_ID = "silk.flowchart"
 

@@ -14,21 +14,21 @@ from typing import Any
 
 import click
 
-from silkcore import SilkError, hookimpl
-from silkcore.documents import read_documents
+from silkcore import SilkError, get_catalog, hookimpl, read_documents
 
 from .compare import compare, render
 from .grid import grid
 from .report import ImpactGridSection
 
 
-def _cases_using() -> Any:
-    """The case library's lookup, when the Tool 4 plugin is installed (it usually is)."""
-    try:
-        from silk_cases import cases_using
-    except ImportError:  # the grid works without cases; it just cites none
+def _case_library(documents: Sequence[Any] = ()) -> list[dict[str, Any]] | None:
+    """The cases, through the catalog's ``silk.cases.library`` analysis (the Tool 4 plugin
+    registers it); None when no plugin offers one - the grid then cites no case."""
+    library = next((a for a in get_catalog().analyses() if a.id == "silk.cases.library"), None)
+    if library is None:
         return None
-    return cases_using
+    cases: list[dict[str, Any]] = library.run(list(documents))["cases"]
+    return cases
 
 
 @click.group("impact-grid")
@@ -58,19 +58,6 @@ def _cell_json(cell: Any) -> dict[str, Any]:
     }
 
 
-def _similarity(paths: Sequence[Path]) -> Any:
-    """Similarity of each case to the organisation described by ``paths`` (None without them)."""
-    if not paths:
-        return None
-    try:
-        from silk_cases.similarity import profile_from, similarity
-    except ImportError:
-        return None
-    documents = read_documents(paths)
-    profile = profile_from(documents)
-    return lambda case: similarity(profile, case).score
-
-
 @impact_grid_command.command("compare")
 @click.argument("strategies", nargs=-1, required=True)
 @click.option(
@@ -84,7 +71,7 @@ def _similarity(paths: Sequence[Path]) -> Any:
 def compare_command(strategies: Sequence[str], org_files: tuple[Path, ...], as_json: bool) -> None:
     """Compare strategies (Tool 5 methods such as cooperation, or approaches such as franchising)."""
     try:
-        result = compare(strategies, _cases_using(), _similarity(org_files))
+        result = compare(strategies, _case_library(read_documents(org_files) if org_files else ()))
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
     except SilkError as exc:
@@ -103,7 +90,7 @@ class StrategyComparison:
 
         approaches = sorted({d.approach.value for d in documents if isinstance(d, Strategy)})
         mapped = [a for a in approaches if grid().methods_for(a)]
-        return compare(mapped, _cases_using()) if mapped else {"strategies": [], "principles": [], "summary": {}, "cases": {}}
+        return compare(mapped, _case_library()) if mapped else {"strategies": [], "principles": [], "summary": {}, "cases": {}}
 
 
 @hookimpl

@@ -36,19 +36,23 @@ def approaches_for(method: str) -> list[Approach]:
     return [Approach(m["approach"]) for m in grid().approach_mapping if method in m["methods"]]
 
 
-def compare(choices: Sequence[str], cases_using: Any = None, similarity: Any = None) -> dict[str, Any]:
+def compare(choices: Sequence[str], cases: Sequence[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Principle-by-principle profile of each chosen strategy: effect (with the report's text),
     indicators to monitor where the effect is a risk or uncertain, and cases that used it -
-    most similar to the organisation first when ``similarity`` (case -> 0..1) is given."""
+    most similar to the organisation first when the case rows carry a ``similarity``.
+
+    ``cases`` are the rows of the ``silk.cases.library`` analysis (``case_id``, ``name``,
+    ``approaches`` and, given an organisation, ``similarity``); None: no case is cited."""
     g = grid()
     options = resolve(choices)
     methods = list(dict.fromkeys(o["method"] for o in options))
     strategy_cases: dict[str, list[dict[str, str]]] = {}
     for method in methods:
         approaches = approaches_for(method)
-        found = cases_using(approaches) if cases_using is not None and approaches else []
-        rows = [{"case_id": c.case_id, "name": c.name} | ({"similarity": similarity(c)} if similarity else {}) for c in found]
-        if similarity:
+        wanted = {a.value for a in approaches}
+        found = [c for c in cases or () if wanted & set(c["approaches"])]
+        rows = [{k: c[k] for k in ("case_id", "name", "similarity") if k in c} for c in found]
+        if any("similarity" in r for r in rows):
             rows.sort(key=lambda r: (-r["similarity"], r["case_id"]))
         strategy_cases[method] = rows
     principles = []

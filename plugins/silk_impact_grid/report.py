@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from silkcore import Flow, Strategy
-from silkcore.report import ReportContext, SectionContent, fragment, markdown_text
-from silkcore.report.charts import heatmap
+from silkcore.report import ReportContext, SectionContent, fragment, heatmap, markdown_text
 
 from .compare import compare
 from .grid import grid

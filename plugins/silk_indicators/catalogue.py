@@ -23,8 +23,10 @@ from silkcore import (
     NotComputable,
     Option,
     ScoringPolicy,
+    growth_rate,
+    latest,
+    ratio,
 )
-from silkcore.measures import growth_rate, latest, ratio
 
 CATALOGUE_FILE = Path(__file__).with_name("indicators.yaml")
 FRAMEWORK_ID = "silk.indicators"

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from silkcore import Measurement, NotComputable
-from silkcore.measures import standing
-from silkcore.report import ReportContext, SectionContent, fragment, markdown_text
-from silkcore.report.charts import line_chart
+from silkcore import Measurement, NotComputable, standing
+from silkcore.report import ReportContext, SectionContent, fragment, line_chart, markdown_text
 
 from .catalogue import definitions, phase_of
 from .standing import analyse

@@ -10,9 +10,7 @@ from typing import Any
 
 import click
 
-from silkcore import IndicatorStanding, Measurement, SilkError
-from silkcore.documents import read_documents
-from silkcore.measures import rank, standing
+from silkcore import IndicatorStanding, Measurement, SilkError, rank, read_documents, standing
 
 from .catalogue import FRAMEWORK_ID, catalogue, definitions, phase_of, tool2_items
 

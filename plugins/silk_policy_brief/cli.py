@@ -17,11 +17,11 @@ from silkcore import (
     dump_document,
     get_catalog,
     load_document,
+    progress,
+    read_documents,
     terminal_text,
     write_output,
 )
-from silkcore.documents import read_documents
-from silkcore.progress import progress
 
 from .brief_data import brief, policies
 from .evidence import build_brief

@@ -1,15 +1,32 @@
 """silkcore: assess how Social and Solidarity Economy organisations go international.
 
-The public API is what ``__all__`` lists; everything else is an implementation detail.
-Plugin authors import only from ``silkcore`` and ``silkcore.testing``.
+The public API is what ``__all__`` lists here, plus the public subpackages
+``silkcore.report`` (for report section authors), ``silkcore.testing`` (for plugin tests)
+and ``silkcore.node`` (the exchange node as an ASGI app). Every other module is private by
+name (``silkcore._x``) and may change in any release. Plugins, the built-in ones included,
+import only these. Embedding an assessment takes a few lines::
+
+    import silkcore
+
+    catalog = silkcore.get_catalog()                      # the installed frameworks and plugins
+    framework = catalog.resolve_framework("silk.evaluation-grid")   # an id, or a framework file
+    answers = silkcore.load_document("board.json")        # strict parse, schema, checks
+    problems = silkcore.validate(silkcore.to_document(answers))     # [] when sound
+    card = silkcore.assess(framework, [answers])           # several respondents consolidate
+    print(card.overall, [(c.id, c.score) for c in card.categories])
+    print(silkcore.dump_document(card))                    # the score card as exchanged
+
+Every function refuses bad input with a :class:`SilkError` subclass carrying
+:class:`Issue` objects (JSON Pointer, file, line, column), never another exception.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from types import FunctionType
 from typing import TYPE_CHECKING, Any
 
-from .assessment import (
+from ._assessment import (
     AnswerStatus,
     CategoryScore,
     Finding,
@@ -21,10 +38,10 @@ from .assessment import (
     TraceEntry,
     TraceStatus,
 )
-from .case import Case, CaseFigure, CaseFlow, CaseStrategy, Cell, Fact, Jurisdiction, Policy
-from .catalog import Catalog, IndicatorEntry, build_catalog, get_catalog
-from .documents import dump_document, load_document
-from .errors import (
+from ._case import Case, CaseFigure, CaseFlow, CaseStrategy, Cell, Fact, Jurisdiction, Policy
+from ._catalog import Catalog, IndicatorEntry, build_catalog, get_catalog
+from ._documents import dump_document, load_document, read_documents, to_document
+from ._errors import (
     DataError,
     DuplicateRegistrationError,
     Issue,
@@ -38,7 +55,10 @@ from .errors import (
     UnknownComponentError,
     terminal_text,
 )
-from .framework import (
+from ._flows import DIRECTIONS as FLOW_DIRECTIONS
+from ._flows import KINDS as FLOW_KINDS
+from ._flows import FlowAnalysis, analyse_flows
+from ._framework import (
     Aggregation,
     AnswerScale,
     ApplicabilityRule,
@@ -52,8 +72,10 @@ from .framework import (
     ScoringPolicy,
     UnknownPolicy,
 )
-from .framework_data import framework_document, framework_hash, load_framework
-from .hookspecs import (
+from ._framework_data import framework_document, framework_hash, load_framework
+from ._graph_render import to_dot, to_mermaid
+from ._guide import Guide, GuideOutcome, text_of
+from ._hookspecs import (
     RegisterAnalysis,
     RegisterExporter,
     RegisterFramework,
@@ -64,9 +86,9 @@ from .hookspecs import (
     RegisterScorer,
     hookimpl,
 )
-from .jsonio import Limits, parse_csv_rows, parse_json
-from .measures import IndicatorStanding, NotComputable
-from .model import (
+from ._jsonio import Limits, parse_csv_rows, parse_json
+from ._measures import IndicatorStanding, NotComputable, growth_rate, latest, rank, ratio, standing
+from ._model import (
     Approach,
     Direction,
     Envelope,
@@ -95,9 +117,12 @@ from .model import (
     Strategy,
     StrategyStatus,
 )
-from .outputs import atomic_output, check_output, write_output
-from .protocols import Analysis, Exporter, Importer
-from .scoring import GenericScorer, Scorer
+from ._outputs import atomic_output, check_output, write_output
+from ._progress import progress
+from ._protocols import Analysis, Exporter, Importer
+from ._scoring import GenericScorer, Scorer
+from ._sharing import prepare_for, refusal, verify_received
+from ._versions import upgrade
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -122,7 +147,24 @@ __all__ = [
     "check_output", "dump_document",
     "framework_document", "framework_hash", "get_catalog", "hookimpl", "load_document", "load_framework",
     "parse_csv_rows", "parse_json", "terminal_text", "validate", "write_output",
+    # documents, flows, sharing, the guide, indicators: what plugins and embedders build on
+    "read_documents", "to_document", "FLOW_DIRECTIONS", "FLOW_KINDS", "FlowAnalysis", "analyse_flows",
+    "to_dot", "to_mermaid", "Guide", "GuideOutcome", "text_of", "growth_rate", "latest", "rank", "ratio",
+    "standing", "progress", "prepare_for", "refusal", "verify_received", "upgrade",
+    # loaded on first use (the store, batch and Dask pull in more)
+    "AssessmentRecord", "BatchCounts", "BatchError", "Store", "history", "run_batch", "score_bag",
 ]  # fmt: skip
+
+#: Public names whose modules load on first use: name -> private module.
+_LAZY = {
+    "AssessmentRecord": "._store",
+    "Store": "._store",
+    "history": "._store",
+    "BatchCounts": "._batch",
+    "BatchError": "._batch",
+    "run_batch": "._batch",
+    "score_bag": "._dask_adapter",
+}
 
 
 def validate(document: Any, *, catalog: Catalog | None = None, framework: Framework | str | Path | None = None) -> list[Issue]:
@@ -131,8 +173,8 @@ def validate(document: Any, *, catalog: Catalog | None = None, framework: Framew
     cannot make - a response set is checked against the framework it names (or against
     ``framework``: an object, a registered id or a file path), as ``silk validate`` does.
     Empty means valid."""
-    from .convert import json_data_issues
-    from .documents import validate as _validate
+    from ._convert import json_data_issues
+    from ._documents import validate as _validate
 
     problems = json_data_issues(document)  # Python data, not read by the strict reader
     if problems:
@@ -163,4 +205,24 @@ def __getattr__(name: str) -> Any:
         from importlib.metadata import version
 
         return version("silkcore")
-    raise AttributeError(name)
+    if name in _LAZY:
+        from importlib import import_module
+
+        value = getattr(import_module(_LAZY[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'silkcore' has no attribute {name!r}")
+
+
+def _publicly_named() -> None:
+    """Public functions and errors say ``silkcore.X`` (in help(), reprs and tracebacks), not
+    the private module they live in; pickling finds them there too. Entity classes keep
+    their module: their annotations are resolved in its namespace (cattrs, typing)."""
+    for name in __all__:
+        value = globals().get(name)
+        is_error = isinstance(value, type) and issubclass(value, BaseException)
+        if (is_error or isinstance(value, FunctionType)) and value.__module__.startswith("silkcore._"):  # type: ignore[union-attr]
+            value.__module__ = __name__  # type: ignore[union-attr]
+
+
+_publicly_named()

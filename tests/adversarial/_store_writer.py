@@ -28,7 +28,7 @@ from typing import Any
 
 def writer(store_path: Path, sets: list[Any], card: Any, count: int | None) -> None:
     """Record assessments (forever, or ``count`` of them), acknowledging each after commit."""
-    from silkcore.store import Store
+    from silkcore._store import Store
 
     status = 0
     try:

@@ -46,9 +46,9 @@ from silkcore import (
     load_framework,
     validate,
 )
-from silkcore.assessment import response_sets_argument
-from silkcore.convert import structure
-from silkcore.framework import framework_argument
+from silkcore._assessment import response_sets_argument
+from silkcore._convert import structure
+from silkcore._framework import framework_argument
 
 from ..conftest import EXAMPLES
 

@@ -26,13 +26,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from silkcore import model as m
-from silkcore.documents import check, to_document
-from silkcore.errors import DataError, SilkError
-from silkcore.framework import Framework
-from silkcore.jsonio import dumps, iter_json_lines, loads
-from silkcore.locate import pointer_join
-from silkcore.schemas import SchemaRegistry
+from silkcore import _model as m
+from silkcore._documents import check, to_document
+from silkcore._errors import DataError, SilkError
+from silkcore._framework import Framework
+from silkcore._jsonio import dumps, iter_json_lines, loads
+from silkcore._locate import pointer_join
+from silkcore._schemas import SchemaRegistry
 from silkcore.testing import ENTITY_STRATEGIES, entities
 
 from ..test_roundtrip import paths, resolves

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from silkcore import SchemaValidationError
-from silkcore.schemas import validate_against
+from silkcore._schemas import validate_against
 
 from ..conftest import VENDOR
 

@@ -16,14 +16,14 @@ from typing import Any
 import pytest
 import yaml
 
-from silkcore import frameworks_check
-from silkcore.convert import structure
-from silkcore.documents import doc_without_schema, validate
-from silkcore.errors import SchemaValidationError, ScoringError, SilkError
-from silkcore.framework import Edge, EdgeKind, Framework
-from silkcore.framework_data import load_framework
-from silkcore.frameworks_check import framework_issues
-from silkcore.guide import Guide
+from silkcore import _frameworks_check as frameworks_check
+from silkcore._convert import structure
+from silkcore._documents import doc_without_schema, validate
+from silkcore._errors import SchemaValidationError, ScoringError, SilkError
+from silkcore._framework import Edge, EdgeKind, Framework
+from silkcore._framework_data import load_framework
+from silkcore._frameworks_check import framework_issues
+from silkcore._guide import Guide
 
 from ..conftest import EXAMPLES, ROOT, run_silk
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 import silkcore
 from silkcore import SilkError, build_catalog
-from silkcore.cli import cli
+from silkcore._cli import cli
 from silkcore.node import create_app
 
 from ..conftest import EXAMPLES

@@ -14,9 +14,9 @@ from typing import Any
 
 import pytest
 
-from silkcore.documents import load_document
-from silkcore.errors import SilkError
-from silkcore.jsonio import load_yaml
+from silkcore._documents import load_document
+from silkcore._errors import SilkError
+from silkcore._jsonio import load_yaml
 
 from ..conftest import ROOT
 

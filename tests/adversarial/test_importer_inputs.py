@@ -27,7 +27,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from silkcore import DataError, Limits, SilkError, get_catalog, parse_csv_rows, parse_json
-from silkcore.cli import main
+from silkcore._cli import main
 
 from ..conftest import EXAMPLES
 
@@ -386,7 +386,7 @@ def test_limits_refuse_values_out_of_range_with_a_silk_error(value: Any) -> None
 
 
 def test_an_unusable_environment_variable_is_a_warning_and_the_default_stays(monkeypatch: pytest.MonkeyPatch) -> None:
-    from silkcore import jsonio
+    from silkcore import _jsonio as jsonio
 
     monkeypatch.setenv("SILKCORE_MAX_DEPTH", "deep")
     monkeypatch.setenv("SILKCORE_MAX_CSV_FIELD", "100")

@@ -17,9 +17,9 @@ from typing import Any
 
 import pytest
 
-from silkcore.documents import load_document
-from silkcore.errors import DataError, SchemaValidationError, SilkError
-from silkcore.jsonio import DEFAULT_LIMITS, iter_json_lines, loads
+from silkcore._documents import load_document
+from silkcore._errors import DataError, SchemaValidationError, SilkError
+from silkcore._jsonio import DEFAULT_LIMITS, iter_json_lines, loads
 
 from ..conftest import EXAMPLES
 

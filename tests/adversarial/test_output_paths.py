@@ -17,10 +17,10 @@ import attrs
 import pytest
 
 import silk_evaluation_grid
-import silkcore.demo
+import silkcore._demo
 from silkcore import SilkError, hookimpl, load_framework
-from silkcore.documents import validate
-from silkcore.scoring import GenericScorer
+from silkcore._documents import validate
+from silkcore._scoring import GenericScorer
 from silkcore.testing import catalog_with
 
 from ..conftest import EXAMPLES
@@ -64,10 +64,10 @@ def test_dotted_ids_the_schema_allows_stay_one_file_in_the_output_dir(
     assert validate(dict(document, framework_id=framework_id)) == []
     assert validate(dict(document, framework_id="a/../b")) != []
     bundle = bundle_for(tmp_path / "bundle", framework_id)
-    monkeypatch.setattr(silkcore.demo, "demo_bundle", lambda: bundle)
+    monkeypatch.setattr(silkcore._demo, "demo_bundle", lambda: bundle)
     catalog = catalog_with(framework_plugin(attrs.evolve(GRID, id=framework_id)))
     out = tmp_path / "out"
-    outcome = silkcore.demo.run_demo(catalog, out, tmp_path / "history.sqlite")
+    outcome = silkcore._demo.run_demo(catalog, out, tmp_path / "history.sqlite")
     assert [c.framework_id for c in outcome.score_cards] == [framework_id]
     assert (out / f"scorecard-{framework_id}.json").is_file()
     assert files_outside(tmp_path, out) == sorted(bundle.iterdir())
@@ -93,7 +93,7 @@ def test_a_scorer_returning_a_hostile_framework_id_writes_nothing_outside(
     hostile_id: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bundle = bundle_for(tmp_path / "bundle", GRID.id)
-    monkeypatch.setattr(silkcore.demo, "demo_bundle", lambda: bundle)
+    monkeypatch.setattr(silkcore._demo, "demo_bundle", lambda: bundle)
 
     class Plugin:
         __name__ = "renamer"
@@ -107,7 +107,7 @@ def test_a_scorer_returning_a_hostile_framework_id_writes_nothing_outside(
     (out / "scorecard-x").mkdir(parents=True)  # a folder a user happens to have there
     before = files_outside(tmp_path, out)
     try:
-        silkcore.demo.run_demo(catalog, out, tmp_path / "history.sqlite")
+        silkcore._demo.run_demo(catalog, out, tmp_path / "history.sqlite")
     except SilkError:
         pass  # refusing is fine; writing outside, or a raw exception, is not
     assert files_outside(tmp_path, out) == before

@@ -28,9 +28,9 @@ from pathlib import Path
 import pytest
 
 from silkcore import DataError, Issue, StoreError, atomic_output, check_output, write_output
-from silkcore.batch import BatchError, LineProcessor, run_batch
-from silkcore.outputs import OutputError, atomic_path
-from silkcore.store import Store, check_store_path, default_store_path
+from silkcore._batch import BatchError, LineProcessor, run_batch
+from silkcore._outputs import OutputError, atomic_path
+from silkcore._store import Store, check_store_path, default_store_path
 
 from ..conftest import EXAMPLES, GUARD, ROOT, run_silk
 
@@ -425,13 +425,13 @@ def silk_patched(prelude: str, *args: str, **popen: object) -> subprocess.Popen[
     workers inherit); the network guard stays on."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(GUARD), env.get("PYTHONPATH", "")]))
-    code = f"import sys\n{prelude}\nfrom silkcore.cli import main\nraise SystemExit(main(sys.argv[1:]))\n"
+    code = f"import sys\n{prelude}\nfrom silkcore._cli import main\nraise SystemExit(main(sys.argv[1:]))\n"
     return subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT, env=env, **popen)  # type: ignore[call-overload]
 
 
 DIE_AT_5500 = """
 import os
-import silkcore.batch as batch
+import silkcore._batch as batch
 _parent, _original = os.getpid(), batch.LineProcessor.process
 def _process(self, number, document):
     if number == 5500 and os.getpid() != _parent:
@@ -507,7 +507,7 @@ def started() -> Iterator[list[int]]:
 
 NO_PRCTL = """
 import types
-import silkcore.batch as batch
+import silkcore._batch as batch
 def _no_libc(*args, **kwargs):
     raise OSError("no prctl here")
 batch.ctypes = types.SimpleNamespace(CDLL=_no_libc)

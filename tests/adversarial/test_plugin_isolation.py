@@ -18,7 +18,7 @@ import pytest
 import silk_evaluation_grid
 import silk_flowchart
 from silkcore import PluginError, hookimpl, load_framework
-from silkcore.catalog import build_catalog
+from silkcore._catalog import build_catalog
 from silkcore.testing import catalog_with
 
 from ..conftest import EXAMPLES
@@ -194,13 +194,13 @@ def test_system_exit_in_a_plugin_fails_only_that_plugin(where: str, monkeypatch:
 
 def entry_points(monkeypatch: pytest.MonkeyPatch, specs: list[tuple[str, str, Callable[[], Any]]]) -> None:
     """Make the plugin host see these (name, distribution, loader) entry points and no others."""
-    import silkcore.plugins
+    import silkcore._plugins
 
     eps = [
         types.SimpleNamespace(name=name, dist=types.SimpleNamespace(name=dist, version="1.0"), load=load)
         for name, dist, load in specs
     ]
-    monkeypatch.setattr(silkcore.plugins.metadata, "entry_points", lambda group=None: list(eps))
+    monkeypatch.setattr(silkcore._plugins.metadata, "entry_points", lambda group=None: list(eps))
     monkeypatch.delenv("SILKCORE_LOAD_PLUGINS", raising=False)
     monkeypatch.delenv("SILKCORE_DISABLE_PLUGINS", raising=False)
 
@@ -249,8 +249,8 @@ def scorer_plugin(scorer: Any) -> Any:
 
 
 def test_a_crashing_scorer_writes_nothing_to_the_store(tmp_path: Path) -> None:
-    from silkcore.demo import run_demo
-    from silkcore.store import Store
+    from silkcore._demo import run_demo
+    from silkcore._store import Store
 
     catalog = catalog_with(silk_evaluation_grid, silk_flowchart, scorer_plugin(_RaisingScorer()))
     store_path = tmp_path / "history.sqlite"
@@ -264,7 +264,7 @@ def test_a_crashing_scorer_writes_nothing_to_the_store(tmp_path: Path) -> None:
 
 
 def test_a_crashing_scorer_fails_only_its_plugin(tmp_path: Path) -> None:
-    from silkcore.demo import run_demo
+    from silkcore._demo import run_demo
 
     catalog = catalog_with(silk_evaluation_grid, silk_flowchart, scorer_plugin(_RaisingScorer()))
     outcome = run_demo(catalog, tmp_path / "out", tmp_path / "history.sqlite")
@@ -274,7 +274,7 @@ def test_a_crashing_scorer_fails_only_its_plugin(tmp_path: Path) -> None:
 
 
 def test_a_crashing_report_section_leaves_the_others(tmp_path: Path) -> None:
-    from silkcore.demo import run_demo
+    from silkcore._demo import run_demo
 
     class Section:
         id = "bad.section"

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from silkcore import SchemaValidationError, hookimpl
-from silkcore.documents import load_document, validate
-from silkcore.schemas import packaged_schemas, validate_against
+from silkcore._documents import load_document, validate
+from silkcore._schemas import packaged_schemas, validate_against
 from silkcore.testing import catalog_with
 
 from ..conftest import EXAMPLES

@@ -30,8 +30,8 @@ import pytest
 
 import silkcore
 from silkcore import hookimpl
-from silkcore.documents import validate
-from silkcore.schemas import _schema_dir
+from silkcore._documents import validate
+from silkcore._schemas import _schema_dir
 from silkcore.testing import catalog_with
 
 from ..conftest import EXAMPLES, ROOT

@@ -14,8 +14,8 @@ import attrs
 import pytest
 
 import silkcore
-from silkcore.errors import SilkError, StoreError
-from silkcore.store import Store
+from silkcore._errors import SilkError, StoreError
+from silkcore._store import Store
 
 from ..conftest import EXAMPLES
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from silkcore.store import Store
+from silkcore._store import Store
 
 from ..conftest import EXAMPLES
 

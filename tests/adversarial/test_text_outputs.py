@@ -26,10 +26,10 @@ from silkcore import (
     ScoreCard,
     load_framework,
 )
-from silkcore.errors import terminal_text
-from silkcore.render import render_framework_list, render_scorecard
+from silkcore._errors import terminal_text
+from silkcore._render import render_framework_list, render_scorecard
 from silkcore.report import SectionContent, fragment, markdown_text
-from silkcore.report.builder import render_markdown
+from silkcore.report._builder import render_markdown
 
 from ..conftest import EXAMPLES, run_silk
 
@@ -175,7 +175,7 @@ def _assert_inert(markdown: str, hostile_text: str) -> None:
 
 
 def test_report_markdown_escapes_names_titles_findings_and_plugin_text() -> None:
-    from silkcore.report.builder import scorecard_section
+    from silkcore.report._builder import scorecard_section
 
     framework = load_framework(READINESS)
     card = _card(HOSTILE, "fit", HOSTILE)
@@ -258,7 +258,7 @@ def test_silk_policy_brief_md_escapes_the_jurisdiction(tmp_path: Path) -> None:
 
 
 def test_a_message_quoting_a_huge_value_is_cut_in_the_middle(tmp_path: Path) -> None:
-    from silkcore.errors import MAX_MESSAGE
+    from silkcore._errors import MAX_MESSAGE
 
     document = json.loads((EXAMPLES / "demo" / "organisation.json").read_text())
     document["founding_year"] = "y" * 70_000  # the schema message quotes the bad value

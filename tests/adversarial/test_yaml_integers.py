@@ -17,8 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from silkcore import Limits
-from silkcore.errors import DataError
-from silkcore.jsonio import _StrictYamlLoader, load_yaml
+from silkcore._errors import DataError
+from silkcore._jsonio import _StrictYamlLoader, load_yaml
 
 HUGE = [
     ("hexadecimal", "0x" + "f" * 5000, "hexadecimal digits"),

@@ -153,7 +153,7 @@ def loopback(no_network: None, monkeypatch: pytest.MonkeyPatch) -> None:
 def node_command(store: Path, peers: Path) -> list[str]:
     """``silk serve`` on a free loopback port once the command is registered; until then the
     same ``serve`` function called directly."""
-    from silkcore.cli import cli
+    from silkcore._cli import cli
 
     if "serve" in cli.commands:
         return [sys.executable, "-m", "silkcore", "serve", "--port", "0", "--store", str(store), "--peers", str(peers)]

@@ -12,9 +12,9 @@ from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 
 import silkcore
+from silkcore._sharing import content_hash
+from silkcore._store import Store
 from silkcore.node import create_app
-from silkcore.sharing import content_hash
-from silkcore.store import Store
 
 from ..conftest import EXAMPLES
 from .conftest import AS_A, AS_B, FLOW, FLOW_ENVELOPE, ORGANISATION, PEER_A, PEER_B, TestClient, envelope, in_days

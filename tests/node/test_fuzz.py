@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
 from silkcore.node import create_app
-from silkcore.node.openapi import openapi_document
+from silkcore.node._openapi import openapi_document
 
 from .conftest import AS_A, TestClient, write_peers
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from silkcore.store import Store
+from silkcore._store import Store
 
 from ..conftest import ROOT
 from .conftest import AS_A, AS_B, FLOW_ENVELOPE, ORGANISATION, TOKEN_B, RunningNode, envelope

@@ -11,7 +11,7 @@ import pytest
 
 import silkcore
 from silkcore import StoreError
-from silkcore.store import APPLICATION_ID, Store, history
+from silkcore._store import APPLICATION_ID, Store, history
 
 from ..conftest import EXAMPLES, run_silk
 
@@ -109,7 +109,7 @@ def _readonly_probe_refused(monkeypatch: pytest.MonkeyPatch) -> None:
         connection: sqlite3.Connection = real_connect(database, *args, **kwargs)
         return connection
 
-    monkeypatch.setattr("silkcore.store.sqlite3.connect", connect)
+    monkeypatch.setattr("silkcore._store.sqlite3.connect", connect)
 
 
 def test_a_store_whose_wal_index_needs_recovery_still_opens(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -166,7 +166,7 @@ def test_other_open_failures_are_reported_at_once(tmp_path: Path, monkeypatch: p
 def test_a_probe_that_meets_a_lock_waits_and_never_calls_the_store_foreign(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from silkcore import store as store_module
+    from silkcore import _store as store_module
 
     path = tmp_path / "h.sqlite"
     Store(path).close()

@@ -4,13 +4,13 @@ Endpoints (described in ``GET /openapi.json``): ``/frameworks``, ``/frameworks/{
 ``/schemas``, ``/schemas/{name}``, ``POST /validate``, ``POST /assess/{framework_id}``,
 ``POST /documents`` (peers), ``/documents/{record_id}``, ``/organisations/{id}/history``
 (peers) and ``/organisations/{id}/profile`` (a public Murmurations profile). Each caller
-sees only what the records' sharing terms allow it (:mod:`silkcore.node.access`).
+sees only what the records' sharing terms allow it (:mod:`silkcore.node._access`).
 """
 
 from __future__ import annotations
 
-from .app import DEFAULT_MAX_BODY, create_app
-from .auth import Caller, Peers, load_peers
-from .server import serve
+from ._app import DEFAULT_MAX_BODY, create_app
+from ._auth import Caller, Peers, load_peers
+from ._server import serve
 
 __all__ = ["DEFAULT_MAX_BODY", "Caller", "Peers", "create_app", "load_peers", "serve"]

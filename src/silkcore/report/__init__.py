@@ -3,7 +3,8 @@
 The core draws the parts every framework has (score cards, history); plugins add their own
 sections through ``silk_register_report_sections``. A section's HTML is built with
 :func:`fragment`, which autoescapes every value, so text from other platforms can never
-become markup; charts are inline SVG from :mod:`silkcore.report.charts`. A section's
+become markup; charts are inline SVG from :func:`bar_chart`, :func:`line_chart`,
+:func:`heatmap`, :func:`diverging_bars` and :func:`radar_chart`. A section's
 Markdown passes every text it did not write itself (names, titles, messages) through
 :func:`markdown_text`, so it cannot become markup there either.
 """
@@ -17,9 +18,23 @@ import attrs
 import jinja2
 from markupsafe import Markup
 
-from .markdown import markdown_text
+from ._charts import bar_chart, diverging_bars, heatmap, line_chart, radar_chart
+from ._markdown import markdown_text
 
-__all__ = ["ReportContext", "ReportSection", "SectionContent", "fragment", "markdown_text"]
+__all__ = [
+    "ReportContext",
+    "ReportSection",
+    "SectionContent",
+    "bar_chart",
+    "diverging_bars",
+    "fragment",
+    "heatmap",
+    "line_chart",
+    "markdown_text",
+    "radar_chart",
+    "score_all",
+    "write_organisation_report",
+]
 
 _ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 
@@ -76,3 +91,12 @@ class ReportSection(Protocol):
     def render(self, context: ReportContext) -> SectionContent | None:
         """The section for this context, or None when it has nothing to show."""
         ...
+
+
+def __getattr__(name: str) -> Any:
+    # Writing a whole report needs the catalog, which needs this module: loaded on first use.
+    if name in ("score_all", "write_organisation_report"):
+        from . import _assemble
+
+        return getattr(_assemble, name)
+    raise AttributeError(f"module 'silkcore.report' has no attribute {name!r}")

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 import silk_evaluation_grid
 from silkcore import AnswerStatus, Framework, ItemKind, OrgRef, Response, ResponseSet, assess, load_document
-from silkcore.framework_data import framework_document
+from silkcore._framework_data import framework_document
 from silkcore.testing import catalog_with
 
 from ...conftest import EXAMPLES, ROOT, run_silk
@@ -210,6 +210,6 @@ def test_overall_can_be_turned_on_by_a_network() -> None:
 
 
 def test_framework_document_is_schema_valid() -> None:
-    from silkcore.documents import validate
+    from silkcore._documents import validate
 
     assert validate(framework_document(GRID)) == []

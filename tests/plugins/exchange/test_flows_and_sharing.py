@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from silkcore import DataError, Envelope, Flow, load_document
-from silkcore.flows import analyse_flows
-from silkcore.sharing import content_hash, prepare_for, refusal, verify_received
+from silkcore._flows import analyse_flows
+from silkcore._sharing import content_hash, prepare_for, refusal, verify_received
 
 from ...conftest import EXAMPLES, run_silk
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from silkcore import ScoreCard, assess, load_document
-from silkcore.cli import cli
+from silkcore._cli import cli
 
 from ...conftest import EXAMPLES
 from .helpers import CATALOG, GRID

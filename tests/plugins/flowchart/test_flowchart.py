@@ -15,7 +15,7 @@ import pytest
 
 import silk_flowchart
 from silkcore import AnswerStatus, ScoringError
-from silkcore.guide import Guide
+from silkcore._guide import Guide
 from silkcore.testing import catalog_with
 
 from ...conftest import EXAMPLES, GUARD, ROOT, run_silk

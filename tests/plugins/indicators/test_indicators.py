@@ -11,7 +11,7 @@ import pytest
 
 import silk_indicators
 from silkcore import FlowStatus, Measurement, NotComputable, OrgRef, Period
-from silkcore.measures import growth_rate, ratio, standing
+from silkcore._measures import growth_rate, ratio, standing
 from silkcore.testing import catalog_with
 
 from ...conftest import EXAMPLES, run_silk

@@ -1,0 +1,109 @@
+"""Checking one answer against its item, scoring it, and evaluating applicability rules.
+
+Kept apart from aggregation (:mod:`silkcore._scoring`) because both the generic scorer and
+the CLI's interactive paths need to know whether an answer fits an item.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from ._assessment import AnswerValue
+from ._framework import NUMERIC_KINDS, ApplicabilityRule, Condition, Framework, Item, ItemKind
+
+__all__ = ["answer_problem", "item_score", "rule_holds", "same_value"]
+
+
+def _is_number(value: Any) -> bool:
+    return type(value) in (int, float)
+
+
+def answer_problem(framework: Framework, item: Item, value: AnswerValue) -> str | None:
+    """Why ``value`` is not a valid answer to ``item``, or None if it is."""
+    kind = item.kind
+    if kind in NUMERIC_KINDS:
+        if not _is_number(value):
+            return f"expected a number for a {kind.value} item"
+        low = 0.0 if kind == ItemKind.PERCENTAGE and item.min is None else item.min
+        high = 100.0 if kind == ItemKind.PERCENTAGE and item.max is None else item.max
+        if (low is not None and value < low) or (high is not None and value > high):  # type: ignore[operator]
+            return f"{value} is outside the item's range {low}..{high}"
+        return None
+    if kind in (ItemKind.TEXT, ItemKind.LINK):
+        return None if type(value) is str else "expected text"
+    if kind == ItemKind.DATE:
+        if type(value) is not str:
+            return "expected a date (YYYY-MM-DD)"
+        try:
+            dt.date.fromisoformat(value)
+        except ValueError:
+            return f"{value!r} is not a date (YYYY-MM-DD)"
+        return None
+    allowed = [o.value for o in framework.options_of(item)]
+    if kind == ItemKind.MULTI_CHOICE:
+        if not isinstance(value, tuple):
+            return "expected a list of option values"
+        wrong = [v for v in value if not any(same_value(v, a) for a in allowed)]
+        return f"{wrong!r} not among the options {allowed!r}" if wrong else None
+    if not any(same_value(value, a) for a in allowed):
+        return f"{value!r} is not one of the options {allowed!r}"
+    return None
+
+
+def item_score(framework: Framework, item: Item, value: AnswerValue) -> float | None:
+    """The 0..1 score of a valid answer (reverse items inverted); None for an empty selection."""
+    if item.kind in NUMERIC_KINDS:
+        assert item.min is not None and item.max is not None and _is_number(value)
+        number = float(value)  # type: ignore[arg-type]
+        if item.target is not None:
+            reach = max(item.target - item.min, item.max - item.target)
+            score = 1.0 - abs(number - item.target) / reach if reach else 1.0
+        else:
+            score = (number - item.min) / (item.max - item.min)
+    else:
+        scores = {repr(o.value): o.score for o in framework.options_of(item)}
+        chosen = value if isinstance(value, tuple) else (value,)
+        if not chosen:
+            return None
+        picked = [scores[repr(v)] or 0.0 for v in chosen]
+        score = sum(picked) / len(picked)
+    score = min(1.0, max(0.0, score))
+    return 1.0 - score if item.reverse else score
+
+
+def same_value(a: object, b: object) -> bool:
+    """Equality without coercion: ``true`` is not ``1`` and ``"1"`` is not ``1``; an integer
+    and a float with the same value are the same number."""
+    if type(a) is bool or type(b) is bool:
+        return type(a) is type(b) and a == b
+    if _is_number(a) and _is_number(b):
+        return a == b
+    return type(a) is type(b) and a == b
+
+
+def _condition_holds(condition: Condition, answers: Mapping[str, AnswerValue]) -> bool:
+    if condition.item not in answers:
+        return False
+    answer = answers[condition.item]
+    op = condition.operator
+    if op == "answered":
+        return True
+    if op in ("equals", "not_equals"):
+        return same_value(answer, condition.value) == (op == "equals")
+    if op in ("in", "not_in"):
+        return any(same_value(answer, v) for v in condition.values) == (op == "in")
+    if op == "contains":
+        return isinstance(answer, tuple) and any(same_value(v, condition.value) for v in answer)
+    if op in ("at_least", "at_most") and _is_number(answer) and _is_number(condition.value):
+        return answer >= condition.value if op == "at_least" else answer <= condition.value  # type: ignore[operator]
+    return False
+
+
+def rule_holds(rule: ApplicabilityRule | None, answers: Mapping[str, AnswerValue]) -> bool:
+    """Whether an item with this rule is asked, given earlier answers (no rule: always)."""
+    if rule is None:
+        return True
+    results = (_condition_holds(c, answers) for c in rule.conditions)
+    return all(results) if rule.mode == "all" else any(results)

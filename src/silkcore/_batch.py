@@ -1,0 +1,555 @@
+"""Streaming validation and scoring of JSON Lines: constant memory, one result per line.
+
+Input is read one bounded line at a time (a file, a gzip file or stdin), so a file of any
+size needs the same memory. Each non-blank input line gives exactly one output line: the
+result, or an error record ``{"line": N, "errors": [...]}`` with JSON Pointers. With
+``workers > 1`` lines are processed in chunks by worker processes and written back in the
+input order.
+
+Most lines take a fast lane that decides exactly as the general path does (orjson behind
+screens that prove the strict parser would agree, the compiled validator, a hand-written
+builder); a line the lane doubts takes the general path, which also writes the error
+record. Scoring gives a score card per response set and a cell of the flow matrix per flow,
+with running totals (:class:`~silkcore._flow_tally.FlowTally`).
+
+A batch that cannot finish says so: a truncated or corrupt gzip input, or a worker process
+that dies, stops it with a :class:`BatchError` that names the file and the compressed byte
+offset reached, or the lines the dead worker held, and carries the counts of the lines
+written before. Workers die with the process that started them (``PR_SET_PDEATHSIG`` on
+Linux, a thread watching the parent elsewhere), so none outlives a killed ``silk batch``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import gzip
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import IO, Any, NamedTuple
+
+import attrs
+
+from ._assessment import ResponseSet
+from ._convert import unstructure
+from ._documents import check, semantic_issues
+from ._errors import DataError, Issue, SilkError
+from ._fastparse import dumps_line, fast_loads
+from ._fastpath import FAST_BUILDERS
+from ._flow_tally import FlowTally, flow_score
+from ._jsonio import DEFAULT_LIMITS, iter_raw_lines, parse_line
+from ._model import Flow
+
+__all__ = ["BatchCounts", "BatchError", "LineProcessor", "open_input", "run_batch"]
+
+CHUNK = 2000  # lines a worker takes at a time...
+CHUNK_BYTES = 1 << 21  # ...or fewer, once they hold 2 MiB: large lines mean large results
+
+
+@attrs.define
+class BatchCounts:
+    """How many lines were read, succeeded and failed; the scored flows' running totals."""
+
+    lines: int = 0
+    ok: int = 0
+    failed: int = 0
+    flows: FlowTally = attrs.field(factory=FlowTally)
+
+
+class BatchError(DataError):
+    """The batch stopped before the end of its input: the input is damaged (a truncated or
+    corrupt gzip stream, a failed read) or a worker process died.
+
+    Every line before the problem has its result written, and :attr:`counts` counts them,
+    so a caller can still report ``N line(s): x ok, y failed``. :attr:`held` is the (first,
+    last) line numbers a dead worker was processing, when known."""
+
+    def __init__(self, issues: list[Issue], counts: BatchCounts, held: tuple[int, int] | None = None) -> None:
+        super().__init__(issues)
+        self.counts = counts
+        self.held = held
+
+
+def _name(path: str) -> str:
+    return "<stdin>" if path == "-" else path
+
+
+class _Counted:
+    """A binary stream that counts the bytes read through it: the compressed offset."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self.raw = raw
+        self.offset = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(size)
+        self.offset += len(data)
+        return data
+
+
+class _GzipInput(gzip.GzipFile):
+    """A gzip stream that knows how many compressed bytes it consumed, and closes its file."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        self._raw = raw
+        self.counted = _Counted(raw)
+        super().__init__(fileobj=self.counted, mode="rb")  # type: ignore[call-overload]
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            if self._raw is not sys.stdin.buffer:
+                self._raw.close()
+
+
+def _open_raw(path: str) -> IO[bytes]:
+    if path == "-":
+        return sys.stdin.buffer
+    try:
+        return Path(path).open("rb")
+    except OSError as exc:
+        raise DataError([Issue("", f"cannot read the input: {exc.strerror or exc}", path)]) from None
+    except ValueError as exc:  # a NUL character in the path
+        raise DataError([Issue("", f"cannot read the input: {exc}", path)]) from None
+
+
+def open_input(path: str) -> IO[bytes]:
+    """A binary stream for a path (``-`` is stdin); gzip is recognised by its magic bytes.
+
+    A file that cannot be opened is a :class:`~silkcore._errors.DataError`; closing the
+    stream closes the file (never stdin)."""
+    raw = _open_raw(path)
+    try:
+        head = raw.peek(2)[:2] if hasattr(raw, "peek") else b""
+    except OSError as exc:  # a directory, or a device that refuses to be read
+        if raw is not sys.stdin.buffer:
+            raw.close()
+        raise DataError([Issue("", f"cannot read the input: {exc.strerror or exc}", _name(path))]) from None
+    if head == b"\x1f\x8b":
+        return _GzipInput(raw)  # type: ignore[return-value]
+    return raw
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, EOFError):
+        return "the gzip data is truncated (it ends before its end-of-stream marker)"
+    if isinstance(exc, gzip.BadGzipFile):
+        return f"the gzip data is damaged ({exc})"
+    if isinstance(exc, zlib.error):
+        return f"the gzip data is corrupt ({exc})"
+    if isinstance(exc, OSError):
+        return f"cannot read the input: {exc.strerror or exc}"
+    return f"cannot read the input: {exc}"
+
+
+class _Input:
+    """An opened batch input: its lines, and - when reading stops early - what went wrong, where."""
+
+    def __init__(self, path: str) -> None:
+        self.name = _name(path)
+        self.stream = open_input(path)
+        self.damage: Issue | None = None
+
+    def offset(self) -> int | None:
+        """Bytes of the file consumed so far (compressed bytes, for gzip), when known."""
+        if isinstance(self.stream, _GzipInput):
+            return self.stream.counted.offset
+        try:
+            return self.stream.tell()
+        except (OSError, ValueError):
+            return None
+
+    def lines(self) -> Iterator[tuple[int, bytes | DataError]]:
+        """The raw lines; a read that fails ends them, with :attr:`damage` saying why."""
+        last = 0
+        try:
+            for number, raw in iter_raw_lines(self.stream, source=self.name, limits=DEFAULT_LIMITS):
+                last = number
+                yield number, raw
+        except (EOFError, zlib.error, OSError) as exc:  # gzip.BadGzipFile is an OSError
+            offset = self.offset()
+            where = "" if offset is None else f" at byte {offset}" + (" of the compressed file" if self.is_gzip else "")
+            after = f" after line {last}" if last else " before the first line"
+            self.damage = Issue("", f"{_describe(exc)}: reading stopped{where},{after}", self.name)
+
+    @property
+    def is_gzip(self) -> bool:
+        return isinstance(self.stream, _GzipInput)
+
+    def close(self) -> None:
+        if self.stream is not sys.stdin.buffer:
+            self.stream.close()
+
+
+def _error(number: int, issues: list[Issue]) -> dict[str, Any]:
+    return {"line": number, "errors": [{"pointer": i.pointer, "message": i.message} for i in issues]}
+
+
+_CATALOG: list[Any] = []  # this process's catalog, built on first use
+
+
+def _catalog() -> Any:
+    if not _CATALOG:
+        from ._catalog import build_catalog
+
+        _CATALOG.append(build_catalog())
+    return _CATALOG[0]
+
+
+class _Lane(NamedTuple):
+    """The fast way for one document kind: its compiled validator, its hand-written builder,
+    and the checks a schema cannot express."""
+
+    is_valid: Callable[[Any], bool]
+    build: Callable[[dict[str, Any]], Any]
+    sound: Callable[[dict[str, Any], Any], bool]
+
+
+class LineProcessor:
+    """Turns raw JSON Lines lines into result records. Built once per process (and task):
+    it keeps the catalog, and a fast lane per document kind that has a hand-written builder."""
+
+    def __init__(self, task: str, framework_ref: str | None = None, source: str = "<batch>") -> None:
+        self.task = task
+        self.source = source
+        self.catalog = _catalog()
+        # ``--framework``: an id or a file, resolved once per process; every response set is
+        # then checked against it (as ``silk assess`` does), otherwise against the one it names.
+        self.framework = None if framework_ref is None else self.catalog.resolve_framework(framework_ref)
+        chosen = self.framework
+        self.frameworks = self.catalog.framework_resolver() if chosen is None else (lambda _framework_id: chosen)
+        self._lanes: dict[Any, _Lane | None] = {}
+
+    def __call__(self, number: int, raw: bytes) -> dict[str, Any]:
+        """The result or error record of one raw line."""
+        document = fast_loads(raw)
+        if document is None:  # the shortcut had a doubt: the strict parser decides and explains
+            try:
+                document = parse_line(number, raw, self.source)
+            except DataError as exc:
+                return _error(number, list(exc.errors))
+        return self.process(number, document)
+
+    def typed(self, document: Any) -> Any:
+        """The typed entity by the fast lane, or None to take the general path (which explains).
+
+        The lane decides exactly as :func:`~silkcore._documents.check` does - the same compiled
+        validator, the same builder, the same semantic checks - minus the general dispatch."""
+        if type(document) is not dict:
+            return None
+        name = document.get("schema")
+        try:
+            lane = self._lanes[name]
+        except KeyError:
+            lane = self._lanes[name] = self._lane(name)
+        except TypeError:  # an unhashable "schema" value: the general path explains
+            return None
+        if lane is None or not lane.is_valid(document):
+            return None
+        try:
+            entity = lane.build(document)
+        except (ValueError, KeyError, TypeError):
+            return None
+        return entity if lane.sound(document, entity) else None
+
+    def _lane(self, name: Any) -> _Lane | None:
+        if not isinstance(name, str) or name not in FAST_BUILDERS:
+            return None
+        schemas = self.catalog.schemas
+
+        frameworks = self.frameworks
+
+        def sound(document: dict[str, Any], entity: Any) -> bool:
+            return not semantic_issues(name, document, entity, schemas, frameworks)
+
+        return _Lane(schemas.rs_validator(name).is_valid, FAST_BUILDERS[name], sound)
+
+    def process(self, number: int, document: Any) -> dict[str, Any]:
+        """Validate (and type, and score) one parsed document; an error record on failure."""
+        entity = self.typed(document)
+        if entity is None:
+            try:
+                entity, issues = check(document, registry=self.catalog.schemas, explain="rs", frameworks=self.frameworks)
+            except DataError as exc:
+                return _error(number, list(exc.errors))
+            if issues:
+                return _error(number, issues)
+        if self.task == "validate":
+            return {"line": number, "valid": True, "schema": document["schema"]}
+        if isinstance(entity, Flow):
+            return {"line": number, "flow": flow_score(entity)}
+        if not isinstance(entity, ResponseSet):
+            return _error(number, [Issue("/schema", "expected a response set or a flow to score")])
+        try:
+            framework = self.framework or self.frameworks(entity.framework_id)
+            card = self.catalog.scorer(framework.id).score(framework, [entity])
+        except SilkError as exc:
+            return _error(number, list(getattr(exc, "errors", ())) or [Issue("", str(exc))])
+        return {"line": number, "scorecard": {"schema": card.SCHEMA, **unstructure(card)}}
+
+
+_PROCESSORS: dict[tuple[str, str | None, str], LineProcessor] = {}
+
+
+def _processor(task: str, framework_id: str | None, source: str) -> LineProcessor:
+    """This process's processor for a task (kept: a worker is handed chunk after chunk)."""
+    key = (task, framework_id, source)
+    if key not in _PROCESSORS:
+        if len(_PROCESSORS) >= 64:  # a long-lived process batching many sources stays bounded
+            _PROCESSORS.clear()
+        _PROCESSORS[key] = LineProcessor(task, framework_id, source)
+    return _PROCESSORS[key]
+
+
+class _Written(NamedTuple):
+    """One finished line: its number, its JSON text (newline included), whether it failed."""
+
+    line: int
+    text: str
+    failed: bool
+
+
+def _finish(record: dict[str, Any], tally: FlowTally) -> _Written:
+    failed = "errors" in record
+    if not failed and "flow" in record:
+        tally.add(record["flow"])
+    return _Written(record["line"], dumps_line(record), failed)
+
+
+# In a worker process: [the shared table, this worker's slot]. The table holds, per worker,
+# its pid, the first and last line of the chunk it is working on (0: none) and whether the
+# pool stopped it (SIGTERM): when a worker dies, the parent reads there which lines it held.
+_SLOT: list[Any] = []
+_FIELDS = 4
+
+
+def _die_with_parent() -> None:
+    """Make this worker exit when the process that started it dies (even by SIGKILL)."""
+    parent = os.getppid()
+    armed = False
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            armed = libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            armed = False
+    if not armed:
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="silkcore-parent-watch", daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+
+def _stopped_by_pool(signum: int, frame: Any) -> None:
+    """SIGTERM: the pool is stopping this worker because another one died. Say so, then go."""
+    table, slot = _SLOT
+    table[slot * _FIELDS + 3] = 1
+    os._exit(128 + signum)
+
+
+def _worker_init(table: Any, counter: Any) -> None:
+    _die_with_parent()
+    with counter.get_lock():
+        slot = counter.value
+        counter.value += 1
+    _SLOT[:] = [table, slot]
+    table[slot * _FIELDS] = os.getpid()
+    signal.signal(signal.SIGTERM, _stopped_by_pool)
+
+
+def _chunk_work(
+    task: str, framework_id: str | None, source: str, items: list[tuple[int, bytes]]
+) -> tuple[list[_Written], FlowTally]:
+    """Run in a worker process: one chunk of raw lines (bytes pickle cheaply) becomes finished
+    text and the chunk's flow totals, so the main process only has to write."""
+    held = None
+    if _SLOT and items:
+        table, slot = _SLOT
+        held = slot * _FIELDS
+        table[held + 1], table[held + 2] = items[0][0], items[-1][0]
+    try:
+        process = _processor(task, framework_id, source)
+        tally = FlowTally()
+        return [_finish(process(number, raw), tally) for number, raw in items], tally
+    except SilkError as exc:
+        raise _Carried.of(exc) from None
+    finally:
+        if held is not None:
+            table[held + 1] = table[held + 2] = 0
+
+
+class _Carried(Exception):
+    """A SilkError raised in a worker, carried whole to the parent. Pickle alone would rebuild
+    it wrongly or not at all: most of these classes take other arguments than their message
+    (a DataError would come back with its message's characters as its issues)."""
+
+    @classmethod
+    def of(cls, error: SilkError) -> _Carried:
+        kind: type[SilkError] = type(error)
+        state = dict(vars(error))
+        try:
+            pickle.dumps((kind, error.args, state))
+        except Exception:  # a class pickle cannot name, or state it cannot hold: the message survives
+            kind, state = SilkError, {}
+        return cls(kind, error.args, state)
+
+    def revive(self) -> SilkError:
+        kind, args, state = self.args
+        error: SilkError = kind.__new__(kind)
+        BaseException.__init__(error, *args)
+        error.__dict__.update(state)
+        return error
+
+
+class _WorkerDied(Exception):
+    """Internal: the pool broke. ``first`` is the first line without a result; ``why`` is
+    set when a worker did not die but sent back what could not be received."""
+
+    def __init__(self, first: int, held: tuple[int, int] | None, why: str | None) -> None:
+        super().__init__(first)
+        self.first = first
+        self.held = held
+        self.why = why
+
+
+class _Chunk(NamedTuple):
+    """A chunk in flight: the error records of its over-long lines, its future, its first line."""
+
+    errors: list[_Written]
+    future: Future[tuple[list[_Written], FlowTally]] | None
+    first: int
+
+
+def _held_by_the_dead(table: Any, workers: int) -> tuple[int, int] | None:
+    """The lines a worker was holding when it died: one the pool did not stop itself first."""
+    held: list[tuple[int, int]] = []
+    stopped: list[tuple[int, int]] = []
+    for slot in range(workers):
+        base = slot * _FIELDS
+        if table[base + 1]:
+            (stopped if table[base + 3] else held).append((int(table[base + 1]), int(table[base + 2])))
+    found = held or stopped
+    return min(found) if found else None
+
+
+def _results(
+    task: str, framework_id: str | None, source: str, reader: _Input, workers: int, tally: FlowTally
+) -> Iterator[_Written]:
+    lines = reader.lines()
+    if workers <= 1:
+        process = _processor(task, framework_id, source)
+        for number, raw in lines:
+            yield _finish(_error(number, list(raw.errors)) if isinstance(raw, DataError) else process(number, raw), tally)
+        return
+    context = multiprocessing.get_context()
+    table = context.RawArray("q", workers * _FIELDS)
+    counter = context.Value("i", 0)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(table, counter))
+    pending: list[_Chunk] = []
+    chunk: list[tuple[int, bytes]] = []
+    too_long: list[_Written] = []
+    size = 0
+
+    def first_unsent() -> int:
+        return min([number for number, _ in chunk[:1]] + [w.line for w in too_long[:1]], default=0)
+
+    def submit() -> None:
+        nonlocal size
+        first = first_unsent()
+        future = pool.submit(_chunk_work, task, framework_id, source, list(chunk)) if chunk else None
+        pending.append(_Chunk(list(too_long), future, first))
+        chunk.clear()
+        too_long.clear()
+        size = 0
+
+    def merge_first() -> list[_Written]:
+        done = pending[0]
+        written: list[_Written] = []
+        if done.future is not None:
+            try:
+                written, chunk_tally = done.future.result()  # BrokenProcessPool leaves the chunk pending
+            except _Carried as carried:
+                raise carried.revive() from None
+            tally.merge(chunk_tally)
+        pending.pop(0)
+        return sorted(written + done.errors)  # by line number: the input order
+
+    def salvage(broken: BrokenProcessPool) -> Iterator[_Written]:
+        """After a worker died: the chunks finished before it, in order, then the report."""
+        pool.shutdown(wait=True)  # every worker has stopped: the futures and the table are final
+        while pending and (pending[0].future is None or pending[0].future.exception() is None):
+            yield from merge_first()
+        first = pending[0].first if pending else first_unsent()
+        cause = str(broken.__cause__ or "").strip().strip("'").strip()
+        why = cause.splitlines()[-1] if cause else None
+        raise _WorkerDied(first, None if why else _held_by_the_dead(table, workers), why)
+
+    try:
+        try:
+            for number, raw in lines:
+                if isinstance(raw, DataError):
+                    too_long.append(_finish(_error(number, list(raw.errors)), tally))
+                else:
+                    chunk.append((number, raw))
+                    size += len(raw)
+                if len(chunk) + len(too_long) >= CHUNK or size >= CHUNK_BYTES:
+                    submit()
+                    while len(pending) > workers * 2:  # bounded: memory stays flat on any input size
+                        yield from merge_first()
+            if chunk or too_long:
+                submit()
+            while pending:
+                yield from merge_first()
+        except BrokenProcessPool as broken:
+            yield from salvage(broken)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def run_batch(task: str, source: str, output: IO[str], *, framework_id: str | None = None, workers: int = 1) -> BatchCounts:
+    """Process ``source`` (a path, a gzip file, or ``-`` for stdin) line by line, writing one
+    JSON line per input line to ``output``, in input order; returns the counts.
+
+    Raises :class:`~silkcore._errors.DataError` when the source cannot be opened (nothing is
+    written), and :class:`BatchError` - with the counts of the lines written so far - when
+    the input turns out damaged or a worker process dies: every line before the problem
+    has its result in ``output``, none after it."""
+    counts = BatchCounts()
+    reader = _Input(source)
+    write = output.write
+    try:
+        for written in _results(task, framework_id, source, reader, workers, counts.flows):
+            counts.lines += 1
+            if written.failed:
+                counts.failed += 1
+            else:
+                counts.ok += 1
+            write(written.text)
+    except _WorkerDied as died:
+        held = f" while it held lines {died.held[0]}-{died.held[1]}" if died.held else ""
+        stop = f"; no results from line {died.first} on" if died.first else ""
+        if died.why:
+            message = f"a worker process failed: its results could not be received ({died.why}){stop}"
+        else:
+            message = f"a worker process died{held} (killed, or out of memory){stop}"
+        raise BatchError([Issue("", message, reader.name)], counts, died.held) from None
+    finally:
+        reader.close()
+    if reader.damage is not None:
+        raise BatchError([reader.damage], counts)
+    return counts

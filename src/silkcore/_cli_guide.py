@@ -1,0 +1,189 @@
+"""``silk guide``: walk a framework's decision graph in a terminal or from an answers file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ._assessment import AnswerStatus, ResponseSet
+from ._catalog import Catalog
+from ._documents import dump_document, load_document
+from ._errors import ScoringError, SilkError, UnknownComponentError
+from ._framework import Framework, Item, ItemKind
+from ._guide import Guide, GuideOutcome, text_of
+from ._jsonio import dumps
+from ._model import OrgRef
+
+__all__ = ["guide_command"]
+
+_HELP = (
+    "Enter a number (several separated by commas for a multi-choice), s to skip, "
+    "n for not applicable, ? for help, q to save and quit."
+)
+
+
+def _graph_framework(catalog: Catalog, framework_id: str | None) -> Framework:
+    if framework_id is not None:
+        return catalog.resolve_framework(framework_id)
+    guided = [f for f in catalog.frameworks() if f.graph is not None]
+    if len(guided) != 1:
+        names = [f.id for f in guided]
+        raise UnknownComponentError("guided framework (use --framework)", "", names)
+    return guided[0]
+
+
+def _parse(framework: Framework, item: Item, raw: str) -> object:
+    options = framework.options_of(item)
+    if item.kind in (ItemKind.CHOICE, ItemKind.SCALE, ItemKind.YES_NO):
+        index = int(raw) - 1
+        if not 0 <= index < len(options):
+            raise ValueError("no such option")
+        return options[index].value
+    if item.kind == ItemKind.MULTI_CHOICE:
+        picked = [int(part) - 1 for part in raw.replace(" ", "").split(",") if part]
+        if any(not 0 <= i < len(options) for i in picked):
+            raise ValueError("no such option")
+        return tuple(dict.fromkeys(options[i].value for i in picked))
+    if item.kind in (ItemKind.NUMBER, ItemKind.PERCENTAGE, ItemKind.DURATION):
+        number = float(raw)
+        return int(number) if number.is_integer() else number
+    return raw
+
+
+def _ask(guide: Guide, item: Item, language: str) -> bool:
+    """Ask one item until it gets a valid answer; False when the person wants to stop."""
+    framework = guide.framework
+    click.echo("")
+    click.echo(click.style(text_of(item.text, language), bold=True))
+    options = framework.options_of(item)
+    for number, option in enumerate(options, start=1):
+        label = text_of(option.label, language) or str(option.value).lower()
+        click.echo(f"  {number}. {label}")
+    while True:
+        raw = click.prompt(">", default="", show_default=False).strip()
+        if raw == "q":
+            return False
+        if raw == "?":
+            if item.help:
+                click.echo(text_of(item.help, language))
+            click.echo(_HELP)
+            continue
+        if raw in ("s", ""):
+            guide.answer(item.id, status=AnswerStatus.UNKNOWN)
+            return True
+        if raw == "n":
+            guide.answer(item.id, status=AnswerStatus.NOT_APPLICABLE)
+            return True
+        try:
+            guide.answer(item.id, _parse(framework, item, raw))  # type: ignore[arg-type]
+            return True
+        except (ValueError, ScoringError) as exc:
+            click.echo(f"Not a valid answer ({exc}). {_HELP}")
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, tuple):
+        return ", ".join(map(str, value))
+    return str(value)
+
+
+def render_outcome(outcome: GuideOutcome, framework: Framework, language: str = "en") -> str:
+    """The end of a walk in words: phase, decisions, what to revisit, what applies next."""
+    phase = text_of(framework.category(outcome.phase).title, language) if outcome.phase else "-"
+    lines = [f"Phase reached: {phase} (node {outcome.node}, {outcome.status.replace('_', ' ')})"]
+    if outcome.decisions:
+        lines.append("Decisions taken:")
+        lines += [f"  - {text_of(framework.item(i).text, language)}: {_shown(v)}" for i, v in outcome.decisions]
+    if outcome.revisits:
+        lines.append("To revisit:")
+        lines += [
+            f"  - go back to {r.to_node}: {text_of(r.label, language) or 'an answer was too weak'}" for r in outcome.revisits
+        ]
+    if outcome.pending:
+        lines.append("Still to answer: " + ", ".join(outcome.pending))
+    if outcome.next_steps:
+        lines.append("Next steps:")
+        lines += [f"  - {text_of(step, language)}" for step in outcome.next_steps]
+    if outcome.applies:
+        lines.append("Now applies:")
+        for pointer in outcome.applies:
+            scope = ", ".join(pointer.categories or pointer.items) or "all"
+            lines.append(f"  - {pointer.framework} ({scope})" + (f": {pointer.reason}" if pointer.reason else ""))
+    return "\n".join(lines)
+
+
+@click.command("guide")
+@click.option(
+    "--framework", "framework_id", help="A framework with a decision graph: an id or a file (default: the only one installed)."
+)
+@click.option(
+    "--answers",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Walk non-interactively from this response set.",
+)
+@click.option(
+    "--resume", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Continue an interactive walk saved earlier."
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Save the answers as a response set here.")
+@click.option(
+    "--org", "org_id", default="urn:silk:org:unnamed", show_default=True, help="Organisation id for a new response set."
+)
+@click.option("--name", "org_name", help="Organisation name for a new response set.")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
+@click.option("--language", default="en", show_default=True, help="Language of questions and texts.")
+@click.pass_context
+def guide_command(
+    ctx: click.Context,
+    framework_id: str | None,
+    answers: Path | None,
+    resume: Path | None,
+    output: Path | None,
+    org_id: str,
+    org_name: str | None,
+    as_json: bool,
+    language: str,
+) -> None:
+    """Walk the decision flow chart: questions, decisions, what to revisit, and what applies next."""
+    from ._outputs import check_output, write_output
+
+    catalog: Catalog = ctx.obj["catalog"]
+    try:
+        if output is not None:  # --resume FILE -o FILE stays possible: the file is read whole first
+            check_output(output, inputs=(framework_id if framework_id and Path(framework_id).is_file() else None,))
+        framework = _graph_framework(catalog, framework_id)
+        start = answers or resume
+        # Earlier answers meet the one check against the walked framework, as `silk assess` does.
+        previous = load_document(start, registry=catalog.schemas, frameworks=lambda _id: framework) if start else None
+        if previous is not None and not isinstance(previous, ResponseSet):
+            raise ScoringError(f"{start}: expected a response set")
+        subject = previous.subject if previous is not None else OrgRef(org_id, org_name)
+        guide = Guide(framework, previous.responses if previous else (), stop_on_revisit=answers is not None)
+        if answers is None:
+            _walk(guide, language)
+        outcome = guide.run()
+        if output is not None:
+            write_output(output, dump_document(guide.response_set(subject, mode="prospective")) + "\n")
+    except SilkError as exc:
+        from ._cli import _fail
+
+        _fail(exc)
+    click.echo(dumps(outcome.to_json()) if as_json else render_outcome(outcome, framework, language))
+
+
+def _walk(guide: Guide, language: str) -> None:
+    click.echo(_HELP)
+    while not guide.finished:
+        node = guide.node
+        click.echo("")
+        click.echo(click.style(f"== {text_of(node.title, language)}", bold=True))
+        # Asked one at a time: an answer can make a later item of the same node apply.
+        while pending := guide.pending():
+            if not _ask(guide, pending[0], language):
+                return
+        revisits = len(guide.revisits)
+        guide.advance()
+        if len(guide.revisits) > revisits:
+            click.echo(f"-> back to {guide.node_id}: {text_of(guide.revisits[-1].label, language)}")

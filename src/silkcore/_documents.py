@@ -1,0 +1,330 @@
+"""The one path from bytes to entity, and back: parse strictly, validate, structure.
+
+``load_document`` reads JSON (or YAML for framework files), checks it against the schema it
+names in the local registry, applies the checks a schema cannot express (a flow's stated
+direction, an envelope's payload), then builds the typed entity.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import re
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from ._assessment import ResponseSet, ScoreCard
+from ._case import Case, Policy
+from ._convert import json_data_issues, source_issues, structure, unstructure
+from ._errors import DataError, Issue, SchemaValidationError, UnknownComponentError
+from ._fastpath import FAST_BUILDERS
+from ._framework import Framework
+from ._frameworks_check import framework_issues
+from ._jsonio import DEFAULT_LIMITS, Limits, load_yaml, loads
+from ._locate import locate_issues
+from ._model import Envelope, Flow, IndicatorDefinition, Measurement, Organisation, Strategy
+from ._response_check import response_set_issues
+from ._schemas import SchemaRegistry
+from ._scoring_index import scoring_index
+
+__all__ = [
+    "DOCUMENT_TYPES",
+    "FrameworkResolver",
+    "check",
+    "is_yaml_input",
+    "dump_document",
+    "read_documents",
+    "load_document",
+    "parse_bytes",
+    "read_source",
+    "to_document",
+    "validate",
+]
+
+#: Entity class for each document schema shipped with silkcore.
+DOCUMENT_TYPES: dict[str, type[Any]] = {
+    cls.SCHEMA: cls
+    for cls in (
+        Organisation,
+        Flow,
+        Strategy,
+        IndicatorDefinition,
+        Measurement,
+        Envelope,
+        Framework,
+        ResponseSet,
+        ScoreCard,
+        Case,
+        Policy,
+    )
+}
+# Older versions still read into the current entity (a MINOR version only adds optional fields).
+DOCUMENT_TYPES["silkcore_framework-v1.0.0"] = Framework
+
+Source = str | bytes | Path | dict[str, Any]
+
+#: Finds the framework a response set answers, by id; raises
+#: :class:`~silkcore._errors.UnknownComponentError` for an id it does not know. The catalog's
+#: :meth:`~silkcore._catalog.Catalog.framework_resolver` makes one (with any framework files
+#: the user gave); without one, response sets are checked against their schema only.
+FrameworkResolver = Callable[[str], Framework]
+
+
+@cache
+def default_registry() -> SchemaRegistry:
+    """A registry of the packaged schemas only (plugins' schemas come through the catalog)."""
+    return SchemaRegistry()
+
+
+def read_source(source: str | bytes | Path, limits: Limits = DEFAULT_LIMITS) -> tuple[bytes, str]:
+    """Read a file path (``str`` or ``Path``; ``-`` is standard input) or take raw bytes;
+    returns (bytes, display name). Input over ``limits.max_bytes`` is refused, never cut."""
+    if isinstance(source, bytes):
+        data, name = source, "<bytes>"
+    elif str(source) == "-":
+        data, name = sys.stdin.buffer.read(limits.max_bytes + 1), "<stdin>"
+    else:
+        name = str(source)
+        try:
+            with Path(source).open("rb") as handle:
+                data = handle.read(limits.max_bytes + 1)
+        except OSError as exc:
+            raise DataError([Issue("", f"cannot read file: {exc.strerror or exc}", name)]) from None
+    if len(data) > limits.max_bytes:
+        limit = limits.max_bytes
+        message = f"input of more than {limit} bytes exceeds the limit of {limit} bytes (SILKCORE_MAX_BYTES)"
+        raise DataError([Issue("", message, name)])
+    return data, name
+
+
+def parse_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Parse JSON, or YAML when the name ends in .yaml/.yml; unnamed input (``<bytes>``)
+    is read as JSON when it starts with ``{`` or ``[``, as YAML otherwise."""
+    if is_yaml_input(data, name):
+        return load_yaml(data, source=name, limits=limits)
+    return loads(data, source=name, limits=limits)
+
+
+def is_yaml_input(data: bytes, name: str) -> bool:
+    """Whether :func:`parse_bytes` reads ``data`` as YAML."""
+    if name.startswith("<"):
+        return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"{", b"[")
+    return name.endswith((".yaml", ".yml"))
+
+
+def semantic_issues(
+    name: str,
+    doc: dict[str, Any],
+    entity: Any,
+    registry: SchemaRegistry,
+    frameworks: FrameworkResolver | None = None,
+) -> list[Issue]:
+    """The checks a schema cannot express, run on a schema-valid document and its entity:
+    a flow's stated direction, a framework's soundness, an envelope's payload, and - given
+    the frameworks to check against - a response set's items and values."""
+    if isinstance(entity, Flow):  # first: flows come by the million
+        issue = entity.direction_issue()
+        return [Issue("/direction", issue)] if issue else []
+    if isinstance(entity, ResponseSet):
+        return [] if frameworks is None else _response_set_issues(entity, frameworks)
+    if isinstance(entity, Framework):
+        return framework_issues(entity)
+    if name.startswith("silkcore_envelope-"):
+        return _envelope_issues(doc, registry, frameworks)
+    return []
+
+
+def _response_set_issues(response_set: ResponseSet, frameworks: FrameworkResolver) -> list[Issue]:
+    try:
+        framework = frameworks(response_set.framework_id)
+    except UnknownComponentError as exc:
+        hint = f"; installed: {', '.join(exc.available)}" if exc.available else ""
+        return [
+            Issue(
+                "/framework_id",
+                f"unknown framework {response_set.framework_id!r}{hint} (give its file with --framework FILE)",
+            )
+        ]
+    return response_set_issues(scoring_index(framework), response_set)
+
+
+_REQUIRED = re.compile(r"^['\"](?P<key>[^'\"]+)['\"] is a required property$")
+
+
+def _envelope_issues(doc: dict[str, Any], registry: SchemaRegistry, frameworks: FrameworkResolver | None) -> list[Issue]:
+    """The payload must match ``payload_schema``; a required field may be missing only if
+    ``redacted_fields`` says it was withheld on purpose."""
+    payload = doc["payload"]
+    payload_name = doc["payload_schema"]
+    if payload.get("schema", payload_name) != payload_name:
+        return [Issue("/payload/schema", f"payload names {payload.get('schema')!r} but payload_schema is {payload_name!r}")]
+    redacted = set(doc["sharing"].get("redacted_fields", ()))
+    inner = validate(payload, registry=registry, schema_name=payload_name, frameworks=frameworks)
+    kept = []
+    for issue in inner:
+        match = _REQUIRED.match(issue.message)
+        if match and "payload" + (issue.pointer + "/" + match["key"]).replace("/", ".") in redacted:
+            continue
+        kept.append(issue)
+    return [Issue("/payload" + i.pointer, i.message) for i in kept]
+
+
+def doc_without_schema(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document's fields without its ``schema`` key (entities do not store it)."""
+    return {k: v for k, v in doc.items() if k != "schema"}
+
+
+def check(
+    doc: Any,
+    *,
+    registry: SchemaRegistry | None = None,
+    schema_name: str | None = None,
+    engine: str = "rs",
+    explain: str = "python",
+    frameworks: FrameworkResolver | None = None,
+) -> tuple[Any, list[Issue]]:
+    """The one verdict on a parsed document, and its entity: ``(entity, [])`` when the
+    document is sound (the entity is the plain document for a plugin's own kinds),
+    ``(None, issues)`` otherwise. Schema first, then the entity, then the checks a schema
+    cannot express (with ``frameworks``, a response set against the framework it answers).
+    Every surface - the API, each command, batch, the importers, the node - calls this."""
+    registry = registry or default_registry()
+    name, issues = registry.resolve_name(doc, schema_name)
+    if name is None:
+        return None, issues
+    candidate = dict(doc, schema=name) if isinstance(doc, dict) and "schema" not in doc else doc
+    issues = registry.validate(candidate, name, engine=engine, explain=explain)
+    if issues:
+        return None, issues
+    cls = DOCUMENT_TYPES.get(name)
+    fast = FAST_BUILDERS.get(name)
+    entity: Any
+    try:
+        # The schema has already checked every key, type and value; anything it could not
+        # (an impossible value) falls back to the converter, which explains it with a pointer.
+        entity = fast(candidate) if fast is not None else None
+    except (ValueError, KeyError, TypeError):
+        entity = None
+    if entity is None:
+        if cls is None:
+            entity = candidate
+        else:
+            with _collector_paused():
+                entity = structure(doc_without_schema(candidate), cls)
+    issues = semantic_issues(name, candidate, entity, registry, frameworks)
+    return (None, issues) if issues else (entity, [])
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while an entity is built.
+
+    Building a large framework creates some hundred thousand objects, all of which stay
+    alive; the collector, counting allocations, would walk the whole heap again and again
+    to find no garbage, and validation would grow faster than the document
+    (benchmarks/bench_graph_check.py: 17x the time for 10x the graph, 12x with this)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def validate(
+    doc: Any,
+    *,
+    registry: SchemaRegistry | None = None,
+    schema_name: str | None = None,
+    engine: str = "rs",
+    frameworks: FrameworkResolver | None = None,
+) -> list[Issue]:
+    """Every issue with a parsed document: the verdict of :func:`check`, without the entity."""
+    try:
+        return check(doc, registry=registry, schema_name=schema_name, engine=engine, frameworks=frameworks)[1]
+    except DataError as exc:
+        return list(exc.errors)
+
+
+def to_document(entity: Any) -> dict[str, Any]:
+    """The JSON value of an entity, with its ``schema`` key first."""
+    return {"schema": type(entity).SCHEMA, **unstructure(entity)}
+
+
+def load_document(
+    source: Source,
+    *,
+    registry: SchemaRegistry | None = None,
+    name: str | None = None,
+    frameworks: FrameworkResolver | None = None,
+) -> Any:
+    """Parse, validate and structure one document; raise a :class:`SilkError` naming every issue.
+
+    ``source`` is a path, raw bytes, or an already parsed mapping.
+    """
+    registry = registry or default_registry()
+    data: bytes | None = None
+    # What the API is handed is untrusted too: a wrong kind of source, or a mapping that is not
+    # JSON data (a set, a NaN, a non-string key...), is a DataError, never a TypeError from below.
+    problems = source_issues(source) or (json_data_issues(source) if isinstance(source, dict) else [])
+    if problems:
+        raise DataError([i.located(name or ("<mapping>" if isinstance(source, dict) else "<input>")) for i in problems])
+    if isinstance(source, dict):
+        doc: Any = source
+        display = name or "<mapping>"
+    else:
+        data, display = read_source(source)
+        display = name or display
+        doc = parse_bytes(data, display)
+    try:
+        entity, issues = check(doc, registry=registry, frameworks=frameworks)
+    except DataError as exc:
+        raise DataError(_placed(exc.errors, data, display)) from None
+    if issues:
+        raise SchemaValidationError(_placed(issues, data, display))
+    return entity  # a plugin's own kind of document comes back as plain, validated data
+
+
+def _placed(issues: Sequence[Issue], data: bytes | None, name: str) -> list[Issue]:
+    """Issues naming the input and, when its text is at hand, the line and column."""
+    if data is None:
+        return [i.located(name) for i in issues]
+    return locate_issues(issues, data, name, is_yaml=is_yaml_input(data, name))
+
+
+def dump_document(entity: Any, *, indent: int | None = 2) -> str:
+    """Serialise an entity as a JSON document naming its schema."""
+    from ._jsonio import dumps
+
+    return dumps(to_document(entity), indent=indent)
+
+
+def read_documents(
+    paths: Iterable[str | Path], *, registry: SchemaRegistry | None = None, frameworks: FrameworkResolver | None = None
+) -> list[Any]:
+    """Load every document from files: JSON or YAML (one document each) and JSON Lines (one
+    document a line, each error naming its line). The one reader commands and plugins share."""
+    from ._jsonio import iter_json_lines
+
+    registry = registry or default_registry()
+    documents: list[Any] = []
+    for item in paths:
+        path = Path(item)
+        if path.suffix != ".jsonl":
+            documents.append(load_document(path, registry=registry, frameworks=frameworks))
+            continue
+        try:
+            handle = path.open("rb")
+        except OSError as exc:
+            raise DataError([Issue("", f"cannot read file: {exc.strerror or exc}", str(path))]) from None
+        with handle:
+            for number, document in iter_json_lines(handle, source=str(path)):
+                if isinstance(document, DataError):
+                    raise document
+                documents.append(load_document(document, registry=registry, name=f"{path}:{number}", frameworks=frameworks))
+    return documents

@@ -1,0 +1,59 @@
+"""Loading frameworks from data files, resolving their scales, and hashing them."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from ._convert import unstructure
+from ._documents import load_document
+from ._errors import SchemaValidationError
+from ._framework import Framework
+from ._objcache import PerObject
+from ._schemas import SchemaRegistry
+
+__all__ = ["framework_document", "framework_hash", "load_framework"]
+
+
+def load_framework(source: str | Path | bytes | dict[str, Any], *, registry: SchemaRegistry | None = None) -> Framework:
+    """Read a framework from a YAML/JSON file, bytes or a mapping, fully checked.
+
+    Raises :class:`~silkcore._errors.SchemaValidationError` (with JSON Pointers) when the
+    document breaks the framework schema or its cross-references.
+    """
+    framework = load_document(source, registry=registry)
+    if not isinstance(framework, Framework):
+        raise SchemaValidationError([], f"expected a framework document, got {type(framework).__name__}")
+    return framework
+
+
+def framework_document(framework: Framework) -> dict[str, Any]:
+    """The framework as exchanged: every item carries its options (scales resolved) and
+    whether it is scored, so a reader needs nothing else to interpret an answer."""
+    items = []
+    for item in framework.items:
+        resolved = attrs.evolve(item, scale=None, options=framework.options_of(item), scored=framework.is_scored(item))
+        items.append(resolved)
+    doc = unstructure(attrs.evolve(framework, items=tuple(items)))
+    full_policy = {f.name: unstructure(getattr(framework.scoring, f.name)) for f in attrs.fields(type(framework.scoring))}
+    doc["scoring"] = full_policy
+    return {"schema": Framework.SCHEMA, **doc}
+
+
+def _hash_of(framework: Framework) -> str:
+    canonical = json.dumps(framework_document(framework), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+_HASHES: PerObject[Framework, str] = PerObject(_hash_of)
+
+
+def framework_hash(framework: Framework) -> str:
+    """``sha256:`` of the canonical JSON of the resolved framework: score cards record it so a
+    reader can tell exactly which content produced a score. Computed once per framework object
+    (frameworks are frozen), since every score card of a batch needs it."""
+    return _HASHES(framework)

@@ -1,0 +1,188 @@
+"""The hooks a silkcore plugin can implement.
+
+A plugin is a module (or object) with functions decorated by :data:`hookimpl`, published
+through an entry point in the ``silkcore`` group::
+
+    [project.entry-points.silkcore]
+    event_readiness = "silk_event_readiness"
+
+Every ``silk_register_*`` hook receives a ``register`` callback: call it once per component.
+The host checks what you register, sorts it by id and refuses a duplicate id instead of
+letting one plugin silently override another. Hooks are called once per catalog build.
+If a hook raises, everything it registered in that call is dropped and the plugin is
+reported as failed; other plugins are unaffected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+
+    from ._framework import Framework
+    from ._model import IndicatorDefinition, Measurement
+    from ._protocols import Analysis, Exporter, Importer
+    from ._scoring import Scorer
+    from .report import ReportSection
+
+__all__ = [
+    "NAME",
+    "RegisterAnalysis",
+    "RegisterExporter",
+    "RegisterFramework",
+    "RegisterImporter",
+    "RegisterIndicator",
+    "RegisterReportSection",
+    "RegisterSchema",
+    "RegisterScorer",
+    "hookimpl",
+    "hookspec",
+]
+
+#: The marker name, the plugin manager's project name and the entry-point group.
+NAME = "silkcore"
+hookspec = pluggy.HookspecMarker(NAME)
+hookimpl = pluggy.HookimplMarker(NAME)
+
+ComputeFn = Callable[["Sequence[Measurement]"], "Decimal | None"]
+
+
+class RegisterFramework(Protocol):
+    """The callback of ``silk_register_frameworks``: takes a Framework or the Path of a framework file."""
+
+    def __call__(self, framework: Framework | Path, /) -> None: ...
+
+
+class RegisterIndicator(Protocol):
+    """The callback of ``silk_register_indicators``: takes a definition and an optional compute function."""
+
+    def __call__(self, definition: IndicatorDefinition, /, compute: ComputeFn | None = None) -> None: ...
+
+
+class RegisterScorer(Protocol):
+    """The callback of ``silk_register_scorers``."""
+
+    def __call__(self, scorer: Scorer, /) -> None: ...
+
+
+class RegisterAnalysis(Protocol):
+    """The callback of ``silk_register_analyses``."""
+
+    def __call__(self, analysis: Analysis, /) -> None: ...
+
+
+class RegisterExporter(Protocol):
+    """The callback of ``silk_register_exporters``."""
+
+    def __call__(self, exporter: Exporter, /) -> None: ...
+
+
+class RegisterImporter(Protocol):
+    """The callback of ``silk_register_importers``."""
+
+    def __call__(self, importer: Importer, /) -> None: ...
+
+
+class RegisterSchema(Protocol):
+    """The callback of ``silk_register_schemas``: takes a JSON Schema mapping."""
+
+    def __call__(self, schema: Mapping[str, Any], /) -> None: ...
+
+
+@hookspec
+def silk_register_frameworks(register: RegisterFramework) -> None:
+    """Register assessment frameworks.
+
+    :param register: call ``register(framework)`` with a :class:`~silkcore.Framework`, or
+        ``register(path)`` with the :class:`~pathlib.Path` of a YAML/JSON framework file,
+        which the host loads and validates (errors are reported against your plugin).
+    """
+
+
+@hookspec
+def silk_register_indicators(register: RegisterIndicator) -> None:
+    """Register indicator definitions.
+
+    :param register: call ``register(definition, compute=fn)``; ``fn`` is optional and takes
+        the organisation's measurements, returning a ``Decimal``; when it cannot compute (a
+        missing input, a zero denominator) it raises ``silkcore.NotComputable(reason)`` (or
+        returns None, reported without a reason). Indicators without ``compute`` are measured
+        directly.
+    """
+
+
+@hookspec
+def silk_register_scorers(register: RegisterScorer) -> None:
+    """Register scorers: objects with a ``framework_id`` and a ``score(framework, response_sets)``
+    method returning a :class:`~silkcore.ScoreCard`. Frameworks without one use the generic scorer.
+
+    :param register: call ``register(scorer)`` once per scorer.
+    """
+
+
+@hookspec
+def silk_register_analyses(register: RegisterAnalysis) -> None:
+    """Register analyses over an organisation's documents (for example a flow matrix).
+
+    :param register: call ``register(analysis)`` with an object that has ``id`` and ``run(documents)``.
+    """
+
+
+@hookspec
+def silk_register_exporters(register: RegisterExporter) -> None:
+    """Register output formats for ``silk export``.
+
+    :param register: call ``register(exporter)`` with an object that has ``id``,
+        ``media_type`` and ``export(documents) -> bytes``.
+    """
+
+
+@hookspec
+def silk_register_importers(register: RegisterImporter) -> None:
+    """Register input formats for ``silk import``.
+
+    :param register: call ``register(importer)`` with an object that has ``id`` and
+        ``import_(data, source) -> list of documents``; the host validates each document.
+    """
+
+
+@hookspec
+def silk_register_schemas(register: RegisterSchema) -> None:
+    """Register extra JSON Schemas (Draft 2020-12) your plugin's documents need.
+
+    :param register: call ``register(schema)``. The ``$id`` must end in a versioned name
+        (``yourprefix_kind-v1.0.0``) outside silkcore's reserved ``silkcore_`` names; every
+        ``$ref`` must resolve inside the local registry - nothing is ever fetched.
+    """
+
+
+class RegisterReportSection(Protocol):
+    """The callback of ``silk_register_report_sections``."""
+
+    def __call__(self, section: ReportSection, /) -> None: ...
+
+
+@hookspec
+def silk_register_report_sections(register: RegisterReportSection) -> None:
+    """Add sections to the HTML and Markdown reports (``silk demo``, ``silk report``).
+
+    :param register: call ``register(section)`` with an object that has ``id``, ``order``
+        (lower comes first; core score cards use 10, history 90) and
+        ``render(context) -> SectionContent | None``. Build HTML with
+        :func:`silkcore.report.fragment` (autoescaped) and charts with
+        :mod:`silkcore.report._charts`.
+    """
+
+
+@hookspec
+def silk_add_cli_commands(cli: click.Group) -> None:
+    """Add subcommands to the ``silk`` command.
+
+    :param cli: the root :class:`click.Group`; call ``cli.add_command(command)``.
+    """

@@ -1,0 +1,759 @@
+"""Strict reading and writing of JSON, JSON Lines and (safe) YAML, and strict reading of CSV.
+
+Every document silkcore reads may come from another organisation's platform, so the
+parser is deliberately less forgiving than Python's ``json`` module:
+
+* ``NaN``, ``Infinity`` and numbers that overflow to infinity are rejected (RFC 8259 has none);
+* a duplicate key anywhere is rejected - two parsers could otherwise "see" different documents;
+* nesting deeper than :attr:`Limits.max_depth` and inputs larger than the byte limits are rejected;
+* integers longer than :attr:`Limits.max_int_digits` are rejected before CPython's 4,300-digit guard;
+* invalid UTF-8, lone surrogates and NUL characters are rejected; a leading UTF-8 BOM and
+  CRLF line ends are accepted;
+* YAML numbers follow the same limits, counted in every base before any conversion;
+* CSV (:func:`parse_csv_rows`, for importers) has strict quoting and a field-size limit.
+
+The limits are :class:`Limits`; :data:`DEFAULT_LIMITS` reads ``SILKCORE_MAX_*`` environment
+variables (:data:`LIMIT_VARIABLES`). Plugins reach these readers as ``silkcore.parse_json``
+and ``silkcore.parse_csv_rows``.
+
+Problems are reported as :class:`~silkcore._errors.Issue` objects with a JSON Pointer. The
+offending values are found after parsing: the parser's hooks plant marker objects where a
+bad value was, and one walk over the result turns each marker into a pointer.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import math
+import os
+import re
+import warnings
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import IO, Any
+
+import attrs
+import yaml
+
+from ._errors import DataError, Issue
+from ._locate import locate_json, pointer_join
+
+__all__ = [
+    "DEFAULT_LIMITS",
+    "LIMIT_VARIABLES",
+    "Limits",
+    "dumps",
+    "iter_json_lines",
+    "iter_raw_lines",
+    "load_yaml",
+    "loads",
+    "parse_csv_rows",
+    "parse_json",
+    "parse_line",
+    "string_issue",
+]
+
+
+#: The environment variable that sets each limit of :data:`DEFAULT_LIMITS` (a whole number).
+LIMIT_VARIABLES = {
+    "max_bytes": "SILKCORE_MAX_BYTES",
+    "max_line_bytes": "SILKCORE_MAX_LINE_BYTES",
+    "max_depth": "SILKCORE_MAX_DEPTH",
+    "max_int_digits": "SILKCORE_MAX_INT_DIGITS",
+    "max_float_chars": "SILKCORE_MAX_FLOAT_CHARS",
+    "max_csv_field": "SILKCORE_MAX_CSV_FIELD",
+}
+#: The largest value each limit may take, and why.
+_LIMIT_CAPS = {
+    # Python's own recursion (about 1,000 frames) must stay out of reach of every walk over a
+    # document, including recursive validators that use several frames a level.
+    "max_depth": 200,
+    # CPython refuses to convert longer decimal text (sys.int_info.default_max_str_digits).
+    "max_int_digits": 4300,
+}
+
+
+def _positive_limit(instance: Any, attribute: Any, value: Any) -> None:
+    cap = _LIMIT_CAPS.get(attribute.name)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1 or (cap is not None and value > cap):
+        bound = f"1 to {cap}" if cap is not None else "at least 1"
+        raise DataError([Issue("", f"limit {attribute.name} must be a whole number from {bound}; got {value!r}")])
+
+
+@attrs.frozen
+class Limits:
+    """Input limits; the defaults follow the project's reliability plan.
+
+    Every reader that takes ``limits`` applies them: documents, JSON Lines, YAML, and the
+    importers' JSON and CSV. :data:`DEFAULT_LIMITS` reads the ``SILKCORE_MAX_*`` environment
+    variables (:data:`LIMIT_VARIABLES`) once, when silkcore is imported.
+    """
+
+    #: Largest input, in bytes (a whole document, a file given to an importer).
+    max_bytes: int = attrs.field(default=16 * 1024 * 1024, validator=_positive_limit)
+    #: Longest line of a JSON Lines input, in bytes.
+    max_line_bytes: int = attrs.field(default=1024 * 1024, validator=_positive_limit)
+    #: Deepest nesting of objects and arrays (at most 200).
+    max_depth: int = attrs.field(default=64, validator=_positive_limit)
+    #: Most digits of an integer (in YAML also the same magnitude written in another base; at most 4,300).
+    max_int_digits: int = attrs.field(default=19, validator=_positive_limit)
+    #: Most characters of a number with a fraction or an exponent.
+    max_float_chars: int = attrs.field(default=64, validator=_positive_limit)
+    #: Most characters in one field of a CSV input.
+    max_csv_field: int = attrs.field(default=64 * 1024, validator=_positive_limit)
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Limits:
+        """The default limits, each replaced by its ``SILKCORE_MAX_*`` variable when that is set.
+
+        :raises DataError: one issue per variable that is not a whole number in range.
+        """
+        limits, issues = _limits_from(os.environ if environ is None else environ)
+        if issues:
+            raise DataError(issues)
+        return limits
+
+
+def _limits_from(environ: Mapping[str, str]) -> tuple[Limits, list[Issue]]:
+    """The limits the variables set, and an issue for each variable that was not usable."""
+    values: dict[str, int] = {}
+    issues: list[Issue] = []
+    for name, variable in LIMIT_VARIABLES.items():
+        raw = environ.get(variable)
+        if raw is None or not raw.strip():
+            continue
+        text = raw.strip()
+        if not text.isascii() or not text.isdigit() or len(text) > 18:
+            issues.append(Issue("", f"expected a whole number for limit {name}, got {raw[:40]!r}", variable))
+            continue
+        try:
+            Limits(**{name: int(text)})
+        except DataError as exc:
+            issues += [issue.located(variable) for issue in exc.errors]
+            continue
+        values[name] = int(text)
+    return Limits(**values), issues
+
+
+def _default_limits() -> Limits:
+    """:data:`DEFAULT_LIMITS`: a variable that is not usable is named in a warning and left out."""
+    limits, issues = _limits_from(os.environ)
+    for issue in issues:
+        warnings.warn(f"{issue.source}: {issue.message}; the built-in default is used", stacklevel=2)
+    return limits
+
+
+DEFAULT_LIMITS = _default_limits()
+#: At most this many issues are reported for one document: enough to act on, never unbounded.
+MAX_ISSUES = 100
+
+
+class _Bad:
+    """Marker planted by a parser hook where a forbidden value was (with its place, when known)."""
+
+    __slots__ = ("column", "line", "message")
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        self.message = message
+        self.line = line
+        self.column = column
+
+    def issue(self, pointer: str) -> Issue:
+        """The problem this marker stands for, at ``pointer``."""
+        return Issue(pointer, self.message, line=self.line, column=self.column)
+
+
+class _DupDict(dict[str, Any]):
+    """A dict built from an object that repeated a key."""
+
+    __slots__ = ("duplicates",)
+
+
+def _pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        dups = sorted({k for k, _ in pairs if k in seen or seen.add(k)})  # type: ignore[func-returns-value]
+        marked = _DupDict(result)
+        marked.duplicates = dups  # type: ignore[attr-defined]
+        return marked
+    return result
+
+
+def _make_decoder(limits: Limits, flagged: list[bool], decimals: bool = False) -> json.JSONDecoder:
+    """A decoder whose hooks plant markers for forbidden values and note that they did, so a
+    clean document needs no second walk. With ``decimals``, numbers with a fraction or an
+    exponent become exact :class:`~decimal.Decimal` values instead of floats."""
+
+    def parse_constant(name: str) -> _Bad:
+        flagged[0] = True
+        return _Bad(f"{name} is not a JSON number; expected a finite number")
+
+    def parse_float(text: str) -> float | Decimal | _Bad:
+        if len(text) > limits.max_float_chars:
+            flagged[0] = True
+            return _Bad(f"number with {len(text)} characters is too long; at most {limits.max_float_chars}")
+        value = float(text)
+        if not math.isfinite(value):  # refused with exact decimals too: the verdict must not depend on the reader
+            flagged[0] = True
+            return _Bad(f"number {text} overflows to infinity; expected a finite number")
+        return Decimal(text) if decimals else value
+
+    def parse_int(text: str) -> int | _Bad:
+        digits = len(text) - (text[0] == "-")
+        if digits > limits.max_int_digits:
+            flagged[0] = True
+            return _Bad(f"integer with {digits} digits is out of range; at most {limits.max_int_digits} digits")
+        return int(text)
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        result = _pairs_hook(pairs)
+        if type(result) is not dict:
+            flagged[0] = True
+        return result
+
+    return json.JSONDecoder(
+        object_pairs_hook=pairs_hook, parse_constant=parse_constant, parse_float=parse_float, parse_int=parse_int
+    )
+
+
+def _needs_walk(text: str, from_bytes: bool, limits: Limits) -> bool:
+    """Whether a parsed document could still hide a problem only the walk finds: nesting
+    deeper than the limit, or a NUL or lone surrogate (which only a \\u escape, a raw NUL, or
+    text that did not come from UTF-8 bytes can produce). All checks run in C."""
+    if text.count("[") + text.count("{") > limits.max_depth:
+        return True
+    if "\\u" in text or "\x00" in text:
+        return True
+    return not from_bytes
+
+
+_SURROGATE_OR_NUL = re.compile("[\ud800-\udfff\x00]")
+
+
+def string_issue(text: str) -> str | None:
+    """Why ``text`` cannot be in a silkcore document (a NUL, a lone surrogate), or None."""
+    match = _SURROGATE_OR_NUL.search(text)
+    if match is None:
+        return None
+    if match.group() == "\x00":
+        return "NUL character in text; expected printable text"
+    return "lone UTF-16 surrogate in text; expected valid Unicode"
+
+
+def check_tree(value: Any, limits: Limits = DEFAULT_LIMITS) -> list[Issue]:
+    """Walk a parsed value once and report markers, over-deep nesting and bad strings.
+
+    Iterative on purpose: recursion is what the depth limit guards against.
+    """
+    issues: list[Issue] = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
+    while stack and len(issues) < MAX_ISSUES:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            if len(path) >= limits.max_depth:
+                issues.append(Issue(pointer_join(path), f"nesting deeper than {limits.max_depth} levels"))
+                continue
+            dups = getattr(node, "duplicates", None)
+            if dups:
+                issues.append(Issue(pointer_join(path), f"duplicate key {', '.join(map(repr, dups))}; keys must be unique"))
+            # Pushed in reverse, so the walk (and a capped report) follows document order.
+            for key, child in reversed(list(node.items())):
+                bad = string_issue(key)
+                if bad:
+                    issues.append(Issue(pointer_join((*path, key)), f"in key: {bad}"))
+                stack.append((child, (*path, key)))
+        elif isinstance(node, list):
+            if len(path) >= limits.max_depth:
+                issues.append(Issue(pointer_join(path), f"nesting deeper than {limits.max_depth} levels"))
+                continue
+            stack.extend((child, (*path, i)) for i, child in reversed(list(enumerate(node))))
+        elif isinstance(node, str):
+            bad = string_issue(node)
+            if bad:
+                issues.append(Issue(pointer_join(path), bad))
+        elif isinstance(node, _Bad):
+            issues.append(node.issue(pointer_join(path)))
+        elif isinstance(node, float) and not math.isfinite(node):
+            issues.append(Issue(pointer_join(path), "non-finite number; expected a finite number"))
+    issues.sort(key=lambda i: i.pointer)
+    if stack and len(issues) >= MAX_ISSUES:
+        issues.append(Issue("", f"further problems are not listed: the report stops at {MAX_ISSUES}"))
+    return issues
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{},:]')
+
+
+def _locate_deep_nesting(text: str, max_depth: int) -> Issue:
+    """Find where nesting first exceeds ``max_depth`` without recursing (slow path, errors only)."""
+    stack: list[list[Any]] = []  # per open container: [kind, current key or index]
+    last_string: str | None = None
+    line = 1
+    pos = 0
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token in "[{":
+            if len(stack) >= max_depth:
+                line += text.count("\n", pos, match.start())
+                parts = [entry[1] for entry in stack]
+                return Issue(pointer_join(parts), f"nesting deeper than {max_depth} levels", line=line)
+            stack.append(["[", 0] if token == "[" else ["{", ""])
+        elif token in "]}":
+            if stack:
+                stack.pop()
+        elif token == ",":
+            if stack and stack[-1][0] == "[":
+                stack[-1][1] += 1
+        elif token == ":":
+            if stack and last_string is not None:
+                stack[-1][1] = last_string
+        else:
+            try:
+                last_string = json.loads(token)
+            except ValueError:
+                last_string = token[1:-1]
+    return Issue("", f"nesting deeper than {max_depth} levels")
+
+
+def _decode(data: bytes | str, source: str | None, limits: Limits) -> str:
+    if isinstance(data, str):
+        if len(data) > limits.max_bytes:
+            message = f"input of {len(data)} characters exceeds the limit of {limits.max_bytes} bytes (SILKCORE_MAX_BYTES)"
+            raise DataError([Issue("", message, source)])
+        return data.removeprefix("\ufeff")
+    if len(data) > limits.max_bytes:
+        message = f"input of {len(data)} bytes exceeds the limit of {limits.max_bytes} bytes (SILKCORE_MAX_BYTES)"
+        raise DataError([Issue("", message, source)])
+    try:
+        return data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        before = data[line_start : exc.start].decode("utf-8").removeprefix("\ufeff")  # valid: the first error is at exc.start
+        issue = Issue("", f"invalid UTF-8 at byte offset {exc.start}; expected UTF-8 text", source, line, len(before) + 1)
+        raise DataError([issue]) from None
+
+
+def loads(data: bytes | str, *, source: str | None = None, limits: Limits = DEFAULT_LIMITS, decimals: bool = False) -> Any:
+    """Parse one JSON document strictly; raise :class:`DataError` listing every problem.
+
+    ``decimals``: numbers with a fraction or an exponent become :class:`~decimal.Decimal`."""
+    text = _decode(data, source, limits)
+    flagged = [False]
+    try:
+        value = _make_decoder(limits, flagged, decimals).decode(text)
+    except json.JSONDecodeError as exc:
+        issue = Issue("", f"invalid JSON: {exc.msg}", source, exc.lineno, exc.colno)
+        raise DataError([issue]) from None
+    except RecursionError:
+        raise DataError([_locate_deep_nesting(text, limits.max_depth).located(source)]) from None
+    if flagged[0] or _needs_walk(text, isinstance(data, bytes), limits):
+        issues = check_tree(value, limits)
+        if issues:
+            raise DataError([i.located(source) for i in locate_json(text, issues)])
+    return value
+
+
+def parse_json(data: bytes | str, *, source: str | None = None, limits: Limits = DEFAULT_LIMITS, decimals: bool = False) -> Any:
+    """One JSON text read by silkcore's strict reader: what every importer should parse with.
+
+    Refused, each as an :class:`~silkcore._errors.Issue` with a JSON Pointer (and the line and
+    column for syntax errors): invalid UTF-8, input over ``limits.max_bytes``, syntax errors,
+    duplicate keys, ``NaN``/``Infinity`` and numbers that overflow, integers longer than
+    ``limits.max_int_digits`` digits, nesting deeper than ``limits.max_depth``, NUL characters
+    and lone UTF-16 surrogates in keys and strings. A leading UTF-8 byte order mark is allowed.
+
+    ``source`` names the input in the issues. With ``decimals``, numbers with a fraction or an
+    exponent are returned as exact :class:`~decimal.Decimal` values instead of floats.
+
+    :raises DataError: listing every problem found.
+    """
+    return loads(data, source=source, limits=limits, decimals=decimals)
+
+
+_YamlBase: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~7x faster
+
+#: How YAML writes integers in other bases (``0o`` only with an explicit ``!!int`` tag).
+_INT_PREFIXES = {"0b": 2, "0o": 8, "0x": 16}
+_BASE_NAMES = {2: "binary", 8: "octal", 10: "decimal", 16: "hexadecimal"}
+_BASE_DIGITS = {base: re.compile(f"[{chars}]+") for base, chars in ((2, "01"), (8, "0-7"), (10, "0-9"), (16, "0-9a-fA-F"))}
+_SEXAGESIMAL_PART = re.compile("[0-9]{1,2}")
+_LOG10_60 = math.log10(60)
+
+
+@functools.cache
+def _digits_in_base(decimal_digits: int, base: int) -> int:
+    """How many digits in ``base`` the largest integer of ``decimal_digits`` decimal digits needs."""
+    if base == 10:
+        return decimal_digits
+    return len(format(10**decimal_digits - 1, {2: "b", 8: "o", 16: "x"}[base]))
+
+
+class _StrictYamlLoader(_YamlBase):  # type: ignore[misc]
+    """Safe YAML without aliases (no billion-laughs) and with duplicate keys refused.
+
+    Numbers are read under the same limits as JSON, and their length is checked before any
+    conversion: an integer (in any base, or sexagesimal ``1:30:00``) with more digits than a
+    ``max_int_digits``-digit decimal, or a float longer than ``max_float_chars``, becomes a
+    marker that :func:`load_yaml` reports with its line and column. So the work per number is
+    bounded, and parsing stays linear in the size of the input.
+    """
+
+    limits: Limits = DEFAULT_LIMITS
+
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        # An alias is the same node met twice: refuse it before it is shared.
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise yaml.constructor.ConstructorError(None, None, "YAML aliases are not allowed", node.start_mark)
+        return super().construct_object(node, deep=deep)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(
+                    None, None, f"duplicate key {key!r}; keys must be unique", key_node.start_mark
+                )
+            seen.add(key)
+        # The keys were built above; forget them so building the mapping does not see "aliases".
+        for key_node, _ in node.value:
+            self.constructed_objects.pop(key_node, None)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        return mapping
+
+    @staticmethod
+    def _bad(node: Any, message: str) -> _Bad:
+        mark = node.start_mark
+        return _Bad(message, mark.line + 1, mark.column + 1)
+
+    def construct_strict_int(self, node: Any) -> int | _Bad:
+        """An integer in decimal, ``0b`` binary, ``0``/``0o`` octal, ``0x`` hexadecimal or
+        sexagesimal form, its digits counted before it is converted."""
+        text = str(self.construct_scalar(node))
+        value = text.replace("_", "")
+        sign = -1 if value[:1] == "-" else 1
+        value = value[1:] if value[:1] in ("+", "-") else value
+        limit = self.limits.max_int_digits
+        if ":" in value:
+            return self._sexagesimal(node, text, value, sign)
+        if value[:2].lower() in _INT_PREFIXES:
+            base, digits = _INT_PREFIXES[value[:2].lower()], value[2:]
+        elif len(value) > 1 and value[0] == "0":
+            base, digits = 8, value[1:]
+        else:
+            base, digits = 10, value
+        if not _BASE_DIGITS[base].fullmatch(digits):
+            return self._bad(node, f"{text[:40]!r} is not an integer")
+        significant = digits.lstrip("0")
+        allowed = _digits_in_base(limit, base)
+        if len(significant) > allowed:
+            if base == 10:
+                return self._bad(node, f"integer with {len(significant)} digits is out of range; at most {limit} digits")
+            name = _BASE_NAMES[base]
+            return self._bad(
+                node,
+                f"integer with {len(significant)} {name} digits is out of range; "
+                f"at most {allowed} {name} digits (the size of {limit} decimal digits)",
+            )
+        return self._in_range(node, sign * int(significant or "0", base))
+
+    def _in_range(self, node: Any, value: int) -> int | _Bad:
+        """The exact check, on a value whose size is already bounded."""
+        limit = self.limits.max_int_digits
+        if len(str(abs(value))) > limit:
+            return self._bad(node, f"integer {value} is out of range; at most {limit} decimal digits")
+        return value
+
+    def _sexagesimal(self, node: Any, text: str, value: str, sign: int) -> int | _Bad:
+        """``1:30:00`` (base 60, YAML 1.1): the size is estimated from the digits before the
+        first colon and the number of parts, before any arithmetic."""
+        limit = self.limits.max_int_digits
+        parts = value.count(":") + 1
+        head = value[: value.index(":")]
+        if len(head.lstrip("0")) + (parts - 1) * _LOG10_60 > limit + 1:
+            return self._bad(node, f"sexagesimal integer of {parts} parts is out of range; at most {limit} decimal digits")
+        pieces = value.split(":")
+        if not _BASE_DIGITS[10].fullmatch(head) or not all(_SEXAGESIMAL_PART.fullmatch(p) for p in pieces[1:]):
+            return self._bad(node, f"{text[:40]!r} is not an integer")
+        result = 0
+        for piece in pieces:
+            result = result * 60 + int(piece)
+        return self._in_range(node, sign * result)
+
+    def construct_strict_float(self, node: Any) -> float | _Bad:
+        """A finite float of at most ``max_float_chars`` characters (also sexagesimal, ``1:30.5``)."""
+        text = str(self.construct_scalar(node))
+        limit = self.limits.max_float_chars
+        if len(text) > limit:
+            return self._bad(node, f"number with {len(text)} characters is too long; at most {limit}")
+        value = text.replace("_", "").lower()
+        sign = -1.0 if value[:1] == "-" else 1.0
+        value = value[1:] if value[:1] in ("+", "-") else value
+        if value in (".inf", ".nan", "inf", "nan", "infinity"):
+            return self._bad(node, f"{text} is not a JSON number; expected a finite number")
+        try:
+            if ":" in value:
+                number = 0.0
+                for piece in value.split(":"):
+                    number = number * 60 + float(piece)
+            else:
+                number = float(value)
+        except ValueError:
+            return self._bad(node, f"{text!r} is not a number")
+        if not math.isfinite(number):
+            return self._bad(node, f"number {text} overflows to infinity; expected a finite number")
+        return sign * number
+
+
+_StrictYamlLoader.add_constructor("tag:yaml.org,2002:int", _StrictYamlLoader.construct_strict_int)
+_StrictYamlLoader.add_constructor("tag:yaml.org,2002:float", _StrictYamlLoader.construct_strict_float)
+
+# PyYAML tells numbers from text with regular expressions whose repeated sexagesimal group
+# ``(?::[0-5]?[0-9])+`` makes Python's engine keep state for every part (a 1.2 MB scalar: ten
+# times slower per character than a 120 kB one). The same expressions with that group
+# possessive match exactly the same scalars - each part starts with a colon, so no other split
+# of the parts can succeed where the longest fails - and stay linear.
+_SEXAGESIMAL_GROUP = "(?::[0-5]?[0-9])+"
+
+
+def _possessive(regexp: re.Pattern[str]) -> re.Pattern[str]:
+    if _SEXAGESIMAL_GROUP not in regexp.pattern:
+        return regexp
+    return re.compile(regexp.pattern.replace(_SEXAGESIMAL_GROUP, _SEXAGESIMAL_GROUP + "+"), regexp.flags)
+
+
+_StrictYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, _possessive(regexp)) for tag, regexp in resolvers]
+    for first, resolvers in _YamlBase.yaml_implicit_resolvers.items()
+}
+
+
+_JSON_TYPES = (dict, list, str, int, float, bool, type(None))
+
+
+def _yaml_types(value: Any, limits: Limits = DEFAULT_LIMITS) -> list[Issue]:
+    """YAML can hold dates, sets, bytes and non-string keys; a silkcore document cannot."""
+    issues: list[Issue] = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(value, ())]
+    while stack and len(issues) < MAX_ISSUES:
+        node, path = stack.pop()
+        if isinstance(node, _Bad):
+            issues.append(node.issue(pointer_join(path)))
+        elif not isinstance(node, _JSON_TYPES):
+            issues.append(Issue(pointer_join(path), f"a YAML {type(node).__name__} is not JSON data; quote it as a string"))
+        elif isinstance(node, int) and not isinstance(node, bool) and len(str(abs(node))) > limits.max_int_digits:
+            issues.append(Issue(pointer_join(path), f"integer out of range; at most {limits.max_int_digits} digits"))
+        elif isinstance(node, dict):
+            for key, child in node.items():
+                if isinstance(key, _Bad):
+                    issues.append(key.issue(pointer_join(path)))
+                elif not isinstance(key, str):
+                    issues.append(Issue(pointer_join(path), f"key {key!r} is not a string; quote it"))
+                else:
+                    stack.append((child, (*path, key)))
+        elif isinstance(node, list):
+            stack.extend((child, (*path, i)) for i, child in enumerate(node))
+    issues.sort(key=lambda issue: (issue.line or 0, issue.column or 0))  # stable: document order where known
+    return issues
+
+
+def load_yaml(data: bytes | str, *, source: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Parse a YAML document safely (no tags, no aliases, no duplicate keys, numbers within the limits)."""
+    text = _decode(data, source, limits)
+    try:
+        loader = _StrictYamlLoader(text)
+        loader.limits = limits
+        try:
+            value = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        column = mark.column + 1 if mark else None
+        raise DataError([Issue("", f"invalid YAML: {exc.problem or exc}", source, line, column)]) from None
+    except yaml.reader.ReaderError as exc:
+        offset = exc.position
+        if _YamlBase is not yaml.SafeLoader:  # libyaml counts bytes of the UTF-8 text
+            offset = len(text.encode("utf-8", "surrogatepass")[:offset].decode("utf-8", "ignore"))
+        line, column = _position(text, offset)
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        message = f"invalid YAML: character U+{code:04X}: {exc.reason}"
+        raise DataError([Issue("", message, source, line, column)]) from None
+    except yaml.YAMLError as exc:
+        raise DataError([Issue("", f"invalid YAML: {str(exc)[:300]}", source)]) from None
+    except RecursionError:
+        raise DataError([Issue("", f"nesting deeper than {limits.max_depth} levels", source)]) from None
+    except Exception as exc:  # PyYAML's constructors raise many kinds (impossible dates, unhashable keys...)
+        raise DataError([Issue("", f"invalid YAML value: {type(exc).__name__}: {str(exc)[:300]}", source)]) from None
+    issues = _yaml_types(value, limits) or check_tree(value, limits)
+    if issues:
+        raise DataError([i.located(source) for i in issues])
+    return value
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based line and column of a character offset."""
+    offset = max(0, min(offset, len(text)))
+    return text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+
+
+class _RecordLines:
+    """The lines of a text for :mod:`csv`, keeping those of the record being read (for locating errors)."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = iter(io.StringIO(text, newline=""))
+        self.record: list[str] = []
+
+    def __iter__(self) -> _RecordLines:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.record.append(line)
+        return line
+
+
+def _cell_starts(record: str, delimiter: str) -> list[tuple[int, int]]:
+    """Where each cell of a (possibly incomplete) CSV record starts: 0-based line within the
+    record and 1-based column. Errors only: a character loop."""
+    starts = [(0, 1)]
+    line, column = 0, 1
+    quoted, at_start = False, True
+    index, size = 0, len(record)
+    while index < size:
+        char = record[index]
+        if quoted:
+            if char == '"':
+                if record[index + 1 : index + 2] == '"':
+                    index, column = index + 1, column + 1
+                else:
+                    quoted = False
+        elif char == '"' and at_start:
+            quoted = True
+        elif char == delimiter:
+            starts.append((line, column + 1))
+            at_start = True
+            index, column = index + 1, column + 1
+            continue
+        at_start = False
+        if char == "\n" or (char == "\r" and record[index + 1 : index + 2] != "\n"):
+            line, column = line + 1, 0
+        index, column = index + 1, column + 1
+    return starts
+
+
+def _ensure_csv_field_limit(limit: int) -> None:
+    """Let :mod:`csv` read fields one character longer than ``limit``, so the limit is ours to
+    report with its place. The module's limit is global: it is only ever raised, never lowered."""
+    if csv.field_size_limit() <= limit:
+        csv.field_size_limit(limit + 1)
+
+
+def parse_csv_rows(
+    data: bytes | str, *, source: str | None = None, delimiter: str = ",", limits: Limits = DEFAULT_LIMITS
+) -> list[tuple[int, list[str]]]:
+    """Every record of a CSV text, as ``(line the record starts on, cells)``; a blank line
+    gives an empty list of cells.
+
+    Read strictly (RFC 4180 quoting, ``"`` doubled inside quotes): refused, as a
+    :class:`DataError` naming the line (and column where known), are invalid UTF-8, input
+    over ``limits.max_bytes``, NUL characters and lone surrogates, a field longer than
+    ``limits.max_csv_field`` characters, a quote that is never closed and text after a
+    closing quote. A leading UTF-8 byte order mark is allowed.
+    """
+    text = _decode(data, source, limits)
+    bad = _SURROGATE_OR_NUL.search(text)
+    if bad is not None:
+        line, column = _position(text, bad.start())
+        raise DataError([Issue("", string_issue(bad.group()) or "", source, line, column)])
+    limit = limits.max_csv_field
+    _ensure_csv_field_limit(limit)
+    lines = _RecordLines(text)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
+    rows: list[tuple[int, list[str]]] = []
+    while True:
+        start = reader.line_num + 1
+        lines.record = []
+        try:
+            row = next(reader)
+        except StopIteration:
+            return rows
+        except csv.Error as exc:
+            if str(exc).startswith("field larger than field limit"):
+                line, column = _cell_starts("".join(lines.record), delimiter)[-1]
+                raise DataError([_field_too_long(limit, source, start + line, column)]) from None
+            message = f"invalid CSV: {exc} (quote a field holding a quote, a delimiter or a line break, and double its quotes)"
+            raise DataError([Issue("", message, source, reader.line_num)]) from None
+        for index, cell in enumerate(row):
+            if len(cell) > limit:
+                line, column = _cell_starts("".join(lines.record), delimiter)[index]
+                raise DataError([_field_too_long(limit, source, start + line, column)])
+        rows.append((start, row))
+
+
+def _field_too_long(limit: int, source: str | None, line: int, column: int) -> Issue:
+    return Issue("", f"CSV field longer than {limit} characters, the limit (SILKCORE_MAX_CSV_FIELD)", source, line, column)
+
+
+def iter_raw_lines(
+    stream: IO[bytes], *, source: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[tuple[int, bytes | DataError]]:
+    """Yield ``(line_number, raw line or DataError)`` for each non-blank line, unparsed.
+
+    Reads one bounded line at a time, so memory stays constant whatever the input size;
+    an over-long line is skipped to its end and reported, not held in memory.
+    """
+    number = 0
+    while True:
+        raw = stream.readline(limits.max_line_bytes + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > limits.max_line_bytes and not raw.endswith(b"\n"):
+            while True:  # discard the rest of the over-long line in bounded chunks
+                rest = stream.readline(limits.max_line_bytes)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            issue = Issue("", f"line longer than {limits.max_line_bytes} bytes", source, number)
+            yield number, DataError([issue])
+            continue
+        if number == 1:
+            raw = raw.removeprefix(b"\xef\xbb\xbf")
+        raw = raw.rstrip(b"\r\n")
+        if raw.strip():
+            yield number, raw
+
+
+def parse_line(number: int, raw: bytes, source: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """Parse one JSON Lines line; a :class:`DataError` located at that line on failure."""
+    try:
+        return loads(raw, source=source, limits=limits)
+    except DataError as exc:
+        raise DataError([i.located(source, number) for i in exc.errors]) from None
+
+
+def iter_json_lines(
+    stream: IO[bytes], *, source: str | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[tuple[int, Any | DataError]]:
+    """Yield ``(line_number, document or DataError)`` for each non-blank line (see :func:`iter_raw_lines`)."""
+    for number, raw in iter_raw_lines(stream, source=source, limits=limits):
+        if isinstance(raw, DataError):
+            yield number, raw
+            continue
+        try:
+            yield number, parse_line(number, raw, source, limits)
+        except DataError as exc:
+            yield number, exc
+
+
+def dumps(value: Any, *, indent: int | None = 2) -> str:
+    """Serialise deterministically (no NaN, UTF-8 text, stable separators)."""
+    if indent is None:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, indent=indent)

@@ -1,0 +1,93 @@
+"""A response set checked against the framework it answers: the semantic half of its verdict.
+
+A schema can say that ``item_id`` is a string; only the framework can say that ``A.4`` is not
+one of its items (and that ``A.04`` is), or that ``"maybe"`` is not one of an item's options.
+This module is the one place that decides it. :func:`silkcore._documents.check` calls it for
+every response set when it is given the frameworks to check against (so ``silk validate``,
+``silk batch``, the importers and the node refuse what ``silk assess`` would), and the
+generic scorer calls it before scoring (so the Python API refuses the same answers).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+from ._assessment import ResponseSet
+from ._errors import Issue
+from ._scoring_index import ScoringIndex
+
+__all__ = ["MAX_SUGGESTED", "response_set_issues", "suggest"]
+
+#: Unknown ids that get a "did you mean" suggestion in one response set; the rest are still
+#: reported, without one (a suggestion costs a scan of the framework's ids).
+MAX_SUGGESTED = 20
+
+_NUMBER = re.compile(r"\d+")
+
+
+def _shape(identifier: str) -> str:
+    """An id with letter case and leading zeros of numbers ignored: ``a.4`` and ``A.04`` agree."""
+    return _NUMBER.sub(lambda m: str(int(m.group()) if len(m.group()) < 20 else m.group()), identifier.casefold())
+
+
+def suggest(wrong: str, known: Iterable[str]) -> str | None:
+    """The known id ``wrong`` most likely meant, or None when nothing is close enough."""
+    ids = list(known)
+    shape = _shape(wrong)
+    same_shape = [k for k in ids if _shape(k) == shape]
+    if same_shape:
+        return same_shape[0]
+    close = difflib.get_close_matches(wrong, ids, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def _major(version: str) -> str:
+    return version.split(".", 1)[0]
+
+
+def response_set_issues(index: ScoringIndex, response_set: ResponseSet) -> list[Issue]:
+    """Every issue of ``response_set`` against the framework of ``index``: another framework,
+    another MAJOR version, an unknown item (with a suggestion), an item answered twice, a
+    value that does not fit its item. Empty means the set can be scored."""
+    if index.last_sound.value is response_set:
+        return []
+    framework = index.framework
+    if response_set.framework_id != framework.id:
+        return [Issue("/framework_id", f"answers framework {response_set.framework_id!r}, not {framework.id!r}")]
+    issues: list[Issue] = []
+    if _major(response_set.framework_version) != _major(framework.version):
+        issues.append(
+            Issue(
+                "/framework_version",
+                f"answers version {response_set.framework_version} of {framework.id}, which is not compatible "
+                f"with version {framework.version} (different major version)",
+            )
+        )
+        return issues
+    known = index.items
+    seen: set[str] = set()
+    suggested = 0
+    for position, response in enumerate(response_set.responses):
+        item_id = response.item_id
+        rules = known.get(item_id)
+        if rules is None:
+            hint = ""
+            if suggested < MAX_SUGGESTED:
+                suggested += 1
+                guess = suggest(item_id, known)
+                hint = f"; did you mean {guess!r}?" if guess else ""
+            issues.append(Issue(f"/responses/{position}/item_id", f"unknown item {item_id!r} in {framework.id}{hint}"))
+            continue
+        if item_id in seen:
+            issues.append(Issue(f"/responses/{position}/item_id", f"item {item_id!r} answered twice"))
+            continue
+        seen.add(item_id)
+        if response.value is not None:
+            problem = index.problem(rules, response.value)
+            if problem:
+                issues.append(Issue(f"/responses/{position}/value", f"item {item_id}: {problem}"))
+    if not issues:
+        index.last_sound.value = response_set
+    return issues

@@ -1,0 +1,91 @@
+"""Sharing rules for envelopes: who may receive a record, what is withheld, and its hash.
+
+Levels, from most to least open: ``public`` (anyone), ``network`` (any peer of the network,
+or only the peers named in ``audience`` when it lists some), ``bilateral`` (only the peers
+named in ``audience``), ``private`` (never leaves the system). An expired record
+(``expires_at`` in the past) is shared with no one. Redaction removes the fields named in
+``redacted_fields`` (``payload.amount``...) before anything leaves; the content hash is
+computed over the payload as it leaves, so the receiver can check what it got.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+import attrs
+
+from ._errors import DataError, Issue
+from ._model import Envelope, SharingLevel
+
+__all__ = ["content_hash", "prepare_for", "refusal", "verify_received"]
+
+AUDIENCES = ("public", "network", "bilateral")
+
+
+def content_hash(payload: dict[str, Any]) -> str:
+    """``sha256:`` of the payload's canonical JSON (sorted keys, no spaces, UTF-8)."""
+    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def refusal(envelope: Envelope, audience: str, peer: str | None = None, now: dt.datetime | None = None) -> str | None:
+    """Why ``envelope`` may not go to ``audience`` (and ``peer``), or None if it may."""
+    if audience not in AUDIENCES:
+        return f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}"
+    now = now or dt.datetime.now(dt.UTC)
+    sharing = envelope.sharing
+    if sharing.expires_at is not None and sharing.expires_at <= now:
+        return f"the record expired at {sharing.expires_at.isoformat()} and may no longer be shared"
+    level = sharing.level
+    if level == SharingLevel.PRIVATE:
+        return "the record is private: it never leaves the system"
+    if level == SharingLevel.PUBLIC:
+        return None
+    if audience == "public":
+        return f"the record is shared at level {level.value!r}, not with the public"
+    if level == SharingLevel.BILATERAL or sharing.audience:
+        if peer is None:
+            return f"the record is shared only with {', '.join(sharing.audience) or 'named peers'}: name the receiving peer"
+        if peer not in sharing.audience:
+            return f"peer {peer!r} is not in the record's audience"
+    return None
+
+
+def _redact(payload: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    result = copy.deepcopy(payload)
+    for field in fields:
+        parts = field.split(".")[1:]  # drop the leading "payload"
+        node: Any = result
+        for part in parts[:-1]:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            node.pop(parts[-1], None)
+    return result
+
+
+def prepare_for(envelope: Envelope, audience: str, peer: str | None = None, now: dt.datetime | None = None) -> Envelope:
+    """The envelope as it may leave for ``audience``: redacted and hashed; DataError if refused."""
+    reason = refusal(envelope, audience, peer, now)
+    if reason is not None:
+        raise DataError([Issue("/sharing", f"not exported: {reason}")])
+    payload = _redact(envelope.payload, envelope.sharing.redacted_fields)
+    provenance = attrs.evolve(envelope.provenance, content_hash=content_hash(payload))
+    return attrs.evolve(envelope, payload=payload, provenance=provenance)
+
+
+def verify_received(envelope: Envelope, now: dt.datetime | None = None) -> None:
+    """Check a received envelope: not expired, and the payload matches its content hash."""
+    now = now or dt.datetime.now(dt.UTC)
+    if envelope.sharing.expires_at is not None and envelope.sharing.expires_at <= now:
+        raise DataError(
+            [Issue("/sharing/expires_at", f"the record expired at {envelope.sharing.expires_at.isoformat()}; not imported")]
+        )
+    expected = envelope.provenance.content_hash
+    if expected is not None and content_hash(envelope.payload) != expected:
+        raise DataError(
+            [Issue("/provenance/content_hash", "the payload does not match its content hash: it was altered after export")]
+        )

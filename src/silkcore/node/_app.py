@@ -1,0 +1,104 @@
+"""``create_app``: the node as an ASGI application, to serve or to mount in another app.
+
+>>> from silkcore.node import create_app
+>>> app = create_app("history.sqlite", peers_path="peers.json")  # doctest: +SKIP
+
+A platform can mount it under a prefix of its own ASGI application (Starlette's ``Mount``,
+FastAPI's ``app.mount``); every path in the OpenAPI description is then relative to it.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .._catalog import Catalog, get_catalog
+from .._framework import Framework
+from ._auth import load_peers
+from ._http import error_response, guarded
+from ._openapi import openapi_document
+from ._routes import Node
+from ._storage import NodeStore
+
+__all__ = ["DEFAULT_MAX_BODY", "create_app"]
+
+logger = logging.getLogger("silkcore.node")
+
+#: The default request body limit: 1 MiB.
+DEFAULT_MAX_BODY = 1_048_576
+_CODES = {404: "not_found", 405: "method_not_allowed"}
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own errors (no such route, wrong method) in the node's JSON shape."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    headers = exc.headers if isinstance(exc, HTTPException) else None
+    message = exc.detail if isinstance(exc, HTTPException) else "error"
+    return error_response(status, _CODES.get(status, "http_error"), str(message), headers=headers)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    """The last resort: an opaque JSON 500; the traceback goes to the log only."""
+    logger.error("unexpected error in %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(500, "internal_error", "the node could not answer this request; the error was logged")
+
+
+def _version() -> str:
+    try:
+        return version("silkcore")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0"
+
+
+def create_app(
+    store_path: str | Path,
+    peers_path: str | Path | None = None,
+    catalog: Catalog | None = None,
+    max_body: int = DEFAULT_MAX_BODY,
+    frameworks: Sequence[Framework | str | Path] = (),
+) -> Starlette:
+    """The exchange node over the store at ``store_path``, with the peers listed in
+    ``peers_path`` (none: every caller is anonymous) and the installed plugins' catalog;
+    ``frameworks`` (objects, ids or framework files) are served and assessed beside the
+    installed ones.
+
+    Raises :class:`~silkcore._errors.StoreError` if the store cannot be opened and
+    :class:`~silkcore._errors.DataError` (with pointers) if the peers file is unsound.
+    """
+    if max_body < 1:
+        raise ValueError("max_body must be a positive number of bytes")
+    catalog = catalog or get_catalog()
+    node = Node(
+        catalog=catalog,
+        frameworks=[catalog.resolve_framework(f) for f in frameworks],
+        store=NodeStore(store_path),
+        peers=load_peers(peers_path),
+        max_body=max_body,
+        openapi=openapi_document(_version()),
+    )
+    routes = [
+        Route("/frameworks", guarded(node.list_frameworks), methods=["GET"]),
+        Route("/frameworks/{framework_id}", guarded(node.get_framework), methods=["GET"]),
+        Route("/schemas", guarded(node.list_schemas), methods=["GET"]),
+        Route("/schemas/{name}", guarded(node.get_schema), methods=["GET"]),
+        Route("/validate", guarded(node.validate), methods=["POST"]),
+        Route("/assess/{framework_id}", guarded(node.assess), methods=["POST"]),
+        Route("/documents", guarded(node.post_document), methods=["POST"]),
+        Route("/documents/{record_id}", guarded(node.get_document), methods=["GET"]),
+        # Organisation ids are often URLs: ``:path`` keeps a decoded "/" inside the id.
+        Route("/organisations/{org_id:path}/history", guarded(node.history), methods=["GET"]),
+        Route("/organisations/{org_id:path}/profile", guarded(node.profile), methods=["GET"]),
+        Route("/openapi.json", guarded(node.openapi_document), methods=["GET"]),
+    ]
+    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error, Exception: _unexpected})
+    app.router.redirect_slashes = False  # "/frameworks/" is not "/frameworks": answer 404, not a redirect
+    app.state.node = node
+    return app

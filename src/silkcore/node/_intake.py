@@ -1,0 +1,103 @@
+"""Receiving a record from a peer: strict parsing, validation, wrapping, provenance.
+
+``POST /documents`` takes either an envelope, which keeps its publisher, provenance and
+sharing terms (after the checks of :func:`silkcore._sharing.verify_received`: not expired,
+payload matching its content hash), or a bare document, which is wrapped in a ``private``
+envelope naming the peer that sent it as publisher and as ``attributed_to``, with method
+``imported`` - so a bare document is kept but never leaves the node.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import attrs
+
+from .._documents import FrameworkResolver, check
+from .._errors import DataError, Issue, SchemaValidationError
+from .._jsonio import Limits, loads
+from .._model import Envelope
+from .._schemas import SchemaRegistry
+from .._sharing import verify_received
+
+__all__ = ["Received", "parse_body", "receive", "subject_of", "wrap"]
+
+ENVELOPE_SCHEMA = Envelope.SCHEMA
+SOURCE_SYSTEM = "silkcore node"
+
+
+@attrs.frozen
+class Received:
+    """A record ready to store: the envelope's JSON and the organisation it is about."""
+
+    envelope: dict[str, Any]
+    subject: str | None
+
+
+def parse_body(raw: bytes, limits: Limits) -> Any:
+    """Parse a request body strictly (no NaN, no duplicate keys, bounded depth); issues carry
+    JSON Pointers and, for syntax errors, line and column."""
+    return loads(raw, source="<body>", limits=limits)
+
+
+def _org_id(value: Any) -> str | None:
+    if isinstance(value, str) and value:
+        return value
+    if isinstance(value, dict) and isinstance(value.get("org_id"), str):
+        return str(value["org_id"])
+    return None
+
+
+def subject_of(payload: dict[str, Any]) -> str | None:
+    """The organisation a document is about: its ``org_id``, ``subject``, ``organisation``,
+    or a flow's focal organisation (else its provider)."""
+    for key in ("org_id", "subject", "organisation", "focal_organisation", "provider"):
+        found = _org_id(payload.get(key))
+        if found:
+            return found
+    return None
+
+
+def wrap(document: dict[str, Any], schema_name: str, peer: str, now: dt.datetime) -> dict[str, Any]:
+    """A bare document as a private envelope, with the sending peer as its provenance."""
+    return {
+        "schema": ENVELOPE_SCHEMA,
+        "record_id": f"urn:uuid:{uuid.uuid4()}",
+        "payload_schema": schema_name,
+        "publisher": {"id": peer},
+        "provenance": {
+            "generated_at": now.isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "source_system": SOURCE_SYSTEM,
+            "method": "imported",
+            "attributed_to": peer,
+        },
+        "sharing": {"level": "private"},
+        "payload": dict(document, schema=schema_name),
+    }
+
+
+def receive(
+    raw: bytes,
+    peer: str,
+    registry: SchemaRegistry,
+    limits: Limits,
+    now: dt.datetime | None = None,
+    frameworks: FrameworkResolver | None = None,
+) -> Received:
+    """Parse, validate and prepare a received body; :class:`DataError` or
+    :class:`SchemaValidationError` (with pointers) when it is not sound. The verdict is
+    :func:`~silkcore._documents.check`'s (response sets checked against ``frameworks``)."""
+    now = now or dt.datetime.now(dt.UTC)
+    document = parse_body(raw, limits)
+    entity, issues = check(document, registry=registry, frameworks=frameworks)
+    if issues:
+        raise SchemaValidationError(issues)
+    if isinstance(entity, Envelope):
+        verify_received(entity, now)
+        return Received(document, subject_of(entity.payload))
+    name, _ = registry.resolve_name(document)
+    if name is None or not isinstance(document, dict):  # check() accepted it, so this cannot happen
+        raise DataError([Issue("/schema", "the document does not name a known schema")])
+    return Received(wrap(document, name, peer, now), subject_of(document))

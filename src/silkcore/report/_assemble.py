@@ -1,0 +1,91 @@
+"""From an organisation's documents to a report: score what can be scored, then draw."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .._assessment import ResponseSet, ScoreCard
+from .._catalog import Catalog
+from .._errors import PluginError, SilkError, UnknownComponentError
+from .._framework import Framework
+from .._model import Organisation
+from . import ReportContext, SectionContent
+from ._builder import build_sections, write_report
+
+__all__ = ["score_all", "write_organisation_report"]
+
+
+def score_all(
+    catalog: Catalog, documents: Sequence[Any], frameworks: Callable[[str], Framework] | None = None
+) -> list[tuple[list[ResponseSet], ScoreCard]]:
+    """Every framework that has response sets among ``documents``, scored (several
+    respondents of one framework consolidate into one card). ``frameworks`` finds a framework
+    by id (default: the installed ones); response sets of a framework it does not know are
+    left out - commands that must not leave any out check the documents first."""
+    resolve = frameworks or catalog.framework_resolver()
+    by_framework: dict[str, list[ResponseSet]] = {}
+    for document in documents:
+        if isinstance(document, ResponseSet):
+            by_framework.setdefault(document.framework_id, []).append(document)
+    results = []
+    for framework_id in sorted(by_framework):
+        try:
+            framework = resolve(framework_id)
+        except UnknownComponentError:
+            continue
+        sets = by_framework[framework_id]
+        try:
+            card = catalog.scorer(framework_id).score(framework, sets)
+            if not isinstance(card, ScoreCard):
+                raise TypeError(f"returned {type(card).__name__}, not a ScoreCard")
+            if card.framework_id != framework_id:
+                raise ValueError(f"returned a card for {card.framework_id!r}")
+        except SilkError:
+            raise
+        except Exception as exc:  # a scorer plugin's bug fails that plugin; the other tools still report
+            owner = catalog.owner("scorer", framework_id)
+            catalog.host.fail(
+                owner, PluginError(f"scoring {framework_id!r} failed: {type(exc).__name__}: {exc}", plugin_name=owner)
+            )
+            continue
+        results.append((sets, card))
+    return results
+
+
+def write_organisation_report(
+    catalog: Catalog,
+    documents: Sequence[Any],
+    cards: Sequence[ScoreCard],
+    history: Sequence[dict[str, Any]],
+    output: Path,
+    frameworks: Callable[[str], Framework] | None = None,
+) -> list[SectionContent]:
+    """Write the HTML (or Markdown, by suffix) report for the organisation in ``documents``;
+    ``frameworks`` finds the framework of each card (default: the installed ones)."""
+    from importlib.metadata import version
+
+    organisation = next((d for d in documents if isinstance(d, Organisation)), None)
+    context = ReportContext(organisation, documents, cards, history, catalog)
+    resolve = frameworks or catalog.framework_resolver()
+    of_cards = {c.framework_id: resolve(c.framework_id) for c in cards}
+
+    def failed(section: Any, exc: Exception) -> None:
+        owner = catalog.owner("report section", section.id)
+        catalog.host.fail(
+            owner, PluginError(f"report section {section.id!r} failed: {type(exc).__name__}: {exc}", plugin_name=owner)
+        )
+
+    sections = build_sections(context, of_cards, catalog.report_sections(), failed)
+    name = organisation.name if organisation else "an organisation"
+    description = ""
+    if organisation is not None:
+        family = organisation.sse_family.value.replace("_", " ")
+        description = (
+            f"A {family} in {organisation.country}"
+            + (f", founded in {organisation.founding_year}" if organisation.founding_year else "")
+            + "."
+        )
+    write_report(output, name, description, sections, version("silkcore"))
+    return sections
