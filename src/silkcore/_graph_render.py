@@ -21,8 +21,23 @@ def _text(texts: dict[str, str] | None, language: str) -> str:
     return texts.get(language) or next(iter(texts.values()))
 
 
+_NOT_PLAIN = re.compile(r"[^A-Za-z0-9]")
+
+
+def _safe(identifier: str) -> str:
+    """``identifier`` in letters and digits only, one to one: every other character (``_``
+    included) becomes ``_HEX_``, so ``a-b`` and ``a_b`` stay two ids."""
+    return _NOT_PLAIN.sub(lambda m: f"_{ord(m.group()):x}_", identifier)
+
+
 def _mermaid_id(node_id: str) -> str:
-    return "n_" + re.sub(r"[^A-Za-z0-9_]", "_", node_id)
+    """A node's Mermaid id: ``n_`` keeps nodes apart from phases (``c_``), which share one
+    namespace in Mermaid - a node called like a category would otherwise be its subgraph."""
+    return "n_" + _safe(node_id)
+
+
+def _mermaid_phase_id(category_id: str) -> str:
+    return "c_" + _safe(category_id)
 
 
 def _mermaid_label(text: str) -> str:
@@ -53,7 +68,8 @@ def to_mermaid(framework: Framework, language: str = "en") -> str:
         if not members:
             continue
         if phase is not None:
-            lines.append(f'  subgraph {_mermaid_id(phase)}["{_mermaid_label(_text(framework.category(phase).title, language))}"]')
+            title = _mermaid_label(_text(framework.category(phase).title, language))
+            lines.append(f'  subgraph {_mermaid_phase_id(phase)}["{title}"]')
         lines += [f"    {_mermaid_node(n, language)}" for n in members]
         if phase is not None:
             lines.append("  end")
@@ -67,6 +83,11 @@ def to_mermaid(framework: Framework, language: str = "en") -> str:
 
 def _dot_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _dot_node(node_id: str) -> str:
+    """A node's DOT id, apart from the clusters' (``cluster_...``) whatever the node is called."""
+    return _dot_string("node:" + node_id)
 
 
 _DOT_SHAPES = {NodeKind.DECISION: "diamond", NodeKind.END: "oval", NodeKind.PHASE: "box3d", NodeKind.QUESTION: "box"}
@@ -83,20 +104,20 @@ def to_dot(framework: Framework, language: str = "en") -> str:
         lines.append(f"  subgraph cluster_{index} {{")
         lines.append(f"    label={_dot_string(_text(category.title, language))};")
         lines += [
-            f"    {_dot_string(n.id)} [label={_dot_string(_text(n.title, language))}, shape={_DOT_SHAPES[n.kind]}];"
+            f"    {_dot_node(n.id)} [label={_dot_string(_text(n.title, language))}, shape={_DOT_SHAPES[n.kind]}];"
             for n in members
         ]
         lines.append("  }")
     for node in graph.nodes:
         if node.phase is None:
             lines.append(
-                f"  {_dot_string(node.id)} [label={_dot_string(_text(node.title, language))}, shape={_DOT_SHAPES[node.kind]}];"
+                f"  {_dot_node(node.id)} [label={_dot_string(_text(node.title, language))}, shape={_DOT_SHAPES[node.kind]}];"
             )
     for edge in graph.edges:
         attributes = [f"label={_dot_string(_text(edge.label, language))}"] if edge.label else []
         if edge.kind == EdgeKind.BACK:
             attributes.append("style=dashed")
         suffix = f" [{', '.join(attributes)}]" if attributes else ""
-        lines.append(f"  {_dot_string(edge.from_)} -> {_dot_string(edge.to)}{suffix};")
+        lines.append(f"  {_dot_node(edge.from_)} -> {_dot_node(edge.to)}{suffix};")
     lines.append("}")
     return "\n".join(lines) + "\n"

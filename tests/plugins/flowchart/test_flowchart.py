@@ -196,3 +196,27 @@ def test_dot_export() -> None:
     assert text.startswith('digraph "silk.flowchart" {') and text.rstrip().endswith("}")
     assert text.count("subgraph cluster_") == 4 and "style=dashed" in text
     assert text.count("->") == len(FLOWCHART.graph.edges)  # type: ignore[union-attr]
+
+
+def test_a_node_named_like_a_phase_still_exports_a_graph_mermaid_accepts(node_tools: Path, tmp_path: Path) -> None:
+    import yaml
+
+    document = yaml.safe_load((ROOT / "plugins" / "silk_flowchart" / "flowchart.yaml").read_text())
+    document["id"] = "network.flowchart"
+    phase = document["categories"][0]["id"]
+    graph = document["graph"]
+    graph["start"] = phase if graph["start"] == "why" else graph["start"]
+    for node in graph["nodes"]:
+        node["id"] = phase if node["id"] == "why" else node["id"]
+    for edge in graph["edges"]:
+        edge["from"] = phase if edge["from"] == "why" else edge["from"]
+        edge["to"] = phase if edge["to"] == "why" else edge["to"]
+    framework = tmp_path / "network-flowchart.yaml"
+    framework.write_text(yaml.safe_dump(document, allow_unicode=True))
+    out = tmp_path / "flowchart.mmd"
+    result = run_silk("export", "--format", "mermaid", str(framework), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    parsed = subprocess.run(["node", "mermaid-parse.mjs", str(out)], cwd=node_tools, capture_output=True, text=True, timeout=120)
+    assert parsed.returncode == 0 and parsed.stdout.startswith("ok"), parsed.stdout + parsed.stderr
+    dot = run_silk("export", "--format", "dot", str(framework)).stdout
+    assert f'"node:{phase}"' in dot and "subgraph cluster_0" in dot
