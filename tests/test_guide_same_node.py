@@ -22,7 +22,7 @@ def test_the_docs_example_completes_interactively_asking_the_same_node_item(tmp_
     saved = tmp_path / "walk.json"
     master, slave = pty.openpty()
     env = dict(os.environ, PYTHONPATH=str(GUARD), COLUMNS="120", NO_COLOR="1")
-    command = [sys.executable, "-m", "silkcore", "guide", "--framework", str(GUIDED), "--org", "urn:test:energy", "-o", str(saved)]
+    command = [sys.executable, "-m", "silkcore", "guide", "--framework", str(GUIDED), "--org", "urn:test:x", "-o", str(saved)]
     process = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, cwd=ROOT, env=env)
     os.close(slave)
     try:
