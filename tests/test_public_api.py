@@ -75,3 +75,25 @@ def test_silkcore_testing_imports_without_hypothesis(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "Catalog"
+
+
+def test_the_package_docstring_example_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = silkcore.__doc__ or ""
+    lines = []
+    for line in doc.split("::\n\n", 1)[1].splitlines():
+        if line and not line.startswith("    "):
+            break
+        lines.append(line.removeprefix("    "))
+    code = "\n".join(lines)
+    monkeypatch.chdir(ROOT)
+    exec(compile(code, "silkcore.__doc__", "exec"), {})
+    printed = capsys.readouterr().out
+    assert '"schema": "silkcore_scorecard-v1.0.0"' in printed
+
+
+def test_help_of_the_public_names_reads_as_silkcore() -> None:
+    import pydoc
+
+    text = pydoc.render_doc(silkcore.load_document, renderer=pydoc.plaintext)
+    assert "silkcore.load_document" in text or "in module silkcore\n" in text
+    assert silkcore.DataError.__module__ == "silkcore" and silkcore.assess.__module__ == "silkcore"

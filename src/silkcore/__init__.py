@@ -10,7 +10,7 @@ import only these. Embedding an assessment takes a few lines::
 
     catalog = silkcore.get_catalog()                      # the installed frameworks and plugins
     framework = catalog.resolve_framework("silk.evaluation-grid")   # an id, or a framework file
-    answers = silkcore.load_document("board.json")        # strict parse, schema, checks
+    answers = silkcore.load_document("examples/demo/response_sets/evaluation-grid-board.json")
     problems = silkcore.validate(silkcore.to_document(answers))     # [] when sound
     card = silkcore.assess(framework, [answers])           # several respondents consolidate
     print(card.overall, [(c.id, c.score) for c in card.categories])
