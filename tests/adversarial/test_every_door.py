@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 import silkcore
 from silkcore import SilkError, build_catalog
-from silkcore._cli import cli
+from silkcore._cli import build_cli
 from silkcore.node import create_app
 
 from ..conftest import EXAMPLES
@@ -67,7 +67,7 @@ def assert_refused_with_pointer(text: str, pointer: str | None) -> None:
 
 
 def invoke(*args: str) -> Any:
-    result = CliRunner().invoke(cli, list(args), obj={"catalog": CATALOG})
+    result = CliRunner().invoke(build_cli(CATALOG), list(args))
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     return result
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from silkcore import ScoreCard, assess, load_document
-from silkcore._cli import cli
+from silkcore._cli import build_cli
 
 from ...conftest import EXAMPLES
 from .helpers import CATALOG, GRID
@@ -57,9 +57,7 @@ def test_round_trip_framework_form_submission_response_set_score_card(tmp_path: 
     pyxform = pytest.importorskip("pyxform.xls2xform")
     runner = CliRunner()
     form = tmp_path / "grid.xlsx"
-    exported = runner.invoke(
-        cli, ["export", "--format", "xlsform", "silk.evaluation-grid", "-o", str(form)], obj={"catalog": CATALOG}
-    )
+    exported = runner.invoke(build_cli(CATALOG), ["export", "--format", "xlsform", "silk.evaluation-grid", "-o", str(form)])
     assert exported.exit_code == 0, exported.output
     warnings: list[str] = []
     xform = pyxform.convert(form.read_bytes(), warnings=warnings, file_type=".xlsx").xform
@@ -67,9 +65,7 @@ def test_round_trip_framework_form_submission_response_set_score_card(tmp_path: 
 
     sets_path = tmp_path / "sets.jsonl"
     source = FIELD / "kobo-evaluation-grid-submissions.json.txt"
-    imported = runner.invoke(
-        cli, ["import", "--format", "kobo-json", str(source), "-o", str(sets_path)], obj={"catalog": CATALOG}
-    )
+    imported = runner.invoke(build_cli(CATALOG), ["import", "--format", "kobo-json", str(source), "-o", str(sets_path)])
     assert imported.exit_code == 3, imported.output  # three submissions imported, the fourth reported
     assert "3 document(s) written" in imported.output and "/results/3/C~1C__09" in imported.output
 

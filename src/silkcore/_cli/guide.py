@@ -6,16 +6,21 @@ from pathlib import Path
 
 import click
 
-from ._assessment import AnswerStatus, ResponseSet
-from ._catalog import Catalog
-from ._documents import dump_document, load_document
-from ._errors import ScoringError, SilkError, UnknownComponentError
-from ._framework import Framework, Item, ItemKind
-from ._guide import Guide, GuideOutcome, text_of
-from ._jsonio import dumps
-from ._model import OrgRef
+from .._assessment import AnswerStatus, ResponseSet
+from .._catalog import Catalog
+from .._documents import dump_document, load_document
+from .._errors import ScoringError, SilkError
+from .._framework import Framework, Item, ItemKind
+from .._guide import Guide, GuideOutcome, text_of
+from .._jsonio import dumps
+from .._model import OrgRef
+from .common import ExitCode, catalog_of, fail, framework_option
 
-__all__ = ["guide_command"]
+__all__ = ["COMMANDS", "DEFAULT_GUIDED_FRAMEWORK", "render_outcome"]
+
+#: The framework ``silk guide`` walks when several installed frameworks have a decision graph
+#: and ``--framework`` names none: the SILK flow chart (Tool 1), when installed.
+DEFAULT_GUIDED_FRAMEWORK = "silk.flowchart"
 
 _HELP = (
     "Enter a number (several separated by commas for a multi-choice), s to skip, "
@@ -23,14 +28,21 @@ _HELP = (
 )
 
 
-def _graph_framework(catalog: Catalog, framework_id: str | None) -> Framework:
-    if framework_id is not None:
-        return catalog.resolve_framework(framework_id)
+def _graph_framework(catalog: Catalog, framework_ref: str | None) -> Framework:
+    """The framework to walk: the one ``--framework`` names, else the only installed framework
+    with a decision graph, else :data:`DEFAULT_GUIDED_FRAMEWORK` when it is installed."""
+    if framework_ref is not None:
+        return catalog.resolve_framework(framework_ref)
     guided = [f for f in catalog.frameworks() if f.graph is not None]
-    if len(guided) != 1:
-        names = [f.id for f in guided]
-        raise UnknownComponentError("guided framework (use --framework)", "", names)
-    return guided[0]
+    if len(guided) == 1:
+        return guided[0]
+    default = next((f for f in guided if f.id == DEFAULT_GUIDED_FRAMEWORK), None)
+    if default is not None:
+        return default
+    if not guided:
+        fail("no installed framework has a decision graph; give one with --framework ID_OR_FILE", ExitCode.USAGE)
+    names = ", ".join(f.id for f in guided)
+    fail(f"several installed frameworks have a decision graph ({names}); choose one with --framework", ExitCode.USAGE)
 
 
 def _parse(framework: Framework, item: Item, raw: str) -> object:
@@ -116,8 +128,8 @@ def render_outcome(outcome: GuideOutcome, framework: Framework, language: str = 
 
 
 @click.command("guide")
-@click.option(
-    "--framework", "framework_id", help="A framework with a decision graph: an id or a file (default: the only one installed)."
+@framework_option(
+    f"A framework with a decision graph: an id or a file (default: the only one installed, else {DEFAULT_GUIDED_FRAMEWORK})."
 )
 @click.option(
     "--answers",
@@ -135,9 +147,9 @@ def render_outcome(outcome: GuideOutcome, framework: Framework, language: str = 
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
 @click.option("--language", default="en", show_default=True, help="Language of questions and texts.")
 @click.pass_context
-def guide_command(
+def guide(
     ctx: click.Context,
-    framework_id: str | None,
+    framework_ref: str | None,
     answers: Path | None,
     resume: Path | None,
     output: Path | None,
@@ -147,13 +159,13 @@ def guide_command(
     language: str,
 ) -> None:
     """Walk the decision flow chart: questions, decisions, what to revisit, and what applies next."""
-    from ._outputs import check_output, write_output
+    from .._outputs import check_output, write_output
 
-    catalog: Catalog = ctx.obj["catalog"]
+    catalog = catalog_of(ctx)
     try:
         if output is not None:  # --resume FILE -o FILE stays possible: the file is read whole first
-            check_output(output, inputs=(framework_id if framework_id and Path(framework_id).is_file() else None,))
-        framework = _graph_framework(catalog, framework_id)
+            check_output(output, inputs=(framework_ref if framework_ref and Path(framework_ref).is_file() else None,))
+        framework = _graph_framework(catalog, framework_ref)
         start = answers or resume
         # Earlier answers meet the one check against the walked framework, as `silk assess` does.
         previous = load_document(start, registry=catalog.schemas, frameworks=lambda _id: framework) if start else None
@@ -167,9 +179,7 @@ def guide_command(
         if output is not None:
             write_output(output, dump_document(guide.response_set(subject, mode="prospective")) + "\n")
     except SilkError as exc:
-        from ._cli import _fail
-
-        _fail(exc)
+        fail(exc)
     click.echo(dumps(outcome.to_json()) if as_json else render_outcome(outcome, framework, language))
 
 
@@ -187,3 +197,6 @@ def _walk(guide: Guide, language: str) -> None:
         guide.advance()
         if len(guide.revisits) > revisits:
             click.echo(f"-> back to {guide.node_id}: {text_of(guide.revisits[-1].label, language)}")
+
+
+COMMANDS: tuple[click.Command, ...] = (guide,)

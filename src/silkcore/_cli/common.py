@@ -1,0 +1,104 @@
+"""What every ``silk`` command shares: exit codes, the one error exit, JSON output and the
+options that mean the same thing everywhere (``--framework``, ``--store``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from enum import IntEnum
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from .._catalog import Catalog
+from .._errors import Issue, PluginError, SilkError, StoreError, UnknownComponentError
+from .._framework import Framework
+from .._jsonio import dumps
+
+__all__ = [
+    "ExitCode",
+    "catalog_of",
+    "exit_code",
+    "fail",
+    "framework_option",
+    "given_frameworks",
+    "print_issues",
+    "print_json",
+    "store_option",
+]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+class ExitCode(IntEnum):
+    """The ``silk`` command's exit codes."""
+
+    OK = 0
+    INVALID_INPUT = 1
+    USAGE = 2
+    PARTIAL_FAILURE = 3
+    PLUGIN_FAILURE = 4
+    STORE_FAILURE = 5
+
+
+def exit_code(error: SilkError) -> ExitCode:
+    """The exit code of an error, by its class."""
+    if isinstance(error, PluginError):
+        return ExitCode.PLUGIN_FAILURE
+    if isinstance(error, StoreError):
+        return ExitCode.STORE_FAILURE
+    if isinstance(error, UnknownComponentError):
+        return ExitCode.USAGE
+    return ExitCode.INVALID_INPUT
+
+
+def print_issues(issues: Sequence[Issue]) -> None:
+    """Each issue on its own line, the same on every command: ``error: FILE[:LINE[:COLUMN]]:
+    at POINTER: MESSAGE``."""
+    for issue in issues:
+        click.echo(f"error: {issue}", err=True)
+
+
+def fail(error: SilkError | str, code: ExitCode | None = None) -> NoReturn:
+    """The one way out of ``silk`` on an error, for built-in and plugin commands alike: one
+    ``error: ...`` line per problem on stderr, then the exit code of the error's class (or
+    ``code``; a bare message defaults to invalid input)."""
+    if isinstance(error, str):
+        click.echo(f"error: {error}", err=True)
+        raise SystemExit(ExitCode.INVALID_INPUT if code is None else code)
+    errors: Sequence[Issue] = getattr(error, "errors", ())
+    if errors:
+        print_issues(errors)
+    else:
+        click.echo(f"error: {error}", err=True)
+    raise SystemExit(exit_code(error) if code is None else code)
+
+
+def catalog_of(ctx: click.Context) -> Catalog:
+    """The catalog this run of ``silk`` was built with."""
+    catalog: Catalog = ctx.obj["catalog"]
+    return catalog
+
+
+def print_json(value: Any) -> None:
+    """``value`` as JSON on standard output, serialized as every silkcore document is."""
+    click.echo(dumps(value))
+
+
+def framework_option(help_text: str, *, multiple: bool = False, required: bool = False) -> Callable[[_F], _F]:
+    """``--framework/-f ID_OR_FILE``: the same option, resolved the same way, on every command."""
+    return click.option("--framework", "-f", "framework_refs" if multiple else "framework_ref",
+                        multiple=multiple, required=required, metavar="ID_OR_FILE", help=help_text)  # fmt: skip
+
+
+def given_frameworks(catalog: Catalog, refs: Sequence[str]) -> tuple[Framework, ...]:
+    """The frameworks named by repeated ``--framework`` options."""
+    return tuple(catalog.resolve_framework(ref) for ref in refs)
+
+
+_STORE_HELP = "The history store (default: $SILKCORE_STORE or silkcore/history.sqlite in your data directory)."
+
+
+def store_option(help_text: str = _STORE_HELP) -> Callable[[_F], _F]:
+    """``--store FILE``: a history store."""
+    return click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path), help=help_text)

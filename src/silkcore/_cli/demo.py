@@ -1,0 +1,33 @@
+"""``silk demo``: every installed tool on the bundled example organisation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .._errors import SilkError
+from .common import catalog_of, fail, store_option
+
+__all__ = ["COMMANDS"]
+
+
+@click.command()
+@click.option(
+    "-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("silk-demo"), show_default=True
+)
+@store_option()
+@click.pass_context
+def demo(ctx: click.Context, output_dir: Path, store_path: Path | None) -> None:
+    """Run every installed tool on the bundled example organisation: score, store, write a report."""
+    from .._demo import run_demo
+    from .._store import default_store_path
+
+    try:
+        outcome = run_demo(catalog_of(ctx), output_dir, store_path or default_store_path())
+    except SilkError as exc:
+        fail(exc)
+    click.echo(outcome.summary)
+
+
+COMMANDS: tuple[click.Command, ...] = (demo,)

@@ -1,0 +1,99 @@
+"""``silk report`` and ``silk history``: an organisation's report and its assessments over time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .._catalog import Catalog
+from .._documents import read_documents
+from .._errors import SilkError, StoreError, UnknownComponentError
+from .._model import Organisation
+from .common import catalog_of, fail, framework_option, given_frameworks, print_json, store_option
+
+__all__ = ["COMMANDS"]
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="report.html or report.md")
+@framework_option("A framework the response sets answer, as an id or a file (repeatable).", multiple=True)
+@store_option()
+@click.pass_context
+def report(
+    ctx: click.Context, inputs: tuple[Path, ...], output: Path, framework_refs: tuple[str, ...], store_path: Path | None
+) -> None:
+    """Write the HTML (or Markdown) report for one organisation from its documents. Every
+    response set is scored: one answering a framework that is neither installed nor given
+    with --framework is an error."""
+    from .._outputs import atomic_path, check_output
+    from .._store import Store, check_store_path, default_store_path, history
+    from ..report._assemble import score_all, write_organisation_report
+
+    catalog = catalog_of(ctx)
+    try:
+        check_output(output, inputs=(*inputs, *(ref for ref in framework_refs if Path(ref).is_file())))
+        if store_path is not None:
+            check_store_path(store_path)
+        frameworks = catalog.framework_resolver(*given_frameworks(catalog, framework_refs))
+        documents = read_documents(inputs, registry=catalog.schemas, frameworks=frameworks)
+        cards = [card for _, card in score_all(catalog, documents, frameworks)]
+        rows: list[dict[str, Any]] = []
+        subject = next((d.org_id for d in documents if isinstance(d, Organisation)), None)
+        path = store_path or default_store_path()
+        if subject is not None and (store_path is not None or path.exists()):
+            with Store(path) as store:
+                rows = history(store.assessments(subject))
+        with atomic_path(output) as partial:
+            sections = write_organisation_report(catalog, documents, cards, rows, partial, frameworks)
+    except SilkError as exc:
+        fail(exc)
+    click.echo(f"report written to {output} ({len(sections)} sections, {sum(s.charts for s in sections)} charts)")
+
+
+def _framework_id(catalog: Catalog, ref: str) -> str:
+    """The id a ``--framework`` names: a stored history may hold frameworks no longer installed,
+    so an id that is neither installed nor a file is taken as it is."""
+    try:
+        return catalog.resolve_framework(ref).id
+    except UnknownComponentError:
+        return ref
+
+
+@click.command("history")
+@click.argument("org_id")
+@store_option()
+@framework_option("Only this framework (an id, or a framework file whose id is taken).")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def history_command(ctx: click.Context, org_id: str, store_path: Path | None, framework_ref: str | None, as_json: bool) -> None:
+    """An organisation's assessments over time, with the change per category."""
+    from .._store import Store, default_store_path, history
+
+    path = store_path or default_store_path()
+    try:
+        framework_id = None if framework_ref is None else _framework_id(catalog_of(ctx), framework_ref)
+        if not path.exists():
+            raise StoreError(
+                f"no store at {path}; record assessments with `silk assess --store {path}` or `silk demo --store {path}`"
+            )
+        with Store(path) as store:
+            rows = history(store.assessments(org_id, framework_id))
+    except SilkError as exc:
+        fail(exc)
+    if as_json:
+        print_json({"organisation": org_id, "assessments": rows})
+        return
+    if not rows:
+        click.echo(f"no assessments of {org_id} in {path}")
+    for row in rows:
+        scores = [c for c in row["categories"] if c["score"] is not None]
+        changes = ", ".join(
+            f"{c['id']} {c['score']:.2f}" + (f" ({c['change']:+.2f})" if c["change"] is not None else "") for c in scores
+        )
+        click.echo(f"{row['created_at'][:19]}  {row['framework_id']} {row['framework_version']}  {changes}")
+
+
+COMMANDS: tuple[click.Command, ...] = (report, history_command)
