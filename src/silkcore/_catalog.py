@@ -1,36 +1,60 @@
 """A typed facade over the plugin hooks: everything plugins registered, checked and sorted.
 
-The rest of silkcore asks the catalog, never ``pm.hook``. Each plugin's hook is called on
-its own: if it raises or registers something invalid, that call's registrations are
-dropped, the plugin is reported as failed, and the other plugins are unaffected.
+The rest of silkcore asks the catalog, never ``pm.hook``. Each hook is called through pluggy,
+one plugin at a time, so ``specname=``, ``tryfirst``/``trylast``, hook wrappers and pluggy's
+tracing (``pm.trace``) work as in pytest. A plugin that raises in a hook or registers
+something invalid is reported as failed and contributes nothing; the others are unaffected.
+
+**Ownership.** A framework belongs to the plugin that registered it. A scorer - or an
+analysis naming a ``framework_id`` - for a framework another plugin owns is refused, as a
+failure of the plugin that sent it naming both plugins, unless the owner opened the
+framework to it (``register(framework, open_to=["plugin"])``, ``"*"`` for any) or the user
+chose it (``SILKCORE_OPEN_FRAMEWORKS=framework_id=plugin,...`` or ``open_frameworks=``); a
+scorer the user chose also takes the place of the owner's own.
+
+**Isolation.** The scorers, analyses, exporters, importers and report sections of plugins
+come out of the catalog guarded (:class:`~silkcore._protocols.Guarded`), and so do the
+commands :meth:`Catalog.add_cli_commands` adds: a failure while a command runs is recorded
+against the plugin (:meth:`Catalog.runtime_failures`, ``silk plugins``) and raised as a
+:class:`PluginError` naming it - never a traceback, which is kept only when ``debug`` is on
+(``SILKCORE_TRACE_PLUGINS``).
 """
 
 from __future__ import annotations
 
+import copy
+import errno
+import functools
 import os
-import sys
+import traceback
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._assessment import ScoreCard
 from ._documents import validate
 from ._errors import DuplicateRegistrationError, Issue, PluginError, SchemaValidationError, SilkError, UnknownComponentError
 from ._framework import Framework
 from ._framework_data import framework_document, load_framework
 from ._hookspecs import ComputeFn
 from ._model import IndicatorDefinition
-from ._plugins import PluginHost, PluginStatus, get_plugin_host
-from ._protocols import Analysis, Exporter, Importer
+from ._plugins import PluginFailure, PluginHost, PluginStatus, get_plugin_host
+from ._protocols import Analysis, Exporter, Guarded, Importer, ResultCheck, returns, returns_documents
 from ._schemas import SchemaRegistry, schema_name_of
 from ._scoring import GenericScorer, Scorer
-from .report import ReportSection
+from .report import ReportSection, SectionContent
 
-__all__ = ["Catalog", "IndicatorEntry", "get_catalog"]
+if TYPE_CHECKING:
+    import click
+
+__all__ = ["Catalog", "IndicatorEntry", "build_catalog", "get_catalog"]
 
 _FRAMEWORK_SUFFIXES = (".yaml", ".yml", ".json")
+#: The user's choice of plugins allowed to score (and analyse) another plugin's framework.
+OPEN_FRAMEWORKS_VARIABLE = "SILKCORE_OPEN_FRAMEWORKS"
 
 
 @attrs.frozen
@@ -45,28 +69,112 @@ class IndicatorEntry:
 class _Registered:
     owner: str
     value: Any
+    open_to: frozenset[str] = frozenset()
+
+
+def _returns_card(result: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> str | None:
+    if not isinstance(result, ScoreCard):
+        return f"returned {type(result).__name__}, expected a ScoreCard"
+    expected = getattr(args[0] if args else kwargs.get("framework"), "id", None)
+    if isinstance(expected, str) and result.framework_id != expected:
+        return f"returned a score card for {result.framework_id!r}, not {expected!r}"
+    return None
+
+
+#: kind -> (the hook registering it, its methods and their result checks, refusal exceptions)
+_GUARDS: dict[str, tuple[str, dict[str, ResultCheck | None], tuple[type[Exception], ...]]] = {
+    "scorer": ("silk_register_scorers", {"score": _returns_card}, ()),
+    "analysis": ("silk_register_analyses", {"run": returns(dict)}, ()),
+    # documented: an exporter refuses documents with a DataError or a ValueError
+    "exporter": ("silk_register_exporters", {"export": returns(bytes)}, (ValueError,)),
+    "importer": ("silk_register_importers", {"import_": returns_documents}, ()),
+    "report section": ("silk_register_report_sections", {"render": returns(SectionContent, optional=True)}, ()),
+}
+
+
+def _plugin_names(value: Any, what: str) -> frozenset[str]:
+    """Plugin names given as one string or an iterable of strings."""
+    names = [value] if isinstance(value, str) else value
+    try:
+        result = frozenset(names)
+    except TypeError:
+        raise PluginError(f"{what} takes plugin names (strings), not {type(value).__name__}") from None
+    if not all(isinstance(name, str) and name for name in result):
+        raise PluginError(f"{what} takes plugin names (non-empty strings)")
+    return result
+
+
+def _chosen_frameworks(given: Mapping[str, str | Iterable[str]] | None) -> dict[str, frozenset[str]]:
+    """framework id -> the plugins the user lets score it: ``given``, else the environment."""
+    if given is not None:
+        return {framework_id: _plugin_names(plugins, "open_frameworks") for framework_id, plugins in given.items()}
+    chosen: dict[str, frozenset[str]] = {}
+    for part in os.environ.get(OPEN_FRAMEWORKS_VARIABLE, "").split(","):
+        if not part.strip():
+            continue
+        framework_id, sep, plugin = (text.strip() for text in part.partition("="))
+        if not sep or not framework_id or not plugin:
+            raise PluginError(f"{OPEN_FRAMEWORKS_VARIABLE}: expected FRAMEWORK_ID=PLUGIN[,FRAMEWORK_ID=PLUGIN...], got {part!r}")
+        chosen[framework_id] = chosen.get(framework_id, frozenset()) | {plugin}
+    return chosen
+
+
+def _code(function: Any) -> Any:
+    return getattr(getattr(function, "__func__", function), "__code__", None)
+
+
+def _culprit(error: BaseException, impls: Iterable[Any], default: str) -> str:
+    """The plugin whose hook implementation (or wrapper) the error was raised in: the
+    innermost frame of the traceback that belongs to one of them."""
+    codes = {_code(impl.function): impl.plugin_name for impl in impls}
+    culprit = default
+    for frame, _ in traceback.walk_tb(error.__traceback__):
+        culprit = codes.get(frame.f_code, culprit)
+    return culprit
 
 
 class Catalog:
-    """Frameworks, indicators, scorers, analyses, exporters, importers and schemas by id."""
+    """Frameworks, indicators, scorers, analyses, exporters, importers and schemas by id.
 
-    def __init__(self, host: PluginHost) -> None:
+    ``debug`` keeps the tracebacks of plugin failures (default: ``SILKCORE_TRACE_PLUGINS``);
+    ``open_frameworks`` maps a framework id to the plugins the user lets register scorers
+    and analyses for it (default: ``SILKCORE_OPEN_FRAMEWORKS``)."""
+
+    def __init__(
+        self,
+        host: PluginHost,
+        *,
+        debug: bool | None = None,
+        open_frameworks: Mapping[str, str | Iterable[str]] | None = None,
+    ) -> None:
         self.host = host
-        self._trace = bool(os.environ.get("SILKCORE_TRACE_PLUGINS"))
+        if debug is not None:
+            host.debug = debug
+        self._trace = host.pm.trace.root.get("silkcore")
+        self._chosen = _chosen_frameworks(open_frameworks)
         extra_schemas = self._collect("silk_register_schemas", "schema", self._schema_entry)
         self.schemas = self._schema_registry(extra_schemas)
-        self._frameworks = self._collect("silk_register_frameworks", "framework", self._framework_entry)
+        self._frameworks = self._collect("silk_register_frameworks", "framework", self._framework_entry, opens=True)
         self._indicators = self._collect("silk_register_indicators", "indicator", self._indicator_entry)
-        self._scorers = self._collect("silk_register_scorers", "scorer", self._checked(Scorer, "framework_id"))
-        self._analyses = self._collect("silk_register_analyses", "analysis", self._checked(Analysis, "id"))
+        self._scorers = self._collect("silk_register_scorers", "scorer", self._checked(Scorer, "framework_id"), claim=True)
+        self._analyses = self._collect("silk_register_analyses", "analysis", self._checked(Analysis, "id"), claim=True)
         self._exporters = self._collect("silk_register_exporters", "exporter", self._checked(Exporter, "id"))
         self._importers = self._collect("silk_register_importers", "importer", self._checked(Importer, "id"))
-        self._sections = self._collect("silk_register_report_sections", "report section", self._checked(ReportSection, "id"))
+        self._sections = self._collect("silk_register_report_sections", "report section", self._section_entry)
         self._drop_failed()
+
+    @property
+    def debug(self) -> bool:
+        """Whether plugin failures keep their tracebacks (``silk --debug`` may switch it on)."""
+        return self.host.debug
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        self.host.debug = value
 
     def _drop_failed(self) -> None:
         """A plugin that failed in any hook contributes nothing, not even what earlier hooks kept."""
-        failed = {s.name for s in self.host.statuses.values() if s.status == "failed"}
+        failed = {f.plugin for f in self.host.failures if not f.while_running}
         for table in (
             self._frameworks,
             self._indicators,
@@ -95,46 +203,136 @@ class Catalog:
                     raise
                 extra = remaining
 
-    def _collect(self, hook_name: str, kind: str, entry: Callable[..., tuple[str, Any]]) -> dict[str, _Registered]:
-        """Call one hook plugin by plugin; keep a plugin's registrations only if its call succeeds."""
-        found: dict[str, _Registered] = {}
-        for name, plugin in self.host.ok_plugins():
-            impl = getattr(plugin, hook_name, None)
-            if impl is None or self.host.pm.parse_hookimpl_opts(plugin, hook_name) is None:
-                continue
-            staged: list[tuple[str, Any]] = []
-
-            def register(*args: Any, _staged: list[tuple[str, Any]] = staged, **kwargs: Any) -> None:
-                _staged.append(entry(*args, **kwargs))
-
+    def _each(self, hook_name: str, run: Callable[[str, Callable[..., list[Any]]], None]) -> None:
+        """Call ``run(plugin_name, call)`` for each plugin implementing ``hook_name``, in
+        pluggy's order (``tryfirst`` first, ``trylast`` last); ``call(**kwargs)`` calls the
+        hook through pluggy with that plugin's implementations alone (and every plugin's
+        wrappers), so pluggy's tracing and monitoring see it. An exception fails the plugin it
+        was raised in; when that was another plugin's wrapper, this plugin is called again
+        without it."""
+        pm = self.host.pm
+        hook = getattr(pm.hook, hook_name)
+        done: set[str] = set()
+        while True:
+            impls = hook.get_hookimpls()
+            plain = [impl for impl in reversed(impls) if not (impl.wrapper or impl.hookwrapper)]
+            current = next((impl for impl in plain if impl.plugin_name not in done), None)
+            if current is None:
+                return
+            others = [impl.plugin for impl in plain if impl.plugin is not current.plugin]
+            self._trace(f"{current.plugin_name}: calling {hook_name}")
             try:
-                if self._trace:
-                    sys.stderr.write(f"silkcore: calling {name}.{hook_name}\n")
-                returned = impl(register)
-                if returned is not None:
-                    raise PluginError(f"{hook_name} returned a value; call register(...) for each component instead")
-                if self._trace:
-                    sys.stderr.write(f"silkcore: {name}.{hook_name} registered {len(staged)} {kind}(s)\n")
-                own: set[str] = set()
-                for component_id, _ in staged:
-                    if component_id in own:
-                        raise DuplicateRegistrationError(kind, component_id, name, name)
-                    own.add(component_id)
-                    if component_id in found:
-                        first = found[component_id].owner
-                        if self._builtin(name) and not self._builtin(first):
-                            # A built-in tool keeps its id: the third party that took it is the culprit.
-                            self.host.fail(first, DuplicateRegistrationError(kind, component_id, name, first), context=hook_name)
-                            found.pop(component_id)
-                        else:
-                            raise DuplicateRegistrationError(kind, component_id, first, name)
+                run(current.plugin_name, pm.subset_hook_caller(hook_name, others))
             except (Exception, SystemExit) as exc:  # a plugin's failure is reported against it, never fatal to others
-                error = exc if isinstance(exc, SilkError) else PluginError(f"{type(exc).__name__}: {exc}", plugin_name=name)
-                self.host.fail(name, error, context=hook_name)
-                continue
-            for component_id, value in staged:
-                found[component_id] = _Registered(name, value)
+                culprit = _culprit(exc, impls, current.plugin_name)
+                self._failed(culprit, hook_name, exc)
+                if culprit != current.plugin_name and pm.get_plugin(culprit) is None:
+                    continue
+            done.add(current.plugin_name)
+
+    def _failed(self, name: str, hook_name: str, exc: BaseException) -> None:
+        error = exc if isinstance(exc, SilkError) else PluginError(f"{type(exc).__name__}: {exc}", plugin_name=name)
+        if error is not exc and self.host.debug:
+            error.__cause__ = exc  # the traceback recorded is the plugin's own
+        self.host.fail(name, error, context=hook_name)
+
+    def _collect(
+        self,
+        hook_name: str,
+        kind: str,
+        entry: Callable[..., tuple[str, Any]],
+        *,
+        opens: bool = False,
+        claim: bool = False,
+    ) -> dict[str, _Registered]:
+        """Call one hook plugin by plugin; keep a plugin's registrations only if its call
+        succeeds. ``opens``: ``register`` takes ``open_to``; ``claim``: the ownership rule
+        applies to what is registered."""
+        found: dict[str, _Registered] = {}
+
+        def run(name: str, call: Callable[..., list[Any]]) -> None:
+            staged: list[tuple[str, Any, frozenset[str]]] = []
+
+            def register(*args: Any, **kwargs: Any) -> None:
+                open_to = _plugin_names(kwargs.pop("open_to", ()), "open_to") if opens else frozenset()
+                component_id, value = entry(*args, **kwargs)
+                staged.append((component_id, value, open_to))
+
+            if call(register=register):
+                raise PluginError(f"{hook_name} returned a value; call register(...) for each component instead")
+            own: set[str] = set()
+            settled: dict[str, str] = {}
+            for component_id, value, _ in staged:
+                if component_id in own:
+                    raise DuplicateRegistrationError(kind, component_id, name, name)
+                own.add(component_id)
+                if claim:
+                    self._claim(kind, name, component_id, value)
+                if component_id in found:
+                    settled[component_id] = self._settle(kind, component_id, name, found[component_id].owner)
+            for component_id, value, open_to in staged:  # the whole call succeeded: commit it
+                outcome = settled.get(component_id)
+                if outcome == "skip":
+                    self._trace(f"{name}: {kind} {component_id!r} set aside for the one the user chose")
+                    continue
+                if outcome == "displace":  # a built-in tool keeps its id: the third party that took it is the culprit
+                    first = found[component_id].owner
+                    self.host.fail(first, DuplicateRegistrationError(kind, component_id, name, first), context=hook_name)
+                found[component_id] = _Registered(name, self._guarded(kind, component_id, name, value), open_to)
+            self._trace(f"{name}: {hook_name} registered {len(staged)} {kind}(s)")
+
+        self._each(hook_name, run)
         return dict(sorted(found.items()))
+
+    def _settle(self, kind: str, component_id: str, new: str, first: str) -> str:
+        """Two plugins registered one id: ``replace`` (the user chose the new plugin's scorer),
+        ``skip`` (the user chose the first's), ``displace`` (the new one is built in and the
+        first is not: the first fails); otherwise the new plugin fails, naming both."""
+        if kind == "scorer":
+            chosen = self._chosen.get(component_id, frozenset())
+            if new in chosen and first not in chosen:
+                return "replace"
+            if first in chosen and new not in chosen:
+                return "skip"
+        if self._builtin(new) and not self._builtin(first):
+            return "displace"
+        raise DuplicateRegistrationError(kind, component_id, first, new)
+
+    def _claim(self, kind: str, plugin: str, component_id: str, component: Any) -> None:
+        """The ownership rule: a scorer (or an analysis naming a ``framework_id``) for a
+        framework another plugin registered needs that plugin's or the user's leave."""
+        framework_id = component_id if kind == "scorer" else getattr(component, "framework_id", None)
+        if framework_id is None:
+            return
+        if not isinstance(framework_id, str):
+            raise PluginError(f"{kind} {component_id!r} has a framework_id that is not a string")
+        registered = self._frameworks.get(framework_id)
+        if registered is None or registered.owner == plugin:
+            return
+        if {plugin, "*"} & registered.open_to or plugin in self._chosen.get(framework_id, frozenset()):
+            return
+        owner = registered.owner
+        raise PluginError(
+            f"plugin {plugin!r} may not register a {kind} for framework {framework_id!r}, which belongs to plugin "
+            f"{owner!r}: {owner!r} can open it to {plugin!r} (register(framework, open_to=[{plugin!r}])), or you can "
+            f"choose it with {OPEN_FRAMEWORKS_VARIABLE}={framework_id}={plugin}",
+            plugin_name=plugin,
+        )
+
+    def _guarded(self, kind: str, component_id: str, plugin: str, component: Any) -> Any:
+        """A plugin's scorer, analysis, exporter, importer or report section, guarded."""
+        if kind not in _GUARDS:
+            return component
+        hook_name, methods, refusals = _GUARDS[kind]
+        return Guarded(
+            component,
+            plugin=plugin,
+            hook_name=hook_name,
+            label=f"{kind} {component_id!r}",
+            methods=methods,
+            record=self.host.fail_while_running,
+            refusals=refusals,
+        )
 
     def _builtin(self, plugin_name: str) -> bool:
         status = self.host.statuses.get(plugin_name)
@@ -179,6 +377,14 @@ class Catalog:
             return component_id, component
 
         return entry
+
+    @classmethod
+    def _section_entry(cls, section: Any) -> tuple[str, Any]:
+        section_id, section = cls._checked(ReportSection, "id")(section)
+        order = section.order
+        if isinstance(order, bool) or not isinstance(order, int | float) or order != order:
+            raise PluginError(f"report section {section_id!r} has an order that is not a number: {order!r}")
+        return section_id, section
 
     # -- lookups ------------------------------------------------------------------------
 
@@ -233,12 +439,15 @@ class Catalog:
         return resolve
 
     def owner(self, kind: str, component_id: str) -> str:
-        """Which plugin registered a component."""
+        """Which plugin registered a component (``framework``, ``indicator``, ``scorer``,
+        ``analysis``, ``exporter``, ``importer`` or ``report section``)."""
         table = {
             "framework": self._frameworks,
             "indicator": self._indicators,
-            "exporter": self._exporters,
             "scorer": self._scorers,
+            "analysis": self._analyses,
+            "exporter": self._exporters,
+            "importer": self._importers,
             "report section": self._sections,
         }[kind]
         if kind == "scorer" and component_id not in table:
@@ -255,46 +464,136 @@ class Catalog:
         return self._get(self._indicators, "indicator", indicator_id)  # type: ignore[no-any-return]
 
     def scorer(self, framework_id: str) -> Scorer:
-        """The scorer registered for a framework, or the generic scorer."""
+        """The scorer registered for a framework (guarded: a failure is the plugin's
+        :class:`PluginError`), or the generic scorer."""
         found = self._scorers.get(framework_id)
         return found.value if found else GenericScorer(framework_id)  # type: ignore[no-any-return]
 
     def analyses(self) -> list[Analysis]:
-        """Every registered analysis, sorted by id."""
+        """Every registered analysis (guarded), sorted by id."""
         return [r.value for r in self._analyses.values()]
 
     def exporter(self, format_id: str) -> Exporter:
-        """The exporter for a format name."""
+        """The exporter for a format name (guarded)."""
         return self._get(self._exporters, "exporter", format_id)  # type: ignore[no-any-return]
 
     def exporters(self) -> list[Exporter]:
-        """Every registered exporter, sorted by id."""
+        """Every registered exporter (guarded), sorted by id."""
         return [r.value for r in self._exporters.values()]
 
     def importer(self, format_id: str) -> Importer:
-        """The importer for a format name."""
+        """The importer for a format name (guarded)."""
         return self._get(self._importers, "importer", format_id)  # type: ignore[no-any-return]
 
     def importers(self) -> list[Importer]:
-        """Every registered importer, sorted by id."""
+        """Every registered importer (guarded), sorted by id."""
         return [r.value for r in self._importers.values()]
 
     def report_sections(self) -> list[ReportSection]:
-        """Every registered report section, sorted by id."""
+        """Every registered report section (guarded), sorted by id."""
         return [r.value for r in self._sections.values()]
+
+    # -- commands -----------------------------------------------------------------------
+
+    def add_cli_commands(self, group: click.Group) -> None:
+        """Let plugins add subcommands to ``group`` (the ``silk`` command): the
+        ``silk_add_cli_commands`` hook, through pluggy one plugin at a time. A plugin may not
+        replace a command that is there: its commands are removed, it is reported as failed
+        and, as for any failed plugin, what it registered is dropped from the catalog. The
+        commands come in guarded: an exception that is neither a :class:`SilkError` nor
+        click's own (a usage error, an exit, an abort) is recorded against the plugin and
+        raised as a :class:`PluginError`. The plugin's own command objects are not changed."""
+
+        def run(name: str, call: Callable[..., list[Any]]) -> None:
+            before = dict(group.commands)
+            try:
+                if call(cli=group):
+                    raise PluginError("silk_add_cli_commands returned a value; call cli.add_command(...) instead")
+                replaced = sorted(key for key, command in before.items() if group.commands.get(key) is not command)
+                if replaced:
+                    raise PluginError(f"plugin {name!r} may not replace the command(s) {', '.join(replaced)}", plugin_name=name)
+            except BaseException:
+                group.commands.clear()
+                group.commands.update(before)
+                raise
+            added = sorted(group.commands.keys() - before.keys())
+            for key in added:
+                group.commands[key] = self._guarded_command(group.commands[key], name)
+            self._trace(f"{name}: silk_add_cli_commands added {', '.join(added) or 'no command'}")
+
+        self._each("silk_add_cli_commands", run)
+        self._drop_failed()
+
+    def _guarded_command(self, command: click.Command, plugin: str) -> click.Command:
+        """A copy of a plugin's command (and of its subcommands) whose callback is guarded."""
+        import click
+
+        clone = copy.copy(command)
+        if command.callback is not None:
+            clone.callback = self._guarded_callback(command.callback, plugin, f"command {command.name!r}")
+        if isinstance(command, click.Group) and isinstance(clone, click.Group):
+            clone.commands = {key: self._guarded_command(sub, plugin) for key, sub in command.commands.items()}
+        return clone
+
+    def _guarded_callback(self, callback: Callable[..., Any], plugin: str, where: str) -> Callable[..., Any]:
+        import click
+
+        passes = (SilkError, click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, EOFError)
+        record = self.host.fail_while_running
+
+        @functools.wraps(callback)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return callback(*args, **kwargs)
+            except PluginError as exc:
+                raise record(plugin, "silk_add_cli_commands", where, exc) from None
+            except passes:
+                raise  # click's own or a SilkError on purpose: the command's answer to its user
+            except Exception as exc:
+                if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
+                    raise  # the reader went away (silk ... | head): click handles it
+                raise record(plugin, "silk_add_cli_commands", where, exc) from None
+
+        return call
+
+    # -- what happened to plugins -------------------------------------------------------
 
     def plugin_statuses(self) -> list[PluginStatus]:
         """Each plugin's name, distribution, version, status and error, sorted by name."""
         return [self.host.statuses[k] for k in sorted(self.host.statuses)]
 
     def failed_plugins(self) -> list[PluginStatus]:
-        """Plugins that failed to load or to register."""
+        """Plugins that failed to load or to register, or whose component failed since
+        (see :meth:`runtime_failures`)."""
         return [s for s in self.plugin_statuses() if s.status == "failed"]
 
+    def runtime_failures(self) -> list[PluginFailure]:
+        """The failures of plugin components while commands ran on this catalog - a scorer,
+        an analysis, an exporter, an importer, a report section or a plugin command that
+        raised or returned the wrong type - in the order they first happened; each names the
+        plugin, where it failed and the message (and the traceback when ``debug`` is on).
+        ``silk --strict-plugins`` exits 4 when there is any."""
+        return [f for f in self.host.failures if f.while_running]
 
-def build_catalog(*, load_entrypoints: bool = True, plugins: Iterable[Any] = (), strict: bool = False) -> Catalog:
-    """A new catalog over a fresh plugin manager (see :func:`silkcore._plugins.get_plugin_host`)."""
-    return Catalog(get_plugin_host(load_entrypoints=load_entrypoints, plugins=plugins, strict=strict))
+    def record_failure(self, plugin_name: str, where: str, error: BaseException, hook_name: str = "") -> PluginError:
+        """Record that a plugin failed while a command ran (``where`` says in what, e.g.
+        ``"report section 'x'"``) and return the :class:`PluginError` to raise or report -
+        for code that runs a plugin's component the catalog did not hand out itself."""
+        return self.host.fail_while_running(plugin_name, hook_name, where, error)
+
+
+def build_catalog(
+    *,
+    load_entrypoints: bool = True,
+    plugins: Iterable[Any] = (),
+    strict: bool = False,
+    debug: bool | None = None,
+    open_frameworks: Mapping[str, str | Iterable[str]] | None = None,
+) -> Catalog:
+    """A new catalog over a fresh plugin manager (see :func:`silkcore._plugins.get_plugin_host`
+    and :class:`Catalog` for ``debug`` and ``open_frameworks``)."""
+    host = get_plugin_host(load_entrypoints=load_entrypoints, plugins=plugins, strict=strict, debug=bool(debug))
+    return Catalog(host, debug=debug, open_frameworks=open_frameworks)
 
 
 @cache

@@ -8,14 +8,17 @@ through an entry point in the ``silkcore`` group::
 
 Every ``silk_register_*`` hook receives a ``register`` callback: call it once per component.
 The host checks what you register, sorts it by id and refuses a duplicate id instead of
-letting one plugin silently override another. Hooks are called once per catalog build.
-If a hook raises, everything it registered in that call is dropped and the plugin is
-reported as failed; other plugins are unaffected.
+letting one plugin silently override another. Hooks are called once per catalog build,
+through pluggy (so ``specname=``, ``tryfirst``/``trylast``, wrappers and ``pm.trace`` work),
+one plugin at a time. If a hook raises, the plugin is reported as failed and contributes
+nothing; other plugins are unaffected. A scorer or an analysis for a framework another
+plugin registered is refused unless that plugin opened the framework (``register(framework,
+open_to=[...])``) or the user did (``SILKCORE_OPEN_FRAMEWORKS``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -54,9 +57,11 @@ ComputeFn = Callable[["Sequence[Measurement]"], "Decimal | None"]
 
 
 class RegisterFramework(Protocol):
-    """The callback of ``silk_register_frameworks``: takes a Framework or the Path of a framework file."""
+    """The callback of ``silk_register_frameworks``: takes a Framework or the Path of a
+    framework file, and optionally the plugins (entry-point names, or ``"*"`` for any) allowed
+    to register scorers and analyses for it."""
 
-    def __call__(self, framework: Framework | Path, /) -> None: ...
+    def __call__(self, framework: Framework | Path, /, *, open_to: str | Iterable[str] = ()) -> None: ...
 
 
 class RegisterIndicator(Protocol):
@@ -101,7 +106,9 @@ def silk_register_frameworks(register: RegisterFramework) -> None:
 
     :param register: call ``register(framework)`` with a :class:`~silkcore.Framework`, or
         ``register(path)`` with the :class:`~pathlib.Path` of a YAML/JSON framework file,
-        which the host loads and validates (errors are reported against your plugin).
+        which the host loads and validates (errors are reported against your plugin). The
+        framework is then yours: another plugin's scorer or analysis for it is refused, unless
+        you pass ``open_to=["their-plugin"]`` (entry-point names; ``"*"`` for any plugin).
     """
 
 
@@ -122,6 +129,12 @@ def silk_register_scorers(register: RegisterScorer) -> None:
     """Register scorers: objects with a ``framework_id`` and a ``score(framework, response_sets)``
     method returning a :class:`~silkcore.ScoreCard`. Frameworks without one use the generic scorer.
 
+    A scorer for a framework another plugin registered is refused (your plugin fails, both
+    plugins named) unless that plugin opened the framework to yours, or the user chose your
+    scorer with ``SILKCORE_OPEN_FRAMEWORKS=framework_id=your-plugin``. While a command runs,
+    an exception from ``score`` (other than a :class:`~silkcore.SilkError` raised on purpose)
+    or a result that is not a score card of that framework is reported against your plugin.
+
     :param register: call ``register(scorer)`` once per scorer.
     """
 
@@ -129,6 +142,9 @@ def silk_register_scorers(register: RegisterScorer) -> None:
 @hookspec
 def silk_register_analyses(register: RegisterAnalysis) -> None:
     """Register analyses over an organisation's documents (for example a flow matrix).
+
+    An analysis that sets ``framework_id`` belongs to that framework: the ownership rule of
+    scorers applies to it.
 
     :param register: call ``register(analysis)`` with an object that has ``id`` and ``run(documents)``.
     """
@@ -175,14 +191,19 @@ def silk_register_report_sections(register: RegisterReportSection) -> None:
     :param register: call ``register(section)`` with an object that has ``id``, ``order``
         (lower comes first; core score cards use 10, history 90) and
         ``render(context) -> SectionContent | None``. Build HTML with
-        :func:`silkcore.report.fragment` (autoescaped) and charts with
-        :mod:`silkcore.report._charts`.
+        :func:`silkcore.report.fragment` (autoescaped) and charts with the chart functions
+        of :mod:`silkcore.report`. A section that raises is left out of the page (a notice
+        takes its place) and reported against your plugin.
     """
 
 
 @hookspec
 def silk_add_cli_commands(cli: click.Group) -> None:
     """Add subcommands to the ``silk`` command.
+
+    A plugin may not replace a command that exists (its commands are then removed and it is
+    reported as failed). An exception from a command of yours that is neither a
+    :class:`~silkcore.SilkError` nor click's own is reported against your plugin (exit 4).
 
     :param cli: the root :class:`click.Group`; call ``cli.add_command(command)``.
     """

@@ -2,16 +2,22 @@
 
 Built-in SILK tools and third-party plugins take the same road: an entry point in the
 ``silkcore`` group. Each entry point is imported inside its own ``try``; one that fails is
-recorded with its name and error and the others load regardless. Environment switches:
+recorded with its name and error and the others load regardless. A plugin whose hook
+implementation matches no hook (a misspelt ``silk_register_framework``, or a ``specname``
+naming no hook) fails as a whole, under its entry-point name, and none of its hooks run.
+Environment switches:
 
 * ``SILKCORE_DISABLE_PLUGINS=a,b`` - never load these entry points;
 * ``SILKCORE_LOAD_PLUGINS=a,b`` - load only these (an empty value loads none);
-* ``SILKCORE_TRACE_PLUGINS=1`` - print every hook call (and what it registered) to stderr.
+* ``SILKCORE_TRACE_PLUGINS=1`` - pluggy's own hook-call tracing on stderr (``pm.enable_tracing``),
+  what each plugin registered, and the traceback of every plugin failure.
 """
 
 from __future__ import annotations
 
 import os
+import sys
+import traceback
 from collections.abc import Iterable
 from importlib import metadata
 from typing import Any
@@ -22,7 +28,7 @@ import pluggy
 from . import _hookspecs as hookspecs
 from ._errors import PluginError, PluginLoadError
 
-__all__ = ["PluginHost", "PluginStatus", "get_plugin_host"]
+__all__ = ["PluginFailure", "PluginHost", "PluginStatus", "get_plugin_host", "tracing_requested"]
 
 
 @attrs.frozen
@@ -36,6 +42,21 @@ class PluginStatus:
     error: str | None = None
 
 
+@attrs.frozen
+class PluginFailure:
+    """One thing a plugin got wrong: loading, registering, or (``while_running``) a call of one
+    of its components - a scorer, an analysis, an exporter, an importer, a report section or a
+    command - while a command ran. The same failure repeated (a scorer failing on every line
+    of a batch) is one record with a ``count``; ``traceback`` is kept only when debugging."""
+
+    plugin: str
+    where: str
+    message: str
+    while_running: bool
+    count: int = 1
+    traceback: str | None = None
+
+
 def _names(variable: str) -> set[str] | None:
     raw = os.environ.get(variable)
     if raw is None:
@@ -43,38 +64,85 @@ def _names(variable: str) -> set[str] | None:
     return {part.strip() for part in raw.split(",") if part.strip()}
 
 
+def tracing_requested() -> bool:
+    """Whether ``SILKCORE_TRACE_PLUGINS`` asks for tracing (any value but empty or ``0``)."""
+    return os.environ.get("SILKCORE_TRACE_PLUGINS", "").strip() not in ("", "0")
+
+
+def _message(error: BaseException | str) -> str:
+    if isinstance(error, str):
+        return error
+    if isinstance(error, PluginError) and not isinstance(error, PluginLoadError):
+        return str(error)
+    return f"{type(error).__name__}: {error}"
+
+
 @attrs.define
 class PluginHost:
-    """A plugin manager and what happened to each plugin it tried to load."""
+    """A plugin manager and what happened to each plugin it tried to load (and, later, to
+    run). ``debug`` keeps tracebacks of plugin failures (``SILKCORE_TRACE_PLUGINS`` sets it)."""
 
     pm: pluggy.PluginManager
     statuses: dict[str, PluginStatus] = attrs.field(factory=dict)
     strict: bool = False
+    debug: bool = False
+    failures: list[PluginFailure] = attrs.field(factory=list)
+
+    def _trace(self, *args: object) -> None:
+        self.pm.trace.root.get("silkcore")(*args)
+
+    def _record(self, name: str, where: str, message: str, error: BaseException | str, *, while_running: bool) -> None:
+        text = None
+        if self.debug and isinstance(error, BaseException):
+            text = "".join(traceback.format_exception(error))
+        for index, seen in enumerate(self.failures):
+            if (seen.plugin, seen.where, seen.while_running) == (name, where, while_running):
+                self.failures[index] = attrs.evolve(seen, count=seen.count + 1)
+                break
+        else:
+            self.failures.append(PluginFailure(name, where, message, while_running, traceback=text))
+        self._trace(f"plugin {name!r} failed in {where}: {message}", {"traceback": text} if text else {})
+        previous = self.statuses.get(name)
+        if previous is None or previous.status != "failed":  # the first failure is the one shown
+            self.statuses[name] = PluginStatus(
+                name,
+                previous.distribution if previous else None,
+                previous.version if previous else None,
+                "failed",
+                f"in {where}: {message}" if where != "loading" else message,
+            )
 
     def fail(self, name: str, error: BaseException | str, context: str | None = None) -> None:
-        """Mark a plugin as failed (unregistering it); with ``strict`` raise instead.
+        """Mark a plugin as failed while loading or registering (unregistering it, so none of
+        its hooks run again); with ``strict`` raise instead.
 
         ``context`` (e.g. the hook that raised) is prefixed to the recorded message.
         """
-        if isinstance(error, str):
-            message = error
-        elif isinstance(error, PluginError) and not isinstance(error, PluginLoadError):
-            message = str(error)
-        else:
-            message = f"{type(error).__name__}: {error}"
-        if context:
-            message = f"in {context}: {message}"
-        previous = self.statuses.get(name)
-        self.statuses[name] = PluginStatus(
-            name, previous.distribution if previous else None, previous.version if previous else None, "failed", message
-        )
+        self._record(name, context or "loading", _message(error), error, while_running=False)
         plugin = self.pm.get_plugin(name)
         if plugin is not None:
             self.pm.unregister(plugin)
         if self.strict:
             if isinstance(error, PluginError):
                 raise error
-            raise PluginError(f"plugin {name!r} failed: {message}", plugin_name=name)
+            message = self.statuses[name].error
+            raise PluginError(f"plugin {name!r} failed: {message}", plugin_name=name, hook_name=context)
+
+    def fail_while_running(self, name: str, hook_name: str, where: str, error: BaseException) -> PluginError:
+        """Record that a plugin's component failed while a command ran, and return the
+        :class:`PluginError` to raise in its place (from the original exception only when
+        debugging). The plugin stays registered: one bad input need not disable it."""
+        if isinstance(error, PluginError):  # raised on purpose by the plugin: as it is, named
+            error.plugin_name = error.plugin_name or name
+            error.hook_name = error.hook_name or hook_name
+            self._record(name, where, str(error), error, while_running=True)
+            return error
+        detail = _message(error)
+        self._record(name, where, detail, error, while_running=True)
+        failure = PluginError(f"plugin {name!r} failed in {where}: {detail}", plugin_name=name, hook_name=hook_name)
+        failure.__cause__ = error if self.debug else None
+        failure.__suppress_context__ = True
+        return failure
 
     def ok_plugins(self) -> list[tuple[str, Any]]:
         """(name, plugin object) for every loaded, non-failed plugin, sorted by name."""
@@ -108,50 +176,78 @@ def _load_entry_points(host: PluginHost) -> None:
             )
             host.fail(ep.name, error)
             continue
-        try:
-            host.pm.register(plugin, name=ep.name)
-        except (pluggy.PluginValidationError, ValueError) as exc:
-            host.fail(ep.name, PluginError(f"plugin {ep.name!r} is invalid: {exc}", plugin_name=ep.name))
+        _register(host, plugin, ep.name)
 
 
-def _check_pending(host: PluginHost) -> None:
-    """Refuse plugins with ``silk_*`` functions that match no hook (a misspelt hook name)."""
-    for name, plugin in host.pm.list_name_plugin():
-        if name is None:
-            continue
-        for attr in dir(plugin):
-            if not attr.startswith("silk_"):
-                continue
-            if host.pm.parse_hookimpl_opts(plugin, attr) is not None and getattr(host.pm.hook, attr, None) is None:
-                host.fail(
-                    name, PluginError(f"plugin {name!r} implements unknown hook {attr!r}", plugin_name=name, hook_name=attr)
-                )
-                break
+def _register(host: PluginHost, plugin: Any, name: str) -> None:
     try:
-        host.pm.check_pending()
-    except pluggy.PluginValidationError as exc:
-        culprit = getattr(exc.plugin, "__name__", None) or host.pm.get_name(exc.plugin) or "?"
-        host.fail(str(culprit), PluginError(str(exc), plugin_name=str(culprit)))
+        hash(plugin)  # pluggy calls one plugin at a time through sets of plugins
+    except TypeError:
+        host.fail(name, PluginError(f"plugin {name!r} is not hashable: use a module, a class or an instance of one"))
+        return
+    try:
+        host.pm.register(plugin, name=name)
+    except (pluggy.PluginValidationError, ValueError) as exc:
+        host.fail(name, PluginError(f"plugin {name!r} is invalid: {exc}", plugin_name=name))
 
 
-def get_plugin_host(*, load_entrypoints: bool = True, plugins: Iterable[Any] = (), strict: bool = False) -> PluginHost:
+def _check_unknown_hooks(host: PluginHost) -> None:
+    """Fail every plugin with a hook implementation that matches no hook - a misspelt name, or
+    a ``specname`` naming no hook - under the name it was registered with (its entry point),
+    unless the implementation is marked ``optionalhook``. All of them are reported; in strict
+    mode one error then names them all."""
+    unknown: dict[str, list[tuple[str, str]]] = {}
+    for hook_name, caller in vars(host.pm.hook).items():
+        if hook_name.startswith("_") or not isinstance(caller, pluggy.HookCaller) or caller.has_spec():
+            continue
+        for impl in caller.get_hookimpls():
+            if not impl.optionalhook:
+                unknown.setdefault(impl.plugin_name, []).append((hook_name, getattr(impl.function, "__name__", hook_name)))
+    strict, host.strict = host.strict, False
+    errors = []
+    try:
+        for name, found in sorted(unknown.items()):
+            hooks = ", ".join(repr(h) if f == h else f"{h!r} (function {f})" for h, f in sorted(found))
+            error = PluginError(
+                f"plugin {name!r} implements unknown hook {hooks}; see the hooks in silkcore's docs/plugins/hooks.md",
+                plugin_name=name,
+                hook_name=min(found)[0],
+            )
+            errors.append(error)
+            host.fail(name, error)
+    finally:
+        host.strict = strict
+    if strict and errors:
+        raise errors[0] if len(errors) == 1 else PluginError("; ".join(str(e) for e in errors))
+
+
+def _stderr(text: str) -> None:
+    sys.stderr.write(text)  # looked up at each call: a test may have replaced sys.stderr
+
+
+def get_plugin_host(
+    *, load_entrypoints: bool = True, plugins: Iterable[Any] = (), strict: bool = False, debug: bool = False
+) -> PluginHost:
     """A fresh plugin manager: entry points (unless ``load_entrypoints=False``) plus ``plugins``.
 
     Tests pass ``load_entrypoints=False`` and their own plugins, so they never depend on what
-    happens to be installed.
+    happens to be installed. With ``SILKCORE_TRACE_PLUGINS`` set, pluggy traces every hook
+    call on stderr; set a writer yourself with ``host.pm.trace.root.setwriter(...)`` and
+    ``host.pm.enable_tracing()`` to see them elsewhere.
     """
     pm = pluggy.PluginManager(hookspecs.NAME)
     pm.add_hookspecs(hookspecs)
-    host = PluginHost(pm, strict=strict)
+    trace = tracing_requested()
+    host = PluginHost(pm, strict=strict, debug=debug or trace)
+    if trace:
+        pm.trace.root.setwriter(_stderr)
+        pm.enable_tracing()
     if load_entrypoints:
         _load_entry_points(host)
     for index, plugin in enumerate(plugins):
         name = getattr(plugin, "__name__", None) or getattr(type(plugin), "__name__", None) or f"inline-{index}"
         name = str(name)
         host.statuses[name] = PluginStatus(name, None, None, "ok")
-        try:
-            host.pm.register(plugin, name=name)
-        except (pluggy.PluginValidationError, ValueError) as exc:
-            host.fail(name, PluginError(f"plugin {name!r} is invalid: {exc}", plugin_name=name))
-    _check_pending(host)
+        _register(host, plugin, name)
+    _check_unknown_hooks(host)
     return host

@@ -70,7 +70,7 @@ GARBAGE: dict[str, list[Callable[[Any], None]]] = {
 
 def hostile(name: str, hook: str, body: Callable[[Any], Any]) -> Any:
     """A plugin object whose only hook is ``hook``, running ``body(register)``."""
-    plugin = types.SimpleNamespace(__name__=name)
+    plugin = types.ModuleType(name)
 
     def impl(register: Any) -> Any:
         return body(register)
@@ -248,11 +248,17 @@ def scorer_plugin(scorer: Any) -> Any:
     return hostile("bad_scorer", "silk_register_scorers", lambda register: register(scorer))
 
 
+def with_bad_scorer(scorer: Any) -> Any:
+    """The flow chart and grid, and a third-party scorer for the flow chart the user chose."""
+    plugins = (silk_evaluation_grid, silk_flowchart, scorer_plugin(scorer))
+    return build_catalog(load_entrypoints=False, plugins=plugins, open_frameworks={"silk.flowchart": "bad_scorer"})
+
+
 def test_a_crashing_scorer_writes_nothing_to_the_store(tmp_path: Path) -> None:
     from silkcore._demo import run_demo
     from silkcore._store import Store
 
-    catalog = catalog_with(silk_evaluation_grid, silk_flowchart, scorer_plugin(_RaisingScorer()))
+    catalog = with_bad_scorer(_RaisingScorer())
     store_path = tmp_path / "history.sqlite"
     run_demo(catalog, tmp_path / "out", store_path)
     with Store(store_path) as store:
@@ -266,7 +272,7 @@ def test_a_crashing_scorer_writes_nothing_to_the_store(tmp_path: Path) -> None:
 def test_a_crashing_scorer_fails_only_its_plugin(tmp_path: Path) -> None:
     from silkcore._demo import run_demo
 
-    catalog = catalog_with(silk_evaluation_grid, silk_flowchart, scorer_plugin(_RaisingScorer()))
+    catalog = with_bad_scorer(_RaisingScorer())
     outcome = run_demo(catalog, tmp_path / "out", tmp_path / "history.sqlite")
     assert [c.framework_id for c in outcome.score_cards] == [GRID.id]
     assert [s.name for s in catalog.failed_plugins()] == ["bad_scorer"]

@@ -8,7 +8,7 @@ from typing import Any
 
 from .._assessment import ResponseSet, ScoreCard
 from .._catalog import Catalog
-from .._errors import PluginError, SilkError, UnknownComponentError
+from .._errors import PluginError, UnknownComponentError
 from .._framework import Framework
 from .._model import Organisation
 from . import ReportContext, SectionContent
@@ -38,17 +38,7 @@ def score_all(
         sets = by_framework[framework_id]
         try:
             card = catalog.scorer(framework_id).score(framework, sets)
-            if not isinstance(card, ScoreCard):
-                raise TypeError(f"returned {type(card).__name__}, not a ScoreCard")
-            if card.framework_id != framework_id:
-                raise ValueError(f"returned a card for {card.framework_id!r}")
-        except SilkError:
-            raise
-        except Exception as exc:  # a scorer plugin's bug fails that plugin; the other tools still report
-            owner = catalog.owner("scorer", framework_id)
-            catalog.host.fail(
-                owner, PluginError(f"scoring {framework_id!r} failed: {type(exc).__name__}: {exc}", plugin_name=owner)
-            )
+        except PluginError:  # recorded against the scorer's plugin by the catalog; the other tools still report
             continue
         results.append((sets, card))
     return results
@@ -72,10 +62,11 @@ def write_organisation_report(
     of_cards = {c.framework_id: resolve(c.framework_id) for c in cards}
 
     def failed(section: Any, exc: Exception) -> None:
-        owner = catalog.owner("report section", section.id)
-        catalog.host.fail(
-            owner, PluginError(f"report section {section.id!r} failed: {type(exc).__name__}: {exc}", plugin_name=owner)
-        )
+        # A PluginError was recorded by the catalog's guard; a SilkError raised on purpose
+        # still cost the reader a section: it is the section's plugin's failure too.
+        if not isinstance(exc, PluginError):
+            owner = catalog.owner("report section", section.id)
+            catalog.record_failure(owner, f"report section {section.id!r} (render)", exc, "silk_register_report_sections")
 
     sections = build_sections(context, of_cards, catalog.report_sections(), failed)
     name = organisation.name if organisation else "an organisation"

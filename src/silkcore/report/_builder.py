@@ -11,7 +11,7 @@ import jinja2
 from markupsafe import Markup
 
 from .._assessment import ScoreCard
-from .._errors import terminal_text
+from .._errors import SilkError, terminal_text
 from . import ReportContext, SectionContent, fragment
 from ._charts import bar_chart, line_chart, radar_chart
 from ._markdown import markdown_text
@@ -119,7 +119,9 @@ def build_sections(
     on_failure: Callable[[Any, Exception], None] | None = None,
 ) -> list[SectionContent]:
     """Core score-card sections, then plugin sections by order, then history. A section that
-    raises is replaced by a short notice and reported through ``on_failure``."""
+    raises is replaced by a short notice and reported through ``on_failure`` (sections from
+    the catalog are guarded: their failures arrive as a :class:`~silkcore.PluginError`
+    already recorded against their plugin)."""
     ordered: list[tuple[int, str, SectionContent]] = []
     for card in context.score_cards:
         ordered.append((10, card.framework_id, scorecard_section(card, score_frameworks[card.framework_id])))
@@ -129,12 +131,11 @@ def build_sections(
         except Exception as exc:  # one plugin's broken section must not cost the reader the others
             if on_failure is not None:
                 on_failure(section, exc)
+            error = str(exc) if isinstance(exc, SilkError) else f"{type(exc).__name__}: {exc}"
             content = SectionContent(
                 f"Section {section.id} could not be drawn",
-                fragment(
-                    "<p>The plugin section {{ id }} failed: {{ error }}</p>", id=section.id, error=f"{type(exc).__name__}: {exc}"
-                ),
-                markdown_text(f"The plugin section {section.id} failed: {type(exc).__name__}: {exc}"),
+                fragment("<p>The plugin section {{ id }} failed: {{ error }}</p>", id=section.id, error=error),
+                markdown_text(f"The plugin section {section.id} failed: {error}"),
             )
         if content is not None:
             ordered.append((section.order, section.id, content))
