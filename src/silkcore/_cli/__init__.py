@@ -9,14 +9,13 @@ a new click group over it, with the built-in commands (one module per command gr
 the commands of that catalog's plugins. Every error leaves through
 :func:`~silkcore._cli.common.fail`, for built-in and plugin commands alike: a plugin command
 that raises is one ``error: plugin 'x' failed in command 'y': ...`` line and exit 4 (the
-traceback only with ``--debug`` or ``SILKCORE_TRACE_PLUGINS``).
+traceback only with ``--debug``), and ``--strict-plugins`` turns every plugin failure while
+the command runs (a scorer, report section, exporter... that raised) into exit 4.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-import traceback
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,8 +23,9 @@ import click
 
 from .._catalog import Catalog, build_catalog
 from .._errors import PluginError, SilkError
+from .._plugins import PluginFailure
 from . import assess, batch, demo, exchange, frameworks, guide, plugins, report, serve, validate
-from .common import ExitCode, fail
+from .common import DEBUG, REPORTED_PLUGINS, STRICT_PLUGINS, ExitCode, fail
 
 __all__ = ["ExitCode", "build_cli", "main"]
 
@@ -43,17 +43,17 @@ _BUILT_IN: tuple[click.Command, ...] = (
 )
 
 _COMMAND = "silkcore.command"  # ctx.meta key: the top-level command being run
-_FAILURES = "silkcore.plugin-failures"  # ctx.meta key: plugin failures known when the command started
+_FAILURES = "silkcore.plugin-failures"  # ctx.meta key: plugin failures counted when the command started
 
 
 class SilkGroup(click.Group):
-    """The root ``silk`` group: knows which plugin added which command, and sees every plugin
+    """The root ``silk`` group: knows which commands plugins added, and sees every plugin
     failure of the command it runs (``--strict-plugins`` turns them into exit 4)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        #: plugin command -> the plugin that added it (built-in commands are absent)
-        self.plugin_commands: dict[click.Command, str] = {}
+        #: the commands plugins added (not silkcore's own)
+        self.plugin_commands: list[click.Command] = []
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
         name, command, rest = super().resolve_command(ctx, args)
@@ -61,96 +61,80 @@ class SilkGroup(click.Group):
         return name, command, rest
 
     def invoke(self, ctx: click.Context) -> Any:
-        reported: set[str] = set()  # plugins whose failure the command's own error already named
         try:
             return super().invoke(ctx)
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
-        except PluginError as exc:
-            if exc.plugin_name:
-                reported.add(exc.plugin_name)
-            fail(exc)
-        except SilkError as exc:
+        except SilkError as exc:  # a plugin command's PluginError (it raised) or any SilkError
             fail(exc)
         except Exception as exc:
             name, command = ctx.meta.get(_COMMAND, (None, None))
-            owner = self.plugin_commands.get(command) if command is not None else None
-            if owner is None:
+            if not any(command is mine for mine in self.plugin_commands):
                 ctx.meta.pop(_FAILURES, None)  # silkcore's own bug: its traceback is the report
                 raise
-            reported.add(owner)
-            if ctx.meta.get("silkcore.debug") or os.environ.get("SILKCORE_TRACE_PLUGINS"):
-                click.echo("".join(traceback.format_exception(exc)).rstrip("\n"), err=True)
-            fail(PluginError(f"plugin {owner!r} failed in command {name!r}: {type(exc).__name__}: {exc}", plugin_name=owner))
+            # raised outside the command's callback (which the catalog guards), e.g. by a parameter type
+            error = PluginError(f"plugin command {name!r} failed: {type(exc).__name__}: {exc}")
+            error.__cause__ = exc
+            fail(error)
         finally:
-            _report_runtime_failures(ctx, reported)
+            _report_runtime_failures(ctx)
 
 
-def _failures(catalog: Catalog) -> set[tuple[str, str]]:
-    """(plugin, error) for every plugin failure the catalog recorded so far."""
-    return {(status.name, status.error or "") for status in catalog.failed_plugins()}
+def _failures(catalog: Catalog) -> dict[tuple[str, str], PluginFailure]:
+    """The plugin failures recorded while commands ran on ``catalog``, by plugin and place."""
+    return {(failure.plugin, failure.where): failure for failure in catalog.runtime_failures()}
 
 
-def _report_runtime_failures(ctx: click.Context, reported: set[str]) -> None:
+def _report_runtime_failures(ctx: click.Context) -> None:
     """Each plugin failure that happened while the command ran (a raising scorer, report
-    section, exporter...): an error and exit 4 with ``--strict-plugins``, else a warning."""
-    before = ctx.meta.get(_FAILURES)
+    section, exporter...) and no error line named yet: an error and exit 4 with
+    ``--strict-plugins``, else a warning; with ``--debug``, after its traceback."""
+    before: dict[tuple[str, str], PluginFailure] | None = ctx.meta.get(_FAILURES)
     if before is None:  # the command never started
         return
-    new = sorted((name, error) for name, error in _failures(ctx.obj["catalog"]) - before if name not in reported)
-    strict = bool(ctx.meta.get("silkcore.strict-plugins"))
-    for name, error in new:
-        if strict:
-            click.echo(f"error: plugin {name!r} failed: {error}", err=True)
-        else:
-            click.echo(f"warning: plugin {name!r} failed ({error})", err=True)
+    reported = ctx.meta.get(REPORTED_PLUGINS, set())
+    strict = bool(ctx.meta.get(STRICT_PLUGINS))
+    new = [
+        failure
+        for key, failure in _failures(ctx.obj["catalog"]).items()
+        if failure.plugin not in reported and (key not in before or before[key].count < failure.count)
+    ]
+    for failure in new:
+        if ctx.meta.get(DEBUG) and failure.traceback:
+            click.echo(failure.traceback.rstrip("\n"), err=True)
+        times = f" ({failure.count} times)" if failure.count > 1 else ""
+        text = f"plugin {failure.plugin!r} failed in {failure.where}: {failure.message}{times}"
+        click.echo(f"error: {text}" if strict else f"warning: {text}", err=True)
     if strict and new:
         raise SystemExit(ExitCode.PLUGIN_FAILURE)
 
 
-def _add_plugin_commands(catalog: Catalog, group: SilkGroup) -> None:
-    """Let plugins add ``silk`` subcommands; one that replaces an existing command is refused
-    (its commands are removed and it is reported as failed), so ``silk validate`` is always ours."""
-    for name, plugin in catalog.host.ok_plugins():
-        hook = getattr(plugin, "silk_add_cli_commands", None)
-        if hook is None or catalog.host.pm.parse_hookimpl_opts(plugin, "silk_add_cli_commands") is None:
-            continue
-        before = dict(group.commands)
-        try:
-            hook(cli=group)
-            replaced = sorted(k for k, command in before.items() if group.commands.get(k) is not command)
-            if replaced:
-                raise PluginError(f"plugin {name!r} may not replace the command(s) {', '.join(replaced)}", plugin_name=name)
-        except (Exception, SystemExit) as exc:  # a plugin's command failing to register must not break silk
-            group.commands.clear()
-            group.commands.update(before)
-            catalog.host.fail(name, exc, context="silk_add_cli_commands")
-            continue
-        for key, command in group.commands.items():
-            if key not in before:
-                group.plugin_commands[command] = name
-
-
 def build_cli(catalog: Catalog) -> click.Group:
-    """A new ``silk`` group over ``catalog``: the built-in commands and those its plugins add.
+    """A new ``silk`` group over ``catalog``: the built-in commands and those its plugins add
+    (:meth:`Catalog.add_cli_commands`, each guarded by the catalog).
 
     Each call builds its own group, so what one catalog's plugins add is never seen by another.
     A ``catalog`` passed in ``obj`` (``group.main(obj={"catalog": ...})``) overrides the one
     built in, for the built-in commands."""
 
     @click.group(cls=SilkGroup, context_settings={"help_option_names": ["-h", "--help"]})
-    @click.option("--strict-plugins", is_flag=True, help="Treat any plugin failure as fatal (exit 4), at start or while running.")
-    @click.option("--debug", is_flag=True, help="Show the traceback of a plugin's failure.")
+    @click.option(
+        "--strict-plugins", is_flag=True, help="Treat any plugin failure, at start or while the command runs, as fatal (exit 4)."
+    )
+    @click.option("--debug", is_flag=True, help="Show the traceback of each plugin failure while the command runs.")
     @click.version_option(package_name="silkcore", prog_name="silk")
     @click.pass_context
     def cli(ctx: click.Context, strict_plugins: bool, debug: bool) -> None:
         """Assess how SSE organisations go international, and exchange validated data about them."""
         ctx.ensure_object(dict)
         ctx.obj.setdefault("catalog", catalog)
-        ctx.meta["silkcore.strict-plugins"] = strict_plugins
-        ctx.meta["silkcore.debug"] = debug
+        ctx.meta[STRICT_PLUGINS] = strict_plugins
+        ctx.meta[DEBUG] = debug
         current: Catalog = ctx.obj["catalog"]
-        failed = current.failed_plugins()
+        if debug:
+            current.debug = True  # plugin failures keep their tracebacks
+        running = {failure.plugin for failure in current.runtime_failures()}  # an earlier run's, on a reused catalog
+        failed = [status for status in current.failed_plugins() if status.name not in running]
         if strict_plugins and failed:
             for status in failed:
                 click.echo(f"error: plugin {status.name!r} failed: {status.error}", err=True)
@@ -162,7 +146,9 @@ def build_cli(catalog: Catalog) -> click.Group:
     assert isinstance(cli, SilkGroup)
     for command in _BUILT_IN:
         cli.add_command(command)
-    _add_plugin_commands(catalog, cli)
+    built_in = dict(cli.commands)
+    catalog.add_cli_commands(cli)
+    cli.plugin_commands = [command for key, command in cli.commands.items() if built_in.get(key) is not command]
     return cli
 
 

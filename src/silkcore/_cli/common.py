@@ -3,6 +3,7 @@ options that mean the same thing everywhere (``--framework``, ``--store``)."""
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Callable, Sequence
 from enum import IntEnum
 from pathlib import Path
@@ -16,6 +17,9 @@ from .._framework import Framework
 from .._jsonio import dumps
 
 __all__ = [
+    "DEBUG",
+    "REPORTED_PLUGINS",
+    "STRICT_PLUGINS",
     "ExitCode",
     "catalog_of",
     "exit_code",
@@ -59,19 +63,46 @@ def print_issues(issues: Sequence[Issue]) -> None:
         click.echo(f"error: {issue}", err=True)
 
 
+#: ``ctx.meta`` keys of a ``silk`` run: the global flags, and the plugins whose failure an
+#: error line already named (so the failures seen after the command do not repeat them).
+DEBUG = "silkcore.debug"
+STRICT_PLUGINS = "silkcore.strict-plugins"
+REPORTED_PLUGINS = "silkcore.reported-plugins"
+
+
 def fail(error: SilkError | str, code: ExitCode | None = None) -> NoReturn:
     """The one way out of ``silk`` on an error, for built-in and plugin commands alike: one
     ``error: ...`` line per problem on stderr, then the exit code of the error's class (or
-    ``code``; a bare message defaults to invalid input)."""
+    ``code``; a bare message defaults to invalid input). A plugin's failure is preceded by
+    the traceback of what it raised when ``silk --debug`` runs."""
     if isinstance(error, str):
         click.echo(f"error: {error}", err=True)
         raise SystemExit(ExitCode.INVALID_INPUT if code is None else code)
+    ctx = click.get_current_context(silent=True)
+    if isinstance(error, PluginError) and ctx is not None:
+        if error.plugin_name:
+            ctx.meta.setdefault(REPORTED_PLUGINS, set()).add(error.plugin_name)
+        text = _plugin_traceback(ctx, error) if ctx.meta.get(DEBUG) else None
+        if text:
+            click.echo(text.rstrip("\n"), err=True)
     errors: Sequence[Issue] = getattr(error, "errors", ())
     if errors:
         print_issues(errors)
     else:
         click.echo(f"error: {error}", err=True)
     raise SystemExit(exit_code(error) if code is None else code)
+
+
+def _plugin_traceback(ctx: click.Context, error: PluginError) -> str | None:
+    """The traceback of what the plugin raised: the error's cause, else the one the catalog
+    recorded with the failure (``debug`` on)."""
+    if error.__cause__ is not None:
+        return "".join(traceback.format_exception(error.__cause__))
+    catalog: Catalog | None = (ctx.obj or {}).get("catalog")
+    failures = [f for f in catalog.runtime_failures() if f.plugin == error.plugin_name and f.traceback] if catalog else []
+    exact = [f for f in failures if str(error) in (f.message, f"plugin {f.plugin!r} failed in {f.where}: {f.message}")]
+    chosen = (exact or failures)[-1:]
+    return chosen[0].traceback if chosen else None
 
 
 def catalog_of(ctx: click.Context) -> Catalog:
