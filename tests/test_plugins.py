@@ -20,6 +20,7 @@ from silkcore import (
     hookimpl,
     load_framework,
 )
+from silkcore._catalog import build_catalog
 from silkcore._plugins import get_plugin_host
 from silkcore.testing import catalog_with
 
@@ -130,10 +131,35 @@ def test_misspelt_hook_is_refused() -> None:
         def silk_register_framework(self, register):  # type: ignore[no-untyped-def]
             pass
 
-    [status] = catalog_with(Typo()).plugin_statuses()
-    assert status.status == "failed" and "silk_register_framework" in (status.error or "")
+        @hookimpl
+        def silk_register_frameworks(self, register):  # type: ignore[no-untyped-def]
+            register(FRAMEWORK_FILE)
+
+    catalog = catalog_with(Typo())
+    [status] = catalog.plugin_statuses()
+    assert status.status == "failed" and "unknown hook 'silk_register_framework'" in (status.error or "")
+    assert catalog.frameworks() == []  # its correctly named hook never ran
     with pytest.raises(PluginError):
         catalog_with(Typo(), strict=True)
+
+
+def test_a_failure_in_a_hook_keeps_the_plugins_traceback_only_when_debugging() -> None:
+    class Broken:
+        __name__ = "broken"
+
+        @hookimpl
+        def silk_register_frameworks(self, register):  # type: ignore[no-untyped-def]
+            raise RuntimeError("boom")
+
+    [quiet] = catalog_with(Broken()).host.failures
+    assert (quiet.plugin, quiet.where, quiet.while_running, quiet.traceback) == (
+        "broken",
+        "silk_register_frameworks",
+        False,
+        None,
+    )
+    [loud] = build_catalog(load_entrypoints=False, plugins=[Broken()], debug=True).host.failures
+    assert loud.traceback is not None and "RuntimeError: boom" in loud.traceback and "Traceback" in loud.traceback
 
 
 class FakeDist:

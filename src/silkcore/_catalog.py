@@ -546,13 +546,15 @@ class Catalog:
             try:
                 return callback(*args, **kwargs)
             except PluginError as exc:
-                raise record(plugin, "silk_add_cli_commands", where, exc) from None
+                error = record(plugin, "silk_add_cli_commands", where, exc)
+                raise error from error.__cause__  # the plugin's own exception only when debugging
             except passes:
                 raise  # click's own or a SilkError on purpose: the command's answer to its user
             except Exception as exc:
                 if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
                     raise  # the reader went away (silk ... | head): click handles it
-                raise record(plugin, "silk_add_cli_commands", where, exc) from None
+                error = record(plugin, "silk_add_cli_commands", where, exc)
+                raise error from error.__cause__  # the plugin's own exception only when debugging
 
         return call
 

@@ -128,13 +128,15 @@ def _guard(
         try:
             result = method(*args, **kwargs)
         except PluginError as exc:
-            raise record(plugin, hook_name, where, exc) from None
+            error = record(plugin, hook_name, where, exc)
+            raise error from error.__cause__  # the plugin's own exception only when debugging
         except SilkError:
             raise  # on purpose: bad input, a refusal - the caller reports it as such
         except refusals as exc:
             raise DataError([Issue("", str(exc))], str(exc)) from exc
         except (Exception, SystemExit) as exc:  # the plugin's bug: reported, never a traceback
-            raise record(plugin, hook_name, where, exc) from None
+            error = record(plugin, hook_name, where, exc)
+            raise error from error.__cause__  # the plugin's own exception only when debugging
         problem = None if check is None else check(result, args, kwargs)
         if problem is not None:
             raise record(plugin, hook_name, where, TypeError(problem))

@@ -277,6 +277,14 @@ def test_a_crashing_scorer_fails_only_its_plugin(tmp_path: Path) -> None:
     assert [c.framework_id for c in outcome.score_cards] == [GRID.id]
     assert [s.name for s in catalog.failed_plugins()] == ["bad_scorer"]
     assert "scorer crashed half-way" in (catalog.failed_plugins()[0].error or "")
+    assert [f.where for f in catalog.runtime_failures()] == ["scorer 'silk.flowchart' (score)"]
+
+
+def test_a_third_party_scorer_for_a_builtin_framework_is_refused() -> None:
+    catalog = catalog_with(silk_evaluation_grid, silk_flowchart, scorer_plugin(_RaisingScorer()))
+    [failed] = catalog.failed_plugins()
+    assert failed.name == "bad_scorer" and "'silk_flowchart'" in (failed.error or "")
+    assert catalog.owner("scorer", "silk.flowchart") == "silkcore"  # the generic scorer, as before
 
 
 def test_a_crashing_report_section_leaves_the_others(tmp_path: Path) -> None:
@@ -295,3 +303,6 @@ def test_a_crashing_report_section_leaves_the_others(tmp_path: Path) -> None:
     outcome = run_demo(catalog, tmp_path / "out", tmp_path / "history.sqlite")
     assert outcome.report.exists() and {c.framework_id for c in outcome.score_cards} == {GRID.id, "silk.flowchart"}
     assert [s.name for s in catalog.failed_plugins()] == ["bad_section"]
+    [failure] = catalog.runtime_failures()  # what --strict-plugins turns into exit 4
+    assert failure.where == "report section 'bad.section' (render)" and "section crashed" in failure.message
+    assert "section crashed" in outcome.report.read_text()  # the notice in its place
