@@ -118,6 +118,17 @@ def test_a_raising_wrapper_fails_its_own_plugin_not_the_one_it_wraps() -> None:
     assert [f.id for f in catalog.frameworks()] == ["acme.one"]
 
 
+def test_a_plugin_calling_another_plugins_hook_is_the_culprit_when_it_raises() -> None:
+    def other(register: Any) -> None:
+        raise RuntimeError("raised in the other plugin's function")
+
+    other_plugin = plugin("other", silk_register_frameworks=hookimpl(other))
+    caller = plugin("caller", silk_register_frameworks=hookimpl(lambda register: other(register)))
+    catalog = catalog_with(other_plugin, caller)
+    assert sorted(s.name for s in catalog.failed_plugins()) == ["caller", "other"]  # each failed its own call
+    assert [f.plugin for f in catalog.host.failures].count("caller") == 1
+
+
 def test_pluggy_tracing_sees_every_hook_call() -> None:
     host = get_plugin_host(load_entrypoints=False, plugins=[framework_plugin("traced", "acme.traced")])
     lines: list[str] = []

@@ -224,7 +224,8 @@ class Catalog:
             try:
                 run(current.plugin_name, pm.subset_hook_caller(hook_name, others))
             except (Exception, SystemExit) as exc:  # a plugin's failure is reported against it, never fatal to others
-                culprit = _culprit(exc, impls, current.plugin_name)
+                suspects = [impl for impl in impls if impl.plugin is current.plugin or impl.wrapper or impl.hookwrapper]
+                culprit = _culprit(exc, suspects, current.plugin_name)
                 self._failed(culprit, hook_name, exc)
                 if culprit != current.plugin_name and pm.get_plugin(culprit) is None:
                     continue

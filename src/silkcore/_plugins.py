@@ -144,16 +144,6 @@ class PluginHost:
         failure.__suppress_context__ = True
         return failure
 
-    def ok_plugins(self) -> list[tuple[str, Any]]:
-        """(name, plugin object) for every loaded, non-failed plugin, sorted by name."""
-        return sorted(
-            ((n, p) for n, p in self.pm.list_name_plugin() if n is not None and self.statuses.get(n, _OK).status == "ok"),
-            key=lambda pair: pair[0],
-        )
-
-
-_OK = PluginStatus("", None, None, "ok")
-
 
 def _load_entry_points(host: PluginHost) -> None:
     disabled = _names("SILKCORE_DISABLE_PLUGINS") or set()
