@@ -22,11 +22,7 @@ against the plugin (:meth:`Catalog.runtime_failures`, ``silk plugins``) and rais
 
 from __future__ import annotations
 
-import copy
-import errno
-import functools
 import os
-import traceback
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
@@ -36,13 +32,13 @@ import attrs
 
 from ._assessment import ScoreCard
 from ._documents import validate
-from ._errors import DuplicateRegistrationError, Issue, PluginError, SchemaValidationError, SilkError, UnknownComponentError
+from ._errors import DuplicateRegistrationError, Issue, PluginError, SchemaValidationError, UnknownComponentError
 from ._framework import Framework
 from ._framework_data import framework_document, load_framework
 from ._hookspecs import ComputeFn
 from ._model import IndicatorDefinition
 from ._plugins import PluginFailure, PluginHost, PluginStatus, get_plugin_host
-from ._protocols import Analysis, Exporter, Guarded, Importer, ResultCheck, returns, returns_documents
+from ._protocols import Analysis, Exporter, Guarded, Importer, ResultCheck, guarded_command, returns, returns_documents
 from ._schemas import SchemaRegistry, schema_name_of
 from ._scoring import GenericScorer, Scorer
 from .report import ReportSection, SectionContent
@@ -119,20 +115,6 @@ def _chosen_frameworks(given: Mapping[str, str | Iterable[str]] | None) -> dict[
     return chosen
 
 
-def _code(function: Any) -> Any:
-    return getattr(getattr(function, "__func__", function), "__code__", None)
-
-
-def _culprit(error: BaseException, impls: Iterable[Any], default: str) -> str:
-    """The plugin whose hook implementation (or wrapper) the error was raised in: the
-    innermost frame of the traceback that belongs to one of them."""
-    codes = {_code(impl.function): impl.plugin_name for impl in impls}
-    culprit = default
-    for frame, _ in traceback.walk_tb(error.__traceback__):
-        culprit = codes.get(frame.f_code, culprit)
-    return culprit
-
-
 class Catalog:
     """Frameworks, indicators, scorers, analyses, exporters, importers and schemas by id.
 
@@ -203,40 +185,6 @@ class Catalog:
                     raise
                 extra = remaining
 
-    def _each(self, hook_name: str, run: Callable[[str, Callable[..., list[Any]]], None]) -> None:
-        """Call ``run(plugin_name, call)`` for each plugin implementing ``hook_name``, in
-        pluggy's order (``tryfirst`` first, ``trylast`` last); ``call(**kwargs)`` calls the
-        hook through pluggy with that plugin's implementations alone (and every plugin's
-        wrappers), so pluggy's tracing and monitoring see it. An exception fails the plugin it
-        was raised in; when that was another plugin's wrapper, this plugin is called again
-        without it."""
-        pm = self.host.pm
-        hook = getattr(pm.hook, hook_name)
-        done: set[str] = set()
-        while True:
-            impls = hook.get_hookimpls()
-            plain = [impl for impl in reversed(impls) if not (impl.wrapper or impl.hookwrapper)]
-            current = next((impl for impl in plain if impl.plugin_name not in done), None)
-            if current is None:
-                return
-            others = [impl.plugin for impl in plain if impl.plugin is not current.plugin]
-            self._trace(f"{current.plugin_name}: calling {hook_name}")
-            try:
-                run(current.plugin_name, pm.subset_hook_caller(hook_name, others))
-            except (Exception, SystemExit) as exc:  # a plugin's failure is reported against it, never fatal to others
-                suspects = [impl for impl in impls if impl.plugin is current.plugin or impl.wrapper or impl.hookwrapper]
-                culprit = _culprit(exc, suspects, current.plugin_name)
-                self._failed(culprit, hook_name, exc)
-                if culprit != current.plugin_name and pm.get_plugin(culprit) is None:
-                    continue
-            done.add(current.plugin_name)
-
-    def _failed(self, name: str, hook_name: str, exc: BaseException) -> None:
-        error = exc if isinstance(exc, SilkError) else PluginError(f"{type(exc).__name__}: {exc}", plugin_name=name)
-        if error is not exc and self.host.debug:
-            error.__cause__ = exc  # the traceback recorded is the plugin's own
-        self.host.fail(name, error, context=hook_name)
-
     def _collect(
         self,
         hook_name: str,
@@ -282,7 +230,7 @@ class Catalog:
                 found[component_id] = _Registered(name, self._guarded(kind, component_id, name, value), open_to)
             self._trace(f"{name}: {hook_name} registered {len(staged)} {kind}(s)")
 
-        self._each(hook_name, run)
+        self.host.call_each(hook_name, run)
         return dict(sorted(found.items()))
 
     def _settle(self, kind: str, component_id: str, new: str, first: str) -> str:
@@ -519,45 +467,11 @@ class Catalog:
                 raise
             added = sorted(group.commands.keys() - before.keys())
             for key in added:
-                group.commands[key] = self._guarded_command(group.commands[key], name)
+                group.commands[key] = guarded_command(group.commands[key], name, self.host.fail_while_running)
             self._trace(f"{name}: silk_add_cli_commands added {', '.join(added) or 'no command'}")
 
-        self._each("silk_add_cli_commands", run)
+        self.host.call_each("silk_add_cli_commands", run)
         self._drop_failed()
-
-    def _guarded_command(self, command: click.Command, plugin: str) -> click.Command:
-        """A copy of a plugin's command (and of its subcommands) whose callback is guarded."""
-        import click
-
-        clone = copy.copy(command)
-        if command.callback is not None:
-            clone.callback = self._guarded_callback(command.callback, plugin, f"command {command.name!r}")
-        if isinstance(command, click.Group) and isinstance(clone, click.Group):
-            clone.commands = {key: self._guarded_command(sub, plugin) for key, sub in command.commands.items()}
-        return clone
-
-    def _guarded_callback(self, callback: Callable[..., Any], plugin: str, where: str) -> Callable[..., Any]:
-        import click
-
-        passes = (SilkError, click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, EOFError)
-        record = self.host.fail_while_running
-
-        @functools.wraps(callback)
-        def call(*args: Any, **kwargs: Any) -> Any:
-            try:
-                return callback(*args, **kwargs)
-            except PluginError as exc:
-                error = record(plugin, "silk_add_cli_commands", where, exc)
-                raise error from error.__cause__  # the plugin's own exception only when debugging
-            except passes:
-                raise  # click's own or a SilkError on purpose: the command's answer to its user
-            except Exception as exc:
-                if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
-                    raise  # the reader went away (silk ... | head): click handles it
-                error = record(plugin, "silk_add_cli_commands", where, exc)
-                raise error from error.__cause__  # the plugin's own exception only when debugging
-
-        return call
 
     # -- what happened to plugins -------------------------------------------------------
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import metadata
 from typing import Any
 
@@ -26,7 +26,7 @@ import attrs
 import pluggy
 
 from . import _hookspecs as hookspecs
-from ._errors import PluginError, PluginLoadError
+from ._errors import PluginError, PluginLoadError, SilkError
 
 __all__ = ["PluginFailure", "PluginHost", "PluginStatus", "get_plugin_host", "tracing_requested"]
 
@@ -128,6 +128,36 @@ class PluginHost:
             message = self.statuses[name].error
             raise PluginError(f"plugin {name!r} failed: {message}", plugin_name=name, hook_name=context)
 
+    def call_each(self, hook_name: str, run: Callable[[str, Callable[..., list[Any]]], None]) -> None:
+        """Call ``run(plugin_name, call)`` for each plugin implementing ``hook_name``, in
+        pluggy's order (``tryfirst`` first, ``trylast`` last); ``call(**kwargs)`` calls the
+        hook through pluggy with that plugin's implementations alone (and every plugin's
+        wrappers), so pluggy's tracing and monitoring see it. An exception fails the plugin
+        it was raised in (:meth:`fail`); when that was another plugin's wrapper, this plugin
+        is called again without it."""
+        hook = getattr(self.pm.hook, hook_name)
+        done: set[str] = set()
+        while True:
+            impls = hook.get_hookimpls()
+            plain = [impl for impl in reversed(impls) if not (impl.wrapper or impl.hookwrapper)]
+            current = next((impl for impl in plain if impl.plugin_name not in done), None)
+            if current is None:
+                return
+            others = [impl.plugin for impl in plain if impl.plugin is not current.plugin]
+            self._trace(f"{current.plugin_name}: calling {hook_name}")
+            try:
+                run(current.plugin_name, self.pm.subset_hook_caller(hook_name, others))
+            except (Exception, SystemExit) as exc:  # a plugin's failure is reported against it, never fatal to others
+                suspects = [impl for impl in impls if impl.plugin is current.plugin or impl.wrapper or impl.hookwrapper]
+                culprit = _culprit(exc, suspects, current.plugin_name)
+                error = exc if isinstance(exc, SilkError) else PluginError(f"{type(exc).__name__}: {exc}", plugin_name=culprit)
+                if error is not exc and self.debug:
+                    error.__cause__ = exc  # the traceback recorded is the plugin's own
+                self.fail(culprit, error, context=hook_name)
+                if culprit != current.plugin_name and self.pm.get_plugin(culprit) is None:
+                    continue
+            done.add(current.plugin_name)
+
     def fail_while_running(self, name: str, hook_name: str, where: str, error: BaseException) -> PluginError:
         """Record that a plugin's component failed while a command ran, and return the
         :class:`PluginError` to raise in its place (from the original exception only when
@@ -143,6 +173,20 @@ class PluginHost:
         failure.__cause__ = error if self.debug else None
         failure.__suppress_context__ = True
         return failure
+
+
+def _code(function: Any) -> Any:
+    return getattr(getattr(function, "__func__", function), "__code__", None)
+
+
+def _culprit(error: BaseException, impls: Iterable[Any], default: str) -> str:
+    """The plugin whose hook implementation (or wrapper) the error was raised in: the
+    innermost frame of the traceback that belongs to one of ``impls``."""
+    codes = {_code(impl.function): impl.plugin_name for impl in impls}
+    culprit = default
+    for frame, _ in traceback.walk_tb(error.__traceback__):
+        culprit = codes.get(frame.f_code, culprit)
+    return culprit
 
 
 def _load_entry_points(host: PluginHost) -> None:

@@ -3,13 +3,28 @@ the catalog puts around each of them so that a plugin's failure is reported, nev
 
 from __future__ import annotations
 
+import copy
+import errno
 import functools
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from ._errors import DataError, Issue, PluginError, SilkError
 
-__all__ = ["Analysis", "Exporter", "Guarded", "Importer", "Recorder", "ResultCheck", "returns", "returns_documents"]
+if TYPE_CHECKING:
+    import click
+
+__all__ = [
+    "Analysis",
+    "Exporter",
+    "Guarded",
+    "Importer",
+    "Recorder",
+    "ResultCheck",
+    "guarded_command",
+    "returns",
+    "returns_documents",
+]
 
 
 @runtime_checkable
@@ -165,3 +180,41 @@ def returns_documents(result: Any, args: tuple[Any, ...], kwargs: Mapping[str, A
     if wrong is not None:
         return f"returned a list whose item {wrong} is a {type(result[wrong]).__name__}, not a document (a JSON object)"
     return None
+
+
+def guarded_command(command: click.Command, plugin: str, record: Recorder) -> click.Command:
+    """A copy of a plugin's command (and of its subcommands) whose callback is guarded: an
+    exception that is neither a :class:`~silkcore.SilkError` nor click's own (a usage error,
+    an exit, an abort) is recorded against the plugin and raised as a
+    :class:`~silkcore.PluginError`. The plugin's own command objects are left as they are."""
+    import click
+
+    clone = copy.copy(command)
+    if command.callback is not None:
+        clone.callback = _guarded_callback(command.callback, plugin, f"command {command.name!r}", record)
+    if isinstance(command, click.Group) and isinstance(clone, click.Group):
+        clone.commands = {key: guarded_command(sub, plugin, record) for key, sub in command.commands.items()}
+    return clone
+
+
+def _guarded_callback(callback: Callable[..., Any], plugin: str, where: str, record: Recorder) -> Callable[..., Any]:
+    import click
+
+    passes = (SilkError, click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, EOFError)
+
+    @functools.wraps(callback)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return callback(*args, **kwargs)
+        except PluginError as exc:
+            error = record(plugin, "silk_add_cli_commands", where, exc)
+            raise error from error.__cause__
+        except passes:
+            raise  # click's own, or a SilkError on purpose: the command's answer to its user
+        except Exception as exc:
+            if isinstance(exc, OSError) and exc.errno == errno.EPIPE:
+                raise  # the reader went away (silk ... | head): click handles it
+            error = record(plugin, "silk_add_cli_commands", where, exc)
+            raise error from error.__cause__  # the plugin's own exception only when debugging
+
+    return call
