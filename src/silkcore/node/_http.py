@@ -16,7 +16,7 @@ from typing import Any
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
-from .._errors import DataError, Issue, SchemaValidationError, ScoringError, StoreError, UnknownComponentError
+from .._errors import DataError, Issue, PluginError, SchemaValidationError, ScoringError, StoreError, UnknownComponentError
 from .._jsonio import dumps
 
 __all__ = [
@@ -128,7 +128,10 @@ def guarded(endpoint: Endpoint) -> Endpoint:
         except (DataError, SchemaValidationError) as exc:
             return error_response(422, "invalid_document", "the document is not valid", exc.errors)
         except ScoringError as exc:
-            return error_response(422, "cannot_score", str(exc))
+            return error_response(422, "cannot_score", str(exc), exc.errors)
+        except PluginError as exc:  # a plugin's fault, not the caller's: said so, logged in full
+            logger.error("plugin failure in %s %s: %s", request.method, request.url.path, exc)
+            return error_response(500, "plugin_failure", str(exc))
         except UnknownComponentError as exc:
             return error_response(404, "not_found", str(exc))
         except StoreError:

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .._catalog import Catalog, build_catalog
@@ -16,9 +17,16 @@ from .._catalog import Catalog, build_catalog
 __all__ = ["ENTITY_STRATEGIES", "catalog_with", "entities"]
 
 
-def catalog_with(*plugins: Any, strict: bool = False) -> Catalog:
-    """A fresh catalog holding only ``plugins`` (modules or objects with ``@hookimpl`` methods)."""
-    return build_catalog(load_entrypoints=False, plugins=plugins, strict=strict)
+def catalog_with(
+    *plugins: Any,
+    strict: bool = False,
+    debug: bool | None = None,
+    open_frameworks: Mapping[str, str | Iterable[str]] | None = None,
+) -> Catalog:
+    """A fresh catalog holding only ``plugins`` (modules or objects with ``@hookimpl`` methods);
+    ``debug`` keeps plugin failures' tracebacks, ``open_frameworks`` chooses scorers for other
+    plugins' frameworks (as ``build_catalog`` takes them)."""
+    return build_catalog(load_entrypoints=False, plugins=plugins, strict=strict, debug=debug, open_frameworks=open_frameworks)
 
 
 def __getattr__(name: str) -> Any:
