@@ -328,7 +328,7 @@ def test_an_error_raised_in_a_worker_reaches_the_caller_whole(tmp_path: Path, mo
 MISSING = "/silkcore-no-such-folder"
 
 # Each command that writes, with an output in a folder that does not exist.
-# "lead" marks the commands whose check lives in src/silkcore/cli.py or cli_guide.py.
+# "lead" marks the commands whose check lives in the CLI (src/silkcore/_cli/).
 WRITERS = {
     "assess -o": ["assess", "-f", "silk.evaluation-grid", str(RESPONSES), "-o", f"{MISSING}/card.json"],
     "export -o": ["export", "--format", "mermaid", "silk.flowchart", "-o", f"{MISSING}/chart.mmd"],
