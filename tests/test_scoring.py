@@ -258,3 +258,94 @@ def test_remembered_trace_entries_never_mix_up_equal_looking_answers() -> None:
     assert [unstructure(e)["value"] for e in entries] == [40, 40.0, 40, 55]
     assert [type(e.value) for e in entries] == [int, float, int, int]
     assert entries[0] is entries[2] and entries[1] is not entries[0] and entries[3].value == 55
+
+
+def test_the_trace_names_the_scoring_rule_used() -> None:
+    card = assess(FRAMEWORK, BEST)
+    reasons = {t.item_id: t.reason for t in card.trace}
+    assert reasons["a1"] == "option score"
+    assert reasons["a3"] == "option score, reversed (higher answer is worse)"
+    assert reasons["b1"] == "position in range"
+    assert reasons["b2"] == "distance to target"
+    assert reasons["b3"] == "option score"
+    reversed_target = attrs.evolve(
+        FRAMEWORK, items=(Item("b2", "B", ItemKind.NUMBER, {"en": "b2"}, "s", min=0, max=10, target=5, reverse=True),)
+    )
+    [entry] = assess(reversed_target, rs(Response("b2", 7))).trace
+    assert entry.reason == "distance to target, reversed (higher answer is worse)"
+    assert entry.score == pytest.approx(0.4)  # 1 - (1 - 2/5)
+
+
+NUMBERED = Framework(
+    id="test.numbered",
+    version="1.0.0",
+    title={"en": "Numbered options"},
+    categories=(Category("A", {"en": "A"}),),
+    items=(
+        Item("n", "A", ItemKind.CHOICE, {"en": "n"}, "s", options=(Option(1, 0.25), Option(2, 1.0), Option(True, 0.5))),
+        Item("m", "A", ItemKind.MULTI_CHOICE, {"en": "m"}, "s", options=(Option(1, 0.0), Option(2, 1.0))),
+        Item(
+            "later",
+            "A",
+            ItemKind.YES_NO,
+            {"en": "later"},
+            "s",
+            applies_if=ApplicabilityRule("all", (Condition("n", "equals", 1),)),
+        ),
+    ),
+)
+
+
+@pytest.mark.parametrize(("answer", "score"), [(1, 0.25), (1.0, 0.25), (2, 1.0), (2.0, 1.0), (True, 0.5)])
+def test_a_number_answers_an_option_by_its_value_and_true_is_not_one(answer: object, score: float) -> None:
+    """One notion of answer equality: 1.0 is option 1 (checked, scored and in conditions alike),
+    true is not 1. The written answer keeps its spelling."""
+    card = assess(NUMBERED, ResponseSet("test.numbered", "1.0.0", SUBJECT, (Response("n", answer), Response("later", True))))
+    trace = {t.item_id: t for t in card.trace}
+    assert trace["n"].score == score and trace["n"].value == answer and type(trace["n"].value) is type(answer)
+    asked = answer in (1, 1.0) and type(answer) is not bool
+    assert (trace["later"].status == TraceStatus.NOT_ASKED) == (not asked)
+
+
+def test_answer_equality_is_the_same_everywhere() -> None:
+    from silkcore._answers import answer_key, answer_problem, same_value
+
+    framework = NUMBERED
+    item = framework.items[0]
+    for value in (1, 1.0, 2, 2.0, True, False, "1", 0, 3):
+        fits = answer_problem(framework, item, value) is None
+        matches = [o for o in framework.options_of(item) if same_value(value, o.value)]
+        assert fits == bool(matches), value
+        assert fits == (answer_key(value) in {answer_key(o.value) for o in framework.options_of(item)}), value
+    assert answer_problem(framework, framework.items[1], (2.0, 1)) is None  # choices in a list: the same equality
+    assert same_value((1, "a"), (1, "a")) and not same_value((True,), (1,))
+    assert same_value(0.0, -0.0) and not same_value("1", 1) and not same_value(False, 0)
+
+
+def test_respondents_who_give_the_same_number_agree() -> None:
+    """1 and 1.0 are the same answer: two respondents giving them do not 'differ'."""
+    framework = attrs.evolve(FRAMEWORK, items=(Item("p3", "P", ItemKind.NUMBER, {"en": "p3"}, "s", min=0, max=10, scored=False),))
+    sets = [rs(Response("p3", 1), role="board"), rs(Response("p3", 1.0), role="workers")]
+    for order in (sets, sets[::-1]):
+        [entry] = assess(framework, order).trace
+        assert entry.value == 1 and type(entry.value) is int and "differ" not in entry.reason
+    [entry] = assess(framework, [rs(Response("p3", 1), role="board"), rs(Response("p3", 2), role="workers")]).trace
+    assert entry.value == (1, 2) and entry.reason.endswith("respondents differ: 1 (board); 2 (workers)")
+
+
+def test_one_respondent_is_the_consolidation_of_one() -> None:
+    """The remembered single-respondent entry is what consolidating a list of one gives."""
+    from silkcore._scoring import GenericScorer, _item_result
+    from silkcore._scoring_index import scoring_index
+
+    index = scoring_index(FRAMEWORK)
+    responses = {r.item_id: r for r in BEST.responses}
+    for item in FRAMEWORK.items:
+        rules = index.items[item.id]
+        for response in (responses.get(item.id), None, Response(item.id, status=AnswerStatus.UNKNOWN)):
+            for asked in (True, False):
+                alone = GenericScorer._consolidate(item, [_item_result(index, rules, response, asked)])
+                if asked:
+                    alone_framework = attrs.evolve(FRAMEWORK, items=(attrs.evolve(item, applies_if=None),))
+                    card = assess(alone_framework, rs(*([response] if response else [])))
+                    assert card.trace[0] == alone

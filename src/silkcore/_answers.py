@@ -1,4 +1,5 @@
-"""Checking one answer against its item, scoring it, and evaluating applicability rules.
+"""Checking one answer against its item, evaluating applicability rules, and the one notion
+of answer equality they (and scoring) share.
 
 Kept apart from aggregation (:mod:`silkcore._scoring`) because both the generic scorer and
 the CLI's interactive paths need to know whether an answer fits an item.
@@ -7,13 +8,13 @@ the CLI's interactive paths need to know whether an answer fits an item.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from ._assessment import AnswerValue
 from ._framework import NUMERIC_KINDS, ApplicabilityRule, Condition, Framework, Item, ItemKind
 
-__all__ = ["answer_problem", "item_score", "rule_holds", "same_value"]
+__all__ = ["answer_key", "answer_problem", "rule_holds", "same_value"]
 
 
 def _is_number(value: Any) -> bool:
@@ -52,35 +53,28 @@ def answer_problem(framework: Framework, item: Item, value: AnswerValue) -> str 
     return None
 
 
-def item_score(framework: Framework, item: Item, value: AnswerValue) -> float | None:
-    """The 0..1 score of a valid answer (reverse items inverted); None for an empty selection."""
-    if item.kind in NUMERIC_KINDS:
-        assert item.min is not None and item.max is not None and _is_number(value)
-        number = float(value)  # type: ignore[arg-type]
-        if item.target is not None:
-            reach = max(item.target - item.min, item.max - item.target)
-            score = 1.0 - abs(number - item.target) / reach if reach else 1.0
-        else:
-            score = (number - item.min) / (item.max - item.min)
-    else:
-        scores = {repr(o.value): o.score for o in framework.options_of(item)}
-        chosen = value if isinstance(value, tuple) else (value,)
-        if not chosen:
-            return None
-        picked = [scores[repr(v)] or 0.0 for v in chosen]
-        score = sum(picked) / len(picked)
-    score = min(1.0, max(0.0, score))
-    return 1.0 - score if item.reverse else score
+def answer_key(value: object) -> Hashable:
+    """The one notion of answer equality: two answers are the same answer exactly when their
+    keys are equal (and a key can index a dict or a set, e.g. an item's options).
+
+    No coercion: ``true`` is not ``1`` and ``"1"`` is not ``1``; a number is its value, so an
+    integer and a float with the same value are the same number (``1`` is ``1.0``, ``0.0`` is
+    ``-0.0``); lists are compared element by element. Options, applicability conditions,
+    framework checks, scoring and the consolidation of several respondents all use it.
+
+    How a value is *written* (``1`` or ``1.0``) is another matter, for outputs and for
+    remembered objects that keep it: :func:`silkcore._objcache.exact_key`."""
+    kind = type(value)
+    if kind is int or kind is float:
+        return (float, value)
+    if kind is tuple or kind is list:
+        return (tuple, tuple(map(answer_key, value)))  # type: ignore[call-overload]
+    return (kind, value)
 
 
 def same_value(a: object, b: object) -> bool:
-    """Equality without coercion: ``true`` is not ``1`` and ``"1"`` is not ``1``; an integer
-    and a float with the same value are the same number."""
-    if type(a) is bool or type(b) is bool:
-        return type(a) is type(b) and a == b
-    if _is_number(a) and _is_number(b):
-        return a == b
-    return type(a) is type(b) and a == b
+    """Whether two values are the same answer (see :func:`answer_key`)."""
+    return answer_key(a) == answer_key(b)
 
 
 def _condition_holds(condition: Condition, answers: Mapping[str, AnswerValue]) -> bool:

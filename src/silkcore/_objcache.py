@@ -5,6 +5,10 @@ times; the same partner named by a million flows).
 the cache keeps the object alive beside its value and an id is never reused while the entry
 exists. :class:`BoundedMemo` keys by value, with :func:`exact_key` where two equal-looking
 JSON values must stay apart. Both are bounded: they start afresh past ``limit`` entries.
+
+Whether two answers are the same *answer* is not a question for this module: that is
+:func:`silkcore._answers.answer_key`. :func:`exact_key` only makes sure a remembered object
+is handed back for a value written exactly the same way, since the object shows it.
 """
 
 from __future__ import annotations
@@ -73,8 +77,9 @@ class BoundedMemo(dict[Any, Any]):
 
 
 def exact_key(value: Any) -> Any:
-    """A key equal for two JSON values only when they are written the same way: ``true`` is
-    not ``1``, ``1`` is not ``1.0``, ``-0.0`` is not ``0.0`` (messages and outputs quote them)."""
+    """A memo key equal for two JSON values only when they are written the same way: ``true``
+    is not ``1``, ``1`` is not ``1.0``, ``-0.0`` is not ``0.0`` (the remembered messages,
+    entities and trace entries quote the value). Never a test of answer equality."""
     kind = type(value)
     if kind is float:
         return (kind, repr(value))

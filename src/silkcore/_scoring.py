@@ -31,7 +31,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import attrs
 
-from ._answers import rule_holds
+from ._answers import answer_key, rule_holds
 from ._assessment import (
     AnswerStatus,
     AnswerValue,
@@ -154,12 +154,13 @@ def _aggregate(aggregation: Aggregation, scored: list[tuple[float, float]]) -> f
 
 
 def _single_result(index: ScoringIndex, rules: ItemRules, response: Response | None, asked: bool) -> TraceEntry:
-    """One respondent's trace entry for an item, remembered per item.
+    """One respondent's trace entry for an item: :meth:`GenericScorer._consolidate` of that
+    respondent's result, remembered per item.
 
     The entry depends only on the item, whether it was asked, and the answer's status, value
-    (with its exact type and spelling: ``true`` is not ``1``, ``1`` is not ``1.0``),
+    (as written: ``true`` is not ``1``, ``1`` is not ``1.0``, since the entry shows it),
     confidence and whether it cites evidence. Trace entries are frozen, so the same one is
-    shared by every score card that needs it."""
+    shared by every score card that needs it: a batch scores each line by one respondent."""
     if response is None:
         key: Any = asked
     else:
@@ -169,35 +170,7 @@ def _single_result(index: ScoringIndex, rules: ItemRules, response: Response | N
 
 
 def _fresh_entry(index: ScoringIndex, rules: ItemRules, response: Response | None, asked: bool) -> TraceEntry:
-    return _single_entry(rules.item, _item_result(index, rules, response, asked))
-
-
-def _single_entry(item: Item, only: _ItemResult) -> TraceEntry:
-    """The trace entry of one respondent's result: what :meth:`GenericScorer._consolidate`
-    gives for a list of one, without building its lists."""
-    if only.status is _SCORED and only.score is not None:
-        confidence = only.confidence
-        return TraceEntry(
-            item.id,
-            item.category,
-            _SCORED,
-            _r(0 + only.score),  # 0 + x, as sum() gives: -0.0 becomes 0.0 on both paths
-            item.weight,
-            only.reason,
-            only.value,
-            None if confidence is None else _r(0 + confidence),
-            1,
-        )
-    return TraceEntry(
-        item.id,
-        item.category,
-        only.status,
-        None,
-        item.weight if only.status is not _NOT_ASKED else 0.0,
-        only.reason,
-        only.value,
-        respondents=1,
-    )
+    return GenericScorer._consolidate(rules.item, [_item_result(index, rules, response, asked)])
 
 
 _MAX_REASON = 2000  # the score card schema's limit for a trace entry's reason
@@ -236,7 +209,7 @@ def _value_order(value: AnswerValue) -> tuple[int, Any, str]:
     if kind is bool:
         return (0, int(value), "")  # type: ignore[arg-type]
     if kind is int or kind is float:
-        return (1, value, repr(value))  # 1 and 1.0 are different answers, kept apart by their spelling
+        return (1, value, repr(value))  # one order for the spellings of one number: 1 before 1.0
     if kind is str:
         return (2, 0, value)  # type: ignore[return-value]
     return (3, 0, json.dumps(list(value)))  # type: ignore[arg-type]
@@ -249,13 +222,19 @@ def _choice(value: Any) -> bool:
 def _consolidated_value(tied: list[tuple[str, _ItemResult]], reason: str, named: bool) -> tuple[AnswerValue | None, str]:
     """The value and reason of an unscored item several respondents answered.
 
-    All the same: that value. Different: every distinct value, sorted, as a list when the
-    score card can hold them as one (strings and integers; for lists of choices, every choice
-    anyone made), else no value; the reason says who gave which either way."""
-    given: dict[Any, tuple[AnswerValue, list[str]]] = {}
+    Answers are the same or different by :func:`~silkcore._answers.answer_key` (``1`` and
+    ``1.0`` are the same answer, shown as the first of their spellings in
+    :func:`_value_order`). All the same: that value. Different: every distinct value, sorted,
+    as a list when the score card can hold them as one (strings and integers; for lists of
+    choices, every choice anyone made), else no value; the reason says who gave which either way."""
+    spellings: dict[Any, list[AnswerValue]] = {}
+    labels: dict[Any, list[str]] = {}
     for label, result in tied:
         if result.value is not None:
-            given.setdefault(exact_key(result.value), (result.value, []))[1].append(label)
+            key = answer_key(result.value)
+            spellings.setdefault(key, []).append(result.value)
+            labels.setdefault(key, []).append(label)
+    given = {key: (min(values, key=_value_order), labels[key]) for key, values in spellings.items()}
     if len(given) <= 1:
         return (next(iter(given.values()))[0] if given else None), reason
     distinct = sorted((value for value, _ in given.values()), key=_value_order)
@@ -268,7 +247,7 @@ def _consolidated_value(tied: list[tuple[str, _ItemResult]], reason: str, named:
     if len(distinct) <= _MAX_CHOICES and all(_choice(v) for v in distinct):
         value = tuple(distinct)  # type: ignore[arg-type]
     elif all(type(v) is tuple for v in distinct):
-        union = {exact_key(choice): choice for v in distinct for choice in v}  # type: ignore[union-attr]
+        union = {answer_key(choice): choice for v in distinct for choice in v}  # type: ignore[union-attr]
         if len(union) <= _MAX_CHOICES:
             value = tuple(sorted(union.values(), key=_value_order))
     return value, reason
@@ -314,7 +293,7 @@ class GenericScorer:
         for item in framework.items:
             rules = index.items[item.id]
             rule = item.applies_if
-            if only is not None:  # one respondent (every line of a batch): no lists to build
+            if only is not None:  # one respondent (every line of a batch): a remembered entry
                 entry = _single_result(index, rules, only.get(item.id), rule is None or rule_holds(rule, values[0]))
             else:
                 results = [
@@ -356,12 +335,10 @@ class GenericScorer:
 
     @staticmethod
     def _consolidate(item: Item, results: list[_ItemResult], labels: Sequence[str] = ()) -> TraceEntry:
-        """One trace entry from several respondents' results, the same whatever their order:
+        """One trace entry from the results of one or more respondents, the same whatever their order:
         means are exactly rounded sums (``math.fsum``), reasons and values are sorted, and
         respondents are named by ``labels`` (their response set ids or roles), never by position."""
         weight = item.weight
-        if len(results) == 1:
-            return _single_entry(item, results[0])
         scored = [r for r in results if r.status is _SCORED and r.score is not None]
         if scored:
             scores = [r.score for r in scored if r.score is not None]

@@ -4,8 +4,8 @@ Scoring a response set asks the same questions of every item again and again: is
 scored, which options does it have (a referenced scale resolved), what does each option
 score, which category is it in. The answers depend on the framework alone, so they are
 computed once per framework object and then looked up, which makes a batch of thousands of
-response sets several times faster. The rules themselves stay in :mod:`silkcore._answers`
-and :class:`~silkcore._framework.Framework`; this module only remembers their results.
+response sets several times faster. Whether an answer fits stays in :mod:`silkcore._answers`
+(remembered here per item); how a fitting answer scores is :meth:`ScoringIndex.score`.
 """
 
 from __future__ import annotations
@@ -14,26 +14,18 @@ from typing import Any
 
 import attrs
 
-from ._answers import answer_problem, item_score
+from ._answers import answer_key, answer_problem
 from ._assessment import AnswerValue
-from ._framework import Category, Framework, Item, ItemKind
+from ._framework import NUMERIC_KINDS, OPTION_KINDS, Category, Framework, Item
 from ._objcache import BoundedMemo, PerObject, exact_key
 
 __all__ = ["ItemRules", "LastSound", "ScoringIndex", "scoring_index"]
 
 _REMEMBERED = 512  # trace entries and verdicts kept per item
-_CHOICE_KINDS = frozenset({ItemKind.CHOICE, ItemKind.SCALE, ItemKind.YES_NO})
 
-
-def value_key(value: Any) -> tuple[str, Any]:
-    """A key under which two values are equal exactly when :func:`~silkcore._answers.same_value`
-    says so: ``true`` is not ``1``, ``"1"`` is not ``1``, but ``1`` is ``1.0``."""
-    kind = type(value)
-    if kind is bool:
-        return ("b", value)
-    if kind is int or kind is float:
-        return ("n", value)
-    return (kind.__name__, value)
+#: Kept for the framework checks, which import it from here: the same function as
+#: :func:`~silkcore._answers.answer_key`, the one notion of answer equality.
+value_key = answer_key
 
 
 @attrs.frozen
@@ -42,9 +34,11 @@ class ItemRules:
 
     item: Item
     scored: bool
-    #: For choice-like items: option key -> score (None: the option has no score).
-    option_scores: dict[tuple[str, Any], float | None] | None
-    #: How a scored answer is scored, for the trace.
+    #: For items answered with options: option (by :func:`~silkcore._answers.answer_key`)
+    #: -> score (None: the option has no score). None for other items.
+    option_scores: dict[Any, float | None] | None
+    #: The rule a scored answer is scored by, as the trace names it: "option score",
+    #: "position in range" or "distance to target", and whether it is reversed.
     how: str
     #: One respondent's trace entries by what decides them (see ``scoring._single_result``):
     #: the same answer to the same item always gives the same entry, so it is made once.
@@ -83,26 +77,43 @@ class ScoringIndex:
         return rules.verdicts.remember(exact_key(value), answer_problem, self.framework, rules.item, value)  # type: ignore[no-any-return]
 
     def score(self, rules: ItemRules, value: AnswerValue) -> float | None:
-        """The 0..1 score of a fitting answer, as :func:`~silkcore._answers.item_score` gives it."""
+        """The 0..1 score of an answer that fits its item (reverse items inverted), by the rule
+        :attr:`ItemRules.how` names; None for an empty selection. The one scoring of an answer.
+
+        * option score: the chosen option's score (the mean over a multiple choice; an
+          option without a score counts 0);
+        * position in range: ``(value - min) / (max - min)``;
+        * distance to target: 1 at the target, falling linearly to 0 at the farther bound."""
+        item = rules.item
         table = rules.option_scores
-        if table is None:
-            return item_score(self.framework, rules.item, value)
-        chosen = value if isinstance(value, tuple) else (value,)
-        if not chosen:
-            return None
-        picked = [table[value_key(v)] or 0.0 for v in chosen]
-        score = min(1.0, max(0.0, sum(picked) / len(picked)))
-        return 1.0 - score if rules.item.reverse else score
-
-
-_SCORED_BY_OPTION = ("choice", "multi_choice", "scale", "yes_no")
+        if table is not None:
+            chosen = value if isinstance(value, tuple) else (value,)
+            if not chosen:
+                return None
+            picked = [table[answer_key(v)] or 0.0 for v in chosen]
+            score = sum(picked) / len(picked)
+        else:
+            low, high, target = item.min, item.max, item.target
+            assert low is not None and high is not None and type(value) in (int, float)
+            number = float(value)  # type: ignore[arg-type]
+            if target is not None:
+                reach = max(target - low, high - target)
+                score = 1.0 - abs(number - target) / reach if reach else 1.0
+            else:
+                score = (number - low) / (high - low)
+        score = min(1.0, max(0.0, score))
+        return 1.0 - score if item.reverse else score
 
 
 def _rules(framework: Framework, item: Item) -> ItemRules:
     table = None
-    if item.kind in _CHOICE_KINDS or item.kind == ItemKind.MULTI_CHOICE:
-        table = {value_key(option.value): option.score for option in framework.options_of(item)}
-    how = "option score" if item.kind.value in _SCORED_BY_OPTION else "position in range"
+    if item.kind in OPTION_KINDS:
+        table = {answer_key(option.value): option.score for option in framework.options_of(item)}
+        how = "option score"
+    elif item.kind in NUMERIC_KINDS and item.target is not None:
+        how = "distance to target"
+    else:
+        how = "position in range"
     if item.reverse:
         how += ", reversed (higher answer is worse)"
     return ItemRules(item, framework.is_scored(item), table, how)
