@@ -6,11 +6,12 @@ result, or an error record ``{"line": N, "errors": [...]}`` with JSON Pointers. 
 ``workers > 1`` lines are processed in chunks by worker processes and written back in the
 input order.
 
-Most lines take a fast lane that decides exactly as the general path does (orjson behind
-screens that prove the strict parser would agree, the compiled validator, a hand-written
-builder); a line the lane doubts takes the general path, which also writes the error
-record. Scoring gives a score card per response set and a cell of the flow matrix per flow,
-with running totals (:class:`~silkcore._flow_tally.FlowTally`).
+Each line is parsed (orjson behind screens that prove the strict parser would agree; the
+strict parser, which also explains, when they doubt), judged by the one check every surface
+uses (:func:`~silkcore._documents.check`), and scored by the framework's scorer. Scoring
+gives a score card per response set (the same document ``silk assess --json`` and the node
+write, by the same writer) and a cell of the flow matrix per flow, with running totals
+(:class:`~silkcore._flow_tally.FlowTally`).
 
 A batch that cannot finish says so: a truncated or corrupt gzip input, or a worker process
 that dies, stops it with a :class:`BatchError` that names the file and the compressed byte
@@ -31,7 +32,7 @@ import sys
 import threading
 import time
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -40,13 +41,11 @@ from typing import IO, Any, NamedTuple
 import attrs
 
 from ._assessment import ResponseSet
-from ._convert import unstructure
-from ._documents import check, semantic_issues
+from ._documents import check, to_document
 from ._errors import DataError, Issue, SilkError
-from ._fastparse import dumps_line, fast_loads
-from ._fastpath import FAST_BUILDERS
+from ._fastparse import fast_loads
 from ._flow_tally import FlowTally, flow_score
-from ._jsonio import DEFAULT_LIMITS, iter_raw_lines, parse_line
+from ._jsonio import DEFAULT_LIMITS, EntityDocument, dumps, iter_raw_lines, parse_line
 from ._model import Flow
 
 __all__ = ["BatchCounts", "BatchError", "LineProcessor", "open_input", "run_batch"]
@@ -206,18 +205,9 @@ def _catalog() -> Any:
     return _CATALOG[0]
 
 
-class _Lane(NamedTuple):
-    """The fast way for one document kind: its compiled validator, its hand-written builder,
-    and the checks a schema cannot express."""
-
-    is_valid: Callable[[Any], bool]
-    build: Callable[[dict[str, Any]], Any]
-    sound: Callable[[dict[str, Any], Any], bool]
-
-
 class LineProcessor:
     """Turns raw JSON Lines lines into result records. Built once per process (and task):
-    it keeps the catalog, and a fast lane per document kind that has a hand-written builder."""
+    it keeps the catalog and the framework resolver."""
 
     def __init__(self, task: str, framework_ref: str | None = None, source: str = "<batch>") -> None:
         self.task = task
@@ -228,11 +218,10 @@ class LineProcessor:
         self.framework = None if framework_ref is None else self.catalog.resolve_framework(framework_ref)
         chosen = self.framework
         self.frameworks = self.catalog.framework_resolver() if chosen is None else (lambda _framework_id: chosen)
-        self._lanes: dict[Any, _Lane | None] = {}
 
     def __call__(self, number: int, raw: bytes) -> dict[str, Any]:
         """The result or error record of one raw line."""
-        document = fast_loads(raw)
+        document = fast_loads(raw, DEFAULT_LIMITS)
         if document is None:  # the shortcut had a doubt: the strict parser decides and explains
             try:
                 document = parse_line(number, raw, self.source)
@@ -240,50 +229,14 @@ class LineProcessor:
                 return _error(number, list(exc.errors))
         return self.process(number, document)
 
-    def typed(self, document: Any) -> Any:
-        """The typed entity by the fast lane, or None to take the general path (which explains).
-
-        The lane decides exactly as :func:`~silkcore._documents.check` does - the same compiled
-        validator, the same builder, the same semantic checks - minus the general dispatch."""
-        if type(document) is not dict:
-            return None
-        name = document.get("schema")
-        try:
-            lane = self._lanes[name]
-        except KeyError:
-            lane = self._lanes[name] = self._lane(name)
-        except TypeError:  # an unhashable "schema" value: the general path explains
-            return None
-        if lane is None or not lane.is_valid(document):
-            return None
-        try:
-            entity = lane.build(document)
-        except (ValueError, KeyError, TypeError):
-            return None
-        return entity if lane.sound(document, entity) else None
-
-    def _lane(self, name: Any) -> _Lane | None:
-        if not isinstance(name, str) or name not in FAST_BUILDERS:
-            return None
-        schemas = self.catalog.schemas
-
-        frameworks = self.frameworks
-
-        def sound(document: dict[str, Any], entity: Any) -> bool:
-            return not semantic_issues(name, document, entity, schemas, frameworks)
-
-        return _Lane(schemas.rs_validator(name).is_valid, FAST_BUILDERS[name], sound)
-
     def process(self, number: int, document: Any) -> dict[str, Any]:
         """Validate (and type, and score) one parsed document; an error record on failure."""
-        entity = self.typed(document)
-        if entity is None:
-            try:
-                entity, issues = check(document, registry=self.catalog.schemas, explain="rs", frameworks=self.frameworks)
-            except DataError as exc:
-                return _error(number, list(exc.errors))
-            if issues:
-                return _error(number, issues)
+        try:
+            entity, issues = check(document, registry=self.catalog.schemas, explain="rs", frameworks=self.frameworks)
+        except DataError as exc:
+            return _error(number, list(exc.errors))
+        if issues:
+            return _error(number, issues)
         if self.task == "validate":
             return {"line": number, "valid": True, "schema": document["schema"]}
         if isinstance(entity, Flow):
@@ -295,7 +248,7 @@ class LineProcessor:
             card = self.catalog.scorer(framework.id).score(framework, [entity])
         except SilkError as exc:
             return _error(number, list(getattr(exc, "errors", ())) or [Issue("", str(exc))])
-        return {"line": number, "scorecard": {"schema": card.SCHEMA, **unstructure(card)}}
+        return {"line": number, "scorecard": EntityDocument(to_document(card))}
 
 
 _PROCESSORS: dict[tuple[str, str | None, str], LineProcessor] = {}
@@ -323,7 +276,7 @@ def _finish(record: dict[str, Any], tally: FlowTally) -> _Written:
     failed = "errors" in record
     if not failed and "flow" in record:
         tally.add(record["flow"])
-    return _Written(record["line"], dumps_line(record), failed)
+    return _Written(record["line"], dumps(record, indent=None) + "\n", failed)
 
 
 # In a worker process: [the shared table, this worker's slot]. The table holds, per worker,

@@ -20,13 +20,15 @@ import os
 from decimal import Decimal, InvalidOperation
 from enum import Enum, StrEnum
 from functools import cache
+from operator import attrgetter
 from typing import Any, TypeVar
 
 import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError, IterableValidationError
+from cattrs.fns import identity
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from ._assessment import AnswerValue, TraceEntry, TraceStatus
+from ._assessment import AnswerValue
 from ._errors import DataError, Issue
 from ._framework import ApplicabilityRule, Condition, ConditionValue, Edge, OptionValue
 from ._jsonio import DEFAULT_LIMITS, MAX_ISSUES, Limits, string_issue
@@ -41,7 +43,6 @@ __all__ = [
     "source_issues",
     "structure",
     "unstructure",
-    "unstructure_trace_entry",
 ]
 
 T = TypeVar("T")
@@ -127,32 +128,6 @@ def answer_value(value: Any, _: Any = None) -> Any:
     return _scalar(value, (str, bool, int, float), "a string, number, boolean or list of strings")
 
 
-_STATUS_TEXT = {status: status.value for status in TraceStatus}  # ``.value`` is a slow property
-
-
-def unstructure_trace_entry(entry: TraceEntry) -> dict[str, Any]:
-    """A trace entry as JSON: what cattrs' generated function gives (optional fields left at
-    their default omitted), without its per-field dispatch. A test keeps the two equal."""
-    data: dict[str, Any] = {
-        "item_id": entry.item_id,
-        "category": entry.category,
-        "status": _STATUS_TEXT[entry.status],
-        "score": entry.score,
-        "weight": entry.weight,
-        "reason": entry.reason,
-    }
-    value = entry.value
-    if value is not None:
-        data["value"] = list(value) if type(value) is tuple else value
-    if entry.confidence is not None:
-        data["confidence"] = entry.confidence
-    if entry.respondents is not None:
-        data["respondents"] = entry.respondents
-    if entry.spread is not None:
-        data["spread"] = entry.spread
-    return data
-
-
 def _structure_rule(converter: cattrs.Converter) -> Any:
     def structure_rule(value: Any, _: type) -> ApplicabilityRule:
         if type(value) is not dict or len(value) != 1 or next(iter(value)) not in ("all", "any"):
@@ -161,6 +136,9 @@ def _structure_rule(converter: cattrs.Converter) -> Any:
         return ApplicabilityRule(mode, converter.structure(conditions, tuple[Condition, ...]))
 
     return structure_rule
+
+
+_OPTIONAL_SCALARS = (str | None, int | None, float | None, bool | None)
 
 
 def make_converter(*, detailed: bool = True) -> cattrs.Converter:
@@ -181,15 +159,19 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
 
     # Class hooks dispatch on the MRO, so StrEnum (earlier than str in an enum's MRO) needs its own.
     converter.register_structure_hook(StrEnum, structure_enum)
-    converter.register_unstructure_hook(StrEnum, lambda member: member.value)
+    # A member's code: ``_value_`` is a plain attribute, ``.value`` a property (slower, and a
+    # score card writes a status per item).
+    converter.register_unstructure_hook(StrEnum, attrgetter("_value_"))
+    # An optional string, number or boolean is written as it is: with the identity hook the
+    # generated functions read the attribute inline instead of dispatching on its type per
+    # value, which makes writing a score card (a trace entry per item) 1.7x faster.
+    converter.register_unstructure_hook_func(lambda t: t in _OPTIONAL_SCALARS, identity)
     answer = lambda value, _: answer_value(value, _)  # noqa: E731
     converter.register_structure_hook_func(lambda t: t == AnswerValue, answer)
     converter.register_structure_hook_func(lambda t: t == AnswerValue | None, answer)
     converter.register_unstructure_hook_func(
         lambda t: t in (AnswerValue, AnswerValue | None), lambda v: list(v) if isinstance(v, tuple) else v
     )
-    # A score card holds one trace entry per item; written by hand, the same shape is 4x faster.
-    converter.register_unstructure_hook(TraceEntry, unstructure_trace_entry)
     option = lambda value, _: _scalar(value, (str, bool, int), "a string, integer or boolean")  # noqa: E731
     converter.register_structure_hook_func(lambda t: t == OptionValue, option)
     condition = lambda value, _: _scalar(value, (str, bool, int, float), "a string, number or boolean")  # noqa: E731

@@ -203,10 +203,11 @@ def check(
     fast = FAST_BUILDERS.get(name)
     entity: Any
     try:
-        # The schema has already checked every key, type and value; anything it could not
-        # (an impossible value) falls back to the converter, which explains it with a pointer.
+        # Flows and response sets (by the million in a batch) are built by hand: the schema
+        # has already checked every key, type and value. Whatever the builder cannot build (an
+        # entity's own check failing) the converter builds or explains, with a placed pointer.
         entity = fast(candidate) if fast is not None else None
-    except (ValueError, KeyError, TypeError):
+    except Exception:
         entity = None
     if entity is None:
         if cls is None:

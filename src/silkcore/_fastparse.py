@@ -14,22 +14,21 @@ screened here with a few scans of the raw bytes, all in C:
   outside strings and escapes cannot produce one (no ``\\u``), so the line has a duplicate
   exactly when it holds more colons than the parsed value serialised again.
 
-:func:`fast_loads` returns None whenever any screen has a doubt (or orjson is not
-installed): the caller then uses the strict parser, which also writes the error messages.
-A property test keeps the two parsers' results equal.
+:func:`fast_loads` returns None whenever any screen has a doubt: the caller then uses the
+strict parser, which also writes the error messages. It is a shortcut in front of the strict
+parser, never a parser of its own: property tests prove it gives the strict parser's value
+or steps aside. This module imports nothing of silkcore's, so the strict reader itself
+(:func:`silkcore._jsonio.loads`) can take the shortcut first.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ._jsonio import DEFAULT_LIMITS, Limits, dumps
+import orjson
 
-orjson: Any
-try:  # orjson is a dependency, but a platform without its wheels still works, just slower
-    import orjson
-except ImportError:  # pragma: no cover - exercised by a test that hides the module
-    orjson = None
+if TYPE_CHECKING:
+    from ._jsonio import Limits
 
 __all__ = ["dumps_line", "fast_loads"]
 
@@ -61,7 +60,7 @@ def _written_back(value: Any, brackets: int, max_depth: int) -> bytes | None:
     line, no such container. A line that deep can also be a scalar at the limit, so then the
     containers are walked and counted exactly. Indenting adds no colon."""
     if brackets <= max_depth:
-        return orjson.dumps(value)  # type: ignore[no-any-return]
+        return orjson.dumps(value)
     written: bytes = orjson.dumps(value, option=orjson.OPT_INDENT_2)
     if b"\n" + b" " * (2 * max_depth) in written and not _depth_within(value, max_depth):
         return None
@@ -80,9 +79,10 @@ _SCREENED_DIGITS = len(_LONG_NUMBER)
 _SCREENED_CHARS = 4 + 3 * (_SCREENED_DIGITS - 1)
 
 
-def fast_loads(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Any | None:
-    """The value of one JSON text when the strict parser would give the same; else None."""
-    if orjson is None or not _screens_hold(limits):
+def fast_loads(raw: bytes, limits: Limits) -> Any | None:
+    """The value of one JSON text when the strict parser, reading it with ``limits``, would
+    give the same; else None."""
+    if len(raw) > limits.max_bytes or not _screens_hold(limits):
         return None
     screened = raw.translate(_SCREEN, _UNSCREENED)
     if _LONG_NUMBER in screened or (b"\\" in screened and b"\\u" in raw):
@@ -102,7 +102,10 @@ def fast_loads(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> Any | None:
 
 
 def dumps_line(value: Any) -> str:
-    """One compact JSON Lines line, newline included (orjson when installed: 5-10x faster)."""
-    if orjson is None:
-        return dumps(value, indent=None) + "\n"
-    return str(orjson.dumps(value, option=orjson.OPT_APPEND_NEWLINE), "utf-8")
+    """One JSON Lines line, newline included: :func:`silkcore._jsonio.dumps`, compact.
+
+    Kept only for the Dask adapter, which imports it from here: it can call ``dumps``
+    directly, and then this goes."""
+    from ._jsonio import dumps
+
+    return dumps(value, indent=None) + "\n"

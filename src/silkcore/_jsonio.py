@@ -36,6 +36,7 @@ from decimal import Decimal
 from typing import IO, Any
 
 import attrs
+import orjson
 import yaml
 
 from ._errors import DataError, Issue
@@ -44,6 +45,7 @@ from ._locate import locate_json, pointer_join
 __all__ = [
     "DEFAULT_LIMITS",
     "LIMIT_VARIABLES",
+    "EntityDocument",
     "Limits",
     "dumps",
     "iter_json_lines",
@@ -752,8 +754,78 @@ def iter_json_lines(
             yield number, exc
 
 
+# A date-time or a dataclass is not JSON data: refused (TypeError), as any other foreign type.
+_STRICT = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
+_OPTIONS = {None: _STRICT, 2: _STRICT | orjson.OPT_INDENT_2}
+_INF = float("inf")
+
+
 def dumps(value: Any, *, indent: int | None = 2) -> str:
-    """Serialise deterministically (no NaN, UTF-8 text, stable separators)."""
-    if indent is None:
-        return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-    return json.dumps(value, ensure_ascii=False, allow_nan=False, indent=indent)
+    """The one JSON writer: every document, score card, JSON Lines record and answer silkcore
+    writes goes through it, so one value always gives the same bytes (``silk assess --json``,
+    each ``silk batch`` line, the node's answers).
+
+    Deterministic: keys in their order, UTF-8 text (non-ASCII characters as they are), no
+    spaces with ``indent=None``, two spaces per level with ``indent=2`` (the only indentation).
+    Numbers are written as orjson writes them: an integer exactly, a float in the shortest
+    form that reads back the same (``0.1``, ``5e-6``, ``1e+16``). What is not JSON data is
+    refused: a NaN or infinite float (:class:`ValueError`), a key that is not a string, or a
+    type JSON has no word for (:class:`TypeError`).
+    """
+    try:
+        option = _OPTIONS[indent]
+    except KeyError:
+        raise ValueError(f"indent must be 2 or None, not {indent!r}") from None
+    try:
+        text: bytes = orjson.dumps(value, option=option)
+    except orjson.JSONEncodeError as exc:
+        if str(exc) != "Integer exceeds 64-bit range":
+            raise
+        # orjson writes integers of at most 64 bits; a longer one (a JSON number may have any
+        # number of digits) is written from its exact text, in the same output.
+        text = orjson.dumps(_long_integers_written(value), option=option)
+    # orjson writes a non-finite float as null: only a value with a null in it is looked at.
+    if b"null" in text and not _finite(value):
+        raise ValueError("Out of range float values are not JSON compliant: NaN and infinity have no JSON number")
+    return str(text, "utf-8")
+
+
+class EntityDocument(dict[str, Any]):
+    """A document just written from an entity (``to_document``), about to be written out.
+
+    Entities check their numbers when they are built (a score card's are all finite, from 0
+    to 1, or counts), so :func:`dumps` does not walk such a document again looking for NaN:
+    a batch writes a score card a line, each with a hundred numbers. The bytes are those
+    of the plain dict."""
+
+    __slots__ = ()
+
+
+def _long_integers_written(value: Any) -> Any:
+    """``value`` with each integer beyond 64 bits replaced by its JSON text (an orjson Fragment)."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _long_integers_written(child) for key, child in value.items()}
+    if kind is list or kind is tuple:
+        return [_long_integers_written(child) for child in value]
+    if kind is int and not -(2**63) <= value < 2**64:
+        return orjson.Fragment(str(value))
+    return value
+
+
+def _finite(value: Any) -> bool:
+    """Whether no float inside ``value`` is NaN or infinite (iterative: no recursion limit);
+    an :class:`EntityDocument` is known to hold none."""
+    stack = [value]
+    pop = stack.pop
+    push = stack.extend
+    while stack:
+        node = pop()
+        if isinstance(node, dict):
+            if type(node) is not EntityDocument:
+                push(node.values())
+        elif isinstance(node, list | tuple):
+            push(node)
+        elif isinstance(node, float) and not -_INF < node < _INF:
+            return False
+    return True
