@@ -289,7 +289,9 @@ class Catalog:
 
     def _framework_entry(self, framework: Framework | Path) -> tuple[str, Framework]:
         if isinstance(framework, Path):
+            # Read, validated against the schema and checked in full: built once, not re-checked.
             framework = load_framework(framework, registry=self.schemas)
+            return framework.id, framework
         if not isinstance(framework, Framework):
             raise PluginError(f"expected a Framework or a Path, got {type(framework).__name__}")
         # A framework built in Python meets the same schema and checks as one read from a file.

@@ -10,13 +10,14 @@ from typing import Any
 import attrs
 
 from ._convert import unstructure
-from ._documents import load_document
-from ._errors import SchemaValidationError
+from ._documents import default_registry, load_document
+from ._errors import Issue, SchemaValidationError
 from ._framework import Framework
+from ._frameworks_check import framework_issues
 from ._objcache import PerObject
 from ._schemas import SchemaRegistry
 
-__all__ = ["framework_document", "framework_hash", "load_framework"]
+__all__ = ["framework_document", "framework_hash", "framework_problems", "load_framework"]
 
 
 def load_framework(source: str | Path | bytes | dict[str, Any], *, registry: SchemaRegistry | None = None) -> Framework:
@@ -29,6 +30,15 @@ def load_framework(source: str | Path | bytes | dict[str, Any], *, registry: Sch
     if not isinstance(framework, Framework):
         raise SchemaValidationError([], f"expected a framework document, got {type(framework).__name__}")
     return framework
+
+
+def framework_problems(framework: Framework, registry: SchemaRegistry | None = None) -> list[Issue]:
+    """Every way a framework built in Python falls short of one read from a file, or ``[]``:
+    its document (as exchanged, scales resolved) against the framework schema, then the
+    checks a schema cannot express, run on the entity as it is. The entity is never rebuilt
+    from that document: a framework is built once (a file's by :func:`load_framework`)."""
+    issues = (registry or default_registry()).validate(framework_document(framework))
+    return issues or framework_issues(framework)
 
 
 def framework_document(framework: Framework) -> dict[str, Any]:
