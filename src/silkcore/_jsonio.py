@@ -803,13 +803,12 @@ class EntityDocument(dict[str, Any]):
 
 def _long_integers_written(value: Any) -> Any:
     """``value`` with each integer beyond 64 bits replaced by its JSON text (an orjson Fragment)."""
-    kind = type(value)
-    if kind is dict:
+    if isinstance(value, dict):
         return {key: _long_integers_written(child) for key, child in value.items()}
-    if kind is list or kind is tuple:
+    if isinstance(value, list | tuple):
         return [_long_integers_written(child) for child in value]
-    if kind is int and not -(2**63) <= value < 2**64:
-        return orjson.Fragment(str(value))
+    if isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**64:
+        return orjson.Fragment(str(int(value)))
     return value
 
 
