@@ -45,7 +45,7 @@ from ._documents import check, to_document
 from ._errors import DataError, Issue, SilkError
 from ._fastparse import fast_loads
 from ._flow_tally import FlowTally, flow_score
-from ._jsonio import DEFAULT_LIMITS, EntityDocument, dumps, iter_raw_lines, parse_line
+from ._jsonio import DEFAULT_LIMITS, EntityDocument, dumps_line, iter_raw_lines, parse_line
 from ._model import Flow
 
 __all__ = ["BatchCounts", "BatchError", "LineProcessor", "open_input", "run_batch"]
@@ -276,7 +276,7 @@ def _finish(record: dict[str, Any], tally: FlowTally) -> _Written:
     failed = "errors" in record
     if not failed and "flow" in record:
         tally.add(record["flow"])
-    return _Written(record["line"], dumps(record, indent=None) + "\n", failed)
+    return _Written(record["line"], dumps_line(record), failed)
 
 
 # In a worker process: [the shared table, this worker's slot]. The table holds, per worker,

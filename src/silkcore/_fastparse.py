@@ -102,10 +102,10 @@ def fast_loads(raw: bytes, limits: Limits) -> Any | None:
 
 
 def dumps_line(value: Any) -> str:
-    """One JSON Lines line, newline included: :func:`silkcore._jsonio.dumps`, compact.
+    """:func:`silkcore._jsonio.dumps_line`, the one writer's JSON Lines form.
 
-    Kept only for the Dask adapter, which imports it from here: it can call ``dumps``
-    directly, and then this goes."""
-    from ._jsonio import dumps
+    Kept only for the Dask adapter, which imports it from here; once it imports it from
+    ``silkcore._jsonio``, this goes."""
+    from ._jsonio import dumps_line as written
 
-    return dumps(value, indent=None) + "\n"
+    return written(value)

@@ -27,8 +27,8 @@ def flow_score(flow: Flow) -> dict[str, Any]:
     amount = flow.amount
     return {
         "flow_id": flow.flow_id,
-        "kind": flow.kind.value,
-        "direction": None if direction is None else direction.value,
+        "kind": flow.kind._value_,  # the code; ``.value`` is a slower property
+        "direction": None if direction is None else direction._value_,
         "amount": None if amount is None else {"amount": format(amount.amount, "f"), "currency": amount.currency},
     }
 

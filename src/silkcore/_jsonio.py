@@ -48,6 +48,7 @@ __all__ = [
     "EntityDocument",
     "Limits",
     "dumps",
+    "dumps_line",
     "iter_json_lines",
     "iter_raw_lines",
     "load_yaml",
@@ -757,13 +758,15 @@ def iter_json_lines(
 # A date-time or a dataclass is not JSON data: refused (TypeError), as any other foreign type.
 _STRICT = orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_DATACLASS
 _OPTIONS = {None: _STRICT, 2: _STRICT | orjson.OPT_INDENT_2}
+_LINE = _STRICT | orjson.OPT_APPEND_NEWLINE
 _INF = float("inf")
 
 
 def dumps(value: Any, *, indent: int | None = 2) -> str:
     """The one JSON writer: every document, score card, JSON Lines record and answer silkcore
-    writes goes through it, so one value always gives the same bytes (``silk assess --json``,
-    each ``silk batch`` line, the node's answers).
+    writes goes through it (or :func:`dumps_line`, the same with a newline), so one value
+    always gives the same bytes (``silk assess --json``, each ``silk batch`` line, the
+    node's answers).
 
     Deterministic: keys in their order, UTF-8 text (non-ASCII characters as they are), no
     spaces with ``indent=None``, two spaces per level with ``indent=2`` (the only indentation).
@@ -776,6 +779,15 @@ def dumps(value: Any, *, indent: int | None = 2) -> str:
         option = _OPTIONS[indent]
     except KeyError:
         raise ValueError(f"indent must be 2 or None, not {indent!r}") from None
+    return str(_written(value, option), "utf-8")
+
+
+def dumps_line(value: Any) -> str:
+    """One JSON Lines line: ``dumps(value, indent=None)`` and a newline, written in one go."""
+    return str(_written(value, _LINE), "utf-8")
+
+
+def _written(value: Any, option: int) -> bytes:
     try:
         text: bytes = orjson.dumps(value, option=option)
     except orjson.JSONEncodeError as exc:
@@ -787,7 +799,7 @@ def dumps(value: Any, *, indent: int | None = 2) -> str:
     # orjson writes a non-finite float as null: only a value with a null in it is looked at.
     if b"null" in text and not _finite(value):
         raise ValueError("Out of range float values are not JSON compliant: NaN and infinity have no JSON number")
-    return str(text, "utf-8")
+    return text
 
 
 class EntityDocument(dict[str, Any]):
