@@ -114,11 +114,6 @@ def test_batch_and_the_node_write_the_same_score_card(inputs: tuple[Path, Path, 
     assert "5e-6" in batch and "5e-06" not in batch  # one writer, one spelling
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="silk assess --json prints the card indented (dump_document(card)); _cli/assess.py must print "
-    "dump_document(card, indent=None), the compact form batch lines and the node write",
-)
 def test_assess_json_writes_the_same_score_card(inputs: tuple[Path, Path, Path]) -> None:
     framework, responses, lines = inputs
     assessed = run_silk("assess", "--framework", str(framework), str(responses), "--json")

@@ -33,7 +33,9 @@ def load_response_sets(catalog: Catalog, paths: Sequence[Path], framework: Frame
 @click.command()
 @framework_option("A registered framework id, or the path of a framework file.", required=True)
 @click.argument("responses", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--json", "as_json", is_flag=True, help="Print the score card document.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the score card document (compact JSON, as batch and the node write it)."
+)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Also write the score card to this file.")
 @store_option("Also record the assessment in this history store.")
 @click.option("--language", default="en", show_default=True, help="Language of category titles in the printed card.")
@@ -63,7 +65,8 @@ def assess(
         if store_path is not None:
             with Store(store_path) as store:
                 store.record_assessment(sets, card)
-        text = dump_document(card)
+        # The one form a score card is exchanged in: the bytes silk batch and the node write.
+        text = dump_document(card, indent=None)
         if output is not None:
             write_output(output, text + "\n")
     except SilkError as exc:
