@@ -149,7 +149,9 @@ def test_the_parse_shortcut_changes_no_record(tmp_path: Path, monkeypatch: pytes
         return output.getvalue(), (counts.lines, counts.ok, counts.failed)
 
     shortcut = {task: run(task) for task in ("validate", "score")}
-    monkeypatch.setattr(batch, "fast_loads", lambda raw, limits: None)
+    from silkcore import _jsonio
+
+    monkeypatch.setattr(_jsonio, "fast_loads", lambda raw, limits: None)
     strict = {task: run(task) for task in ("validate", "score")}
     assert shortcut == strict
     assert shortcut["validate"][1][2] >= 9  # the traps did fail

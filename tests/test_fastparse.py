@@ -112,3 +112,10 @@ def test_limits_tighter_than_the_screens_or_a_larger_input_go_the_strict_way() -
     assert fast_loads(raw, Limits(max_bytes=len(raw) - 1)) is None  # the strict parser says why
     assert fast_loads(raw, Limits(max_int_digits=5)) is None
     assert fast_loads(raw, Limits(max_float_chars=20)) is None
+
+
+def test_nesting_past_orjsons_own_writing_limit_goes_the_strict_way() -> None:
+    deep = b"[" * 300 + b"]" * 300  # orjson reads it, but will not write past 255 levels
+    assert shortcut(deep) is None
+    with pytest.raises(DataError, match="nesting deeper"):
+        loads(deep)

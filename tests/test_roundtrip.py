@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from silkcore._assessment import ResponseSet, ScoreCard
+from silkcore._assessment import ResponseSet
 from silkcore._convert import structure
 from silkcore._documents import doc_without_schema, to_document
 from silkcore._jsonio import dumps, loads
@@ -120,15 +120,3 @@ def test_fast_response_set_builder_equals_the_converter(response_set: ResponseSe
 
     document = loads(dumps(to_document(response_set)))
     assert build_response_set(document) == structure(doc_without_schema(document), ResponseSet) == response_set
-
-
-@given(ENTITY_STRATEGIES[ScoreCard])
-def test_hand_written_trace_unstructure_equals_cattrs(card: ScoreCard) -> None:
-    from cattrs.gen import make_dict_unstructure_fn
-
-    from silkcore._assessment import TraceEntry
-    from silkcore._convert import make_converter, unstructure_trace_entry
-
-    generated = make_dict_unstructure_fn(TraceEntry, make_converter(), _cattrs_omit_if_default=True)
-    for entry in card.trace:
-        assert unstructure_trace_entry(entry) == generated(entry)

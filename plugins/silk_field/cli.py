@@ -14,7 +14,7 @@ from typing import Any, NoReturn
 
 import click
 
-from silkcore import Catalog, Framework, ScoreCard, SilkError, UnknownComponentError, get_catalog, load_document, load_framework
+from silkcore import Catalog, Framework, ScoreCard, SilkError, UnknownComponentError, get_catalog, load_document
 
 from .crosswalk import crosswalks_for, load_crosswalk, shipped_crosswalks
 from .languages import missing_translations
@@ -41,10 +41,7 @@ def _echo_json(value: Any) -> None:
 
 
 def _framework(catalog: Catalog, ref: str) -> Framework:
-    path = Path(ref)
-    if path.suffix in (".yaml", ".yml", ".json") and path.is_file():
-        return load_framework(path, registry=catalog.schemas)
-    return catalog.framework(ref)
+    return catalog.resolve_framework(ref)  # the one way an id or a framework file is chosen
 
 
 @click.group("field")

@@ -43,7 +43,6 @@ import attrs
 from ._assessment import ResponseSet
 from ._documents import check, to_document
 from ._errors import DataError, Issue, SilkError
-from ._fastparse import fast_loads
 from ._flow_tally import FlowTally, flow_score
 from ._jsonio import DEFAULT_LIMITS, EntityDocument, dumps_line, iter_raw_lines, parse_line
 from ._model import Flow
@@ -221,12 +220,10 @@ class LineProcessor:
 
     def __call__(self, number: int, raw: bytes) -> dict[str, Any]:
         """The result or error record of one raw line."""
-        document = fast_loads(raw, DEFAULT_LIMITS)
-        if document is None:  # the shortcut had a doubt: the strict parser decides and explains
-            try:
-                document = parse_line(number, raw, self.source)
-            except DataError as exc:
-                return _error(number, list(exc.errors))
+        try:
+            document = parse_line(number, raw, self.source)  # the strict reader, its shortcut first
+        except DataError as exc:
+            return _error(number, list(exc.errors))
         return self.process(number, document)
 
     def process(self, number: int, document: Any) -> dict[str, Any]:

@@ -31,10 +31,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._assessment import ScoreCard
-from ._documents import validate
 from ._errors import DuplicateRegistrationError, Issue, PluginError, SchemaValidationError, UnknownComponentError
 from ._framework import Framework
-from ._framework_data import framework_document, load_framework
+from ._framework_data import framework_problems, load_framework
 from ._hookspecs import ComputeFn
 from ._model import IndicatorDefinition
 from ._plugins import PluginFailure, PluginHost, PluginStatus, get_plugin_host
@@ -295,7 +294,7 @@ class Catalog:
         if not isinstance(framework, Framework):
             raise PluginError(f"expected a Framework or a Path, got {type(framework).__name__}")
         # A framework built in Python meets the same schema and checks as one read from a file.
-        issues = validate(framework_document(framework), registry=self.schemas)
+        issues = framework_problems(framework, self.schemas)
         if issues:
             raise PluginError(
                 f"framework {framework.id!r} is not valid: " + "; ".join(f"at {i.pointer}: {i.message}" for i in issues[:5])

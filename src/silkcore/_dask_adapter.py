@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ._batch import _processor
-from ._fastparse import dumps_line
+from ._jsonio import dumps_line
 
 __all__ = ["score_bag", "results_bag"]
 

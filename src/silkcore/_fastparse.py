@@ -30,7 +30,7 @@ import orjson
 if TYPE_CHECKING:
     from ._jsonio import Limits
 
-__all__ = ["dumps_line", "fast_loads"]
+__all__ = ["fast_loads"]
 
 # One C pass keeps what the screens look at: digits (all as "0"), colons, commas (which keep
 # two numbers of a list apart), backslashes and opening brackets (all as "["). The screens
@@ -59,9 +59,12 @@ def _written_back(value: Any, brackets: int, max_depth: int) -> bytes | None:
     the child of one at the limit, so its line is indented at least 2 x max_depth: no such
     line, no such container. A line that deep can also be a scalar at the limit, so then the
     containers are walked and counted exactly. Indenting adds no colon."""
-    if brackets <= max_depth:
-        return orjson.dumps(value)
-    written: bytes = orjson.dumps(value, option=orjson.OPT_INDENT_2)
+    try:
+        if brackets <= max_depth:
+            return orjson.dumps(value)
+        written: bytes = orjson.dumps(value, option=orjson.OPT_INDENT_2)
+    except TypeError:  # orjson will not write past 255 levels: far too deep, the strict reader explains
+        return None
     if b"\n" + b" " * (2 * max_depth) in written and not _depth_within(value, max_depth):
         return None
     return written
@@ -99,13 +102,3 @@ def fast_loads(raw: bytes, limits: Limits) -> Any | None:
         if screened.count(b":") != written.count(b":"):
             return None  # a repeated key
     return value
-
-
-def dumps_line(value: Any) -> str:
-    """:func:`silkcore._jsonio.dumps_line`, the one writer's JSON Lines form.
-
-    Kept only for the Dask adapter, which imports it from here; once it imports it from
-    ``silkcore._jsonio``, this goes."""
-    from ._jsonio import dumps_line as written
-
-    return written(value)

@@ -21,6 +21,7 @@ from typing import Protocol, TypeVar
 
 import attrs
 
+from ._answers import answer_key
 from ._errors import Issue
 from ._framework import (
     NUMERIC_KINDS,
@@ -38,7 +39,6 @@ from ._framework import (
 )
 from ._jsonio import MAX_ISSUES
 from ._locate import pointer_join
-from ._scoring_index import value_key
 
 __all__ = [
     "MAX_CATEGORIES",
@@ -174,7 +174,7 @@ class _Options:
     """What the checks need to know about one list of options, worked out once per list."""
 
     options: tuple[Option, ...]
-    keys: frozenset[object]  # value_key of each value, to test a condition's values in O(1)
+    keys: frozenset[object]  # answer_key of each value, to test a condition's values in O(1)
     scores_given: int
     unique: bool
 
@@ -182,7 +182,7 @@ class _Options:
     def of(cls, options: tuple[Option, ...]) -> _Options:
         return cls(
             options,
-            frozenset(value_key(o.value) for o in options),
+            frozenset(answer_key(o.value) for o in options),
             sum(1 for o in options if o.score is not None),
             len({repr(o.value) for o in options}) == len(options),
         )
@@ -242,7 +242,7 @@ def _condition_problems(index: _Index, condition: Condition, known: Container[st
         target = index.items[condition.item]
         allowed = index.options(target)
         values = condition.values if operator in ("in", "not_in") else (condition.value,)
-        wrong = [v for v in values if value_key(v) not in allowed.keys] if allowed.options else []
+        wrong = [v for v in values if answer_key(v) not in allowed.keys] if allowed.options else []
         if wrong:
             problems.append(("", f"{wrong!r} is not among the options of {target.id}: {[o.value for o in allowed.options]!r}"))
     if operator in ("in", "not_in"):

@@ -40,6 +40,7 @@ import orjson
 import yaml
 
 from ._errors import DataError, Issue
+from ._fastparse import fast_loads
 from ._locate import locate_json, pointer_join
 
 __all__ = [
@@ -344,7 +345,15 @@ def _decode(data: bytes | str, source: str | None, limits: Limits) -> str:
 def loads(data: bytes | str, *, source: str | None = None, limits: Limits = DEFAULT_LIMITS, decimals: bool = False) -> Any:
     """Parse one JSON document strictly; raise :class:`DataError` listing every problem.
 
-    ``decimals``: numbers with a fraction or an exponent become :class:`~decimal.Decimal`."""
+    ``decimals``: numbers with a fraction or an exponent become :class:`~decimal.Decimal`.
+
+    Bytes go first through :func:`~silkcore._fastparse.fast_loads` (orjson behind screens that
+    prove this reader would agree); only when it has a doubt does the reader below decide,
+    and explain."""
+    if not decimals and type(data) is bytes:
+        value = fast_loads(data, limits)
+        if value is not None:
+            return value
     text = _decode(data, source, limits)
     flagged = [False]
     try:

@@ -23,10 +23,6 @@ __all__ = ["ItemRules", "LastSound", "ScoringIndex", "scoring_index"]
 
 _REMEMBERED = 512  # trace entries and verdicts kept per item
 
-#: Kept for the framework checks, which import it from here: the same function as
-#: :func:`~silkcore._answers.answer_key`, the one notion of answer equality.
-value_key = answer_key
-
 
 @attrs.frozen
 class ItemRules:
