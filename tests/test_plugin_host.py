@@ -754,6 +754,9 @@ def test_a_wheel_scorer_that_raises_is_reported_never_a_traceback(acme_site: Pat
     assert batch.returncode == 3 and "Traceback" not in batch.stderr
     [record] = [json.loads(line) for line in batch.stdout.splitlines()]
     assert "acme scorer exploded" in record["errors"][0]["message"]
+    strict = silk(acme_site, "--strict-plugins", "batch", "score", str(lines), **only)
+    assert strict.returncode == 4 and "Traceback" not in strict.stderr  # the batch runs on the command's catalog
+    assert "plugin 'acme_raising' failed in scorer 'acme.raising'" in strict.stderr
 
 
 def test_a_wheel_report_section_that_raises_is_reported(acme_site: Path, tmp_path: Path) -> None:

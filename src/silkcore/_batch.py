@@ -208,10 +208,12 @@ class LineProcessor:
     """Turns raw JSON Lines lines into result records. Built once per process (and task):
     it keeps the catalog and the framework resolver."""
 
-    def __init__(self, task: str, framework_ref: str | None = None, source: str = "<batch>") -> None:
+    def __init__(self, task: str, framework_ref: str | None = None, source: str = "<batch>", catalog: Any = None) -> None:
         self.task = task
         self.source = source
-        self.catalog = _catalog()
+        # The caller's catalog when it has one (so its plugin failures are its own: the CLI's
+        # --strict-plugins and --debug see them); a worker process builds its own once.
+        self.catalog = catalog if catalog is not None else _catalog()
         # ``--framework``: an id or a file, resolved once per process; every response set is
         # then checked against it (as ``silk assess`` does), otherwise against the one it names.
         self.framework = None if framework_ref is None else self.catalog.resolve_framework(framework_ref)
@@ -398,11 +400,13 @@ def _held_by_the_dead(table: Any, workers: int) -> tuple[int, int] | None:
 
 
 def _results(
-    task: str, framework_id: str | None, source: str, reader: _Input, workers: int, tally: FlowTally
+    task: str, framework_id: str | None, source: str, reader: _Input, workers: int, tally: FlowTally, catalog: Any = None
 ) -> Iterator[_Written]:
     lines = reader.lines()
     if workers <= 1:
-        process = _processor(task, framework_id, source)
+        process = (
+            LineProcessor(task, framework_id, source, catalog) if catalog is not None else _processor(task, framework_id, source)
+        )
         for number, raw in lines:
             yield _finish(_error(number, list(raw.errors)) if isinstance(raw, DataError) else process(number, raw), tally)
         return
@@ -471,7 +475,9 @@ def _results(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def run_batch(task: str, source: str, output: IO[str], *, framework_id: str | None = None, workers: int = 1) -> BatchCounts:
+def run_batch(
+    task: str, source: str, output: IO[str], *, framework_id: str | None = None, workers: int = 1, catalog: Any = None
+) -> BatchCounts:
     """Process ``source`` (a path, a gzip file, or ``-`` for stdin) line by line, writing one
     JSON line per input line to ``output``, in input order; returns the counts.
 
@@ -483,7 +489,7 @@ def run_batch(task: str, source: str, output: IO[str], *, framework_id: str | No
     reader = _Input(source)
     write = output.write
     try:
-        for written in _results(task, framework_id, source, reader, workers, counts.flows):
+        for written in _results(task, framework_id, source, reader, workers, counts.flows, catalog):
             counts.lines += 1
             if written.failed:
                 counts.failed += 1

@@ -39,7 +39,7 @@ def _run_batch(
         if summary is not None:
             check_output(summary, inputs=(source, output))
         with atomic_output(output or "-") as handle:
-            counts = run_batch(task, source, handle, framework_id=framework_id, workers=workers)
+            counts = run_batch(task, source, handle, framework_id=framework_id, workers=workers, catalog=catalog)
     except BatchError as exc:  # stopped early: the lines done are counted, the -o file is not left half-written
         click.echo(f"{exc.counts.lines} line(s): {exc.counts.ok} ok, {exc.counts.failed} failed", err=True)
         fail(exc)
