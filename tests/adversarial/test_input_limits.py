@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 import json
-import time
 import tracemalloc
 from collections.abc import Callable
 from typing import Any
@@ -27,14 +26,13 @@ FLOW = json.loads((EXAMPLES / "documents" / "flow-cotton-import.json").read_text
 MIB = 1024 * 1024
 
 
-def timed(action: Callable[[], Any]) -> tuple[Any, float]:
-    """(result or raised SilkError, seconds)."""
-    start = time.perf_counter()
+def outcome(action: Callable[[], Any]) -> Any:
+    """The result, or the SilkError raised (speed is measured in benchmarks, not asserted here)."""
     try:
         result: Any = action()
     except SilkError as exc:
         result = exc
-    return result, time.perf_counter() - start
+    return result
 
 
 def flow_with_amount(amount: Any) -> bytes:
@@ -49,20 +47,18 @@ def flow_with_amount(amount: Any) -> bytes:
     ["1" + "0" * 10_000, "1" + "0" * 18, "0.1234567", "1e5", "1E+999999999", "NaN", "-Infinity", "sNaN", " 1", "١٢٣", "0x10"],
 )
 def test_money_strings_out_of_range_or_not_decimal_are_refused_at_their_pointer(amount: str) -> None:
-    error, seconds = timed(lambda: load_document(flow_with_amount(amount)))
+    error = outcome(lambda: load_document(flow_with_amount(amount)))
     assert isinstance(error, SchemaValidationError), error
     assert [i.pointer for i in error.errors] == ["/amount/amount"]
-    assert seconds < 0.1, f"{seconds:.3f} s to refuse a {len(amount)}-character amount"
 
 
 @pytest.mark.parametrize(("amount", "words"), [("1" + "0" * 10_000, "out of range"), ("1e400", "infinity"), ("0.1", "")])
 def test_money_as_a_json_number_never_reaches_decimal(amount: str, words: str) -> None:
     data = json.dumps(dict(FLOW, amount={"amount": 0, "currency": "EUR"})).replace('"amount": 0', f'"amount": {amount}').encode()
-    error, seconds = timed(lambda: load_document(data))
+    error = outcome(lambda: load_document(data))
     assert isinstance(error, DataError | SchemaValidationError), error
     assert [i.pointer for i in error.errors] == ["/amount/amount"]
     assert words in str(error)
-    assert seconds < 0.1
 
 
 def test_largest_money_amount_the_schema_allows_is_exact() -> None:
@@ -139,37 +135,33 @@ def test_every_kind_of_bad_line_names_its_line_and_keeps_the_rest() -> None:
 # -- wide documents -----------------------------------------------------------------------
 
 
-def test_100000_key_object_is_accepted_quickly() -> None:
+def test_100000_key_object_is_accepted() -> None:
     text = "{" + ",".join(f'"k{i}": {i}' for i in range(100_000)) + "}"
-    value, seconds = timed(lambda: loads(text))
+    value = outcome(lambda: loads(text))
     assert isinstance(value, dict) and len(value) == 100_000
-    assert seconds < 2, f"{seconds:.2f} s"
 
 
 def test_100000_key_object_with_one_repeated_key_is_refused_at_the_root() -> None:
     text = "{" + ",".join(f'"k{i}": {i}' for i in range(100_000)) + ', "k7": 0}'
-    error, seconds = timed(lambda: loads(text))
+    error = outcome(lambda: loads(text))
     assert isinstance(error, DataError)
     assert [(i.pointer, "'k7'" in i.message) for i in error.errors] == [("", True)]
-    assert seconds < 2
 
 
 def test_million_element_array_is_accepted_within_the_size_limit() -> None:
     text = "[" + ",".join(["0"] * 10**6) + "]"
     assert len(text) < DEFAULT_LIMITS.max_bytes
-    value, seconds = timed(lambda: loads(text))
+    value = outcome(lambda: loads(text))
     assert isinstance(value, list) and len(value) == 10**6
-    assert seconds < 10, f"{seconds:.2f} s"
 
 
-def test_many_bad_values_give_a_bounded_report_quickly() -> None:
+def test_many_bad_values_give_a_bounded_report() -> None:
     cap = getattr(DEFAULT_LIMITS, "max_issues", 10_000)  # the limit the proposed fix adds
     text = "[" + ",".join(["NaN"] * 10 * cap) + "]"
-    error, seconds = timed(lambda: loads(text))
+    error = outcome(lambda: loads(text))
     assert isinstance(error, DataError)
     assert error.errors[0].pointer == "/0"
     assert len(error.errors) <= cap + 1 and "not listed" in error.errors[-1].message
-    assert seconds < 1, f"{seconds:.2f} s to refuse"
 
 
 # -- size limits ----------------------------------------------------------------------------
@@ -204,33 +196,30 @@ class _Generated(io.RawIOBase):
         return written
 
 
-def read_long_line(megabytes: int) -> tuple[list[tuple[int, Any]], float, int]:
-    """JSON Lines with a ``megabytes``-long line 3: (results, seconds, peak bytes allocated)."""
+def read_long_line(megabytes: int) -> tuple[list[tuple[int, Any]], int]:
+    """JSON Lines with a ``megabytes``-long line 3: (results, peak bytes allocated)."""
     raw = _Generated((b'{"before": 1}\n\n{"a": "', 1), (b"x", megabytes * MIB), (b'"}\n{"after": true}\n', 1))
     stream = io.BufferedReader(raw, buffer_size=64 * 1024)
     tracemalloc.start()
     try:
-        start = time.perf_counter()
         results = list(iter_json_lines(stream, source="big.jsonl"))
-        seconds = time.perf_counter() - start
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    return results, seconds, peak
+    return results, peak
 
 
 def test_64_mib_json_lines_line_is_refused_with_its_line_in_bounded_memory() -> None:
-    results, seconds, peak = read_long_line(64)
+    results, peak = read_long_line(64)
     assert results[0] == (1, {"before": 1})
     number, error = results[1]
     assert number == 3 and isinstance(error, DataError)
     [issue] = error.errors
     assert (issue.pointer, issue.line, issue.source) == ("", 3, "big.jsonl") and "longer than" in issue.message
     assert results[2] == (4, {"after": True})
-    assert seconds < 5, f"{seconds:.2f} s"
     # Memory does not grow with the line: a few line-limit buffers (BufferedReader.readline
     # itself needs twice what it returns), the same for an 8 MiB and a 64 MiB line.
-    _, _, small_peak = read_long_line(8)
+    _, small_peak = read_long_line(8)
     assert peak < 5 * DEFAULT_LIMITS.max_line_bytes, f"peak {peak / MIB:.1f} MiB"
     assert peak < small_peak + MIB // 2, f"{peak / MIB:.1f} MiB for 64 MiB vs {small_peak / MIB:.1f} MiB for 8 MiB"
 
@@ -238,17 +227,15 @@ def test_64_mib_json_lines_line_is_refused_with_its_line_in_bounded_memory() -> 
 def test_oversized_document_is_refused_before_parsing(tmp_path: Any) -> None:
     data = b'{"a": "' + b"x" * (DEFAULT_LIMITS.max_bytes + 1) + b'"}'
     for action in (lambda: loads(data, source="big.json"), lambda: loads(data.decode(), source="big.json")):
-        error, seconds = timed(action)
+        error = outcome(action)
         assert isinstance(error, DataError)
         [issue] = error.errors
         assert issue.pointer == "" and "exceeds the limit" in issue.message and issue.source == "big.json"
-        assert seconds < 1
     path = tmp_path / "big.json"
     path.write_bytes(data)
-    error, seconds = timed(lambda: load_document(path))
+    error = outcome(lambda: load_document(path))
     assert isinstance(error, DataError) and "exceeds the limit" in str(error) and str(path) in str(error)
-    assert seconds < 1
-    error, _ = timed(lambda: load_document(data))
+    error = outcome(lambda: load_document(data))
     assert isinstance(error, DataError) and "exceeds the limit" in str(error)
 
 
@@ -259,6 +246,6 @@ def test_document_exactly_at_the_limit_is_read() -> None:
 
 
 def test_issue_messages_stay_short_whatever_the_value() -> None:
-    error, _ = timed(lambda: load_document(flow_with_amount("1" + "0" * 10_000)))
+    error = outcome(lambda: load_document(flow_with_amount("1" + "0" * 10_000)))
     assert isinstance(error, SchemaValidationError)
     assert max(len(i.message) for i in error.errors) < 1000
