@@ -19,16 +19,20 @@ def pip(*args: str) -> None:
     )
 
 
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("dist")
+def build_wheel(source: Path, outdir: Path, pattern: str) -> Path:
+    """The one wheel ``python -m build`` makes of ``source`` in ``outdir`` (its name matching ``pattern``)."""
     subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(out), str(ROOT)],
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(outdir), str(source)],
         check=True,
         capture_output=True,
     )
-    [built] = out.glob("silkcore-*.whl")
+    [built] = outdir.glob(pattern)
     return built
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_wheel(ROOT, tmp_path_factory.mktemp("dist"), "silkcore-*.whl")
 
 
 def test_wheel_contains_every_schema_and_data_file(wheel: Path) -> None:

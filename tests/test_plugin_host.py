@@ -9,7 +9,6 @@ import inspect
 import io
 import json
 import subprocess
-import sys
 import textwrap
 import types
 from collections.abc import Iterator
@@ -31,7 +30,7 @@ from silkcore._protocols import Importer as ImporterProtocol
 from silkcore.testing import catalog_with
 
 from .conftest import EXAMPLES, run_silk
-from .test_packaging import pip
+from .test_packaging import build_wheel, pip
 
 GRID_ID = "silk.evaluation-grid"
 FRAMEWORK_FILE = EXAMPLES / "frameworks" / "community-energy-readiness.yaml"
@@ -686,13 +685,7 @@ def acme_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (package / "partnering.yaml").write_text(framework, encoding="utf-8")
     for name, framework_id in (("typo.yaml", "acme.typo"), ("raising.yaml", "acme.raising")):
         (package / name).write_text(framework.replace(f"id: {COMMUNITY.id}", f"id: {framework_id}", 1), encoding="utf-8")
-    dist = tmp_path_factory.mktemp("acme-dist")
-    subprocess.run(
-        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(source)],
-        check=True,
-        capture_output=True,
-    )
-    [wheel] = dist.glob("acme_silk_plugins-0.3.0-*.whl")
+    wheel = build_wheel(source, tmp_path_factory.mktemp("acme-dist"), "acme_silk_plugins-0.3.0-*.whl")
     site = tmp_path_factory.mktemp("acme-site")
     pip("--target", str(site), str(wheel))
     return site
