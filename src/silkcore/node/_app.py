@@ -18,12 +18,11 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 from .._catalog import Catalog, get_catalog
 from .._framework import Framework
 from ._auth import load_peers
-from ._http import error_response, guarded
+from ._http import error_response
 from ._openapi import openapi_document
 from ._routes import Node
 from ._storage import NodeStore
@@ -84,21 +83,7 @@ def create_app(
         max_body=max_body,
         openapi=openapi_document(_version()),
     )
-    routes = [
-        Route("/frameworks", guarded(node.list_frameworks), methods=["GET"]),
-        Route("/frameworks/{framework_id}", guarded(node.get_framework), methods=["GET"]),
-        Route("/schemas", guarded(node.list_schemas), methods=["GET"]),
-        Route("/schemas/{name}", guarded(node.get_schema), methods=["GET"]),
-        Route("/validate", guarded(node.validate), methods=["POST"]),
-        Route("/assess/{framework_id}", guarded(node.assess), methods=["POST"]),
-        Route("/documents", guarded(node.post_document), methods=["POST"]),
-        Route("/documents/{record_id}", guarded(node.get_document), methods=["GET"]),
-        # Organisation ids are often URLs: ``:path`` keeps a decoded "/" inside the id.
-        Route("/organisations/{org_id:path}/history", guarded(node.history), methods=["GET"]),
-        Route("/organisations/{org_id:path}/profile", guarded(node.profile), methods=["GET"]),
-        Route("/openapi.json", guarded(node.openapi_document), methods=["GET"]),
-    ]
-    app = Starlette(routes=routes, exception_handlers={HTTPException: _http_error, Exception: _unexpected})
+    app = Starlette(routes=node.routes(), exception_handlers={HTTPException: _http_error, Exception: _unexpected})
     app.router.redirect_slashes = False  # "/frameworks/" is not "/frameworks": answer 404, not a redirect
     app.state.node = node
     return app

@@ -15,6 +15,7 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Route
 
 from .. import assess
 from .._assessment import ResponseSet
@@ -28,7 +29,7 @@ from .._jsonio import Limits
 from .._model import Envelope
 from ._access import visible_envelope
 from ._auth import Caller, Peers
-from ._http import PRIVATE_HEADERS, NodeError, error_response, json_response, read_json_body
+from ._http import PRIVATE_HEADERS, NodeError, error_response, guarded, json_response, read_json_body
 from ._intake import parse_body, receive
 from ._storage import NodeStore
 
@@ -78,6 +79,23 @@ class Node:
         self.limits = Limits(max_bytes=max_body)
         self.openapi = openapi
         self._framework_docs: dict[str, dict[str, Any]] = {}
+
+    def routes(self) -> list[Route]:
+        """The node's routes, each handler guarded (:func:`~silkcore.node._http.guarded`)."""
+        return [
+            Route("/frameworks", guarded(self.list_frameworks), methods=["GET"]),
+            Route("/frameworks/{framework_id}", guarded(self.get_framework), methods=["GET"]),
+            Route("/schemas", guarded(self.list_schemas), methods=["GET"]),
+            Route("/schemas/{name}", guarded(self.get_schema), methods=["GET"]),
+            Route("/validate", guarded(self.validate), methods=["POST"]),
+            Route("/assess/{framework_id}", guarded(self.assess), methods=["POST"]),
+            Route("/documents", guarded(self.post_document), methods=["POST"]),
+            Route("/documents/{record_id}", guarded(self.get_document), methods=["GET"]),
+            # Organisation ids are often URLs: ``:path`` keeps a decoded "/" inside the id.
+            Route("/organisations/{org_id:path}/history", guarded(self.history), methods=["GET"]),
+            Route("/organisations/{org_id:path}/profile", guarded(self.profile), methods=["GET"]),
+            Route("/openapi.json", guarded(self.openapi_document), methods=["GET"]),
+        ]
 
     # -- helpers --------------------------------------------------------------------------
 
