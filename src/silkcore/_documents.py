@@ -63,6 +63,7 @@ DOCUMENT_TYPES: dict[str, type[Any]] = {
 }
 # Older versions still read into the current entity (a MINOR version only adds optional fields).
 DOCUMENT_TYPES["silkcore_framework-v1.0.0"] = Framework
+DOCUMENT_TYPES["silkcore_envelope-v1.0.0"] = Envelope
 
 Source = str | bytes | Path | dict[str, Any]
 

@@ -540,9 +540,14 @@ class Sharing:
 
 @attrs.frozen
 class Envelope:
-    """Any silkcore document in transit, with its provenance and sharing terms."""
+    """Any silkcore document in transit, with its provenance and sharing terms.
 
-    SCHEMA: ClassVar[str] = "silkcore_envelope-v1.0.0"
+    ``proof``, when present, is the publisher's W3C Data Integrity proof (``eddsa-jcs-2022``)
+    kept exactly as it travelled: a signature covers the JSON text's values, so the proof is
+    plain JSON data rather than an entity that could be written back differently. Check it
+    with :func:`silkcore.verify_envelope` on the document as received."""
+
+    SCHEMA: ClassVar[str] = "silkcore_envelope-v1.1.0"
 
     record_id: str
     payload_schema: str
@@ -550,3 +555,4 @@ class Envelope:
     provenance: Provenance
     sharing: Sharing
     payload: dict[str, Any]
+    proof: dict[str, Any] | None = None
