@@ -87,6 +87,7 @@ from ._hookspecs import (
     hookimpl,
 )
 from ._jsonio import Limits, parse_csv_rows, parse_json
+from ._keys import SigningKey, load_signing_key, new_signing_key, save_signing_key
 from ._measures import IndicatorStanding, NotComputable, growth_rate, latest, rank, ratio, standing
 from ._model import (
     Approach,
@@ -119,6 +120,7 @@ from ._model import (
 )
 from ._outputs import atomic_output, check_output, write_output
 from ._progress import progress
+from ._proof import sign_envelope, verify_envelope
 from ._protocols import Analysis, Exporter, Importer
 from ._scoring import GenericScorer, Scorer
 from ._sharing import prepare_for, refusal, verify_received
@@ -151,6 +153,8 @@ __all__ = [
     "read_documents", "to_document", "FLOW_DIRECTIONS", "FLOW_KINDS", "FlowAnalysis", "analyse_flows",
     "to_dot", "to_mermaid", "Guide", "GuideOutcome", "text_of", "growth_rate", "latest", "rank", "ratio",
     "standing", "progress", "prepare_for", "refusal", "verify_received", "upgrade",
+    # signed envelopes (W3C Data Integrity, eddsa-jcs-2022) and the did:key signing keys
+    "SigningKey", "load_signing_key", "new_signing_key", "save_signing_key", "sign_envelope", "verify_envelope",
     # loaded on first use (the store, batch and Dask pull in more)
     "AssessmentRecord", "BatchCounts", "BatchError", "Store", "history", "run_batch", "score_bag",
 ]  # fmt: skip
