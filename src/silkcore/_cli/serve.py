@@ -1,15 +1,78 @@
-"""``silk serve``: an exchange node over a history store."""
+"""``silk serve``: an exchange node over a history store, with abuse limits.
+
+Every limit of :class:`~silkcore.node.NodeLimits` is an option; an option not given keeps
+the field's default, which the help shows.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from .._errors import SilkError
 from .common import ExitCode, catalog_of, fail, framework_option, store_option
 
-__all__ = ["COMMANDS"]
+if TYPE_CHECKING:
+    from ..node import NodeLimits
+
+__all__ = ["COMMANDS", "LIMIT_OPTIONS"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+#: option name, NodeLimits field, its default as the help shows it, click type, metavar, help.
+#: The defaults are written here so that ``silk`` need not import the node (uvicorn, Starlette)
+#: to build its commands; a test checks them against :class:`~silkcore.node.NodeLimits`.
+LIMIT_OPTIONS: tuple[tuple[str, str, str, click.ParamType[Any], str, str], ...] = (
+    ("--header-timeout", "header_timeout", "10", click.FloatRange(0, min_open=True), "SECONDS",
+     "Close a connection whose request headers have not all arrived this long after it opened or after the previous "
+     "answer (a 408 first if part of a request came)."),
+    ("--body-timeout", "body_timeout", "30", click.FloatRange(0, min_open=True), "SECONDS",
+     "Answer 408 and close when a request body has not all arrived this long after its headers."),
+    ("--max-connections", "max_connections", "1024", click.IntRange(1), "N",
+     "Close further connections at once, unread. Lowered at start-up if the open-file limit (raised towards its hard "
+     "limit) cannot fit it; the log says the cap in force."),
+    ("--max-validate-body", "max_validate_body", "262144", click.IntRange(1), "BYTES",
+     "Largest POST /validate body (413 beyond it; never more than --max-body)."),
+    ("--max-assess-body", "max_assess_body", "524288", click.IntRange(1), "BYTES",
+     "Largest POST /assess/{id} body (413 beyond it; never more than --max-body)."),
+    ("--rate-limit", "peer_rate", "50", click.FloatRange(0), "PEER_PER_SECOND",
+     "Requests per second each peer (by bearer token) may make on average; 429 with Retry-After beyond it; 0: no limit."),
+    ("--rate-burst", "peer_burst", "200", click.IntRange(1), "N",
+     "Requests a peer may make at once before --rate-limit applies."),
+    ("--anonymous-rate-limit", "anonymous_rate", "10", click.FloatRange(0), "PER_SECOND",
+     "Requests per second each anonymous client address (IPv6: each /64) may make on average; 429 beyond it; "
+     "0: no limit."),
+    ("--anonymous-burst", "anonymous_burst", "50", click.IntRange(1), "N",
+     "Requests an anonymous address may make at once before --anonymous-rate-limit applies."),
+    ("--cpu-budget", "cpu_rate", "0.5", click.FloatRange(0), "SECONDS_PER_SECOND",
+     "Seconds of POST /validate and /assess work each caller may use per second on average; 429 beyond it; "
+     "0: no budget."),
+    ("--cpu-burst", "cpu_burst", "10", click.FloatRange(0, min_open=True), "SECONDS",
+     "Seconds of validation and assessment work a caller may use at once before --cpu-budget applies."),
+    ("--cpu-slots", "cpu_slots", "the number of CPUs", click.IntRange(1), "N",
+     "Validations and assessments running at once, for all callers."),
+    ("--cpu-slot-wait", "cpu_slot_wait", "1", click.FloatRange(0, min_open=True), "SECONDS",
+     "How long a validation or assessment waits for a free slot before the answer is 503 with Retry-After."),
+    ("--max-tracked-callers", "max_tracked_callers", "10000", click.IntRange(1), "N",
+     "Anonymous addresses whose rate limits are remembered; beyond it the least recently seen is forgotten."),
+)  # fmt: skip
+
+
+def limit_options(command: _F) -> _F:
+    """The ``NodeLimits`` options, each defaulting to None (the field's own default)."""
+    for name, field, default, kind, metavar, help_text in reversed(LIMIT_OPTIONS):
+        command = click.option(name, field, type=kind, metavar=metavar, help=f"{help_text} [default: {default}]")(command)
+    return command
+
+
+def limits_from(options: dict[str, Any]) -> NodeLimits:
+    """The limits the options give, every other field at its default."""
+    from ..node import NodeLimits
+
+    return NodeLimits(**{k: v for k, v in options.items() if v is not None})
 
 
 @click.command("serve")
@@ -30,32 +93,56 @@ __all__ = ["COMMANDS"]
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help='The peers file: {"peers": [{"id": URL, "token": SECRET}]}. Without it every caller is anonymous.',
 )
-@click.option("--max-body", default=1_048_576, show_default=True, type=click.IntRange(1), help="Largest request body, in bytes.")
+@click.option(
+    "--max-body",
+    default=1_048_576,
+    show_default=True,
+    type=click.IntRange(1),
+    help="Largest request body, in bytes (POST /documents; 413 beyond it).",
+)
+@limit_options
+@click.option(
+    "--forwarded-allow-ips",
+    metavar="ADDRESSES",
+    help="Comma-separated addresses of reverse proxies (or '*') whose X-Forwarded-For names the client: the address "
+    "anonymous rate limits apply to. Without it, every client behind a proxy shares the proxy's address.",
+)
 @framework_option("Also serve and assess this framework, an id or a file (repeatable).", multiple=True)
 @click.pass_context
 def serve(
     ctx: click.Context,
+    /,
     host: str,
     port: int,
-    store_path: Path | None,
+    store_path: str | Path | None,
     peers_path: Path | None,
     max_body: int,
+    forwarded_allow_ips: str | None,
     framework_refs: tuple[str, ...],
+    **limit_values: Any,
 ) -> None:
     """Run an exchange node over the store: peers publish, receive, validate and assess over
-    HTTP, and each caller sees only what the records' sharing levels allow it (see /openapi.json)."""
+    HTTP, and each caller sees only what the records' sharing levels allow it (see /openapi.json).
+
+    Abuse limits (timeouts, a connection cap, body sizes, rate limits, a CPU budget) have safe
+    defaults; each is an option below."""
     from .._store import default_store_path
     from ..node import serve as serve_node
 
     try:
+        limits = limits_from({**limit_values, "max_body": max_body})
+    except (TypeError, ValueError) as exc:
+        fail(str(exc), ExitCode.USAGE)
+    try:
         serve_node(
             host,
             port,
-            store_path or default_store_path(),
+            store_path or default_store_path(),  # passed on as given: the store decides what it accepts
             peers_path,
             catalog=catalog_of(ctx),
-            max_body=max_body,
             frameworks=framework_refs,
+            limits=limits,
+            forwarded_allow_ips=forwarded_allow_ips,
         )
     except SilkError as exc:
         fail(exc)

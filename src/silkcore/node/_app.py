@@ -5,6 +5,12 @@
 
 A platform can mount it under a prefix of its own ASGI application (Starlette's ``Mount``,
 FastAPI's ``app.mount``); every path in the OpenAPI description is then relative to it.
+
+The app enforces the request-level :class:`~silkcore.node.NodeLimits` itself (rate limits,
+body limits per route, the CPU budget of ``/validate`` and ``/assess``); the connection-level
+ones (read timeouts, the connection cap) belong to the server: ``silk serve`` applies them,
+and a platform serving the app its own way must bound them there (uvicorn alone has no read
+timeout for headers or bodies - see :mod:`silkcore.node._connections`).
 """
 
 from __future__ import annotations
@@ -14,8 +20,10 @@ from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import attrs
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -23,7 +31,9 @@ from .._catalog import Catalog, get_catalog
 from .._framework import Framework
 from ._auth import load_peers
 from ._http import error_response
+from ._limits import DEFAULT_MAX_BODY, NodeLimits
 from ._openapi import openapi_document
+from ._ratelimit import LimitsMiddleware
 from ._routes import Node
 from ._storage import NodeStore
 
@@ -31,8 +41,6 @@ __all__ = ["DEFAULT_MAX_BODY", "create_app"]
 
 logger = logging.getLogger("silkcore.node")
 
-#: The default request body limit: 1 MiB.
-DEFAULT_MAX_BODY = 1_048_576
 _CODES = {404: "not_found", 405: "method_not_allowed"}
 
 
@@ -61,29 +69,41 @@ def create_app(
     store_path: str | Path,
     peers_path: str | Path | None = None,
     catalog: Catalog | None = None,
-    max_body: int = DEFAULT_MAX_BODY,
+    max_body: int | None = None,
     frameworks: Sequence[Framework | str | Path] = (),
+    limits: NodeLimits | None = None,
 ) -> Starlette:
     """The exchange node over the store at ``store_path``, with the peers listed in
     ``peers_path`` (none: every caller is anonymous) and the installed plugins' catalog;
     ``frameworks`` (objects, ids or framework files) are served and assessed beside the
     installed ones.
 
-    Raises :class:`~silkcore._errors.StoreError` if the store cannot be opened and
-    :class:`~silkcore._errors.DataError` (with pointers) if the peers file is unsound.
+    ``limits`` (default: :class:`NodeLimits`'s safe defaults) bound what each caller may
+    cost; ``max_body``, when given, replaces ``limits.max_body``.
+
+    Raises :class:`~silkcore._errors.StoreError` if the store cannot be opened,
+    :class:`~silkcore._errors.DataError` (with pointers) if the peers file is unsound and
+    :class:`ValueError` for a limit out of range.
     """
-    if max_body < 1:
-        raise ValueError("max_body must be a positive number of bytes")
+    limits = limits or NodeLimits()
+    if max_body is not None:
+        limits = attrs.evolve(limits, max_body=max_body)  # validated again: ValueError if not positive
     catalog = catalog or get_catalog()
+    peers = load_peers(peers_path)
     node = Node(
         catalog=catalog,
         frameworks=[catalog.resolve_framework(f) for f in frameworks],
         store=NodeStore(store_path),
-        peers=load_peers(peers_path),
-        max_body=max_body,
+        peers=peers,
+        max_body=limits.max_body,
         openapi=openapi_document(_version()),
     )
-    app = Starlette(routes=node.routes(), exception_handlers={HTTPException: _http_error, Exception: _unexpected})
+    app = Starlette(
+        routes=node.routes(),
+        exception_handlers={HTTPException: _http_error, Exception: _unexpected},
+        middleware=[Middleware(LimitsMiddleware, limits=limits, peers=peers)],
+    )
     app.router.redirect_slashes = False  # "/frameworks/" is not "/frameworks": answer 404, not a redirect
     app.state.node = node
+    app.state.limits = limits
     return app

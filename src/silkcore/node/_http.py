@@ -9,6 +9,7 @@ answers and anything unexpected into a logged, opaque 500.
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from functools import wraps
 from typing import Any
@@ -27,6 +28,8 @@ __all__ = [
     "issue_json",
     "json_response",
     "read_json_body",
+    "retry_after",
+    "too_large_response",
 ]
 
 logger = logging.getLogger("silkcore.node")
@@ -178,3 +181,13 @@ async def read_json_body(request: Request, limit: int) -> bytes:
             raise _too_large(limit)
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def retry_after(seconds: float) -> dict[str, str]:
+    """A ``Retry-After`` header (RFC 9110 §10.2.3): whole seconds, rounded up, at least 1."""
+    return {"Retry-After": str(max(1, math.ceil(seconds)))}
+
+
+def too_large_response(limit: int) -> Response:
+    """The node's 413 answer for a body larger than ``limit`` bytes."""
+    return _too_large(limit).response()

@@ -3,26 +3,38 @@
 The socket is bound before uvicorn starts, so ``port=0`` picks a free port and the chosen
 address is announced on standard error (``silk serve: listening on http://HOST:PORT``) -
 which is how tests find the node - and no name lookup is needed for an IP address.
+
+Every :class:`~silkcore.node.NodeLimits` applies: the request-level ones in the app
+(:func:`~silkcore.node.create_app`), the connection-level ones here - uvicorn runs with the
+node's own h11 protocol (:mod:`silkcore.node._connections`: header and body read timeouts,
+the connection cap), and the process's open-file limit is raised so that the cap fits.
+The log says which limits are in force.
 """
 
 from __future__ import annotations
 
 import copy
 import ipaddress
+import logging
 import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
 import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
 from .._catalog import Catalog
 from .._store import default_store_path
-from ._app import DEFAULT_MAX_BODY, create_app
+from ._app import create_app
+from ._connections import fit_open_files, protocol_class
+from ._limits import NodeLimits
 
 __all__ = ["bind", "serve"]
+
+logger = logging.getLogger("silkcore.node")
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -56,18 +68,32 @@ def serve(
     peers: str | Path | None = None,
     *,
     catalog: Catalog | None = None,
-    max_body: int = DEFAULT_MAX_BODY,
+    max_body: int | None = None,
     log_level: str = "info",
     access_log: bool = True,
     frameworks: Sequence[str | Path] = (),
+    limits: NodeLimits | None = None,
+    forwarded_allow_ips: str | None = None,
 ) -> None:
     """Serve a node until interrupted: on loopback by default, over ``store`` (default: the
-    CLI's store) with the peers in ``peers`` (none: every caller is anonymous).
+    CLI's store; a path or whatever else the store accepts, passed on as given) with the
+    peers in ``peers`` (none: every caller is anonymous).
+
+    ``limits`` (default: :class:`NodeLimits`'s safe defaults) bound connections and callers;
+    ``max_body``, when given, replaces ``limits.max_body``. ``forwarded_allow_ips`` (a
+    comma-separated list of proxy addresses, or ``*``) makes the node believe the client
+    address those proxies put in ``X-Forwarded-For`` - which the per-address rate limits key
+    on; without it every client behind a proxy shares the proxy's address.
 
     Raises :class:`~silkcore._errors.StoreError` or :class:`~silkcore._errors.DataError`
-    (the peers file) before listening, and :class:`OSError` if the address is taken.
+    (the peers file) before listening, :class:`ValueError` for a limit out of range and
+    :class:`OSError` if the address is taken.
     """
-    app = create_app(store or default_store_path(), peers, catalog=catalog, max_body=max_body, frameworks=frameworks)
+    limits = limits or NodeLimits()
+    if max_body is not None:
+        limits = attrs.evolve(limits, max_body=max_body)
+    app = create_app(store or default_store_path(), peers, catalog=catalog, frameworks=frameworks, limits=limits)
+    cap, open_files = fit_open_files(limits.max_connections)
     sock = bind(host, port)
     shown = f"[{host}]" if ":" in host else host
     sys.stderr.write(f"silk serve: listening on http://{shown}:{sock.getsockname()[1]}\n")
@@ -78,7 +104,33 @@ def serve(
         log_config=_logging(log_level),
         access_log=access_log,
         server_header=False,
-        proxy_headers=False,
+        proxy_headers=forwarded_allow_ips is not None,
+        forwarded_allow_ips=forwarded_allow_ips,
         timeout_graceful_shutdown=5,
+        http=protocol_class(attrs.evolve(limits, max_connections=cap)),
     )
+    _log_limits(limits, cap, open_files)  # after uvicorn.Config, which sets up logging
     uvicorn.Server(config).run(sockets=[sock])
+
+
+def _log_limits(limits: NodeLimits, cap: int, open_files: int | None) -> None:
+    """Say which limits are in force, and warn when the connection cap had to be lowered."""
+    files = "no open-file limit" if open_files is None else f"open-file limit {open_files}"
+    if cap < limits.max_connections:
+        logger.warning("at most %d connections (not %d): the %s leaves no room for more", cap, limits.max_connections, files)
+    logger.info(
+        "limits: at most %d connections (%s); headers within %g s, bodies within %g s; bodies up to %d bytes "
+        "(validate %d, assess %d); %g requests/s per peer, %g per anonymous address; "
+        "%d validation/assessment slots, %g CPU-s/s per caller",
+        cap,
+        files,
+        limits.header_timeout,
+        limits.body_timeout,
+        limits.max_body,
+        min(limits.max_validate_body, limits.max_body),
+        min(limits.max_assess_body, limits.max_body),
+        limits.peer_rate,
+        limits.anonymous_rate,
+        limits.cpu_slots,
+        limits.cpu_rate,
+    )
