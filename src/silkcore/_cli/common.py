@@ -127,9 +127,32 @@ def given_frameworks(catalog: Catalog, refs: Sequence[str]) -> tuple[Framework, 
     return tuple(catalog.resolve_framework(ref) for ref in refs)
 
 
-_STORE_HELP = "The history store (default: $SILKCORE_STORE or silkcore/history.sqlite in your data directory)."
+_STORE_HELP = (
+    "The history store: a file, or a postgresql:// URL (default: $SILKCORE_STORE or silkcore/history.sqlite in your "
+    "data directory)."
+)
+
+
+class _StoreLocation(click.ParamType[Any]):
+    """A store file (as ``click.Path``: not a directory), or a PostgreSQL URL kept as a URL."""
+
+    name = "store"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from .._store import StoreURL, is_store_url
+
+        if isinstance(value, StoreURL):
+            return value
+        if is_store_url(value):
+            return StoreURL(str(value))
+        return _STORE_FILE.convert(value, param, ctx)
+
+
+_STORE_FILE = click.Path(dir_okay=False, path_type=Path)
 
 
 def store_option(help_text: str = _STORE_HELP) -> Callable[[_F], _F]:
-    """``--store FILE``: a history store."""
-    return click.option("--store", "store_path", type=click.Path(dir_okay=False, path_type=Path), help=help_text)
+    """``--store FILE_OR_URL``: a history store - a path (SQLite), or a ``postgresql://``
+    URL, which is never taken for a file name (it is passed on as a
+    :class:`~silkcore._store.StoreURL`, which prints without its password)."""
+    return click.option("--store", "store_path", type=_StoreLocation(), metavar="FILE_OR_URL", help=help_text)

@@ -1,11 +1,14 @@
-"""The assessment history: an embedded SQLite store of documents and score cards.
+"""The one store interface: the assessment history and the node's records, on any backend.
 
-Durability settings: WAL journal, ``synchronous=FULL`` (a committed assessment survives a
-power cut), foreign keys on, a busy timeout for concurrent writers, and one ``BEGIN
-IMMEDIATE`` transaction per assessment - its response sets and score card are stored
-together or not at all. A file is only used if it carries silkcore's application id;
-anything else is refused with a clear error and left untouched. Documents are never
-edited: a correction is a new record that names the one it supersedes.
+:class:`Store` holds every rule and every SQL statement; a backend (:mod:`.sqlite`,
+:mod:`.postgres`) only says how to connect, how a transaction starts, how the feed lock is
+taken, how the schema version is kept and the few DDL words that differ. ``Store(location)``
+(or :func:`open_store`) picks the backend from the location: a path opens an SQLite file, a
+``postgresql://`` URL a PostgreSQL database.
+
+On every open the schema is brought up to date in one transaction (:mod:`.migrations`).
+Documents are never edited: a correction is a new record that names the one it supersedes.
+Every failure of the database reaches the caller as :class:`StoreError` with one line.
 """
 
 from __future__ import annotations
@@ -14,91 +17,27 @@ import datetime as dt
 import hashlib
 import json
 import os
-import sqlite3
-import time
 import uuid
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any, ClassVar
 
 import attrs
 
-from ._assessment import ResponseSet, ScoreCard
-from ._documents import to_document
-from ._errors import StoreError
-from ._jsonio import dumps
+from .._assessment import ResponseSet, ScoreCard
+from .._documents import to_document
+from .._errors import StoreError
+from .._jsonio import dumps
+from . import migrations, records
+from .location import StoreURL, is_store_url
+from .protocol import Db
+from .records import Change, PutOutcome, StoredRecord
 
-__all__ = ["APPLICATION_ID", "AssessmentRecord", "Store", "check_store_path", "default_store_path", "history"]
+__all__ = ["APPLICATION_ID", "AssessmentRecord", "Location", "Store", "history", "open_store"]
 
 APPLICATION_ID = 0x53494C4B  # "SILK"
-_OPEN_TIMEOUT = 30.0  # seconds a writer waits for others before giving up
-SCHEMA_VERSION = 1
-_SCHEMA = """
-CREATE TABLE documents (
-    record_id TEXT PRIMARY KEY,
-    schema TEXT NOT NULL,
-    subject TEXT,
-    sha256 TEXT NOT NULL,
-    body TEXT NOT NULL,
-    stored_at TEXT NOT NULL,
-    supersedes TEXT REFERENCES documents(record_id),
-    sharing_level TEXT NOT NULL DEFAULT 'private'
-);
-CREATE INDEX documents_subject ON documents(subject);
-CREATE TABLE assessments (
-    assessment_id TEXT PRIMARY KEY,
-    subject TEXT NOT NULL,
-    framework_id TEXT NOT NULL,
-    framework_version TEXT NOT NULL,
-    framework_hash TEXT NOT NULL,
-    scorecard_record TEXT NOT NULL REFERENCES documents(record_id),
-    response_records TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE INDEX assessments_subject ON assessments(subject, framework_id, created_at);
-"""
-
-
-def default_store_path() -> Path:
-    """``$SILKCORE_STORE``, else the user's data directory (XDG), ``silkcore/history.sqlite``."""
-    if os.environ.get("SILKCORE_STORE"):
-        return Path(os.environ["SILKCORE_STORE"])
-    return _data_directory() / "history.sqlite"
-
-
-def _data_directory() -> Path:
-    """silkcore's own folder in the user's data directory: the one folder a store may create."""
-    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
-    return base / "silkcore"
-
-
-def check_store_path(path: Path | str) -> Path:
-    """Check, before any work, that a store can be opened or created at ``path``.
-
-    Its directory must exist - silkcore creates only its own data directory (see
-    :func:`default_store_path`), never the folders of a path it was given - and be
-    writable, and ``path`` must not be a directory. Raises :class:`StoreError` (exit 5) with
-    one line; an existing file that is not a store is refused when the store is opened."""
-    path = Path(path)
-    try:
-        if path.is_dir():
-            raise StoreError(f"cannot open the store {path}: it is a directory")
-        parent = path.parent
-        if not parent.is_dir():
-            if parent.exists():
-                raise StoreError(f"cannot open the store {path}: {parent} is not a directory")
-            if _absolute(parent) != _absolute(_data_directory()):
-                raise StoreError(f"cannot open the store {path}: the directory {parent} does not exist (create it first)")
-        elif not os.access(parent, os.W_OK | os.X_OK) and not (path.exists() and os.access(path, os.R_OK)):
-            raise StoreError(f"cannot open the store {path}: no permission to write in {parent}")
-    except (OSError, ValueError) as exc:  # a path the system refuses (too long, a NUL character...)
-        raise StoreError(f"cannot open the store {path}: {getattr(exc, 'strerror', None) or exc}") from None
-    return path
-
-
-def _absolute(path: Path) -> Path:
-    return Path(os.path.abspath(path))
+#: Where a store lives: a path (SQLite) or a PostgreSQL URL.
+Location = str | os.PathLike[str] | StoreURL
 
 
 @attrs.frozen
@@ -114,117 +53,88 @@ class AssessmentRecord:
     scorecard: dict[str, Any]
 
 
-def _now() -> str:
+def now() -> str:
+    """The current UTC time as the store writes it (RFC 3339, microseconds, ``Z``)."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-_SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-def _read_identity(uri: str, *, uri_mode: bool) -> tuple[int, set[str]]:
-    probe = sqlite3.connect(uri, uri=uri_mode, timeout=_OPEN_TIMEOUT, isolation_level=None)
-    try:
-        # One read transaction for both answers: read apart, another writer creating the store
-        # could commit in between, and tables without the id would look like a foreign file.
-        probe.execute("BEGIN")
-        application_id = probe.execute("PRAGMA application_id").fetchone()[0]
-        tables = {row[0] for row in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        probe.execute("ROLLBACK")
-    finally:
-        probe.close()
-    return int(application_id), tables
-
-
-def _needs_recovery(exc: sqlite3.Error, path: Path) -> bool:
-    """A read-only probe refused because the WAL index must be rebuilt after a crash.
-
-    SQLite answers SQLITE_READONLY_RECOVERY (or a sibling READONLY code) when the last writer
-    was killed mid-transaction: only a read-write connection may run the recovery. The file
-    is then known to be SQLite by its 16-byte magic header, so a second, read-write probe is
-    safe: it replays nothing into the database itself, it rebuilds the ``-shm`` index.
-    """
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is None or code & 0xFF != sqlite3.SQLITE_READONLY:
-        return False
-    with path.open("rb") as handle:
-        return handle.read(len(_SQLITE_MAGIC)) == _SQLITE_MAGIC
-
-
-def _is_lock(exc: sqlite3.Error) -> bool:
-    """SQLITE_BUSY or SQLITE_LOCKED: another connection holds the file for now."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    return (code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)) or "locked" in str(exc)
-
-
-def _check_existing(path: Path) -> None:
-    """Refuse a file that is not a silkcore store, reading it only (never writing its pages)."""
-    try:
-        try:
-            application_id, tables = _read_identity(f"file:{path}?mode=ro", uri_mode=True)
-        except sqlite3.OperationalError as exc:
-            if not _needs_recovery(exc, path):
-                raise
-            application_id, tables = _read_identity(str(path), uri_mode=False)
-    except sqlite3.DatabaseError as exc:
-        if _is_lock(exc):
-            raise  # another writer holds the file: the caller waits, this says nothing about it
-        raise StoreError(f"{path} is not a silkcore store ({exc}); it was left untouched") from None
-    if application_id != APPLICATION_ID and not (application_id == 0 and not tables):
-        raise StoreError(f"{path} is an SQLite database but not a silkcore store; it was left untouched")
+def open_store(location: Location) -> Store:
+    """The store at ``location``: an SQLite file for a path, PostgreSQL for a URL."""
+    return Store(location)
 
 
 class Store:
-    """An open history store. Use as a context manager, or call :meth:`close`."""
+    """An open store. Use as a context manager, or call :meth:`close`.
 
-    def __init__(self, path: Path | str) -> None:
-        self.path = check_store_path(path)
-        deadline = time.monotonic() + _OPEN_TIMEOUT
-        while True:
-            try:
-                if self.path.exists() and self.path.stat().st_size > 0:
-                    _check_existing(self.path)
-                self._db = self._connect()
-                break
-            except sqlite3.OperationalError as exc:
-                # Switching a new file to WAL takes a lock SQLite will not wait for (its busy
-                # handler is not called there): when writers open one store at once, retry.
-                if not _is_lock(exc) or time.monotonic() > deadline:
-                    raise StoreError(f"cannot open the store {self.path}: {exc}") from None
-                time.sleep(0.01)
-            except sqlite3.Error as exc:
-                raise StoreError(f"cannot open the store {self.path}: {exc}") from None
+    An SQLite store is one connection, for the thread that opened it; a PostgreSQL store is a
+    connection pool, and one object serves every thread (:attr:`thread_safe`)."""
 
-    def _connect(self) -> sqlite3.Connection:
-        if not self.path.parent.is_dir():  # silkcore's own data directory (check_store_path allowed it)
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise StoreError(f"cannot create the directory {self.path.parent}: {exc.strerror or exc}") from None
-        db = sqlite3.connect(self.path, isolation_level=None, timeout=_OPEN_TIMEOUT)
-        try:
-            db.execute(f"PRAGMA busy_timeout = {int(_OPEN_TIMEOUT * 1000)}")
-            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = FULL")
-            db.execute("PRAGMA foreign_keys = ON")
-            self._db = db
-            self._initialise()
-        except BaseException:
-            db.close()
-            raise
-        return db
+    #: One object may be shared by every thread (a pool) rather than opened per thread.
+    thread_safe: ClassVar[bool] = False
+    #: The driver's errors, reported as :class:`StoreError` at this interface.
+    _errors: tuple[type[Exception], ...] = ()
+    #: The words the migrations' DDL leaves to the dialect.
+    _DDL_WORDS: ClassVar[Mapping[str, str]] = {}
+    #: How the store names itself in messages: the path, or the URL without its password.
+    location: str
 
-    def _initialise(self) -> None:
-        with self._transaction() as db:
-            if db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
-                for statement in filter(str.strip, _SCHEMA.split(";")):
-                    db.execute(statement)
-                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    def __new__(cls, location: Location, *args: Any, **kwargs: Any) -> Store:
+        if cls is Store:  # Store(location) opens the backend the location names
+            from .postgres import PostgresStore
+            from .sqlite import SQLiteStore
+
+            cls = PostgresStore if is_store_url(location) else SQLiteStore
+        return super().__new__(cls)
+
+    # -- what a backend provides ----------------------------------------------------------------
+
+    def _open_backend(self) -> Any:
+        """Connect (a connection or a pool) and bring the schema up to date; returns it."""
+        raise NotImplementedError
+
+    def _transaction(self) -> AbstractContextManager[Db]:
+        """One write transaction: committed when the block ends, rolled back if it raises."""
+        raise NotImplementedError
+
+    def _reading(self) -> AbstractContextManager[Db]:
+        """A connection for reads (each statement sees committed data)."""
+        raise NotImplementedError
+
+    def _lock_feed(self, db: Db) -> None:
+        """Serialise, until the transaction ends, every writer of records and changes."""
+
+    def _schema_version(self, db: Db) -> int:
+        """The store's schema version (0: a new, empty store); refuses a foreign database."""
+        raise NotImplementedError
+
+    def _set_schema_version(self, db: Db, version: int) -> None:
+        """Record the schema version (and silkcore's mark) in the store."""
+        raise NotImplementedError
 
     def close(self) -> None:
-        """Close the connection."""
-        self._db.close()
+        """Close the connection (or the pool)."""
+        raise NotImplementedError
+
+    def integrity(self) -> str:
+        """ "ok" when the store is sound, else the backend's description of what is wrong."""
+        raise NotImplementedError
+
+    # -- opening ----------------------------------------------------------------------------------
+
+    def _connect(self) -> Any:
+        """Open the backend (see :meth:`_open_backend`)."""
+        return self._open_backend()
+
+    def _bring_up_to_date(self) -> None:
+        """Apply the migrations this store lacks, all in one transaction (see :mod:`.migrations`).
+
+        The feed lock is taken first, so two processes opening a new store at once create it
+        once: the second finds it at the latest version."""
+        with self._transaction() as db:
+            self._lock_feed(db)
+            current = self._schema_version(db)
+            if current != migrations.LATEST:
+                self._set_schema_version(db, migrations.apply(db, current, self._DDL_WORDS, self.location))
 
     def __enter__(self) -> Store:
         return self
@@ -233,25 +143,26 @@ class Store:
         self.close()
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _writing(self, what: str) -> Iterator[Db]:
         try:
-            self._db.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot write to the store {self.path}: {exc}") from None
+            with self._transaction() as db:
+                yield db
+        except self._errors as exc:
+            raise StoreError(f"cannot {what}: {exc}") from None
+
+    @contextmanager
+    def _read(self) -> Iterator[Db]:
         try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        else:
-            try:
-                self._db.execute("COMMIT")
-            except sqlite3.Error as exc:
-                raise StoreError(f"cannot commit to the store {self.path}: {exc}") from None
+            with self._reading() as db:
+                yield db
+        except self._errors as exc:
+            raise StoreError(f"cannot read the store {self.location}: {exc}") from None
+
+    # -- the assessment history -------------------------------------------------------------------
 
     @staticmethod
     def _insert(
-        db: sqlite3.Connection,
+        db: Db,
         document: dict[str, Any],
         subject: str | None,
         supersedes: str | None = None,
@@ -266,7 +177,7 @@ class Store:
         db.execute(
             "INSERT INTO documents (record_id, schema, subject, sha256, body, stored_at, supersedes, sharing_level) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (record_id, document["schema"], subject, digest, body, _now(), supersedes, level),
+            (record_id, document["schema"], subject, digest, body, now(), supersedes, level),
         )
         return record_id
 
@@ -274,54 +185,39 @@ class Store:
         self, document: dict[str, Any], *, subject: str | None = None, supersedes: str | None = None, level: str = "private"
     ) -> str:
         """Store a validated document (never an edit: ``supersedes`` names the record it corrects)."""
-        try:
-            with self._transaction() as db:
-                if (
-                    supersedes is not None
-                    and db.execute("SELECT 1 FROM documents WHERE record_id = ?", (supersedes,)).fetchone() is None
-                ):
-                    raise StoreError(f"cannot supersede unknown record {supersedes!r}")
-                return self._insert(db, document, subject, supersedes, level)
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot store the document: {exc}") from None
+        with self._writing("store the document") as db:
+            known = supersedes is None or db.execute("SELECT 1 FROM documents WHERE record_id = ?", (supersedes,)).fetchone()
+            if not known:
+                raise StoreError(f"cannot supersede unknown record {supersedes!r}")
+            return self._insert(db, document, subject, supersedes, level)
 
     def record_assessment(self, response_sets: Sequence[ResponseSet], card: ScoreCard) -> str:
         """Store an assessment (its response sets and score card) in one transaction."""
         assessment_id = f"urn:uuid:{uuid.uuid4()}"
         subject = card.subject.org_id
-        try:
-            with self._transaction() as db:
-                responses = [self._insert(db, to_document(rs), subject) for rs in response_sets]
-                card_record = self._insert(db, to_document(card), subject)
-                db.execute(
-                    "INSERT INTO assessments VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (
-                        assessment_id,
-                        subject,
-                        card.framework_id,
-                        card.framework_version,
-                        card.framework_hash,
-                        card_record,
-                        json.dumps(responses),
-                        _now(),
-                    ),
-                )
-        except sqlite3.Error as exc:
-            raise StoreError(f"cannot store the assessment: {exc}") from None
+        with self._writing("store the assessment") as db:
+            responses = [self._insert(db, to_document(rs), subject) for rs in response_sets]
+            card_record = self._insert(db, to_document(card), subject)
+            db.execute(
+                "INSERT INTO assessments (assessment_id, subject, framework_id, framework_version, framework_hash, "
+                "scorecard_record, response_records, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (assessment_id, subject, card.framework_id, card.framework_version, card.framework_hash, card_record,
+                 json.dumps(responses), now()),
+            )  # fmt: skip
         return assessment_id
-
-    def document(self, record_id: str) -> dict[str, Any]:
-        """A stored document by record id; :class:`StoreError` if unknown."""
-        row = self._db.execute("SELECT body FROM documents WHERE record_id = ?", (record_id,)).fetchone()
-        if row is None:
-            raise StoreError(f"no record {record_id!r} in the store")
-        result: dict[str, Any] = json.loads(row[0])
-        return result
 
     def find(self, record_id: str) -> dict[str, Any] | None:
         """A stored document by record id, or None when there is none."""
-        row = self._db.execute("SELECT body FROM documents WHERE record_id = ?", (record_id,)).fetchone()
+        with self._read() as db:
+            row = db.execute("SELECT body FROM documents WHERE record_id = ?", (record_id,)).fetchone()
         return None if row is None else dict(json.loads(row[0]))
+
+    def document(self, record_id: str) -> dict[str, Any]:
+        """A stored document by record id; :class:`StoreError` if unknown."""
+        found = self.find(record_id)
+        if found is None:
+            raise StoreError(f"no record {record_id!r} in the store")
+        return found
 
     def documents_about(self, subject: str, schema: str | None = None, limit: int = 1000) -> list[tuple[str, dict[str, Any]]]:
         """Stored documents about one organisation, as (record id, body), oldest first."""
@@ -329,7 +225,8 @@ class Store:
         if schema is not None:
             query += " AND schema = ?"
             params.append(schema)
-        rows = self._db.execute(query + " ORDER BY stored_at, rowid LIMIT ?", [*params, limit]).fetchall()
+        with self._read() as db:
+            rows = db.execute(query + " ORDER BY stored_at, rowid LIMIT ?", (*params, limit)).fetchall()
         return [(row[0], json.loads(row[1])) for row in rows]
 
     def assessments(self, subject: str, framework_id: str | None = None) -> list[AssessmentRecord]:
@@ -342,33 +239,87 @@ class Store:
         if framework_id is not None:
             query += " AND a.framework_id = ?"
             params.append(framework_id)
-        rows = self._db.execute(query + " ORDER BY a.created_at, a.rowid", params).fetchall()
+        with self._read() as db:
+            rows = db.execute(query + " ORDER BY a.created_at, a.rowid", params).fetchall()
         return [AssessmentRecord(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6])) for row in rows]
-
-    def integrity(self) -> str:
-        """``PRAGMA integrity_check`` ("ok" when the file is sound)."""
-        return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])
 
     def count(self, table: str) -> int:
         """Rows in ``documents`` or ``assessments``."""
         if table not in ("documents", "assessments"):
             raise ValueError(table)
-        return int(self._db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])  # noqa: S608 - table name checked above
+        with self._read() as db:
+            return int(db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])  # noqa: S608 - table name checked above
+
+    # -- the node's records (rules in :mod:`.records`) ---------------------------------------------
+
+    def put_record(
+        self, envelope: dict[str, Any], *, received_from: str, received_at: str, subject: str | None, publisher_verified: bool
+    ) -> PutOutcome:
+        """Store a version of the record ``envelope`` carries: ``created`` (a new id),
+        ``unchanged`` (content already kept), ``new_version`` (same publisher, later
+        ``generated_at``); :class:`~.records.RecordConflict` otherwise."""
+        with self._writing("store the record") as db:
+            self._lock_feed(db)
+            return records.put(
+                db,
+                envelope,
+                received_from=received_from,
+                received_at=received_at,
+                subject=subject,
+                publisher_verified=publisher_verified,
+            )
+
+    def record(self, record_id: str, version: int | None = None) -> StoredRecord | None:
+        """One version of a record (the latest when ``version`` is None), or None."""
+        with self._read() as db:
+            return records.get(db, record_id, version)
+
+    def records_about(self, subject: str, payload_schema: str | None = None, limit: int = 1000) -> list[StoredRecord]:
+        """The latest version of each record about ``subject`` not withdrawn, first stored first."""
+        with self._read() as db:
+            return records.about(db, subject, payload_schema, limit)
+
+    def withdraw(self, record_id: str, *, at: str) -> StoredRecord:
+        """Withdraw a record (its latest version, marked) and append its tombstone change;
+        :class:`~.records.RecordConflict` if already withdrawn, :class:`StoreError` if unknown."""
+        with self._writing("withdraw the record") as db:
+            self._lock_feed(db)
+            return records.withdraw(db, record_id, at)
+
+    def changes(self, after: int, limit: int) -> list[Change]:
+        """The change feed: changes numbered above ``after``, in order, at most ``limit``."""
+        with self._read() as db:
+            return records.changes(db, after, limit)
+
+    def cursor(self, source: str) -> str | None:
+        """The cursor last reached on the remote node ``source``, or None."""
+        with self._read() as db:
+            return records.cursor(db, source)
+
+    def set_cursor(self, source: str, cursor: str) -> None:
+        """Keep the cursor reached on the remote node ``source``."""
+        with self._writing("keep the sync cursor") as db:
+            records.set_cursor(db, source, cursor, now())
+
+    def count_records(self) -> int:
+        """How many records (ids, withdrawn ones included) the store keeps."""
+        with self._read() as db:
+            return records.count(db)
 
 
-def history(records: Sequence[AssessmentRecord]) -> list[dict[str, Any]]:
+def history(rows: Sequence[AssessmentRecord]) -> list[dict[str, Any]]:
     """Assessments over time with each category's change since the previous assessment of the
     same framework (None when either score is missing)."""
-    rows = []
+    result = []
     previous: dict[str, dict[str, float | None]] = {}
-    for record in records:
+    for record in rows:
         scores = {c["id"]: c["score"] for c in record.scorecard["categories"]}
         before = previous.get(record.framework_id)
         changes = {}
         for category_id, score in scores.items():
             old = before.get(category_id) if before else None
             changes[category_id] = None if score is None or old is None else round(score - old, 6)
-        rows.append(
+        result.append(
             {
                 "assessment_id": record.assessment_id,
                 "created_at": record.created_at,
@@ -381,4 +332,4 @@ def history(records: Sequence[AssessmentRecord]) -> list[dict[str, Any]]:
             }
         )
         previous[record.framework_id] = scores
-    return rows
+    return result

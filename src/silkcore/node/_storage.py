@@ -1,24 +1,27 @@
-"""The node's view of the history store: one SQLite connection per worker thread.
+"""The node's view of its store: which :class:`~silkcore._store.Store` a request thread uses.
 
-Every record the node keeps is an *envelope* (``silkcore_envelope-v1.0.0``): a received
-envelope is stored as it came, and a bare document is wrapped in a ``private`` envelope
-(:mod:`silkcore.node._intake`). So audience, purposes, expiry and redactions live in the
-stored body and are applied on every read (:mod:`silkcore.node._access`); the store's
-``sharing_level`` column mirrors the envelope's level. A body that is not an envelope (a
-score card written by ``silk assess``, say) is treated as private.
+The node keeps its records in a store opened with :func:`~silkcore._store.open_store`: an
+SQLite file or a PostgreSQL database. SQLite connections must not cross threads, so each
+thread that serves requests opens its own SQLite store once and keeps it (WAL mode and the
+busy timeout let these connections, and other processes, write concurrently without losing
+anything). A PostgreSQL store is a thread-safe pool: one object serves every thread.
+:meth:`NodeStore.backend` returns the right one; the node's routes call the records API on it.
 
-SQLite connections must not cross threads, so each thread that serves requests opens its
-own :class:`~silkcore._store.Store` once and keeps it; WAL mode and the store's busy timeout
-let these connections (and other processes) write concurrently without losing anything.
+The methods below it (``put``, ``get``, ``envelopes_about``, ``history``) are the node's
+first storage, kept while routes still use them: every record there is an *envelope*
+(``silkcore_envelope-v1.0.0``) stored as a document, whose ``sharing_level`` column mirrors
+the envelope's level; a body that is not an envelope (a score card written by ``silk
+assess``, say) is treated as private.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 from typing import Any
 
-from .._store import Store, history
+from .._store import Store, StoreURL, history, open_store
 
 __all__ = ["NodeStore"]
 
@@ -28,37 +31,62 @@ MAX_RECORDS_ABOUT = 1000
 
 
 class NodeStore:
-    """Thread-local access to one store file."""
+    """The node's store: one per thread (SQLite) or one shared by all (PostgreSQL)."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+    def __init__(self, location: str | Path | StoreURL) -> None:
+        self.location = location
         self._local = threading.local()
-        self._write_lock = threading.Lock()
-        with Store(self.path):  # fail now, not on the first request, if the file is not a store
-            pass
+        self._opened: list[Store] = []
+        self._guard = threading.Lock()
+        first = open_store(location)  # fail now, not on the first request, if it is not a store
+        self._shared: Store | None = first if first.thread_safe else None
+        if self._shared is None:
+            first.close()
+        # SQLite writers queue on this lock rather than in SQLite's busy loop; a pool needs none.
+        self._write_lock: contextlib.AbstractContextManager[Any] = (
+            threading.Lock() if self._shared is None else contextlib.nullcontext()
+        )
 
-    def store(self) -> Store:
-        """This thread's open store."""
+    def backend(self) -> Store:
+        """The store this thread should use."""
+        if self._shared is not None:
+            return self._shared
         store: Store | None = getattr(self._local, "store", None)
         if store is None:
-            store = Store(self.path)
+            store = open_store(self.location)
             self._local.store = store
+            with self._guard:
+                self._opened.append(store)
         return store
 
+    def store(self) -> Store:
+        """This thread's open store (the name routes used first; see :meth:`backend`)."""
+        return self.backend()
+
+    def close(self) -> None:
+        """Close the shared store, or every thread's store opened so far."""
+        if self._shared is not None:
+            self._shared.close()
+        with self._guard:
+            opened, self._opened = self._opened, []
+        for store in opened:
+            with contextlib.suppress(Exception):  # a thread's SQLite connection refuses other threads
+                store.close()
+
     def put(self, envelope: dict[str, Any], subject: str | None) -> str:
-        """Store an envelope (already validated); returns its record id in this store."""
-        store = self.store()
+        """Store an envelope (already validated) as a document; returns its id in this store."""
+        store = self.backend()
         with self._write_lock:
             return store.put_document(envelope, subject=subject, level=envelope["sharing"]["level"])
 
     def get(self, record_id: str) -> dict[str, Any] | None:
         """A stored body by record id, or None."""
-        return self.store().find(record_id)
+        return self.backend().find(record_id)
 
     def envelopes_about(self, subject: str) -> list[dict[str, Any]]:
         """Stored envelopes about one organisation, oldest first."""
-        return [body for _, body in self.store().documents_about(subject, ENVELOPE_SCHEMA, MAX_RECORDS_ABOUT)]
+        return [body for _, body in self.backend().documents_about(subject, ENVELOPE_SCHEMA, MAX_RECORDS_ABOUT)]
 
     def history(self, org_id: str) -> list[dict[str, Any]]:
         """An organisation's assessments over time (as ``silk history --json`` lists them)."""
-        return history(self.store().assessments(org_id))
+        return history(self.backend().assessments(org_id))

@@ -1,0 +1,122 @@
+"""Where a store lives: an SQLite file (a path) or a PostgreSQL database (a URL).
+
+A ``postgresql://`` or ``postgres://`` location is never treated as a file path: it becomes
+a :class:`StoreURL`, which shows itself without its password (in messages, ``repr``, and
+what ``silk history`` prints) and answers ``exists()`` like a path does, so the commands
+that ask a path whether there is a store there work unchanged - the database is checked
+when it is opened.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .._errors import StoreError
+
+__all__ = ["StoreURL", "check_store_path", "default_store_path", "is_store_url"]
+
+_URL = re.compile(r"^postgres(?:ql)?://", re.IGNORECASE)
+
+
+def is_store_url(location: object) -> bool:
+    """True for a PostgreSQL URL (``postgresql://`` or ``postgres://``), as text or :class:`StoreURL`."""
+    return isinstance(location, StoreURL) or (isinstance(location, str) and bool(_URL.match(location)))
+
+
+class StoreURL:
+    """A PostgreSQL store's URL. ``url`` is the full text (password included, for the driver
+    only); ``str()`` is :attr:`redacted`, safe to print or log."""
+
+    __slots__ = ("redacted", "url")
+
+    def __init__(self, url: str) -> None:
+        if not _URL.match(url):
+            raise StoreError(f"not a PostgreSQL URL: {redact(url)!r} (expected postgresql://USER@HOST/DATABASE)")
+        self.url = url
+        self.redacted = redact(url)
+
+    def exists(self) -> bool:
+        """A database is never known to be missing before it is opened (``Path.exists`` for a URL)."""
+        return True
+
+    def __str__(self) -> str:
+        return self.redacted
+
+    def __format__(self, spec: str) -> str:
+        return format(self.redacted, spec)
+
+    def __repr__(self) -> str:
+        return f"StoreURL({self.redacted!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StoreURL) and other.url == self.url
+
+    def __hash__(self) -> int:
+        return hash(self.url)
+
+
+def redact(url: str) -> str:
+    """``url`` without its password or query: ``postgresql://USER@HOST:PORT/DATABASE``.
+
+    Hand-split rather than parsed by the driver, so even a URL the driver refuses is shown
+    without its secret."""
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc
+    except ValueError:  # a malformed IPv6 bracket, say: show the scheme and nothing else
+        return url.split("://", 1)[0] + "://..."
+    user, at, host = netloc.rpartition("@")
+    if at:
+        user = user.split(":", 1)[0]
+        netloc = f"{user}@{host}"
+    return f"{parts.scheme}://{netloc}{parts.path}"
+
+
+def default_store_path() -> Path:
+    """``$SILKCORE_STORE``, else the user's data directory (XDG), ``silkcore/history.sqlite``."""
+    if os.environ.get("SILKCORE_STORE"):
+        return Path(os.environ["SILKCORE_STORE"])
+    return data_directory() / "history.sqlite"
+
+
+def data_directory() -> Path:
+    """silkcore's own folder in the user's data directory: the one folder a store may create."""
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "silkcore"
+
+
+def check_store_path(path: str | os.PathLike[str] | StoreURL) -> Path | StoreURL:
+    """Check, before any work, that a store can be opened or created at ``path``.
+
+    A PostgreSQL URL is only checked for its form here (it is reached when opened) and
+    comes back as a :class:`StoreURL`. For a file, its directory must exist - silkcore
+    creates only its own data directory (see :func:`default_store_path`), never the folders
+    of a path it was given - and be writable, and ``path`` must not be a directory. Raises
+    :class:`StoreError` (exit 5) with one line; an existing file that is not a store is
+    refused when the store is opened."""
+    if isinstance(path, StoreURL):
+        return path
+    if is_store_url(path):
+        return StoreURL(str(path))
+    path = Path(path)
+    try:
+        if path.is_dir():
+            raise StoreError(f"cannot open the store {path}: it is a directory")
+        parent = path.parent
+        if not parent.is_dir():
+            if parent.exists():
+                raise StoreError(f"cannot open the store {path}: {parent} is not a directory")
+            if _absolute(parent) != _absolute(data_directory()):
+                raise StoreError(f"cannot open the store {path}: the directory {parent} does not exist (create it first)")
+        elif not os.access(parent, os.W_OK | os.X_OK) and not (path.exists() and os.access(path, os.R_OK)):
+            raise StoreError(f"cannot open the store {path}: no permission to write in {parent}")
+    except (OSError, ValueError) as exc:  # a path the system refuses (too long, a NUL character...)
+        raise StoreError(f"cannot open the store {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    return path
+
+
+def _absolute(path: Path) -> Path:
+    return Path(os.path.abspath(path))

@@ -1,0 +1,180 @@
+"""The PostgreSQL dialect: a database reached by URL, through a thread-safe connection pool.
+
+One :class:`PostgresStore` serves every thread: each operation borrows a connection from a
+``psycopg_pool.ConnectionPool`` (autocommit connections; a write is one ``transaction()``
+block). Writers of records and changes take ``pg_advisory_xact_lock`` on one constant key
+first, so change numbers are handed out and committed in order - a feed reader that has seen
+number N never later meets a new change numbered N or less. Durability is the server's:
+``synchronous_commit`` (on by default) makes a commit wait for its WAL flush.
+
+The schema version lives in the table ``silkcore_store_meta``; a database (in fact, the
+schema the URL's ``search_path`` selects) that holds other tables and no such table is not a
+silkcore store and is refused, untouched. psycopg is imported only when a URL is opened: it
+is the ``[postgres]`` extra.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from .._errors import StoreError
+from . import migrations
+from .base import APPLICATION_ID, Location, Store
+from .location import StoreURL, is_store_url
+from .protocol import Db, Rows
+
+if TYPE_CHECKING:
+    import psycopg
+    from psycopg_pool import ConnectionPool
+
+__all__ = ["FEED_LOCK", "PostgresStore"]
+
+#: The advisory lock every writer of the change feed takes ("SILKFEED").
+FEED_LOCK = 0x53494C4B46454544
+#: Seconds to wait for the server to answer a new connection (unless the URL says).
+CONNECT_TIMEOUT = 10
+#: Seconds an operation waits for a free pooled connection before it fails.
+POOL_WAIT = 30.0
+#: Connections per store object (one object serves a whole process's threads).
+POOL_SIZE = 8
+
+
+@functools.lru_cache(maxsize=256)
+def _placeholders(sql: str) -> str:
+    """The store's ``?`` placeholders as psycopg's ``%s`` (the store's SQL has no ``%`` or ``?`` else)."""
+    return sql.replace("?", "%s")
+
+
+class _Connection:
+    """A psycopg connection running the store's SQL (see :mod:`.protocol`)."""
+
+    __slots__ = ("_conn",)
+
+    def __init__(self, conn: psycopg.Connection[Any]) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Rows:
+        return self._conn.execute(_placeholders(sql), parameters or None)
+
+
+def _one_line(exc: BaseException, secret: str | None) -> str:
+    text = " ".join(str(exc).split())
+    return text.replace(secret, "***") if secret else text
+
+
+class PostgresStore(Store):
+    """A store in a PostgreSQL database; one object for every thread of a process."""
+
+    thread_safe = True
+    _DDL_WORDS: ClassVar[Mapping[str, str]] = {"rowid": ",\n    rowid BIGINT GENERATED ALWAYS AS IDENTITY", "bigint": "BIGINT"}
+
+    def __init__(self, url: Location, *, pool_size: int = POOL_SIZE) -> None:
+        if not is_store_url(url):
+            raise StoreError(f"{url} is not a PostgreSQL URL (postgresql://USER@HOST/DATABASE)")
+        self.url = url if isinstance(url, StoreURL) else StoreURL(str(url))
+        self.location = self.url.redacted
+        try:
+            import psycopg
+            from psycopg.conninfo import conninfo_to_dict
+            from psycopg_pool import ConnectionPool
+        except ImportError:
+            raise StoreError(
+                f"cannot open the store {self.location}: PostgreSQL needs the [postgres] extra (pip install 'silkcore[postgres]')"
+            ) from None
+        self._errors = (psycopg.Error,)
+        try:
+            params = conninfo_to_dict(self.url.url)
+        except psycopg.Error as exc:
+            raise StoreError(f"not a valid PostgreSQL URL {self.location}: {_one_line(exc, None)}") from None
+        self._secret = str(params["password"]) if params.get("password") else None
+        self._where = f"host {params.get('host') or 'localhost (default)'}, port {params.get('port') or 5432}"
+        self._kwargs: dict[str, Any] = {"autocommit": True}
+        if "connect_timeout" not in params:
+            self._kwargs["connect_timeout"] = CONNECT_TIMEOUT
+        self._pool_size = pool_size
+        self._psycopg = psycopg
+        self._pool_class = ConnectionPool
+        self._pool: ConnectionPool[Any] = self._connect()
+
+    def _open_backend(self) -> ConnectionPool[Any]:
+        # One direct connection first: it fails at once, with libpq's reason, where a pool
+        # would retry quietly until its timeout; and it checks the credentials.
+        try:
+            self._psycopg.connect(self.url.url, **self._kwargs).close()
+        except self._psycopg.Error as exc:
+            raise StoreError(
+                f"cannot reach the PostgreSQL store {self.location} ({self._where}): {_one_line(exc, self._secret)}"
+            ) from None
+        pool = self._pool_class(
+            self.url.url,
+            kwargs=self._kwargs,
+            min_size=1,
+            max_size=self._pool_size,
+            open=False,
+            check=self._pool_class.check_connection,  # a connection the server dropped is replaced, not used
+            name="silkcore-store",
+            timeout=POOL_WAIT,
+        )
+        try:
+            pool.open(wait=True, timeout=CONNECT_TIMEOUT + 5)
+            self._pool = pool
+            self._bring_up_to_date()
+        except StoreError:
+            pool.close()
+            raise
+        except self._psycopg.Error as exc:
+            pool.close()
+            raise StoreError(f"cannot open the store {self.location} ({self._where}): {_one_line(exc, self._secret)}") from None
+        return pool
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Db]:
+        with self._pool.connection() as conn, conn.transaction():
+            yield _Connection(conn)
+
+    @contextmanager
+    def _reading(self) -> Iterator[Db]:
+        with self._pool.connection() as conn:
+            yield _Connection(conn)
+
+    def _lock_feed(self, db: Db) -> None:
+        # Held to the end of the transaction, so the next writer's MAX(seq) sees this commit.
+        db.execute("SELECT pg_advisory_xact_lock(?)", (FEED_LOCK,))
+
+    def _schema_version(self, db: Db) -> int:
+        if db.execute("SELECT to_regclass('silkcore_store_meta') IS NOT NULL").fetchone()[0]:
+            row = db.execute("SELECT application_id, version FROM silkcore_store_meta").fetchone()
+            if row is None or row[0] != APPLICATION_ID:
+                raise StoreError(f"the database {self.location} is not a silkcore store; it was left untouched")
+            return int(row[1])
+        schema, tables = db.execute(
+            "SELECT current_schema(), (SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema())"
+        ).fetchone()
+        if tables:
+            raise StoreError(
+                f"the database {self.location} is not a silkcore store: its schema {schema} holds other tables; "
+                "it was left untouched (use an empty database, or a schema of its own: ?options=-csearch_path%3DNAME)"
+            )
+        return 0
+
+    def _set_schema_version(self, db: Db, version: int) -> None:
+        db.execute("CREATE TABLE IF NOT EXISTS silkcore_store_meta (application_id BIGINT NOT NULL, version INTEGER NOT NULL)")
+        db.execute("DELETE FROM silkcore_store_meta")
+        db.execute("INSERT INTO silkcore_store_meta (application_id, version) VALUES (?, ?)", (APPLICATION_ID, version))
+
+    def close(self) -> None:
+        """Close the pool and its connections."""
+        self._pool.close()
+
+    def integrity(self) -> str:
+        """ "ok" when the store is at the version this silkcore writes and every table reads."""
+        with self._read() as db:
+            version = db.execute("SELECT version FROM silkcore_store_meta").fetchone()[0]
+            if version != migrations.LATEST:
+                return f"schema version {version}, expected {migrations.LATEST}"
+            for table in ("documents", "assessments", "record_heads", "records", "changes", "sync_cursors"):
+                db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()  # noqa: S608 - fixed names
+        return "ok"
