@@ -86,6 +86,8 @@ def _multibase_key(text: str, prefix: bytes, what: str) -> bytes:
     """The 32 key bytes of a multibase (``z``, base58-btc) multicodec key; ValueError if it is not one."""
     if not text.startswith("z"):
         raise ValueError(f"expected a multibase base58-btc {what} (starting with 'z')")
+    if len(text) > 60:  # 34 bytes are 47 or 48 characters; longer input is not decoded (base58 costs n**2)
+        raise ValueError(f"expected an Ed25519 {what}, which is about 48 characters long, not {len(text)}")
     raw = b58decode(text[1:])
     if len(raw) != len(prefix) + 32 or not raw.startswith(prefix):
         raise ValueError(f"expected an Ed25519 {what}: multicodec 0x{prefix.hex()} and 32 bytes")
