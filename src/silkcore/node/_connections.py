@@ -1,6 +1,7 @@
 """Connection limits for ``silk serve``: read timeouts and a connection cap, in uvicorn's
-h11 protocol (:func:`protocol_class`), and the open-file limit that fits them
-(:func:`fit_open_files`).
+h11 protocol (:func:`protocol_class`), a listening socket that never lets connections take
+the last file descriptors (:class:`GuardedListener`), and the open-file limit that fits
+them (:func:`fit_open_files`).
 
 uvicorn's only timeout on a connection is its keep-alive timeout, and any byte received
 cancels it: a client that sends a byte every few seconds holds a connection (and a file
@@ -18,12 +19,20 @@ in the protocol. One timer per connection, re-armed as the request advances:
 The phase is read from h11's state of the client (``IDLE``: waiting for headers,
 ``SEND_BODY``: reading the body, anything else: received), so pipelined requests and
 early answers (a 413 before the body) need no special case.
+
+The connection cap is checked when a connection is made, but asyncio accepts up to a whole
+listen backlog of connections in one go before any of them is made - a flood of them could
+still take every file descriptor, and then SQLite, the logs and ``accept`` itself fail
+("Too many open files"). So the listening socket's ``accept`` also closes, at once, any
+connection whose descriptor is at or above a ceiling below the open-file limit: descriptors
+are allocated lowest first, so such a number means the table is nearly full.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 import time
 from typing import Any, ClassVar
 
@@ -33,12 +42,29 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 from ._http import error_response
 from ._limits import FILE_RESERVE, NodeLimits
 
-__all__ = ["LimitedH11Protocol", "fit_open_files", "protocol_class"]
+__all__ = ["GuardedListener", "LimitedH11Protocol", "Refusals", "fit_open_files", "protocol_class"]
 
 logger = logging.getLogger("silkcore.node")
 
-#: How often, at most, refused connections are reported in the log (seconds).
-REFUSAL_LOG_INTERVAL = 60.0
+
+class Refusals:
+    """Connections closed unread, reported in the log at most once a minute (a flood of them
+    must not flood the log too)."""
+
+    interval = 60.0
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.reported = float("-inf")
+
+    def add(self, why: str) -> None:
+        """Count one refused connection; log the count if the last report is old enough."""
+        self.count += 1
+        now = time.monotonic()
+        if now - self.reported >= self.interval:
+            logger.warning("%s: %d connection(s) closed unread since the last report", why, self.count)
+            self.count = 0
+            self.reported = now
 
 
 def _timeout_answer() -> bytes:
@@ -55,9 +81,7 @@ class LimitedH11Protocol(H11Protocol):
     subclass: :func:`protocol_class`)."""
 
     limits: ClassVar[NodeLimits]
-    #: Connections closed at once because the cap was reached, since the last report.
-    refused: ClassVar[int] = 0
-    last_report: ClassVar[float] = float("-inf")
+    refusals: ClassVar[Refusals]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -71,7 +95,7 @@ class LimitedH11Protocol(H11Protocol):
             # Beyond the cap: closed before reading anything, and never counted as open.
             self._rejected = True
             transport.close()
-            self._report_refusal()
+            self.refusals.add(f"connection limit reached ({self.limits.max_connections} open)")
             return
         super().connection_made(transport)
         self._sync_timer()
@@ -131,29 +155,49 @@ class LimitedH11Protocol(H11Protocol):
         self._phase = None
         self.transport.close()
 
-    @classmethod
-    def _report_refusal(cls) -> None:
-        cls.refused += 1
-        now = time.monotonic()
-        if now - cls.last_report >= REFUSAL_LOG_INTERVAL:
-            logger.warning(
-                "connection limit reached (%d open): %d connection(s) closed unread since the last report",
-                cls.limits.max_connections,
-                cls.refused,
-            )
-            cls.refused = 0
-            cls.last_report = now
 
-
-def protocol_class(limits: NodeLimits) -> type[LimitedH11Protocol]:
+def protocol_class(limits: NodeLimits, refusals: Refusals | None = None) -> type[LimitedH11Protocol]:
     """The protocol class to give ``uvicorn.Config(http=...)`` for these limits."""
-    return type("NodeH11Protocol", (LimitedH11Protocol,), {"limits": limits, "refused": 0, "last_report": float("-inf")})
+    namespace = {"limits": limits, "refusals": refusals or Refusals()}
+    return type("NodeH11Protocol", (LimitedH11Protocol,), namespace)
+
+
+class GuardedListener(socket.socket):
+    """A listening socket whose ``accept`` closes at once every connection that got a file
+    descriptor numbered ``fd_ceiling`` or above, and goes on to the next one (asyncio stops
+    when none is left). Make it from a bound socket with :meth:`guard`.
+    """
+
+    fd_ceiling: int | None = None
+    refusals: Refusals | None = None
+
+    @classmethod
+    def guard(cls, sock: socket.socket, fd_ceiling: int | None, refusals: Refusals) -> GuardedListener:
+        """``sock`` (bound, listening) as a guarded listener; ``sock`` itself is detached."""
+        family, kind, proto = sock.family, sock.type, sock.proto
+        listener = cls(family, kind, proto, fileno=sock.detach())
+        listener.fd_ceiling = fd_ceiling
+        listener.refusals = refusals
+        return listener
+
+    def accept(self) -> tuple[socket.socket, Any]:
+        while True:
+            conn, address = super().accept()
+            if self.fd_ceiling is None or conn.fileno() < self.fd_ceiling:
+                return conn, address
+            conn.close()
+            if self.refusals is not None:
+                self.refusals.add(f"open-file limit nearly reached (descriptor {self.fd_ceiling})")
 
 
 def fit_open_files(max_connections: int, reserve: int = FILE_RESERVE) -> tuple[int, int | None]:
     """Raise the soft open-file limit towards the hard one so that ``max_connections`` plus
     ``reserve`` descriptors fit; returns the connection cap that fits and the soft limit now
     in force (None where there is no such limit, as on Windows).
+
+    Half the reserve is the headroom :class:`GuardedListener` keeps (its ``fd_ceiling`` is
+    the soft limit minus ``reserve // 2``) for what the node opens while a flood of
+    connections is being accepted and closed: store connections of new worker threads, logs.
     """
     try:
         import resource

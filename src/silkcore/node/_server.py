@@ -29,8 +29,8 @@ from uvicorn.config import LOGGING_CONFIG
 from .._catalog import Catalog
 from .._store import default_store_path
 from ._app import create_app
-from ._connections import fit_open_files, protocol_class
-from ._limits import NodeLimits
+from ._connections import GuardedListener, Refusals, fit_open_files, protocol_class
+from ._limits import FILE_RESERVE, NodeLimits
 
 __all__ = ["bind", "serve"]
 
@@ -94,7 +94,9 @@ def serve(
         limits = attrs.evolve(limits, max_body=max_body)
     app = create_app(store or default_store_path(), peers, catalog=catalog, frameworks=frameworks, limits=limits)
     cap, open_files = fit_open_files(limits.max_connections)
-    sock = bind(host, port)
+    refusals = Refusals()
+    fd_ceiling = None if open_files is None else open_files - FILE_RESERVE // 2
+    sock = GuardedListener.guard(bind(host, port), fd_ceiling, refusals)
     shown = f"[{host}]" if ":" in host else host
     sys.stderr.write(f"silk serve: listening on http://{shown}:{sock.getsockname()[1]}\n")
     sys.stderr.flush()
@@ -107,7 +109,10 @@ def serve(
         proxy_headers=forwarded_allow_ips is not None,
         forwarded_allow_ips=forwarded_allow_ips,
         timeout_graceful_shutdown=5,
-        http=protocol_class(attrs.evolve(limits, max_connections=cap)),
+        http=protocol_class(attrs.evolve(limits, max_connections=cap), refusals),
+        # asyncio's own loop, not uvloop where installed: uvloop accepts in C, past the
+        # listener's descriptor guard.
+        loop="asyncio",
     )
     _log_limits(limits, cap, open_files)  # after uvicorn.Config, which sets up logging
     uvicorn.Server(config).run(sockets=[sock])
