@@ -113,6 +113,7 @@ def serve(
         # asyncio's own loop, not uvloop where installed: uvloop accepts in C, past the
         # listener's descriptor guard.
         loop="asyncio",
+        ws="none",  # the node has no WebSocket endpoint: no upgrade for anyone to try
     )
     _log_limits(limits, cap, open_files)  # after uvicorn.Config, which sets up logging
     uvicorn.Server(config).run(sockets=[sock])
