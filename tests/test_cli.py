@@ -15,8 +15,8 @@ FLOW = EXAMPLES / "documents" / "flow-cotton-import.json"
 
 
 def all_examples() -> list[str]:
-    found = [p for p in EXAMPLES.rglob("*.json") if "plugin-" not in str(p)]
-    found += [p for p in EXAMPLES.rglob("*.yaml") if "plugin-" not in str(p)]
+    found = [p for p in EXAMPLES.rglob("*.json") if "plugin-" not in str(p) and p.name != "peers.json"]
+    found += [p for p in EXAMPLES.rglob("*.yaml") if "plugin-" not in str(p) and p.name != "peers.json"]
     return [str(p) for p in sorted(found)]
 
 

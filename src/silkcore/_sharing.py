@@ -3,9 +3,13 @@
 Levels, from most to least open: ``public`` (anyone), ``network`` (any peer of the network,
 or only the peers named in ``audience`` when it lists some), ``bilateral`` (only the peers
 named in ``audience``), ``private`` (never leaves the system). An expired record
-(``expires_at`` in the past) is shared with no one. Redaction removes the fields named in
+(``expires_at`` in the past) is shared with no one. A record that names ``purposes`` goes
+only to a receiver that declared at least one of them (a node knows its peers' purposes from
+its peers file; anonymous callers declare none); an export by the record's own holder, which
+names no receiver's purposes, does not apply this test. Redaction removes the fields named in
 ``redacted_fields`` (``payload.amount``...) before anything leaves; the content hash is
-computed over the payload as it leaves, so the receiver can check what it got.
+computed over the payload as it leaves, so the receiver can check what it got. Redaction
+removes a proof, which the redacted payload could no longer satisfy.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import copy
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Collection
 from typing import Any
 
 import attrs
@@ -32,8 +37,15 @@ def content_hash(payload: dict[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def refusal(envelope: Envelope, audience: str, peer: str | None = None, now: dt.datetime | None = None) -> str | None:
-    """Why ``envelope`` may not go to ``audience`` (and ``peer``), or None if it may."""
+def refusal(
+    envelope: Envelope,
+    audience: str,
+    peer: str | None = None,
+    now: dt.datetime | None = None,
+    purposes: Collection[str] | None = None,
+) -> str | None:
+    """Why ``envelope`` may not go to ``audience`` (and ``peer``, who declared ``purposes``;
+    None: the receiver's purposes are not known here), or None if it may."""
     if audience not in AUDIENCES:
         return f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}"
     now = now or dt.datetime.now(dt.UTC)
@@ -43,6 +55,8 @@ def refusal(envelope: Envelope, audience: str, peer: str | None = None, now: dt.
     level = sharing.level
     if level == SharingLevel.PRIVATE:
         return "the record is private: it never leaves the system"
+    if purposes is not None and sharing.purposes and not set(sharing.purposes) & set(purposes):
+        return f"the record is shared only for {', '.join(sharing.purposes)}, and the receiver declared none of these"
     if level == SharingLevel.PUBLIC:
         return None
     if audience == "public":
@@ -67,14 +81,23 @@ def _redact(payload: dict[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
     return result
 
 
-def prepare_for(envelope: Envelope, audience: str, peer: str | None = None, now: dt.datetime | None = None) -> Envelope:
+def prepare_for(
+    envelope: Envelope,
+    audience: str,
+    peer: str | None = None,
+    now: dt.datetime | None = None,
+    purposes: Collection[str] | None = None,
+) -> Envelope:
     """The envelope as it may leave for ``audience``: redacted and hashed; DataError if refused."""
-    reason = refusal(envelope, audience, peer, now)
+    reason = refusal(envelope, audience, peer, now, purposes)
     if reason is not None:
         raise DataError([Issue("/sharing", f"not exported: {reason}")])
+    if not envelope.sharing.redacted_fields:
+        return attrs.evolve(envelope, provenance=attrs.evolve(envelope.provenance, content_hash=content_hash(envelope.payload)))
     payload = _redact(envelope.payload, envelope.sharing.redacted_fields)
     provenance = attrs.evolve(envelope.provenance, content_hash=content_hash(payload))
-    return attrs.evolve(envelope, payload=payload, provenance=provenance)
+    # A redacted payload is no longer what its publisher signed: the proof could only fail.
+    return attrs.evolve(envelope, payload=payload, provenance=provenance, proof=None)
 
 
 def verify_received(envelope: Envelope, now: dt.datetime | None = None) -> None:

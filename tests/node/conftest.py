@@ -55,9 +55,15 @@ def envelope(
     audience: tuple[str, ...] = (),
     expires_at: str | None = None,
     redacted: tuple[str, ...] = (),
+    purposes: tuple[str, ...] = (),
+    publisher: str = "https://peer-a.example.org/",
+    generated_at: str = "2026-01-01T00:00:00Z",
 ) -> dict[str, Any]:
-    """An envelope around ``payload`` with the given sharing terms."""
+    """An envelope around ``payload`` with the given sharing terms, published by peer A
+    unless said otherwise."""
     sharing: dict[str, Any] = {"level": level}
+    if purposes:
+        sharing["purposes"] = list(purposes)
     if audience:
         sharing["audience"] = list(audience)
     if expires_at:
@@ -68,8 +74,8 @@ def envelope(
         "schema": "silkcore_envelope-v1.0.0",
         "record_id": f"urn:uuid:{uuid.uuid4()}",
         "payload_schema": payload["schema"],
-        "publisher": {"id": "https://publisher.example.org/"},
-        "provenance": {"generated_at": "2026-01-01T00:00:00Z", "method": "self_declared"},
+        "publisher": {"id": publisher},
+        "provenance": {"generated_at": generated_at, "method": "self_declared"},
         "sharing": sharing,
         "payload": copy.deepcopy(payload),
     }
@@ -80,16 +86,30 @@ def in_days(days: float) -> str:
     return (dt.datetime.now(dt.UTC) + dt.timedelta(days=days)).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-#: The example network envelope (redacting ``payload.amount``), with an expiry a year ahead.
-FLOW_ENVELOPE = dict(_EXAMPLE_ENVELOPE, sharing=dict(_EXAMPLE_ENVELOPE["sharing"], expires_at=in_days(365)))
+#: The example network envelope (redacting ``payload.amount``; for statistics, which peer B
+#: declared), published by peer A, with an expiry a year ahead.
+FLOW_ENVELOPE = dict(
+    _EXAMPLE_ENVELOPE,
+    publisher={"id": PEER_A},
+    sharing=dict(_EXAMPLE_ENVELOPE["sharing"], expires_at=in_days(365)),
+)
 
 
-def write_peers(path: Path) -> Path:
-    """A peers file listing peer A by token and peer B by the token's SHA-256."""
+#: The organisations peer A is trusted to publish about: the example organisation, the demo
+#: organisation (its score cards) and one whose id is a URL.
+TRUSTED_FOR_A = [ORGANISATION["org_id"], "urn:silk:org:demo:tejidos-solidarios", "https://coop.example.org/about"]
+
+
+def write_peers(path: Path, **extra: Any) -> Path:
+    """A peers file listing peer A by token (trusted for the example organisations, for
+    research) and peer B by the token's SHA-256 (for statistics); ``extra`` adds top-level keys."""
     import hashlib
 
-    peers = [{"id": PEER_A, "token": TOKEN_A}, {"id": PEER_B, "token_sha256": hashlib.sha256(TOKEN_B.encode()).hexdigest()}]
-    path.write_text(json.dumps({"peers": peers}), encoding="utf-8")
+    peers = [
+        {"id": PEER_A, "token": TOKEN_A, "trusted_for": TRUSTED_FOR_A, "purposes": ["research"]},
+        {"id": PEER_B, "token_sha256": hashlib.sha256(TOKEN_B.encode()).hexdigest(), "purposes": ["statistics"]},
+    ]
+    path.write_text(json.dumps({"peers": peers, **extra}), encoding="utf-8")
     return path
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from silkcore._store import Store
+from silkcore._store import open_store
 
 from ..conftest import ROOT
 from .conftest import AS_A, AS_B, FLOW_ENVELOPE, ORGANISATION, TOKEN_B, RunningNode, envelope
@@ -48,8 +48,8 @@ def test_concurrent_writes_lose_nothing(
     store, peers = node_files
     second = RunningNode(store, peers, tmp_path / "second.log")  # another process on the same store
     try:
-        with Store(store) as opened:
-            before = opened.count("documents")
+        with open_store(store) as opened:
+            before = opened.count_records()
 
         def send(worker: int) -> list[str]:
             url = (running_node.url, second.url)[worker % 2]
@@ -66,10 +66,12 @@ def test_concurrent_writes_lose_nothing(
     finally:
         second.stop()
     assert len(set(ids)) == THREADS * PER_THREAD
-    with Store(store) as opened:
-        assert opened.count("documents") == before + THREADS * PER_THREAD
+    with open_store(store) as opened:
+        assert opened.count_records() == before + THREADS * PER_THREAD
         assert opened.integrity() == "ok"
-        assert all(opened.document(i)["sharing"]["level"] == "network" for i in ids)
+        assert all(opened.record(i).envelope["sharing"]["level"] == "network" for i in ids)
+        seqs = [change.seq for change in opened.changes(0, 100_000)]
+        assert seqs == list(range(1, len(seqs) + 1))  # the feed's order has no gap
 
 
 def _bench() -> object:

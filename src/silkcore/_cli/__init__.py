@@ -24,7 +24,7 @@ import click
 from .._catalog import Catalog, build_catalog
 from .._errors import PluginError, SilkError
 from .._plugins import PluginFailure
-from . import assess, batch, demo, exchange, frameworks, guide, keys, plugins, report, serve, validate
+from . import assess, batch, demo, exchange, frameworks, guide, keys, plugins, report, serve, sync, validate
 from .common import DEBUG, REPORTED_PLUGINS, STRICT_PLUGINS, ExitCode, fail
 
 __all__ = ["ExitCode", "build_cli", "main"]
@@ -39,6 +39,7 @@ _BUILT_IN: tuple[click.Command, ...] = (
     *keys.COMMANDS,
     *batch.COMMANDS,
     *serve.COMMANDS,
+    *sync.COMMANDS,
     *demo.COMMANDS,
     *guide.COMMANDS,
 )

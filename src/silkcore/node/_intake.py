@@ -1,16 +1,20 @@
 """Receiving a record from a peer: strict parsing, validation, wrapping, provenance.
 
-``POST /documents`` takes either an envelope, which keeps its publisher, provenance and
-sharing terms (after the checks of :func:`silkcore._sharing.verify_received`: not expired,
-payload matching its content hash), or a bare document, which is wrapped in a ``private``
-envelope naming the peer that sent it as publisher and as ``attributed_to``, with method
-``imported`` - so a bare document is kept but never leaves the node.
+``POST /documents`` takes either an envelope, which keeps its record id, publisher,
+provenance, sharing terms and proof (after the checks of
+:func:`silkcore._sharing.verify_received` - not expired, payload matching its content hash -
+and the publisher rule of :mod:`silkcore.node._provenance`: a peer publishes only as itself,
+or relays a record its publisher signed; 403 otherwise), or a bare document, which is
+wrapped in a ``private`` envelope naming the peer that sent it as publisher and as
+``attributed_to``, with method ``imported`` - so a bare document is kept but never leaves
+the node.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable, Collection
 from typing import Any
 
 import attrs
@@ -21,6 +25,8 @@ from .._jsonio import Limits, loads
 from .._model import Envelope
 from .._schemas import SchemaRegistry
 from .._sharing import verify_received
+from ._http import NodeError
+from ._provenance import publisher_proven, unproven_reason
 
 __all__ = ["Received", "parse_body", "receive", "subject_of", "wrap"]
 
@@ -30,10 +36,12 @@ SOURCE_SYSTEM = "silkcore node"
 
 @attrs.frozen
 class Received:
-    """A record ready to store: the envelope's JSON and the organisation it is about."""
+    """A record ready to store: the envelope's JSON, the organisation it is about, and
+    whether its publisher is proven (always, for what a node accepts from a peer)."""
 
     envelope: dict[str, Any]
     subject: str | None
+    publisher_verified: bool = True
 
 
 def parse_body(raw: bytes, limits: Limits) -> Any:
@@ -85,10 +93,13 @@ def receive(
     limits: Limits,
     now: dt.datetime | None = None,
     frameworks: FrameworkResolver | None = None,
+    keys_of: Callable[[str], Collection[str]] = lambda _publisher: (),
 ) -> Received:
-    """Parse, validate and prepare a received body; :class:`DataError` or
-    :class:`SchemaValidationError` (with pointers) when it is not sound. The verdict is
-    :func:`~silkcore._documents.check`'s (response sets checked against ``frameworks``)."""
+    """Parse, validate and prepare a body ``peer`` sent; :class:`DataError` or
+    :class:`SchemaValidationError` (with pointers) when it is not sound, :class:`NodeError`
+    403 when it names a publisher ``peer`` cannot speak for (``keys_of``: the signing keys the
+    peers file lists for a publisher). The verdict is :func:`~silkcore._documents.check`'s
+    (response sets checked against ``frameworks``)."""
     now = now or dt.datetime.now(dt.UTC)
     document = parse_body(raw, limits)
     entity, issues = check(document, registry=registry, frameworks=frameworks)
@@ -96,6 +107,13 @@ def receive(
         raise SchemaValidationError(issues)
     if isinstance(entity, Envelope):
         verify_received(entity, now)
+        if not publisher_proven(document, peer, keys_of):
+            raise NodeError(
+                403,
+                "forbidden_publisher",
+                "this peer may not publish as the envelope's publisher",
+                [unproven_reason(document, peer)],
+            )
         return Received(document, subject_of(entity.payload))
     name, _ = registry.resolve_name(document)
     if name is None or not isinstance(document, dict):  # check() accepted it, so this cannot happen

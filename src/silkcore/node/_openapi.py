@@ -34,6 +34,12 @@ _BODY_ERRORS = {
     "415": _error("The body is declared as something other than JSON."),
 }
 _ID = {"type": "string", "minLength": 1}
+_RECORD_HEADERS = {
+    "ETag": {"description": "The version's hash", "schema": {"type": "string"}},
+    "Silk-Record-Version": {"description": "The version served", "schema": {"type": "string"}},
+    "Silk-Received-From": {"description": "The peer or node that handed the record over", "schema": {"type": "string"}},
+    "Silk-Received-At": {"description": "When this node received it", "schema": {"type": "string"}},
+}
 #: What an organisation id may be (silkcore_defs' ``identifier``).
 _ORG_ID = {"type": "string", "minLength": 1, "maxLength": 300, "pattern": "^[^\\s\\u0000-\\u001f]+$"}
 
@@ -90,7 +96,7 @@ _SCHEMAS: dict[str, Any] = {
         "type": "object",
         "required": ["schema", "record_id", "payload_schema", "publisher", "provenance", "sharing", "payload"],
         "properties": {
-            "schema": {"const": "silkcore_envelope-v1.0.0"},
+            "schema": {"enum": ["silkcore_envelope-v1.0.0", "silkcore_envelope-v1.1.0"]},
             "record_id": {"type": "string"},
             "payload_schema": {"type": "string"},
             "publisher": {"type": "object"},
@@ -98,15 +104,47 @@ _SCHEMAS: dict[str, Any] = {
             "sharing": {"type": "object"},
             "payload": {"type": "object"},
         },
-        "description": "A record as the caller may see it: redactions applied, provenance.content_hash over the payload sent.",
+        "description": "A record as the caller may see it: exactly as its publisher made it (proof included) unless "
+        "fields are redacted - then redacted, without the proof, with provenance.content_hash over the payload sent.",
     },
     "Stored": {
         "type": "object",
-        "required": ["record_id", "sharing_level", "subject"],
+        "required": ["record_id", "version", "status", "version_hash", "sharing_level", "subject", "publisher", "received_from"],
         "properties": {
             "record_id": {"type": "string", "pattern": "^urn:uuid:"},
+            "version": {"type": "integer", "minimum": 1},
+            "status": {"enum": ["created", "new_version", "unchanged", "withdrawn"]},
+            "version_hash": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"},
             "sharing_level": {"enum": ["public", "network", "bilateral", "private"]},
             "subject": {"type": ["string", "null"], "description": "The organisation the record is about, if any."},
+            "publisher": {"type": "string"},
+            "received_from": {"type": "string", "description": "The authenticated peer (or synced node) that handed it over."},
+            "received_at": {"type": "string"},
+            "withdrawn_at": {"type": ["string", "null"]},
+        },
+    },
+    "FeedPage": {
+        "type": "object",
+        "required": ["items", "next", "more"],
+        "properties": {
+            "items": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["record_id", "version", "schema", "publisher", "changed_at", "withdrawn"],
+                    "properties": {
+                        "record_id": {"type": "string"},
+                        "version": {"type": "integer", "minimum": 1},
+                        "schema": {"type": "string", "description": "The payload's schema."},
+                        "publisher": {"type": "string"},
+                        "changed_at": {"type": "string"},
+                        "withdrawn": {"type": "boolean", "description": "A tombstone: the publisher withdrew the record."},
+                        "content_hash": {"type": ["string", "null"], "description": "Of the payload as the caller gets it."},
+                    },
+                },
+            },
+            "next": {"type": "string", "description": "The opaque cursor to send as 'after' next time."},
+            "more": {"type": "boolean", "description": "Whether asking again at once may return more."},
         },
     },
     "History": {
@@ -127,6 +165,7 @@ def _paths() -> dict[str, Any]:
     framework_id = _path_parameter("framework_id", "A registered framework id, e.g. silk.evaluation-grid.")
     org_id = _path_parameter("org_id", "An organisation id (percent-encode it when it is a URL).", _ORG_ID)
     bad_org_id = _error("Not an organisation id (1 to 300 characters, no spaces or control characters)")
+    record_id = _path_parameter("record_id", "The record's id, as its publisher gave it.")
     return {
         "/frameworks": {
             "get": {
@@ -204,15 +243,21 @@ def _paths() -> dict[str, Any]:
             "post": {
                 "operationId": "receiveDocument",
                 "summary": "A peer sends a document or an envelope; it is validated and stored with its provenance",
-                "description": "An envelope keeps its sharing terms; a bare document is stored as private.",
+                "description": "An envelope keeps its record id, sharing terms and proof; its publisher must be the "
+                "sending peer or have signed it. A bare document is stored as private under a new id.",
                 "security": [{"bearerAuth": []}],
                 "requestBody": _body("An envelope or a bare silkcore document", {"type": "object"}),
                 "responses": {
+                    "200": _answer("This very version is already stored: nothing new", _ref("Stored")),
                     "201": _answer(
-                        "Stored", _ref("Stored"), {"Location": {"description": "The record's URL", "schema": {"type": "string"}}}
+                        "Stored (a new record, or a new version of one)",
+                        _ref("Stored"),
+                        {"Location": {"description": "The record's URL", "schema": {"type": "string"}}},
                     ),
                     "401": _UNAUTHORIZED,
-                    "422": _error("Not valid, expired, or altered after export (content hash)"),
+                    "403": _error("The envelope names a publisher the sending peer may not speak for"),
+                    "409": _error("The id is another publisher's, withdrawn, or the content is not newer than the stored one"),
+                    "422": _error("Not valid, expired, altered after export (content hash), or a proof that does not verify"),
                     **_BODY_ERRORS,
                 },
             }
@@ -223,15 +268,70 @@ def _paths() -> dict[str, Any]:
                 "summary": "A record, as the caller may see it",
                 "description": "Anonymous callers see public records; a peer also sees network records and bilateral "
                 "records addressed to it. Private and expired records are seen by no one.",
-                "parameters": [_path_parameter("record_id", "The id POST /documents answered.")],
-                "responses": {"200": _answer("The envelope", _ref("Envelope")), "401": _UNAUTHORIZED, "404": _NOT_FOUND},
+                "parameters": [
+                    record_id,
+                    {
+                        "name": "version",
+                        "in": "query",
+                        "required": False,
+                        "description": "A version number (default: the latest).",
+                        "schema": {"type": "integer", "minimum": 1},
+                    },
+                ],
+                "responses": {
+                    "200": _answer("The envelope", _ref("Envelope"), _RECORD_HEADERS),
+                    "400": _error("'version' is not a whole number"),
+                    "401": _UNAUTHORIZED,
+                    "404": _NOT_FOUND,
+                    "410": _error("The publisher withdrew this record"),
+                },
+            },
+            "delete": {
+                "operationId": "withdrawDocument",
+                "summary": "The publisher withdraws its record; a tombstone stays in the feed",
+                "security": [{"bearerAuth": []}],
+                "parameters": [record_id],
+                "responses": {
+                    "200": _answer("Withdrawn", _ref("Stored")),
+                    "401": _UNAUTHORIZED,
+                    "403": _error("Only the record's publisher may withdraw it"),
+                    "404": _NOT_FOUND,
+                    "410": _error("Already withdrawn"),
+                },
+            },
+        },
+        "/feed": {
+            "get": {
+                "operationId": "getFeed",
+                "summary": "What changed on this node that the caller may see, oldest first, paged by opaque cursors",
+                "parameters": [
+                    {
+                        "name": "after",
+                        "in": "query",
+                        "required": False,
+                        "description": "The 'next' cursor of the previous page (none: from the start).",
+                        "schema": {"type": "string"},
+                    },
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "required": False,
+                        "description": "At most this many items (default 100).",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 1000},
+                    },
+                ],
+                "responses": {
+                    "200": _answer("A page of the feed", _ref("FeedPage")),
+                    "400": _error("Not a cursor this node gave out, or a bad limit"),
+                    "401": _UNAUTHORIZED,
+                },
             }
         },
         "/organisations/{org_id}/history": {
             "get": {
                 "operationId": "getHistory",
-                "summary": "An organisation's assessments over time (peers only)",
-                "security": [{"bearerAuth": []}],
+                "summary": "An organisation's score cards over time, as the caller may see them, from publishers "
+                "that may speak for it",
                 "parameters": [org_id],
                 "responses": {
                     "200": _answer("The assessments, oldest first", _ref("History")),
@@ -263,6 +363,23 @@ def _paths() -> dict[str, Any]:
     }
 
 
+_RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before asking again", "schema": {"type": "integer"}}}
+_RATE_LIMITED = _answer("Too many requests from this caller: wait as Retry-After says", _ref("Error"), _RETRY_AFTER)
+_BUSY = _answer("Every slot for this kind of work is taken: try again as Retry-After says", _ref("Error"), _RETRY_AFTER)
+#: Operations whose work has a CPU budget, answered 503 when no slot is free.
+_BUDGETED = {"validate", "assess"}
+
+
+def _with_limits(paths: dict[str, Any]) -> dict[str, Any]:
+    """Every operation may be rate limited (429); the CPU-heavy ones may be busy (503)."""
+    for operations in paths.values():
+        for operation in operations.values():
+            operation["responses"]["429"] = _RATE_LIMITED
+            if operation["operationId"] in _BUDGETED:
+                operation["responses"]["503"] = _BUSY
+    return paths
+
+
 def openapi_document(version: str) -> dict[str, Any]:
     """The OpenAPI 3.1 document of a node running silkcore ``version``."""
     return {
@@ -274,6 +391,6 @@ def openapi_document(version: str) -> dict[str, Any]:
             "sharing level allows. Errors are JSON with JSON Pointers.",
         },
         "security": [{}, {"bearerAuth": []}],
-        "paths": _paths(),
+        "paths": _with_limits(_paths()),
         "components": {"schemas": _SCHEMAS, "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
     }

@@ -1,0 +1,284 @@
+"""The node's record endpoints: publish, read, withdraw, the feed, histories and profiles.
+
+A record is known by the ``record_id`` its publisher gave it, never by one the node makes
+up (a bare document, which has none, gets one when it is wrapped). Re-sending a version the
+node has is answered 200 and stores nothing; the same publisher sending new content with a
+later ``provenance.generated_at`` adds a version (earlier ones stay readable with
+``?version=N``); anything else under a known id is a conflict (409). Only the publisher may
+withdraw its record; the withdrawal stays in the feed as a tombstone.
+
+Every read goes through the one visibility rule (:mod:`silkcore.node._access`), and the
+same 404 answers "no such record" and "not for you".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .._assessment import ScoreCard
+from .._catalog import Catalog
+from .._documents import FrameworkResolver
+from .._errors import SilkError
+from .._jsonio import Limits
+from .._model import Envelope
+from .._store import AssessmentRecord, RecordConflict, StoredRecord, history
+from ._access import envelope_of, trusted_about, visible_document
+from ._auth import Caller, Peers
+from ._feed import DEFAULT_LIMIT, MAX_LIMIT, decode_cursor, feed_page
+from ._http import PRIVATE_HEADERS, NodeError, error_response, json_response, read_json_body
+from ._intake import receive
+from ._storage import NodeStore
+
+__all__ = ["Records"]
+
+logger = logging.getLogger("silkcore.node")
+
+ORGANISATION_SCHEMA = "silkcore_organisation-v1.0.0"
+EXTRAS_SCHEMA = "murmurations_extras-v1.0.0"
+#: The one answer for a record that does not exist *and* for one the caller may not see.
+NOT_FOUND = ("not_found", "no record with this id is available")
+PUBLIC_CACHE = {"Cache-Control": "public, max-age=300"}
+#: An organisation id as silkcore_defs' ``identifier`` allows it.
+_ORG_ID = re.compile(r"^[^\s\x00-\x1f\ufeff]{1,300}$")
+
+
+def utc_now() -> str:
+    """The current time as RFC 3339 UTC, to the millisecond."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def generated_at(document: dict[str, Any]) -> dt.datetime:
+    """When the publisher made a record (its ``provenance.generated_at``)."""
+    return dt.datetime.fromisoformat(document["provenance"]["generated_at"].replace("Z", "+00:00"))
+
+
+def org_id_of(request: Request) -> str:
+    """The ``org_id`` path parameter; 404 when it cannot be an organisation id."""
+    org_id: str = request.path_params["org_id"]
+    if not _ORG_ID.match(org_id):
+        raise NodeError(404, "not_found", "not an organisation id: 1 to 300 characters, no spaces or control characters")
+    return org_id
+
+
+def _whole_number(request: Request, name: str, default: int | None, low: int, high: int) -> int | None:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise NodeError(400, "bad_request", f"'{name}' must be a whole number from {low} to {high}")
+    return int(raw)
+
+
+def record_headers(record: StoredRecord) -> dict[str, str]:
+    """Where a record came from, beside its body (which stays as the publisher made it)."""
+    return {
+        **PRIVATE_HEADERS,
+        "ETag": f'"{record.version_hash}"',
+        "Silk-Record-Version": str(record.version),
+        "Silk-Received-From": record.received_from,
+        "Silk-Received-At": record.received_at,
+    }
+
+
+def summary(record: StoredRecord, status: str) -> dict[str, Any]:
+    """What ``POST`` and ``DELETE`` answer about a record."""
+    return {
+        "record_id": record.record_id,
+        "version": record.version,
+        "status": status,
+        "version_hash": record.version_hash,
+        "sharing_level": record.sharing_level,
+        "subject": record.subject,
+        "publisher": record.publisher,
+        "received_from": record.received_from,
+        "received_at": record.received_at,
+        "withdrawn_at": record.withdrawn_at,
+    }
+
+
+class Records:
+    """The record endpoints over one store, for the peers of one node."""
+
+    def __init__(self, catalog: Catalog, store: NodeStore, peers: Peers, frameworks: FrameworkResolver, max_body: int) -> None:
+        self.catalog = catalog
+        self.store = store
+        self.peers = peers
+        self.frameworks = frameworks
+        self.max_body = max_body
+        self.limits = Limits(max_bytes=max_body)
+
+    def caller(self, request: Request) -> Caller:
+        """Who is asking (anonymous, or a peer); 401 for an unknown token."""
+        return self.peers.identify(request.headers.get("authorization"))
+
+    def peer(self, request: Request, what: str) -> str:
+        """The calling peer's id; 401 for an anonymous caller."""
+        caller = self.caller(request)
+        if caller.peer is None:
+            raise NodeError(
+                401,
+                "unauthorized",
+                f"{what} is for peers: send 'Authorization: Bearer TOKEN'",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        return caller.peer
+
+    # -- publish ------------------------------------------------------------------------
+
+    def _put(self, raw: bytes, peer: str) -> tuple[int, dict[str, Any]]:
+        received = receive(raw, peer, self.catalog.schemas, self.limits, frameworks=self.frameworks, keys_of=self.peers.keys_of)
+        try:
+            outcome = self.store.backend().put_record(
+                received.envelope,
+                received_from=peer,
+                received_at=utc_now(),
+                subject=received.subject,
+                publisher_verified=received.publisher_verified,
+            )
+        except RecordConflict as exc:
+            raise NodeError(409, "conflict", str(exc)) from None
+        record = outcome.record
+        if outcome.status != "unchanged":
+            logger.info("stored %s v%d from %s (%s)", record.record_id, record.version, peer, record.payload_schema)
+        return (200 if outcome.status == "unchanged" else 201), summary(record, outcome.status)
+
+    async def post_document(self, request: Request) -> Response:
+        """``POST /documents``: a peer publishes a document or an envelope."""
+        peer = self.peer(request, "sending documents")
+        raw = await read_json_body(request, self.max_body)
+        status, stored = await run_in_threadpool(self._put, raw, peer)
+        return json_response(stored, status, {"Location": f"/documents/{stored['record_id']}"})
+
+    # -- read and withdraw --------------------------------------------------------------------
+
+    def _read(self, record_id: str, version: int | None, caller: Caller) -> Response:
+        record = self.store.backend().record(record_id, version)
+        if record is None:
+            return error_response(404, *NOT_FOUND, headers=PRIVATE_HEADERS)
+        if record.withdrawn_at is not None:
+            latest = self.store.backend().record(record_id) or record
+            if visible_document(latest.envelope, caller, dt.datetime.fromisoformat(record.withdrawn_at.replace("Z", "+00:00"))):
+                return error_response(
+                    410, "withdrawn", f"the publisher withdrew this record at {record.withdrawn_at}", headers=PRIVATE_HEADERS
+                )
+            return error_response(404, *NOT_FOUND, headers=PRIVATE_HEADERS)
+        document = visible_document(record.envelope, caller)
+        if document is None:
+            return error_response(404, *NOT_FOUND, headers=PRIVATE_HEADERS)
+        return json_response(document, headers=record_headers(record))
+
+    async def get_document(self, request: Request) -> Response:
+        """``GET /documents/{record_id}[?version=N]``: the envelope as the caller may see it
+        (the latest version unless one is asked for), else 404 - the very same 404 as for a
+        record that does not exist; 410 for a withdrawn record the caller could see."""
+        caller = self.caller(request)
+        version = _whole_number(request, "version", None, 1, 2**31)
+        return await run_in_threadpool(self._read, request.path_params["record_id"], version, caller)
+
+    def _withdraw(self, record_id: str, peer: str) -> Response:
+        store = self.store.backend()
+        record = store.record(record_id)
+        if record is None or (record.publisher != peer and visible_document(record.envelope, Caller(peer)) is None):
+            return error_response(404, *NOT_FOUND, headers=PRIVATE_HEADERS)
+        if record.publisher != peer:
+            raise NodeError(403, "forbidden", f"only the record's publisher ({record.publisher}) may withdraw it")
+        if record.withdrawn_at is not None:
+            return error_response(410, "withdrawn", f"the record was already withdrawn at {record.withdrawn_at}")
+        try:
+            withdrawn = store.withdraw(record_id, at=utc_now())
+        except RecordConflict as exc:
+            return error_response(410, "withdrawn", str(exc))
+        logger.info("withdrew %s at the request of %s", record_id, peer)
+        return json_response(summary(withdrawn, "withdrawn"), headers=PRIVATE_HEADERS)
+
+    async def delete_document(self, request: Request) -> Response:
+        """``DELETE /documents/{record_id}``: the publisher withdraws its record (a tombstone
+        stays in the feed)."""
+        peer = self.peer(request, "withdrawing a record")
+        return await run_in_threadpool(self._withdraw, request.path_params["record_id"], peer)
+
+    async def feed(self, request: Request) -> Response:
+        """``GET /feed?after=CURSOR&limit=N``: the changes after the cursor the caller may see."""
+        caller = self.caller(request)
+        after = decode_cursor(request.query_params.get("after"))
+        limit = _whole_number(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT) or DEFAULT_LIMIT
+        page = await run_in_threadpool(lambda: feed_page(self.store.backend(), caller, after, limit))
+        return json_response(page.document(), headers=PRIVATE_HEADERS)
+
+    # -- about an organisation ------------------------------------------------------------
+
+    def _trusted(self, org_id: str, caller: Caller, schema: str | None = None) -> list[tuple[StoredRecord, dict[str, Any]]]:
+        """The records about ``org_id`` that may speak for it and that ``caller`` may see,
+        with the document the caller may see."""
+        found = []
+        for record in self.store.backend().records_about(org_id, schema):
+            if not trusted_about(record, org_id, self.peers):
+                continue
+            document = visible_document(record.envelope, caller)
+            if document is not None:
+                found.append((record, document))
+        found.sort(key=lambda pair: (generated_at(pair[1]), pair[0].record_id))
+        return found
+
+    def _history(self, org_id: str, caller: Caller) -> list[dict[str, Any]]:
+        assessments = []
+        for record, document in self._trusted(org_id, caller, ScoreCard.SCHEMA):
+            card = document["payload"]
+            if card.get("subject", {}).get("org_id") != org_id:
+                continue
+            assessments.append(
+                AssessmentRecord(
+                    record.record_id,
+                    org_id,
+                    card["framework_id"],
+                    card["framework_version"],
+                    card["framework_hash"],
+                    document["provenance"]["generated_at"],
+                    card,
+                )
+            )
+        return history(assessments)
+
+    async def history(self, request: Request) -> Response:
+        """``GET /organisations/{org_id}/history``: the score cards the caller may see, from
+        publishers that may speak for the organisation, over time."""
+        caller = self.caller(request)
+        org_id = org_id_of(request)
+        rows = await run_in_threadpool(self._history, org_id, caller)
+        return json_response({"organisation": org_id, "assessments": rows}, headers=PRIVATE_HEADERS)
+
+    def _profile(self, org_id: str) -> bytes | None:
+        public = Caller()  # a profile is public data, whoever asks
+        organisation: Envelope | None = None
+        extras: list[dict[str, Any]] = []
+        for _record, document in self._trusted(org_id, public):
+            payload = document["payload"]
+            if payload.get("org_id") != org_id:
+                continue
+            if document["payload_schema"] == ORGANISATION_SCHEMA:
+                organisation = envelope_of(document) or organisation  # the latest public record wins
+            elif document["payload_schema"] == EXTRAS_SCHEMA:
+                extras.append(dict(payload, schema=EXTRAS_SCHEMA))
+        if organisation is None:
+            return None
+        try:
+            return self.catalog.exporter("murmurations").export([organisation, *extras])
+        except SilkError as exc:
+            logger.warning("no Murmurations profile for %s: %s", org_id, exc)
+            return None
+
+    async def profile(self, request: Request) -> Response:
+        """``GET /organisations/{org_id}/profile``: the organisation's public data as a
+        Murmurations profile (``organizations_schema-v1.0.0``), made by the murmurations exporter."""
+        self.caller(request)
+        profile = await run_in_threadpool(self._profile, org_id_of(request))
+        if profile is None:
+            return error_response(404, "not_found", "no public profile of this organisation on this node")
+        return Response(profile, media_type="application/json", headers={"X-Content-Type-Options": "nosniff", **PUBLIC_CACHE})

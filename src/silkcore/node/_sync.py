@@ -1,0 +1,218 @@
+"""``silk sync``: pull what another node shows us into our store, and remember where we stopped.
+
+The other node's feed (``GET /feed``) lists what it lets *this* caller see; each record is
+fetched (``GET /documents/{id}?version=N``), checked as if a peer had posted it - the one
+document check, expiry and content hash, and any proof, which must verify - and stored with
+``received_from`` set to the node it came from. Its sharing terms travel with it, so the
+receiving node serves it no wider than it was given (a ``network`` record does not become
+public). Private records never appear in a feed, so they never move.
+
+A record whose publisher is the node itself or is proven by a signature is stored as proven;
+any other is kept as the node vouches for it, marked unproven, and does not count for profiles
+and histories (:mod:`silkcore.node._provenance`). A tombstone withdraws our copy when it came
+from that node or that publisher. The cursor is saved after each page, so an interrupted sync
+resumes where it stopped and a second run pulls nothing new.
+
+Only ``http``/``https`` URLs are fetched, with a timeout, a size limit on every answer and the
+strict JSON reader; nothing is followed but the node's own feed and records.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Collection
+from typing import Any
+
+import attrs
+
+from .._documents import FrameworkResolver, check
+from .._errors import DataError, Issue, SilkError
+from .._jsonio import Limits, loads
+from .._model import Envelope
+from .._schemas import SchemaRegistry
+from .._sharing import verify_received
+from .._store import RecordConflict, Store
+from ._intake import subject_of
+from ._provenance import publisher_proven
+
+__all__ = ["SyncError", "SyncReport", "sync"]
+
+#: The largest answer accepted from the other node, in bytes.
+MAX_ANSWER = 8 * 1024 * 1024
+PAGE = 200
+TIMEOUT = 30.0
+
+
+class SyncError(SilkError):
+    """The other node could not be read (unreachable, refused the token, or answered
+    something that is not its protocol). Check the URL and token; nothing was lost: the
+    cursor still points after the last page stored."""
+
+
+@attrs.define
+class SyncReport:
+    """What one run did, record by record."""
+
+    source: str
+    stored: int = 0
+    versions: int = 0
+    unchanged: int = 0
+    unproven: int = 0
+    withdrawn: int = 0
+    refused: list[tuple[str, str]] = attrs.field(factory=list)
+
+    def document(self) -> dict[str, Any]:
+        """The report as ``silk sync --json`` prints it."""
+        return {
+            "source": self.source,
+            "stored": self.stored,
+            "new_versions": self.versions,
+            "unchanged": self.unchanged,
+            "unproven_publishers": self.unproven,
+            "withdrawn": self.withdrawn,
+            "refused": [{"record_id": r, "reason": why} for r, why in self.refused],
+        }
+
+
+Fetch = Callable[[str], bytes]
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A node answers its own feed and records; a redirect elsewhere is an error, not a hop."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+#: No proxies from the environment and no redirects: the only host contacted is the node's.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects())
+
+
+def http_fetcher(token: str, timeout: float = TIMEOUT) -> Fetch:
+    """GET a URL with the bearer token; the body, or :class:`SyncError`."""
+
+    def fetch(url: str) -> bytes:
+        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+            raise SyncError(f"only http and https nodes can be synced from, not {url!r}")
+        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})  # noqa: S310 - scheme checked above
+        try:
+            with _OPENER.open(request, timeout=timeout) as answer:
+                body: bytes = answer.read(MAX_ANSWER + 1)
+        except urllib.error.HTTPError as exc:
+            raise SyncError(f"{url}: the node answered {exc.code} {exc.reason}") from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise SyncError(f"cannot reach {url}: {reason}") from None
+        if len(body) > MAX_ANSWER:
+            raise SyncError(f"{url}: the answer is larger than {MAX_ANSWER} bytes")
+        return body
+
+    return fetch
+
+
+def _json(fetch: Fetch, url: str) -> Any:
+    try:
+        return loads(fetch(url), source=url, limits=Limits(max_bytes=MAX_ANSWER))
+    except DataError as exc:
+        raise SyncError(f"{url}: not JSON: {exc.errors[0].message}") from None
+
+
+def _page(answer: Any, url: str) -> tuple[list[dict[str, Any]], str, bool]:
+    if (
+        not isinstance(answer, dict)
+        or not isinstance(answer.get("items"), list)
+        or not isinstance(answer.get("next"), str)
+        or not all(isinstance(i, dict) and isinstance(i.get("record_id"), str) for i in answer["items"])
+    ):
+        raise SyncError(f"{url}: not a feed page (expected items, next and more)")
+    return answer["items"], answer["next"], bool(answer.get("more"))
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _receive(
+    document: Any,
+    source: str,
+    registry: SchemaRegistry,
+    frameworks: FrameworkResolver | None,
+    keys_of: Callable[[str], Collection[str]],
+) -> tuple[dict[str, Any], bool]:
+    """The checked envelope and whether its publisher is proven; DataError when unsound."""
+    entity, issues = check(document, registry=registry, frameworks=frameworks)
+    if issues:
+        raise DataError(issues)
+    if not isinstance(entity, Envelope):
+        raise DataError([Issue("/schema", "expected an envelope")])
+    verify_received(entity, dt.datetime.now(dt.UTC))
+    return document, publisher_proven(document, source, keys_of)
+
+
+def _withdraw(store: Store, item: dict[str, Any], source: str, report: SyncReport) -> None:
+    local = store.record(item["record_id"])
+    if local is None or local.withdrawn_at is not None or local.publisher != item.get("publisher"):
+        return
+    if source in (local.received_from, local.publisher):  # only the node we had it from, or its publisher
+        store.withdraw(local.record_id, at=_now())
+        report.withdrawn += 1
+
+
+def sync(
+    node_url: str,
+    store: Store,
+    fetch: Fetch,
+    registry: SchemaRegistry,
+    *,
+    source: str | None = None,
+    frameworks: FrameworkResolver | None = None,
+    keys_of: Callable[[str], Collection[str]] = lambda _publisher: (),
+    page_size: int = PAGE,
+) -> SyncReport:
+    """Pull into ``store`` what the node at ``node_url`` shows us, from where the last run stopped.
+
+    ``source`` is the node's id as ``received_from`` records it (default: its URL);
+    ``keys_of`` gives the signing keys our peers file lists for a publisher."""
+    base = node_url.rstrip("/")
+    source = source or base
+    report = SyncReport(source)
+    cursor = store.cursor(source) or ""
+    while True:
+        url = f"{base}/feed?" + urllib.parse.urlencode({"after": cursor, "limit": page_size})
+        items, cursor, more = _page(_json(fetch, url), url)
+        for item in items:
+            if item.get("withdrawn"):
+                _withdraw(store, item, source, report)
+                continue
+            record_id, version = item["record_id"], item.get("version")
+            url = f"{base}/documents/{urllib.parse.quote(record_id, safe='')}?version={int(version or 1)}"
+            try:
+                envelope, proven = _receive(_json(fetch, url), source, registry, frameworks, keys_of)
+            except (DataError, SyncError) as exc:
+                reason = exc.errors[0].message if isinstance(exc, DataError) else str(exc)
+                report.refused.append((record_id, reason))
+                continue
+            try:
+                outcome = store.put_record(
+                    envelope,
+                    received_from=source,
+                    received_at=_now(),
+                    subject=subject_of(envelope["payload"]),
+                    publisher_verified=proven,
+                )
+            except RecordConflict as exc:
+                report.refused.append((record_id, str(exc)))
+                continue
+            if outcome.status == "created":
+                report.stored += 1
+            elif outcome.status == "new_version":
+                report.versions += 1
+            else:
+                report.unchanged += 1
+            report.unproven += outcome.status != "unchanged" and not proven
+        store.set_cursor(source, cursor)
+        if not more:
+            return report
