@@ -171,15 +171,10 @@ def loopback(no_network: None, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def node_command(store: Path, peers: Path) -> list[str]:
-    """``silk serve`` on a free loopback port once the command is registered; until then the
-    same ``serve`` function called directly."""
-    from silkcore._cli import build_cli
-    from silkcore.testing import catalog_with
-
-    if "serve" in build_cli(catalog_with()).commands:
-        return [sys.executable, "-m", "silkcore", "serve", "--port", "0", "--store", str(store), "--peers", str(peers)]
-    code = f"from silkcore.node import serve; serve('127.0.0.1', 0, {str(store)!r}, {str(peers)!r}, access_log=False)"
-    return [sys.executable, "-c", code]
+    """``silk serve`` on a free loopback port, rates off: the load test and the peers here
+    would otherwise meet 429 (the limits have their own tests, in test_limits.py)."""
+    rates_off = ["--rate-limit", "0", "--anonymous-rate-limit", "0", "--cpu-budget", "0"]
+    return [sys.executable, "-m", "silkcore", "serve", "--port", "0", "--store", str(store), "--peers", str(peers), *rates_off]
 
 
 class RunningNode:

@@ -17,7 +17,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import positive_data_acceptance
 
-from silkcore.node import create_app
+from silkcore.node import NodeLimits, create_app
 from silkcore.node._openapi import openapi_document
 
 from .conftest import AS_A, TestClient, write_peers
@@ -45,15 +45,19 @@ SCHEMA.app = FORWARD
 def node(tmp_path_factory: pytest.TempPathFactory) -> None:
     """A node over a fresh store; it serves exactly the description fuzzed here."""
     files = tmp_path_factory.mktemp("fuzz")
-    app = create_app(files / "node.sqlite", write_peers(files / "peers.json"))
+    # Rates off: a fuzzer's burst would otherwise meet 429 before the checks it means to test
+    # (the limits have their own tests, in test_limits.py).
+    unlimited = NodeLimits(peer_rate=0, anonymous_rate=0, cpu_rate=0)
+    app = create_app(files / "node.sqlite", write_peers(files / "peers.json"), limits=unlimited)
     assert TestClient(app).get("/openapi.json").json() == DESCRIPTION
     FORWARD.target = app
 
 
 def _excluded(case: Any) -> list[Any]:
     # A body that fits the request schema ({"type": "object"}) is still refused (422) when it is
-    # not a valid silkcore document: checking that is what these endpoints are for.
-    return [positive_data_acceptance] if case.method == "POST" else []
+    # not a valid silkcore document: checking that is what these endpoints are for. Likewise a
+    # feed cursor is any string to the schema, but only one the node gave out is accepted (400).
+    return [positive_data_acceptance] if case.method == "POST" or case.path == "/feed" else []
 
 
 @SCHEMA.parametrize()

@@ -204,6 +204,11 @@ class Records:
         peer = self.peer(request, "withdrawing a record")
         return await run_in_threadpool(self._withdraw, request.path_params["record_id"], peer)
 
+    async def document(self, request: Request) -> Response:
+        """``/documents/{record_id}``: read (GET) or withdraw (DELETE) - one route, so that a
+        405 lists both methods in its ``Allow`` header."""
+        return await (self.delete_document if request.method == "DELETE" else self.get_document)(request)
+
     async def feed(self, request: Request) -> Response:
         """``GET /feed?after=CURSOR&limit=N``: the changes after the cursor the caller may see."""
         caller = self.caller(request)

@@ -78,8 +78,7 @@ class Node:
             Route("/validate", guarded(self.validate), methods=["POST"]),
             Route("/assess/{framework_id}", guarded(self.assess), methods=["POST"]),
             Route("/documents", guarded(records.post_document), methods=["POST"]),
-            Route("/documents/{record_id}", guarded(records.get_document), methods=["GET"]),
-            Route("/documents/{record_id}", guarded(records.delete_document), methods=["DELETE"]),
+            Route("/documents/{record_id}", guarded(records.document), methods=["GET", "DELETE"]),
             Route("/feed", guarded(records.feed), methods=["GET"]),
             # Organisation ids are often URLs: ``:path`` keeps a decoded "/" inside the id.
             Route("/organisations/{org_id:path}/history", guarded(records.history), methods=["GET"]),
