@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from ._postgres import PostgresServer, PostgresUnavailable, find_bin_dir
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 SCHEMAS = ROOT / "schemas"
@@ -107,3 +109,30 @@ def node_tools() -> Path:
         if result.returncode != 0:
             pytest.skip(f"npm could not install the JavaScript checkers: {result.stderr[-500:]}")
     return JS_DIR
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL server for the whole run (tests/_postgres.py), removed at the end;
+    skipped only where PostgreSQL is not installed (``make postgres`` installs it)."""
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        pytest.skip("PostgreSQL is not installed (no initdb in PATH or /usr/lib/postgresql/*/bin; `make postgres` installs it)")
+    try:
+        server = PostgresServer(bin_dir).start()
+    except PostgresUnavailable as exc:
+        pytest.skip(f"PostgreSQL cannot run here: {exc}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """The URL of a new, empty database of its own for one test, dropped after it."""
+    url = postgres_server.create_database()
+    try:
+        yield url
+    finally:
+        postgres_server.drop_database(url)

@@ -177,7 +177,7 @@ class Store:
         db.execute(
             "INSERT INTO documents (record_id, schema, subject, sha256, body, stored_at, supersedes, sharing_level) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (record_id, document["schema"], subject, digest, body, now(), supersedes, level),
+            (record_id, document.get("schema"), subject, digest, body, now(), supersedes, level),
         )
         return record_id
 

@@ -58,6 +58,14 @@ class StoreURL:
         return hash(self.url)
 
 
+def password_of(url: str) -> str | None:
+    """The password written in ``url`` (to scrub from driver messages that quote the URL)."""
+    netloc = url.split("://", 1)[-1].split("/", 1)[0].split("?", 1)[0]
+    userinfo, at, _ = netloc.rpartition("@")
+    _, colon, password = userinfo.partition(":")
+    return password if at and colon and password else None
+
+
 def redact(url: str) -> str:
     """``url`` without its password or query: ``postgresql://USER@HOST:PORT/DATABASE``.
 
@@ -68,7 +76,7 @@ def redact(url: str) -> str:
         netloc = parts.netloc
     except ValueError:  # a malformed IPv6 bracket, say: show the scheme and nothing else
         return url.split("://", 1)[0] + "://..."
-    user, at, host = netloc.rpartition("@")
+    user, at, host = netloc.rpartition("@")  # the last "@": a password may hold one
     if at:
         user = user.split(":", 1)[0]
         netloc = f"{user}@{host}"

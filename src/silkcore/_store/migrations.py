@@ -21,7 +21,7 @@ from .._errors import StoreError
 from . import records
 from .protocol import Db
 
-__all__ = ["LATEST", "MIGRATIONS", "Migration", "apply"]
+__all__ = ["LATEST", "MIGRATIONS", "Migration", "apply", "check_known"]
 
 ENVELOPE_SCHEMA = "silkcore_envelope-v1.0.0"
 
@@ -140,14 +140,19 @@ MIGRATIONS: tuple[Migration, ...] = (
 LATEST = MIGRATIONS[-1].version
 
 
-def apply(db: Db, current: int, words: Mapping[str, str], location: Any) -> int:
-    """Bring a store at version ``current`` up to :data:`LATEST` inside the caller's
-    transaction; returns the version reached. A store newer than this silkcore is refused."""
+def check_known(current: int, location: Any) -> None:
+    """Refuse a store newer than this silkcore (before anything is written to it)."""
     if current > LATEST:
         raise StoreError(
             f"the store {location} is at version {current}, written by a newer silkcore "
             f"(this one knows versions up to {LATEST}): upgrade silkcore to use it; it was left untouched"
         )
+
+
+def apply(db: Db, current: int, words: Mapping[str, str], location: Any) -> int:
+    """Bring a store at version ``current`` up to :data:`LATEST` inside the caller's
+    transaction; returns the version reached. A store newer than this silkcore is refused."""
+    check_known(current, location)
     for migration in MIGRATIONS[current:]:
         for statement in migration.statements(words):
             db.execute(statement)

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from .._errors import StoreError
 from . import migrations
 from .base import APPLICATION_ID, Location, Store
-from .location import StoreURL, is_store_url
+from .location import StoreURL, is_store_url, password_of
 from .protocol import Db, Rows
 
 if TYPE_CHECKING:
@@ -60,9 +60,13 @@ class _Connection:
         return self._conn.execute(_placeholders(sql), parameters or None)
 
 
-def _one_line(exc: BaseException, secret: str | None) -> str:
-    text = " ".join(str(exc).split())
-    return text.replace(secret, "***") if secret else text
+def _one_line(exc: BaseException, url: StoreURL, secret: str | None) -> str:
+    """The driver's message on one line, without the URL's password (libpq quotes a URL it
+    cannot parse; the password may also be percent-encoded there or decoded)."""
+    text = " ".join(str(exc).split()).replace(url.url, url.redacted)
+    for hidden in {secret, password_of(url.url)} - {None, ""}:
+        text = text.replace(str(hidden), "***")
+    return text
 
 
 class PostgresStore(Store):
@@ -88,7 +92,7 @@ class PostgresStore(Store):
         try:
             params = conninfo_to_dict(self.url.url)
         except psycopg.Error as exc:
-            raise StoreError(f"not a valid PostgreSQL URL {self.location}: {_one_line(exc, None)}") from None
+            raise StoreError(f"not a valid PostgreSQL URL {self.location}: {_one_line(exc, self.url, None)}") from None
         self._secret = str(params["password"]) if params.get("password") else None
         self._where = f"host {params.get('host') or 'localhost (default)'}, port {params.get('port') or 5432}"
         self._kwargs: dict[str, Any] = {"autocommit": True}
@@ -106,7 +110,7 @@ class PostgresStore(Store):
             self._psycopg.connect(self.url.url, **self._kwargs).close()
         except self._psycopg.Error as exc:
             raise StoreError(
-                f"cannot reach the PostgreSQL store {self.location} ({self._where}): {_one_line(exc, self._secret)}"
+                f"cannot reach the PostgreSQL store {self.location} ({self._where}): {_one_line(exc, self.url, self._secret)}"
             ) from None
         pool = self._pool_class(
             self.url.url,
@@ -127,7 +131,9 @@ class PostgresStore(Store):
             raise
         except self._psycopg.Error as exc:
             pool.close()
-            raise StoreError(f"cannot open the store {self.location} ({self._where}): {_one_line(exc, self._secret)}") from None
+            raise StoreError(
+                f"cannot open the store {self.location} ({self._where}): {_one_line(exc, self.url, self._secret)}"
+            ) from None
         return pool
 
     @contextmanager

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from .._errors import StoreError
+from . import migrations
 from .base import APPLICATION_ID, Location, Store
 from .location import StoreURL, check_store_path
 from .protocol import Db
@@ -120,6 +121,10 @@ class SQLiteStore(Store):
         db = sqlite3.connect(self.path, isolation_level=None, timeout=_OPEN_TIMEOUT)
         try:
             db.execute(f"PRAGMA busy_timeout = {int(_OPEN_TIMEOUT * 1000)}")
+            # Before the switch to WAL (which writes the header): a newer store stays as it was.
+            application_id, version = db.execute("SELECT * FROM pragma_application_id, pragma_user_version").fetchone()
+            if application_id == APPLICATION_ID:
+                migrations.check_known(int(version), self.path)
             if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 db.execute("PRAGMA journal_mode = WAL")
             db.execute("PRAGMA synchronous = FULL")

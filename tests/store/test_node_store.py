@@ -1,0 +1,60 @@
+"""The node's view of the store: one SQLite store per thread, one shared pool for PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from silkcore._store import Store, StoreURL
+from silkcore.node._storage import NodeStore
+
+from .conftest import ORG, envelope, put
+
+
+def backends_of_two_threads(node: NodeStore) -> list[Store]:
+    barrier = threading.Barrier(2)
+
+    def backend(_: int) -> Store:
+        barrier.wait(timeout=30)  # both threads alive at once: two distinct threads
+        return node.backend()
+
+    with ThreadPoolExecutor(2) as pool:
+        return list(pool.map(backend, range(2)))
+
+
+def test_each_thread_gets_the_store_it_should_use(store_location: str) -> None:
+    node = NodeStore(store_location)
+    try:
+        first, second = backends_of_two_threads(node)
+        if store_location.startswith("postgresql://"):
+            assert first is second is node.backend() and first.thread_safe
+        else:
+            assert first is not second and not first.thread_safe
+            assert node.backend() is node.backend() is node.store()
+    finally:
+        node.close()
+
+
+def test_the_first_storage_methods_still_work(store_location: str) -> None:
+    node = NodeStore(StoreURL(store_location) if store_location.startswith("postgresql://") else store_location)
+    try:
+        document = envelope()
+        record_id = node.put(document, ORG)
+        assert node.get(record_id) == document and node.get("urn:uuid:unknown") is None
+        assert node.envelopes_about(ORG) == [document]
+        assert node.history(ORG) == []
+        assert put(node.backend(), document).status == "created"  # the records API beside them
+        assert node.backend().record(document["record_id"]) is not None
+    finally:
+        node.close()
+
+
+def test_a_records_write_from_many_threads_loses_nothing(store_location: str) -> None:
+    node = NodeStore(store_location)
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            outcomes = list(pool.map(lambda n: put(node.backend(), envelope(f"urn:test:{n}")).status, range(80)))
+        assert outcomes == ["created"] * 80
+        assert [c.seq for c in node.backend().changes(0, 1000)] == list(range(1, 81))
+    finally:
+        node.close()
