@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test test-long lint typecheck docs clean browser fuzz bench
+.PHONY: demo test test-long lint typecheck docs clean browser postgres fuzz bench bench-store
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,15 @@ browser:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) ; } || \
 		echo "chromium could not be installed: the browser test will be skipped"
 
-test: $(STAMP) lint typecheck browser
+# The PostgreSQL store tests start a throwaway server from Debian's binaries (initdb, pg_ctl);
+# install them when they are missing and we can (as root), else those tests are skipped.
+postgres:
+	@{ command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } || \
+		{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null) ; } || \
+		echo "PostgreSQL could not be installed: the PostgreSQL store tests will be skipped"
+
+test: $(STAMP) lint typecheck browser postgres
 	$(BIN)/python -m pytest -q
 
 test-long: $(STAMP)
@@ -43,6 +51,10 @@ fuzz: $(STAMP)
 # Throughput and memory next to the raw floor, measured in one run (results: benchmarks/RESULTS.md).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_batch.py $${FLOWS:-1000000} $${RESPONSE_SETS:-10000}
+
+# The store on SQLite and PostgreSQL (a throwaway server), 1, 2 and 4 writer processes.
+bench-store: $(STAMP) postgres
+	$(BIN)/python benchmarks/bench_store.py $${RECORDS:-2000}
 
 docs: $(STAMP)
 	$(BIN)/mkdocs build --strict --site-dir build/site
