@@ -149,3 +149,24 @@ def test_history_on_an_unreachable_server_is_exit_5_without_a_traceback() -> Non
     assert result.returncode == 5 and "Traceback" not in result.stderr
     assert "127.0.0.1" in result.stderr and SECRET not in result.stderr + result.stdout
     assert not Path("postgresql:").exists()  # the URL was never taken for a file name
+
+
+def test_a_connection_the_server_dropped_is_replaced(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from silkcore._store import postgres
+
+    monkeypatch.setattr(postgres, "FRESH", 0.0)  # every borrowed connection is pinged first
+    with open_store(postgres_url) as store:
+        put(store, envelope())
+        with psycopg.connect(postgres_url, autocommit=True) as admin:  # as a server restart would
+            admin.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        assert store.record("urn:test:record:1") is not None
+
+
+def test_a_closed_store_is_a_store_error(store_location: str) -> None:
+    store = open_store(store_location)
+    store.close()
+    with pytest.raises(StoreError):
+        store.record("urn:test:record:1")

@@ -92,16 +92,17 @@ class Store:
         """Connect (a connection or a pool) and bring the schema up to date; returns it."""
         raise NotImplementedError
 
-    def _transaction(self) -> AbstractContextManager[Db]:
-        """One write transaction: committed when the block ends, rolled back if it raises."""
+    def _transaction(self, feed: bool = False) -> AbstractContextManager[Db]:
+        """One write transaction: committed when the block ends, rolled back if it raises.
+
+        ``feed``: the transaction writes records or changes, so it must hold the feed lock -
+        every such writer serialised until it commits, which keeps change numbers gap-free
+        and committed in order."""
         raise NotImplementedError
 
     def _reading(self) -> AbstractContextManager[Db]:
         """A connection for reads (each statement sees committed data)."""
         raise NotImplementedError
-
-    def _lock_feed(self, db: Db) -> None:
-        """Serialise, until the transaction ends, every writer of records and changes."""
 
     def _schema_version(self, db: Db) -> int:
         """The store's schema version (0: a new, empty store); refuses a foreign database."""
@@ -130,8 +131,7 @@ class Store:
 
         The feed lock is taken first, so two processes opening a new store at once create it
         once: the second finds it at the latest version."""
-        with self._transaction() as db:
-            self._lock_feed(db)
+        with self._transaction(feed=True) as db:
             current = self._schema_version(db)
             if current != migrations.LATEST:
                 self._set_schema_version(db, migrations.apply(db, current, self._DDL_WORDS, self.location))
@@ -143,9 +143,9 @@ class Store:
         self.close()
 
     @contextmanager
-    def _writing(self, what: str) -> Iterator[Db]:
+    def _writing(self, what: str, feed: bool = False) -> Iterator[Db]:
         try:
-            with self._transaction() as db:
+            with self._transaction(feed) as db:
                 yield db
         except self._errors as exc:
             raise StoreError(f"cannot {what}: {exc}") from None
@@ -258,8 +258,7 @@ class Store:
         """Store a version of the record ``envelope`` carries: ``created`` (a new id),
         ``unchanged`` (content already kept), ``new_version`` (same publisher, later
         ``generated_at``); :class:`~.records.RecordConflict` otherwise."""
-        with self._writing("store the record") as db:
-            self._lock_feed(db)
+        with self._writing("store the record", feed=True) as db:
             return records.put(
                 db,
                 envelope,
@@ -282,8 +281,7 @@ class Store:
     def withdraw(self, record_id: str, *, at: str) -> StoredRecord:
         """Withdraw a record (its latest version, marked) and append its tombstone change;
         :class:`~.records.RecordConflict` if already withdrawn, :class:`StoreError` if unknown."""
-        with self._writing("withdraw the record") as db:
-            self._lock_feed(db)
+        with self._writing("withdraw the record", feed=True) as db:
             return records.withdraw(db, record_id, at)
 
     def changes(self, after: int, limit: int) -> list[Change]:

@@ -15,7 +15,10 @@ is the ``[postgres]`` extra.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import time
+import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -40,6 +43,8 @@ CONNECT_TIMEOUT = 10
 POOL_WAIT = 30.0
 #: Connections per store object (one object serves a whole process's threads).
 POOL_SIZE = 8
+#: Seconds a pooled connection is trusted without a ping after it was last used.
+FRESH = 2.0
 
 
 @functools.lru_cache(maxsize=256)
@@ -101,7 +106,21 @@ class PostgresStore(Store):
         self._pool_size = pool_size
         self._psycopg = psycopg
         self._pool_class = ConnectionPool
+        #: When each pooled connection was last given back (forgotten with the connection).
+        self._returned_at: weakref.WeakKeyDictionary[psycopg.Connection[Any], float] = weakref.WeakKeyDictionary()
+        status = psycopg.pq.TransactionStatus
+        self._open = (status.INTRANS, status.INERROR)
         self._pool: ConnectionPool[Any] = self._connect()
+
+    def _check(self, conn: psycopg.Connection[Any]) -> None:
+        """Ping a connection that has sat idle in the pool: one the server dropped (a restart,
+        an idle timeout) is then replaced instead of failing a request. A connection returned
+        moments ago is taken as it is - under load that saves a round trip per operation."""
+        if time.monotonic() - self._returned_at.get(conn, 0.0) > FRESH:
+            self._pool_class.check_connection(conn)
+
+    def _note_return(self, conn: psycopg.Connection[Any]) -> None:
+        self._returned_at[conn] = time.monotonic()
 
     def _open_backend(self) -> ConnectionPool[Any]:
         # One direct connection first: it fails at once, with libpq's reason, where a pool
@@ -118,7 +137,8 @@ class PostgresStore(Store):
             min_size=1,
             max_size=self._pool_size,
             open=False,
-            check=self._pool_class.check_connection,  # a connection the server dropped is replaced, not used
+            check=self._check,
+            reset=self._note_return,
             name="silkcore-store",
             timeout=POOL_WAIT,
         )
@@ -137,18 +157,25 @@ class PostgresStore(Store):
         return pool
 
     @contextmanager
-    def _transaction(self) -> Iterator[Db]:
-        with self._pool.connection() as conn, conn.transaction():
-            yield _Connection(conn)
+    def _transaction(self, feed: bool = False) -> Iterator[Db]:
+        with self._pool.connection() as conn:
+            # BEGIN and the feed lock in one round trip (no parameters: one simple query). The
+            # lock is held to the end of the transaction, so the next writer's MAX(seq) sees
+            # this commit.
+            conn.execute(f"BEGIN; SELECT pg_advisory_xact_lock({FEED_LOCK})" if feed else "BEGIN")
+            try:
+                yield _Connection(conn)
+            except BaseException:
+                if conn.info.transaction_status in self._open:  # not when the connection broke
+                    with contextlib.suppress(self._psycopg.Error):  # the error that matters is the first
+                        conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
 
     @contextmanager
     def _reading(self) -> Iterator[Db]:
         with self._pool.connection() as conn:
             yield _Connection(conn)
-
-    def _lock_feed(self, db: Db) -> None:
-        # Held to the end of the transaction, so the next writer's MAX(seq) sees this commit.
-        db.execute("SELECT pg_advisory_xact_lock(?)", (FEED_LOCK,))
 
     def _schema_version(self, db: Db) -> int:
         if db.execute("SELECT to_regclass('silkcore_store_meta') IS NOT NULL").fetchone()[0]:

@@ -7,7 +7,7 @@ canonical form), a newer version from the same publisher (its ``provenance.gener
 later than the latest version's, compared as times, not text), or a conflict. Versions are
 kept; a withdrawal marks the record (every version reads as withdrawn) and its id is never
 reused. Each new version and each withdrawal appends one row to ``changes`` in the same
-transaction; the store takes the feed lock first (:meth:`silkcore._store.base.Store._lock_feed`),
+transaction; the store takes the feed lock first (:meth:`silkcore._store.base.Store._transaction`),
 so change numbers are handed out in commit order, with no gap.
 
 Every function here runs inside a transaction the store opened; the SQL is written once, for
@@ -96,17 +96,18 @@ def parse_time(text: object, what: str) -> dt.datetime:
     raise StoreError(f"{what} is not an RFC 3339 time with an offset: {text!r:.80}")
 
 
-def canonical(envelope: dict[str, Any]) -> tuple[str, str]:
-    """The envelope's stored text and its version hash.
+def canonical(envelope: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    """The envelope's stored text, its version hash, and the envelope as a reader gets it.
 
     The hash is taken over the text as stored, read back: what a reader gets from the store
     is exactly what was hashed (a :class:`~decimal.Decimal` becomes the number JSON carries)."""
     try:
         body = dumps(envelope, indent=None)
-        digest = hashlib.sha256(rfc8785.dumps(json.loads(body))).hexdigest()
+        kept: dict[str, Any] = json.loads(body)
+        digest = hashlib.sha256(rfc8785.dumps(kept)).hexdigest()
     except (TypeError, ValueError, rfc8785.CanonicalizationError) as exc:
         raise StoreError(f"cannot store a record that is not JSON data: {exc}") from None
-    return body, "sha256:" + digest
+    return body, "sha256:" + digest, kept
 
 
 def _text(envelope: dict[str, Any], *path: str) -> str:
@@ -144,19 +145,13 @@ def _stored(row: Any, offset: int = 0) -> StoredRecord:
     )
 
 
-def _next_seq(db: Db) -> int:
-    # Gap-free by construction: the caller holds the feed lock, so no other writer can take
-    # the same number or commit a smaller one after this transaction.
-    return int(db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM changes").fetchone()[0])
-
-
-def _append_change(
-    db: Db, seq: int, record_id: str, version: int, version_hash: str, schema: str, at: str, withdrawn: bool
-) -> None:
+def _append_change(db: Db, record_id: str, version: int, version_hash: str, schema: str, at: str, withdrawn: bool) -> None:
+    # The next number, MAX + 1. Gap-free by construction: the caller holds the feed lock, so no
+    # other writer can take the same number or commit a smaller one after this transaction.
     db.execute(
         "INSERT INTO changes (seq, record_id, version, version_hash, payload_schema, changed_at, withdrawn) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (seq, record_id, version, version_hash, schema, at, withdrawn),
+        "SELECT (SELECT COALESCE(MAX(seq), 0) + 1 FROM changes), ?, ?, ?, ?, ?, ?",
+        (record_id, version, version_hash, schema, at, withdrawn),
     )
 
 
@@ -170,7 +165,7 @@ def put(
     level = _text(envelope, "sharing", "level")
     generated_at = _text(envelope, "provenance", "generated_at")
     generated = parse_time(generated_at, "the envelope's provenance.generated_at")
-    body, version_hash = canonical(envelope)
+    body, version_hash, kept_envelope = canonical(envelope)
     kept = db.execute(
         "SELECT r.version, r.version_hash, r.generated_at, h.publisher, h.withdrawn_at "
         f"{_FROM} WHERE r.record_id = ? ORDER BY r.version",
@@ -195,11 +190,11 @@ def put(
         version = int(latest_version) + 1
     else:
         version = 1
-    seq = _next_seq(db)
-    if version == 1:
+    if version == 1:  # first_seq: the number the change appended below takes
         db.execute(
-            "INSERT INTO record_heads (record_id, latest, publisher, first_seq, withdrawn_at) VALUES (?, ?, ?, ?, NULL)",
-            (record_id, version, publisher, seq),
+            "INSERT INTO record_heads (record_id, latest, publisher, first_seq, withdrawn_at) "
+            "VALUES (?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM changes), NULL)",
+            (record_id, version, publisher),
         )
     else:
         db.execute("UPDATE record_heads SET latest = ? WHERE record_id = ?", (version, record_id))
@@ -209,9 +204,9 @@ def put(
         (record_id, version, version_hash, body, publisher, schema, subject, level, generated_at, received_from, received_at,
          publisher_verified),
     )  # fmt: skip
-    _append_change(db, seq, record_id, version, version_hash, schema, received_at, False)
-    stored = get(db, record_id, version)
-    assert stored is not None
+    _append_change(db, record_id, version, version_hash, schema, received_at, False)
+    stored = StoredRecord(record_id, version, kept_envelope, version_hash, publisher, schema, subject, level, generated_at,
+                          received_from, received_at, publisher_verified, None)  # fmt: skip
     return PutOutcome("created" if version == 1 else "new_version", stored)
 
 
@@ -244,7 +239,7 @@ def withdraw(db: Db, record_id: str, at: str) -> StoredRecord:
     if latest.withdrawn_at is not None:
         raise RecordConflict(f"record {record_id} was already withdrawn at {latest.withdrawn_at}")
     db.execute("UPDATE record_heads SET withdrawn_at = ? WHERE record_id = ?", (at, record_id))
-    _append_change(db, _next_seq(db), record_id, latest.version, latest.version_hash, latest.payload_schema, at, True)
+    _append_change(db, record_id, latest.version, latest.version_hash, latest.payload_schema, at, True)
     return attrs.evolve(latest, withdrawn_at=at)
 
 

@@ -150,7 +150,8 @@ class SQLiteStore(Store):
         db.execute(f"PRAGMA user_version = {int(version)}")
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
+    def _transaction(self, feed: bool = False) -> Iterator[sqlite3.Connection]:
+        # BEGIN IMMEDIATE takes the write lock at once: writers are serialised, the feed's too.
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
