@@ -113,9 +113,14 @@ def write_peers(path: Path, **extra: Any) -> Path:
     return path
 
 
-@pytest.fixture
-def store_path(tmp_path: Path) -> Path:
-    return tmp_path / "node.sqlite"
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_path(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """The node's store: an SQLite file, or a database of its own on the throwaway PostgreSQL
+    server the test run starts - every in-process node test runs on both."""
+    if request.param == "sqlite":
+        return tmp_path / "node.sqlite"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
 
 
 @pytest.fixture
@@ -170,7 +175,7 @@ def loopback(no_network: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", guard("getaddrinfo"))
 
 
-def node_command(store: Path, peers: Path) -> list[str]:
+def node_command(store: Path | str, peers: Path) -> list[str]:
     """``silk serve`` on a free loopback port, rates off: the load test and the peers here
     would otherwise meet 429 (the limits have their own tests, in test_limits.py)."""
     rates_off = ["--rate-limit", "0", "--anonymous-rate-limit", "0", "--cpu-budget", "0"]
@@ -180,7 +185,7 @@ def node_command(store: Path, peers: Path) -> list[str]:
 class RunningNode:
     """A node served by ``serve`` in a subprocess, on a free loopback port."""
 
-    def __init__(self, store: Path, peers: Path, log: Path) -> None:
+    def __init__(self, store: Path | str, peers: Path, log: Path) -> None:
         env = dict(os.environ)
         # The audit-hook guard: the node may listen on loopback but never connect anywhere.
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(GUARD), env.get("PYTHONPATH", "")]))

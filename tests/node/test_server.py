@@ -17,7 +17,7 @@ import pytest
 from silkcore._store import open_store
 
 from ..conftest import ROOT
-from .conftest import AS_A, AS_B, FLOW_ENVELOPE, ORGANISATION, TOKEN_B, RunningNode, envelope
+from .conftest import AS_A, AS_B, FLOW_ENVELOPE, ORGANISATION, TOKEN_B, RunningNode, envelope, write_peers
 
 THREADS = 12
 PER_THREAD = 15
@@ -42,17 +42,17 @@ def test_sharing_over_http(running_node: RunningNode, loopback: None) -> None:
         assert nan.status_code == 422 and nan.json()["errors"][0]["pointer"] == "/workers"
 
 
-def test_concurrent_writes_lose_nothing(
-    running_node: RunningNode, node_files: tuple[Path, Path], loopback: None, tmp_path: Path
-) -> None:
-    store, peers = node_files
+def test_concurrent_writes_lose_nothing(store_path: Path | str, loopback: None, tmp_path: Path) -> None:
+    """Two node processes on one store (SQLite file or PostgreSQL database), many clients."""
+    store, peers = store_path, write_peers(tmp_path / "peers.json")
+    first = RunningNode(store, peers, tmp_path / "first.log")
     second = RunningNode(store, peers, tmp_path / "second.log")  # another process on the same store
     try:
         with open_store(store) as opened:
             before = opened.count_records()
 
         def send(worker: int) -> list[str]:
-            url = (running_node.url, second.url)[worker % 2]
+            url = (first.url, second.url)[worker % 2]
             with httpx.Client(base_url=url, timeout=30) as http:
                 ids = []
                 for _ in range(PER_THREAD):
@@ -64,6 +64,7 @@ def test_concurrent_writes_lose_nothing(
         with concurrent.futures.ThreadPoolExecutor(THREADS) as pool:
             ids = [i for batch in pool.map(send, range(THREADS)) for i in batch]
     finally:
+        first.stop()
         second.stop()
     assert len(set(ids)) == THREADS * PER_THREAD
     with open_store(store) as opened:

@@ -275,7 +275,7 @@ def _paths() -> dict[str, Any]:
                         "in": "query",
                         "required": False,
                         "description": "A version number (default: the latest).",
-                        "schema": {"type": "integer", "minimum": 1},
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31},
                     },
                 ],
                 "responses": {
