@@ -49,15 +49,18 @@ def publish(node: RunningNode, signer: silkcore.SigningKey) -> dict[str, tuple[s
     }
 
 
-def stored(store: Path) -> dict[str, Any]:
+def stored(store: Path | str) -> dict[str, Any]:
     with open_store(store) as handle:
         return {c.record_id: handle.record(c.record_id) for c in handle.changes(0, 10_000)}
 
 
-def test_sync_copies_exactly_what_the_node_shows_us(node_a: RunningNode, loopback: None, tmp_path: Path, capsys: Any) -> None:
+def test_sync_copies_exactly_what_the_node_shows_us(
+    node_a: RunningNode, store_path: Path | str, loopback: None, tmp_path: Path, capsys: Any
+) -> None:
+    """Into B's store, an SQLite file or a PostgreSQL database."""
     signer = silkcore.new_signing_key()
     expected = publish(node_a, signer)
-    store_b = tmp_path / "b.sqlite"
+    store_b = store_path
     assert (
         main(
             [
