@@ -7,11 +7,11 @@ import warnings
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from silkcore._store import Store, StoreURL, open_store
+from silkcore._store import Store, open_store
 from silkcore._store.postgres import PostgresStore
 from silkcore.node._storage import NodeStore
 
-from .conftest import ORG, envelope, put
+from .conftest import envelope, put
 
 
 def backends_of_two_threads(node: NodeStore) -> list[Store]:
@@ -34,20 +34,6 @@ def test_each_thread_gets_the_store_it_should_use(store_location: str) -> None:
         else:
             assert first is not second and not first.thread_safe
             assert node.backend() is node.backend() is node.store()
-    finally:
-        node.close()
-
-
-def test_the_first_storage_methods_still_work(store_location: str) -> None:
-    node = NodeStore(StoreURL(store_location) if store_location.startswith("postgresql://") else store_location)
-    try:
-        document = envelope()
-        record_id = node.put(document, ORG)
-        assert node.get(record_id) == document and node.get("urn:uuid:unknown") is None
-        assert node.envelopes_about(ORG) == [document]
-        assert node.history(ORG) == []
-        assert put(node.backend(), document).status == "created"  # the records API beside them
-        assert node.backend().record(document["record_id"]) is not None
     finally:
         node.close()
 

@@ -15,8 +15,9 @@ timeout for headers or bodies - see :mod:`silkcore.node._connections`).
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -98,7 +99,16 @@ def create_app(
         max_body=limits.max_body,
         openapi=openapi_document(_version()),
     )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        try:
+            yield
+        finally:
+            node.store.close()  # the PostgreSQL pool's connections, or every thread's SQLite file
+
     app = Starlette(
+        lifespan=lifespan,
         routes=node.routes(),
         exception_handlers={HTTPException: _http_error, Exception: _unexpected},
         middleware=[Middleware(LimitsMiddleware, limits=limits, peers=peers)],

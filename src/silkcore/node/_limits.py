@@ -43,7 +43,7 @@ How they work:
   their /64 network, since one host commonly holds a whole /64. A request with an unknown
   token is counted against its address (and still answered 401). Behind a reverse proxy
   every address is the proxy's unless ``silk serve --forwarded-allow-ips`` names it.
-* **The CPU budget** of ``POST /validate`` and ``POST /assess/{id}``: at most ``cpu_slots``
+* **The CPU budget** of ``POST /validate``, ``POST /assess/{id}`` and ``POST /documents``: at most ``cpu_slots``
   of them run at once; each caller's handler time on those routes is charged to a second
   bucket (``cpu_burst`` seconds, refilled at ``cpu_rate`` seconds per second), and a caller
   whose bucket is empty is answered 429 until it refills. A caller sending expensive
@@ -148,4 +148,5 @@ class NodeLimits:
     @staticmethod
     def is_costly(method: str, path: str) -> bool:
         """Whether the request runs on a CPU slot and is charged to its caller's CPU budget."""
-        return method == "POST" and (path == "/validate" or path.startswith("/assess/"))
+        # Publishing runs the same checks as validating, so it shares their budget.
+        return method == "POST" and (path in ("/validate", "/documents") or path.startswith("/assess/"))

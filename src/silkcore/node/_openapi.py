@@ -367,7 +367,7 @@ _RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before asking ag
 _RATE_LIMITED = _answer("Too many requests from this caller: wait as Retry-After says", _ref("Error"), _RETRY_AFTER)
 _BUSY = _answer("Every slot for this kind of work is taken: try again as Retry-After says", _ref("Error"), _RETRY_AFTER)
 #: Operations whose work has a CPU budget, answered 503 when no slot is free.
-_BUDGETED = {"validate", "assess"}
+_BUDGETED = {"validate", "assess", "receiveDocument"}
 
 
 def _with_limits(paths: dict[str, Any]) -> dict[str, Any]:

@@ -5,13 +5,8 @@ SQLite file or a PostgreSQL database. SQLite connections must not cross threads,
 thread that serves requests opens its own SQLite store once and keeps it (WAL mode and the
 busy timeout let these connections, and other processes, write concurrently without losing
 anything). A PostgreSQL store is a thread-safe pool: one object serves every thread.
-:meth:`NodeStore.backend` returns the right one; the node's routes call the records API on it.
-
-The methods below it (``put``, ``get``, ``envelopes_about``, ``history``) are the node's
-first storage, kept while routes still use them: every record there is an *envelope*
-(``silkcore_envelope-v1.0.0``) stored as a document, whose ``sharing_level`` column mirrors
-the envelope's level; a body that is not an envelope (a score card written by ``silk
-assess``, say) is treated as private.
+:meth:`NodeStore.backend` returns the right one; the node's routes call the records API on
+it (:mod:`silkcore.node._records`), and the app closes it when it shuts down.
 """
 
 from __future__ import annotations
@@ -21,13 +16,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from .._store import Store, StoreURL, history, open_store
+from .._store import Store, StoreURL, open_store
 
 __all__ = ["NodeStore"]
-
-ENVELOPE_SCHEMA = "silkcore_envelope-v1.0.0"
-#: How many records about one organisation a profile request reads at most.
-MAX_RECORDS_ABOUT = 1000
 
 
 class NodeStore:
@@ -72,21 +63,3 @@ class NodeStore:
         for store in opened:
             with contextlib.suppress(Exception):  # a thread's SQLite connection refuses other threads
                 store.close()
-
-    def put(self, envelope: dict[str, Any], subject: str | None) -> str:
-        """Store an envelope (already validated) as a document; returns its id in this store."""
-        store = self.backend()
-        with self._write_lock:
-            return store.put_document(envelope, subject=subject, level=envelope["sharing"]["level"])
-
-    def get(self, record_id: str) -> dict[str, Any] | None:
-        """A stored body by record id, or None."""
-        return self.backend().find(record_id)
-
-    def envelopes_about(self, subject: str) -> list[dict[str, Any]]:
-        """Stored envelopes about one organisation, oldest first."""
-        return [body for _, body in self.backend().documents_about(subject, ENVELOPE_SCHEMA, MAX_RECORDS_ABOUT)]
-
-    def history(self, org_id: str) -> list[dict[str, Any]]:
-        """An organisation's assessments over time (as ``silk history --json`` lists them)."""
-        return history(self.backend().assessments(org_id))
