@@ -18,6 +18,16 @@ from ._postgres import PostgresServer, PostgresUnavailable, find_bin_dir
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 SCHEMAS = ROOT / "schemas"
+#: Example files that are configuration, not silkcore documents (a node's peers file).
+NOT_DOCUMENTS = {EXAMPLES / "node" / "peers.json"}
+
+
+def example_files(suffix: str) -> list[Path]:
+    """The example documents with this suffix (``.json``, ``.yaml``...): every example file
+    but the third-party plugin's own and configuration files."""
+    return sorted(p for p in EXAMPLES.rglob(f"*{suffix}") if "plugin-" not in str(p) and p not in NOT_DOCUMENTS)
+
+
 GUARD = Path(__file__).resolve().parent / "_guard"
 VENDOR = ROOT.parent / "shared" / "vendor"
 

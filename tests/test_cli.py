@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import EXAMPLES, ROOT, run_silk
+from .conftest import EXAMPLES, ROOT, example_files, run_silk
 
 ENERGY_FW = EXAMPLES / "frameworks" / "community-energy-readiness.yaml"
 ENERGY_RS = EXAMPLES / "response_sets" / "community-energy-readiness.json"
@@ -15,9 +15,7 @@ FLOW = EXAMPLES / "documents" / "flow-cotton-import.json"
 
 
 def all_examples() -> list[str]:
-    found = [p for p in EXAMPLES.rglob("*.json") if "plugin-" not in str(p) and p.name != "peers.json"]
-    found += [p for p in EXAMPLES.rglob("*.yaml") if "plugin-" not in str(p) and p.name != "peers.json"]
-    return [str(p) for p in sorted(found)]
+    return [str(p) for p in sorted(example_files(".json") + example_files(".yaml"))]
 
 
 #: Examples answering frameworks that are files, not installed plugins: given with --framework.

@@ -17,7 +17,7 @@ from silkcore._documents import validate
 from silkcore._schemas import SCHEMA_BASE, SchemaRegistry, packaged_schemas
 from silkcore.testing import catalog_with
 
-from .conftest import EXAMPLES, SCHEMAS
+from .conftest import EXAMPLES, SCHEMAS, example_files
 
 KINDS = {
     "defs",
@@ -68,9 +68,7 @@ def test_every_schema_file_is_released() -> None:
 
 
 def example_documents() -> list[Path]:
-    found = [p for p in EXAMPLES.rglob("*.json") if "plugin-" not in str(p) and p.name != "peers.json"]
-    found += [p for p in EXAMPLES.rglob("*.yaml") if "plugin-" not in str(p) and p.name != "peers.json"]
-    return sorted(found)
+    return sorted(example_files(".json") + example_files(".yaml"))
 
 
 @pytest.mark.parametrize("path", example_documents(), ids=lambda p: str(p.relative_to(EXAMPLES)))

@@ -9,12 +9,12 @@ from pathlib import Path
 from silkcore._documents import parse_bytes
 from silkcore._schemas import SchemaRegistry
 
-from .conftest import EXAMPLES, ROOT, SCHEMAS
+from .conftest import EXAMPLES, ROOT, SCHEMAS, example_files
 
 
 def example_json_documents(tmp_path: Path) -> list[Path]:
     """Every JSON example (JSON Lines split into one file per line; YAML frameworks converted)."""
-    found = [p for p in EXAMPLES.rglob("*.json") if "plugin-" not in str(p) and p.name != "peers.json"]
+    found = example_files(".json")
     found += sorted((ROOT / "plugins").glob("*/data/**/*.json"))
     for source in [*EXAMPLES.rglob("*.jsonl"), *EXAMPLES.rglob("*.yaml"), *(ROOT / "plugins").glob("*/*.yaml")]:
         if "plugin-" in str(source):
