@@ -29,7 +29,7 @@ from silkcore.node import NodeLimits
 from silkcore.node._connections import GuardedListener, Refusals, fit_open_files, protocol_class
 
 from ..conftest import GUARD
-from .conftest import AS_A, AS_B, write_peers
+from .conftest import AS_A, AS_B, stop_process, write_peers
 
 SLOW = 1000  # slow connections held open at once
 HANG_GUARD = 60.0  # seconds: only a hang takes this long
@@ -73,13 +73,7 @@ class Node:
         return socket.create_connection(("127.0.0.1", self.port), timeout=HANG_GUARD)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
 
 @pytest.fixture(scope="module")

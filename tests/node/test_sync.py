@@ -49,6 +49,13 @@ def publish(node: RunningNode, signer: silkcore.SigningKey) -> dict[str, tuple[s
     }
 
 
+def sync_json(node: RunningNode, store: Path | str, capsys: Any) -> tuple[int, dict[str, Any]]:
+    """``silk sync --json`` from ``node`` into ``store`` as peer B: exit code and report."""
+    argv = ["sync", node.url, "--token", TOKEN_B, "--store", str(store), "--source-id", "https://node-a.example.org/", "--json"]
+    code = main(argv)
+    return code, json.loads(capsys.readouterr().out)
+
+
 def stored(store: Path | str) -> dict[str, Any]:
     with open_store(store) as handle:
         return {c.record_id: handle.record(c.record_id) for c in handle.changes(0, 10_000)}
@@ -61,23 +68,8 @@ def test_sync_copies_exactly_what_the_node_shows_us(
     signer = silkcore.new_signing_key()
     expected = publish(node_a, signer)
     store_b = store_path
-    assert (
-        main(
-            [
-                "sync",
-                node_a.url,
-                "--token",
-                TOKEN_B,
-                "--store",
-                str(store_b),
-                "--source-id",
-                "https://node-a.example.org/",
-                "--json",
-            ]
-        )
-        == 0
-    )
-    first = json.loads(capsys.readouterr().out)
+    code, first = sync_json(node_a, store_b, capsys)
+    assert code == 0
     assert first["stored"] == len(expected["moves"]) and first["refused"] == []
     copied = stored(store_b)
     assert set(copied) == set(expected["moves"])  # exactly what A shows B: no private, no one else's
@@ -89,46 +81,16 @@ def test_sync_copies_exactly_what_the_node_shows_us(
             assert record.envelope == http.get(f"/documents/{record_id}", headers=AS_B).json()
 
     # A second run pulls nothing.
-    assert (
-        main(
-            [
-                "sync",
-                node_a.url,
-                "--token",
-                TOKEN_B,
-                "--store",
-                str(store_b),
-                "--source-id",
-                "https://node-a.example.org/",
-                "--json",
-            ]
-        )
-        == 0
-    )
-    second = json.loads(capsys.readouterr().out)
+    code, second = sync_json(node_a, store_b, capsys)
+    assert code == 0
     assert (second["stored"], second["new_versions"], second["unchanged"], second["withdrawn"]) == (0, 0, 0, 0)
 
     # A withdrawal on A reaches B as a tombstone.
     gone = expected["moves"][1]
     with httpx.Client(base_url=node_a.url, timeout=30) as http:
         assert http.delete(f"/documents/{gone}", headers=AS_A).status_code == 200
-    assert (
-        main(
-            [
-                "sync",
-                node_a.url,
-                "--token",
-                TOKEN_B,
-                "--store",
-                str(store_b),
-                "--source-id",
-                "https://node-a.example.org/",
-                "--json",
-            ]
-        )
-        == 0
-    )
-    third = json.loads(capsys.readouterr().out)
+    code, third = sync_json(node_a, store_b, capsys)
+    assert code == 0
     assert third["withdrawn"] == 1
     assert stored(store_b)[gone].withdrawn_at is not None
 
