@@ -48,12 +48,12 @@ LIMIT_OPTIONS: tuple[tuple[str, str, str, click.ParamType[Any], str, str], ...] 
     ("--anonymous-burst", "anonymous_burst", "50", click.IntRange(1), "N",
      "Requests an anonymous address may make at once before --anonymous-rate-limit applies."),
     ("--cpu-budget", "cpu_rate", "0.5", click.FloatRange(0), "SECONDS_PER_SECOND",
-     "Seconds of POST /validate and /assess work each caller may use per second on average; 429 beyond it; "
+     "Seconds of POST /validate, /assess and /documents work each caller may use per second on average; 429 beyond it; "
      "0: no budget."),
     ("--cpu-burst", "cpu_burst", "10", click.FloatRange(0, min_open=True), "SECONDS",
      "Seconds of validation and assessment work a caller may use at once before --cpu-budget applies."),
     ("--cpu-slots", "cpu_slots", "the number of CPUs", click.IntRange(1), "N",
-     "Validations and assessments running at once, for all callers."),
+     "Validations, assessments and publications running at once, for all callers."),
     ("--cpu-slot-wait", "cpu_slot_wait", "1", click.FloatRange(0, min_open=True), "SECONDS",
      "How long a validation or assessment waits for a free slot before the answer is 503 with Retry-After."),
     ("--max-tracked-callers", "max_tracked_callers", "10000", click.IntRange(1), "N",
