@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -112,7 +113,10 @@ def node_tools() -> Path:
 
     if shutil.which("node") is None or shutil.which("npm") is None:
         pytest.skip("Node.js and npm are not installed on this machine")
-    if not (JS_DIR / "node_modules" / ".package-lock.json").exists():
+    # Install when node_modules is absent or predates a package added to package.json since.
+    wanted = json.loads((JS_DIR / "package.json").read_text(encoding="utf-8"))["dependencies"]
+    missing = [name for name in wanted if not (JS_DIR / "node_modules" / name / "package.json").exists()]
+    if missing or not (JS_DIR / "node_modules" / ".package-lock.json").exists():
         result = subprocess.run(
             ["npm", "install", "--no-audit", "--no-fund", "--silent"], cwd=JS_DIR, capture_output=True, text=True, timeout=600
         )

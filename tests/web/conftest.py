@@ -1,0 +1,150 @@
+"""Fixtures of the browser tests: a real node serving the questionnaire, one Chromium per test
+module, contexts at 1280 and 390 px (and one with JavaScript off) whose requests may not leave
+the node's origin, an axe-core runner and a screenshot folder."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from ._browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, TIMEOUT_MS, Axe, RequestRecorder, Screenshots, WebNode
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, BrowserContext
+
+#: Options of ``silk serve`` the questionnaire adds (per-address limits on starting and
+#: submitting assessments), relaxed for a browser run; their own tests are the app's.
+WEB_LIMITS_OFF: list[str] = []
+
+#: Where the screenshots go: $SILKCORE_SCREENSHOTS (to keep them, e.g. as CI artefacts) or a
+#: folder of the run's temporary directory, printed at the end of the run.
+SCREENSHOTS_ENV = "SILKCORE_SCREENSHOTS"
+
+_screenshot_folders: list[Path] = []
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Debian's Chromium; the browser tests are skipped only where it is not installed."""
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed (the Makefile's `browser` target installs it where it can)")
+    return CHROMIUM
+
+
+@pytest.fixture(scope="module")
+def web_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebNode]:
+    """``silk serve`` with a store of its own for one test module."""
+    base = tmp_path_factory.mktemp("web-node")
+    node = WebNode(base / "history.sqlite", base / "node.log", WEB_LIMITS_OFF)
+    try:
+        yield node
+    finally:
+        node.stop()
+
+
+@pytest.fixture(scope="module")
+def browser(chromium: str) -> Iterator[Browser]:
+    """One Chromium for a test module (contexts keep the tests apart)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+NewContext = Callable[..., "BrowserContext"]
+
+
+@pytest.fixture
+def new_context(browser: Browser, web_node: WebNode) -> Iterator[NewContext]:
+    """A factory of browser contexts for one test: ``new_context(viewport=PHONE,
+    javascript=False)``. Every context's requests are recorded; any request beyond the
+    node's origin is aborted and fails the test at its end. Contexts are closed after the test
+    (a test may close one earlier, as a respondent closing the browser)."""
+    made: list[tuple[BrowserContext, RequestRecorder]] = []
+
+    def make(*, viewport: dict[str, int] = DESKTOP, javascript: bool = True, **options: Any) -> BrowserContext:
+        # A fixed locale: the questionnaire may pick its language from Accept-Language, and
+        # the tests choose French explicitly with ?lang=fr.
+        options.setdefault("locale", "en-GB")
+        context = browser.new_context(viewport=viewport, java_script_enabled=javascript, **options)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        recorder = RequestRecorder(web_node.origin)
+        recorder.attach(context)
+        made.append((context, recorder))
+        return context
+
+    yield make
+    external = [url for _, recorder in made for url in recorder.external]
+    for context, _ in made:
+        try:
+            context.close()
+        except Exception:  # already closed by the test
+            pass
+    if external:
+        pytest.fail(f"pages requested URLs beyond the node's origin {web_node.origin}: {sorted(set(external))}")
+
+
+@pytest.fixture
+def desktop(new_context: NewContext) -> BrowserContext:
+    """A context 1280 px wide."""
+    return new_context(viewport=DESKTOP)
+
+
+@pytest.fixture
+def phone(new_context: NewContext) -> BrowserContext:
+    """A context 390 px wide (a phone in portrait)."""
+    return new_context(viewport=PHONE)
+
+
+@pytest.fixture
+def no_js(new_context: NewContext) -> BrowserContext:
+    """A context with JavaScript turned off."""
+    return new_context(viewport=DESKTOP, javascript=False)
+
+
+@pytest.fixture(scope="session")
+def axe(node_tools: Path) -> Axe:
+    """The axe-core runner, from tests/js's npm packages (installed by ``node_tools``)."""
+    script = node_tools / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.exists():
+        pytest.skip(f"axe-core is not installed in {node_tools} (npm install there failed?)")
+    return Axe(script)
+
+
+@pytest.fixture(scope="session")
+def screenshots(tmp_path_factory: pytest.TempPathFactory) -> Screenshots:
+    """The run's screenshot folder."""
+    chosen = os.environ.get(SCREENSHOTS_ENV)
+    folder = Path(chosen) if chosen else tmp_path_factory.getbasetemp() / "screenshots"
+    _screenshot_folders.append(folder)
+    return Screenshots(folder)
+
+
+@pytest.fixture
+def shoot(screenshots: Screenshots, record_property: Callable[[str, object], None]) -> Callable[..., list[Path]]:
+    """``shoot(page, name)``: screenshots at 1280 and 390 px, attached to the test's report
+    (its ``user_properties``, which JUnit XML output carries)."""
+
+    def take(page: Any, name: str) -> list[Path]:
+        paths = screenshots.shoot(page, name)
+        for path in paths:
+            record_property("screenshot", str(path))
+        return paths
+
+    return take
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Say where the screenshots are, once, at the end of the run."""
+    for folder in _screenshot_folders:
+        count = len(list(folder.glob("*.png"))) if folder.exists() else 0
+        terminalreporter.write_line(f"web questionnaire screenshots ({count}): {folder}")
