@@ -68,9 +68,7 @@ TWO_STATUSES = N_("Choose either 'not applicable' or 'don't know', not both")
 
 #: The messages parsing gives: interface strings the template translates. Messages of the
 #: one check are shown as that check words them.
-INTERFACE_MESSAGES = frozenset(
-    {ENTER_A_NUMBER, NUMBER_TOO_LARGE, ONE_ANSWER, NOT_AN_OPTION, STATUS_AND_ANSWER, TWO_STATUSES}
-)
+INTERFACE_MESSAGES = frozenset({ENTER_A_NUMBER, NUMBER_TOO_LARGE, ONE_ANSWER, NOT_AN_OPTION, STATUS_AND_ANSWER, TWO_STATUSES})
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _INTEGER = re.compile(r"[-+]?\d+")
