@@ -27,6 +27,7 @@ from ._answer import Answer
 from ._texts import LocalText, local_text
 
 __all__ = [
+    "ANSWER_NEEDED",
     "CONTROLS",
     "INTERFACE_MESSAGES",
     "ItemView",
@@ -65,10 +66,13 @@ ONE_ANSWER = N_("Give one answer only")
 NOT_AN_OPTION = N_("Choose one of the options shown")
 STATUS_AND_ANSWER = N_("Give an answer or choose 'not applicable' or 'don't know', not both")
 TWO_STATUSES = N_("Choose either 'not applicable' or 'don't know', not both")
+ANSWER_NEEDED = N_("Answer this question, or choose 'don't know' to go on")
 
 #: The messages parsing gives: interface strings the template translates. Messages of the
 #: one check are shown as that check words them.
-INTERFACE_MESSAGES = frozenset({ENTER_A_NUMBER, NUMBER_TOO_LARGE, ONE_ANSWER, NOT_AN_OPTION, STATUS_AND_ANSWER, TWO_STATUSES})
+INTERFACE_MESSAGES = frozenset(
+    {ENTER_A_NUMBER, NUMBER_TOO_LARGE, ONE_ANSWER, NOT_AN_OPTION, STATUS_AND_ANSWER, TWO_STATUSES, ANSWER_NEEDED}
+)
 
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 _INTEGER = re.compile(r"[-+]?\d+")
@@ -147,14 +151,49 @@ class ItemView:
         return f"{self.base_id}-unknown"
 
     @property
+    def range_id(self) -> str:
+        """Id of the line giving a number's range."""
+        return f"{self.base_id}-range"
+
+    @property
+    def has_range(self) -> bool:
+        """Whether a number's range is shown (it has a minimum or a maximum)."""
+        return self.control == "number" and (self.min is not None or self.max is not None)
+
+    @property
+    def min_text(self) -> str:
+        """The minimum as written in the range line (``0``, not ``0.0``)."""
+        return _plain(self.min)
+
+    @property
+    def max_text(self) -> str:
+        """The maximum as written in the range line."""
+        return _plain(self.max)
+
+    @property
+    def number(self) -> str:
+        """How the page numbers the item: its printed label, else its position on the page."""
+        return self.label or str(self.position)
+
+    @property
     def described_by(self) -> str:
-        """The ids ``aria-describedby`` names: the hint and the error message, when shown."""
-        return " ".join([*([self.hint_id] if self.help else []), *([self.error_id] if self.errors else [])])
+        """The ids ``aria-describedby`` names: the hint, a number's range and the error
+        message, those shown."""
+        ids = [self.hint_id] if self.help else []
+        ids += [self.range_id] if self.has_range else []
+        ids += [self.error_id] if self.errors else []
+        return " ".join(ids)
 
     @property
     def offers_status(self) -> bool:
         """Whether any status control is drawn."""
         return self.offers_not_applicable or self.offers_unknown
+
+
+def _plain(number: float | None) -> str:
+    if number is None:
+        return ""
+    return str(int(number)) if float(number).is_integer() and abs(number) < 1e15 else repr(number)
 
 
 def _natural_token(value: OptionValue) -> str:

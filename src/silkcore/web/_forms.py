@@ -7,7 +7,8 @@ the routes hold the drafts and the templates draw the views:
 * :func:`page_view` - what ``question.html`` draws for one page: the items that apply given
   the answers (the one rule evaluation, :func:`silkcore._answers.rule_holds`), each as a
   control model, with progress and error messages;
-* :func:`parse_page` - a submitted page back into typed answers, with the problems found;
+* :func:`parse_page` - a submitted page back into typed answers, with the problems found
+  (:func:`parse_items` for any set of items, such as one step of a guided walk);
 * :func:`response_set` - the answers as the response set document ``silk assess`` reads;
 * :func:`field_issues` - the one check on that document (:func:`silkcore._documents.check`,
   as ``silk validate`` runs it), each issue placed on the item it concerns.
@@ -35,10 +36,12 @@ from ._texts import LocalText, local_text
 __all__ = [
     "ErrorLink",
     "Page",
+    "answer_issues",
     "PageView",
     "field_issues",
     "page_view",
     "pages",
+    "parse_items",
     "parse_page",
     "response_set",
     "revealed_items",
@@ -60,11 +63,11 @@ class Page:
 
 @attrs.frozen
 class ErrorLink:
-    """One line of the error summary at the top of a page: the message, and the control it
-    links to (None for a problem with the whole page)."""
+    """One line of the error summary at the top of a page: the message, the number of the
+    question it is about and the control it links to (None for a problem with the whole page)."""
 
     message: Message
-    position: int | None
+    number: str | None
     href: str | None
 
 
@@ -171,7 +174,7 @@ def page_view(
     )
     applicable = [item for item in framework.items if applies(item, values)]
     general = tuple(Message(m, False) for m in issues.get("", ()))
-    summary = [ErrorLink(m, v.position, f"#{v.dom_id}") for v in views for m in v.errors]
+    summary = [ErrorLink(m, v.number, f"#{v.dom_id}") for v in views for m in v.errors]
     summary += [ErrorLink(m, None, None) for m in general]
     category = page.category
     return PageView(
@@ -201,23 +204,33 @@ def parse_page(
     answers: Mapping[str, Answer],
 ) -> tuple[dict[str, Answer], dict[str, list[str]]]:
     """The answers after page ``page_index`` is submitted with ``form`` (every value posted
-    under each name), and the problems found, by item id.
-
-    The page's items that applied when it was drawn take what the form says: a typed value,
-    a status, or no answer when left empty. A value that cannot be read (a number written as
-    words) leaves that item's earlier answer as it was and is a problem; so is an answer the
-    one check refuses (:func:`field_issues`: a number out of range, a date that does not
-    exist), kept as given so the page can show it again. Answers to other pages' items are
-    kept, except those of items that no longer apply, which are dropped."""
+    under each name), and the problems found, by item id: see :func:`parse_items`; the
+    page's items that applied when it was drawn are the ones read."""
     page = _page(framework, page_index)
     values = values_of(answers)
+    shown = [i for i in page.item_ids if applies(framework.item(i), values)]
+    return parse_items(framework, shown, form, answers)
+
+
+def parse_items(
+    framework: Framework,
+    item_ids: Sequence[str],
+    form: Mapping[str, Sequence[str]],
+    answers: Mapping[str, Answer],
+) -> tuple[dict[str, Answer], dict[str, list[str]]]:
+    """The answers after a form showing ``item_ids`` is submitted, and the problems found.
+
+    Each of those items takes what the form says: a typed value, a status, or no answer when
+    left empty. An answer that cannot be read (a number written as words) or that the one
+    check refuses (:func:`answer_issues`: a number out of range, a date that does not exist)
+    is a problem, and that item keeps its earlier answer; the form shows what was typed
+    (``submitted`` of :func:`page_view`). Answers to other items are kept, except those of
+    items that no longer apply, which are dropped. So the answers returned always pass the
+    check."""
     merged = dict(answers)
     problems: dict[str, list[str]] = {}
-    for item_id in page.item_ids:
-        item = framework.item(item_id)
-        if not applies(item, values):
-            continue
-        answer, found = parse_item(framework, item, form.get(item_id, ()))
+    for item_id in item_ids:
+        answer, found = parse_item(framework, framework.item(item_id), form.get(item_id, ()))
         if found:
             problems[item_id] = found
         elif answer is None:
@@ -225,11 +238,21 @@ def parse_page(
         else:
             merged[item_id] = answer
     merged = still_applying(framework, merged)
-    checked = field_issues(framework, response_set(framework, merged, _DRAFT_SUBJECT))
-    for item_id in page.item_ids:
+    checked = answer_issues(framework, merged)
+    for item_id in item_ids:
         if item_id in checked and item_id not in problems:
             problems[item_id] = checked[item_id]
-    return merged, problems
+            if item_id in answers:
+                merged[item_id] = answers[item_id]
+            else:
+                merged.pop(item_id, None)
+    return still_applying(framework, merged), problems
+
+
+def answer_issues(framework: Framework, answers: Mapping[str, Answer]) -> dict[str, list[str]]:
+    """The one check's issues with these answers, by item id (:func:`field_issues` of their
+    response set, under a placeholder organisation: an item's issues never depend on it)."""
+    return field_issues(framework, response_set(framework, answers, _DRAFT_SUBJECT))
 
 
 def revealed_items(framework: Framework, page_index: int, before: Mapping[str, Answer], after: Mapping[str, Answer]) -> list[str]:
