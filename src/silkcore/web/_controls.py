@@ -74,8 +74,10 @@ INTERFACE_MESSAGES = frozenset(
     {ENTER_A_NUMBER, NUMBER_TOO_LARGE, ONE_ANSWER, NOT_AN_OPTION, STATUS_AND_ANSWER, TWO_STATUSES, ANSWER_NEEDED}
 )
 
-_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
-_INTEGER = re.compile(r"[-+]?\d+")
+# ASCII digits only: Python's int() and float() would also read other scripts' digits,
+# "1_000" and "infinity", none of which a respondent types as a number on purpose.
+_NUMBER = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?")
+_INTEGER = re.compile(r"[-+]?[0-9]+")
 _MAX_NUMBER_TEXT = 100  # digits enough for any number an assessment asks; more is junk or an attack
 
 
