@@ -95,6 +95,8 @@ class Tree(HTMLParser):
 
 
 def environment(newstyle: bool = True, gettext: Callable[[str], str] | None = None) -> jinja2.Environment:
+    """The templates with a stand-in base.html and gettext callables (identity unless given);
+    ``t``, the app's translation of messages chosen in Python, is the same ``gettext``."""
     loader = jinja2.ChoiceLoader([jinja2.DictLoader({"base.html": BASE}), jinja2.FileSystemLoader(str(TEMPLATES))])
     env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"])
     translate = gettext or (lambda message: message)
@@ -103,6 +105,7 @@ def environment(newstyle: bool = True, gettext: Callable[[str], str] | None = No
         return translate(singular if n == 1 else plural)
 
     env.install_gettext_callables(translate, ngettext, newstyle=newstyle)  # type: ignore[attr-defined]
+    env.globals["t"] = translate
     return env
 
 
@@ -452,3 +455,20 @@ def test_statuses_are_shown_checked(grid: Framework) -> None:
     for item_id in pages(grid)[1].item_ids:
         checked = [e.attrs["value"] for e in controls_named(tree, item_id) if "checked" in e.attrs]
         assert checked == ["unknown"], item_id
+
+
+def test_interface_messages_are_translated_and_the_checks_shown_as_worded(energy: Framework) -> None:
+    french = {"Enter a number, like 12 or 3.5": "Saisissez un nombre, comme 12 ou 3,5", "Error:": "Erreur :"}
+    form = {"why.motive": ["finance"], "why.members": ["partly", "agree"], "why.finance_detail": ["douze"]}
+    answers, problems = parse_page(energy, 0, form, {"why.motive": Answer("finance")})
+    html = render_page(
+        page_view(energy, 0, answers, "fr", problems, submitted=form), environment(gettext=lambda m: french.get(m, m))
+    )
+    tree = Tree(html)
+    summary = next(e for e in tree.elements() if e.attrs.get("class") == "error-summary")
+    assert "Saisissez un nombre, comme 12 ou 3,5" in summary.all_text()
+    assert "Give one answer only" in summary.all_text()  # no translation given: the msgid
+    messages = [e.all_text() for e in tree.elements("p") if e.attrs.get("class") == "error-message"]
+    assert "Erreur : Saisissez un nombre, comme 12 ou 3,5" in messages
+    checked = render_page(page_view(energy, 0, {"why.motive": Answer("finance")}, "fr", {"why.finance_detail": ["50%"]}))
+    assert "50%" in checked  # a check's message is never run through gettext's % formatting
