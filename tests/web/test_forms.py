@@ -256,6 +256,12 @@ def test_a_conditional_item_shows_only_when_it_applies(energy: Framework) -> Non
     assert [i.id for i in page_view(energy, 0, changed, "en").items] == ["why.motive", "why.members"]
 
 
+def test_junk_in_an_item_that_stops_applying_is_no_problem(energy: Framework) -> None:
+    answers = {"why.motive": Answer("finance"), "why.finance_detail": Answer(20)}
+    after, problems = parse_page(energy, 0, {"why.motive": ["market"], "why.finance_detail": ["lots"]}, answers)
+    assert problems == {} and after == {"why.motive": Answer("market")}
+
+
 def test_answers_of_other_pages_are_kept(energy: Framework) -> None:
     answers = {"why.motive": Answer("market"), "who.partner_found": Answer(True), "how.risk_register": Answer(False)}
     after, problems = parse_page(energy, 1, {"who.partner_found": ["false"]}, answers)

@@ -246,7 +246,11 @@ def parse_items(
                 merged[item_id] = answers[item_id]
             else:
                 merged.pop(item_id, None)
-    return still_applying(framework, merged), problems
+    merged = still_applying(framework, merged)
+    # A problem with an item that stopped applying (junk typed into a question another
+    # answer on the page has just ruled out) is no problem: the item is no longer asked.
+    values = values_of(merged)
+    return merged, {i: p for i, p in problems.items() if applies(framework.item(i), values)}
 
 
 def answer_issues(framework: Framework, answers: Mapping[str, Answer]) -> dict[str, list[str]]:
