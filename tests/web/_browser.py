@@ -14,17 +14,17 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from ..conftest import GUARD
 from ..node.conftest import stop_process
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Page, Route
+    from playwright.sync_api import BrowserContext, Locator, Page, Route
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -186,10 +186,187 @@ def has_horizontal_scroll(page: Page) -> bool:
     return bool(page.evaluate("() => document.documentElement.scrollWidth > window.innerWidth"))
 
 
-def control_names(page: Page, names: Iterable[str]) -> list[str]:
-    """Which of ``names`` have a form control on the page, in page order."""
-    wanted = set(names)
+def control_names(page: Page) -> list[str]:
+    """The names of the page's form controls, in page order, each once."""
     found: list[str] = page.eval_on_selector_all(
         "input[name], select[name], textarea[name]", "els => [...new Set(els.map(e => e.name))]"
     )
-    return [name for name in found if name in wanted]
+    return found
+
+
+#: A name that looks like an item id of the evaluation grid (``A.01``).
+ITEM_ID = re.compile(r"[A-Z]\.\d\d")
+
+
+# --- Answering through the contract -----------------------------------------------------------
+
+#: A planned answer: ``{"value": ...}`` or ``{"status": "not_applicable" | "unknown"}``, the
+#: shape of a response in a silkcore response set.
+Answer = Mapping[str, Any]
+
+_CONTROLS_JS = """els => els.map(e => ({
+    tag: e.tagName.toLowerCase(), type: (e.type || '').toLowerCase(), value: e.value,
+    checked: !!e.checked, selected: e.tagName === 'SELECT' ? [...e.selectedOptions].map(o => o.value) : []}))"""
+
+
+def html_value(value: Any) -> str:
+    """How a response value appears as a control's value: JSON's spelling of booleans, numbers
+    without a trailing ``.0``."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def fill_item(page: Page, item_id: str, answer: Answer) -> None:
+    """Answer one item through the controls named ``item_id``."""
+    controls = page.locator(f'[name="{item_id}"]')
+    described: list[dict[str, Any]] = controls.evaluate_all(_CONTROLS_JS)
+    assert described, f"no control named {item_id!r} on {page.url}"
+    status = answer.get("status")
+    if status is not None:
+        choice = page.locator(f'[name="{item_id}"][value="{status}"]')
+        assert choice.count() == 1, f"{item_id}: no single control with value {status!r} on {page.url}"
+        # Clear a typed value so that the page does not send a number beside "not applicable".
+        for index, control in enumerate(described):
+            if control["tag"] in ("input", "textarea") and control["type"] not in ("radio", "checkbox") and control["value"]:
+                controls.nth(index).fill("")
+        choice.check()
+        return
+    value = answer["value"]
+    wanted = {html_value(v) for v in value} if isinstance(value, list) else {html_value(value)}
+    for index, control in enumerate(described):
+        element = controls.nth(index)
+        if control["type"] in ("radio", "checkbox"):
+            if control["value"] in wanted:
+                element.check()
+            elif control["type"] == "checkbox" and control["checked"]:
+                element.uncheck()
+        elif control["tag"] == "select":
+            element.select_option(sorted(wanted))
+        else:
+            element.fill(html_value(value))
+    if all(c["type"] in ("radio", "checkbox") for c in described):
+        missing = wanted - {c["value"] for c in described}
+        assert not missing, f"{item_id}: no control with value(s) {sorted(missing)} on {page.url}"
+
+
+def read_item(page: Page, item_id: str) -> Answer | None:
+    """What the controls named ``item_id`` hold now, as a planned answer (None: unanswered)."""
+    described: list[dict[str, Any]] = page.locator(f'[name="{item_id}"]').evaluate_all(_CONTROLS_JS)
+    chosen = [c["value"] for c in described if c["type"] in ("radio", "checkbox") and c["checked"]]
+    chosen += [v for c in described if c["tag"] == "select" for v in c["selected"] if v]
+    typed = [c["value"] for c in described if c["tag"] in ("input", "textarea") and c["type"] not in ("radio", "checkbox")]
+    for status in ("not_applicable", "unknown"):
+        if status in chosen:
+            return {"status": status}
+    multiple = any(c["type"] == "checkbox" for c in described if c["value"] not in ("not_applicable", "unknown"))
+    if multiple:
+        return {"value": chosen} if chosen else None
+    if chosen:
+        return {"value": chosen[0]}
+    if any(typed):
+        return {"value": next(t for t in typed if t)}
+    return None
+
+
+def same_answer(planned: Answer, shown: Answer | None) -> bool:
+    """Whether the controls show the planned answer (values compared as the page spells them)."""
+    if shown is None:
+        return False
+    if "status" in planned:
+        return shown.get("status") == planned["status"]
+    value = planned["value"]
+    if isinstance(value, list):
+        return sorted(map(html_value, value)) == sorted(map(str, shown.get("value", [])))
+    try:
+        return float(shown["value"]) == float(value) and not isinstance(value, bool)
+    except (KeyError, TypeError, ValueError):
+        return html_value(value) == str(shown.get("value"))
+
+
+# --- The questionnaire's flow -----------------------------------------------------------------
+
+
+def follow(page: Page, target: Locator) -> int:
+    """Click a link or a submit button and wait for the page it leads to; its HTTP status."""
+    with page.expect_navigation() as navigation:
+        target.click()
+    response = navigation.value
+    return 0 if response is None else response.status
+
+
+def start_link(page: Page, framework_id: str, *, team: bool = False) -> Locator:
+    """The home page's link that starts ``framework_id`` (alone, or as a team's coordinator)."""
+    links = page.locator(f'main a[href*="/{framework_id}"]')
+    return links.and_(page.locator('a[href*="/team/"]' if team else 'a:not([href*="/team/"])'))
+
+
+def form_of(page: Page, field: str) -> Locator:
+    """The form holding the control named ``field``."""
+    return page.locator(f'form:has([name="{field}"])')
+
+
+def submit_form(page: Page, field: str) -> int:
+    """Submit the form holding the control named ``field`` with its submit button."""
+    return follow(page, form_of(page, field).locator('button[type="submit"], input[type="submit"]').first)
+
+
+def start(page: Page, node: WebNode, framework_id: str, organisation: str, *, role: str | None = None,
+          coordinator: str | None = None, lang: str | None = None) -> None:  # fmt: skip
+    """From ``GET /ui/`` to the first question page (alone, with ``role``) or to the
+    coordinator's page (a team, with ``coordinator``)."""
+    page.goto(node.ui(f"?lang={lang}" if lang else ""))
+    team = coordinator is not None
+    assert follow(page, start_link(page, framework_id, team=team).first) == 200, page.url
+    page.locator('[name="org_name"]').fill(organisation)
+    if team:
+        page.locator('[name="coordinator_name"]').fill(coordinator or "")
+    else:
+        page.locator('[name="role"]').select_option(role or "other")
+    status = submit_form(page, "org_name")
+    assert status == 200, f"starting answered {status} at {page.url}: {page.locator('main').inner_text()[:500]}"
+
+
+def answer_pages(page: Page, plan: Mapping[str, Answer], *, pages: int | None = None) -> list[str]:
+    """Answer question pages as ``plan`` says, page after page, until a page has no item
+    control (the results, the review or a waiting page) or ``pages`` pages are done; the URLs of
+    the pages answered. A page that refuses its answers fails here, with its messages."""
+    answered: list[str] = []
+    while pages is None or len(answered) < pages:
+        names = [name for name in control_names(page) if name in plan]
+        if not names:
+            break
+        unplanned = {name for name in control_names(page) if ITEM_ID.fullmatch(name)} - set(plan)
+        assert not unplanned, f"{page.url} asks items the plan does not answer: {sorted(unplanned)}"
+        for name in names:
+            fill_item(page, name, plan[name])
+        answered.append(page.url)
+        status = follow(page, page.locator('button[name="_action"]').first)
+        assert status == 200, f"{answered[-1]} answered {status}: {page.locator('main').inner_text()[:1500]}"
+    return answered
+
+
+def alternate_documents(page: Page) -> dict[str, bytes]:
+    """The bodies of the page's ``<link rel="alternate" type="application/json">`` documents,
+    by ``title``, fetched with the context's cookies."""
+    links = page.locator('link[rel="alternate"][type="application/json"]')
+    found: dict[str, bytes] = {}
+    for index in range(links.count()):
+        link = links.nth(index)
+        title, href = link.get_attribute("title"), link.get_attribute("href")
+        assert title and href, f"an alternate link without title or href on {page.url}"
+        response = page.request.get(urljoin(page.url, href))
+        assert response.status == 200, f"{href} answered {response.status}"
+        found[title] = response.body()
+    return found
+
+
+def resume_link(page: Page, node: WebNode) -> str:
+    """The resume link the page shows (a link whose text is its own absolute URL)."""
+    link = page.get_by_role("link", name=re.compile("^" + re.escape(node.ui("")) + r"\S+$"))
+    assert link.count() >= 1, f"no resume link on {page.url}"
+    href = link.first.get_attribute("href")
+    assert href is not None
+    return urljoin(page.url, href)

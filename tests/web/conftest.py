@@ -59,56 +59,72 @@ def browser(chromium: str) -> Iterator[Browser]:
             launched.close()
 
 
-NewContext = Callable[..., "BrowserContext"]
+class Contexts:
+    """Makes the browser contexts of one test: ``contexts.new(viewport=PHONE, javascript=False)``.
+    Every context's requests go through a :class:`RequestRecorder`; any request beyond the
+    node's origin is aborted, and fails the test at its end."""
 
+    def __init__(self, browser: Browser, origin: str) -> None:
+        self.browser = browser
+        self.origin = origin
+        self.made: list[tuple[BrowserContext, RequestRecorder]] = []
 
-@pytest.fixture
-def new_context(browser: Browser, web_node: WebNode) -> Iterator[NewContext]:
-    """A factory of browser contexts for one test: ``new_context(viewport=PHONE,
-    javascript=False)``. Every context's requests are recorded; any request beyond the
-    node's origin is aborted and fails the test at its end. Contexts are closed after the test
-    (a test may close one earlier, as a respondent closing the browser)."""
-    made: list[tuple[BrowserContext, RequestRecorder]] = []
-
-    def make(*, viewport: dict[str, int] = DESKTOP, javascript: bool = True, **options: Any) -> BrowserContext:
+    def new(self, *, viewport: dict[str, int] = DESKTOP, javascript: bool = True, **options: Any) -> BrowserContext:
+        """A new context (a browser profile of its own: cookies, storage)."""
         # A fixed locale: the questionnaire may pick its language from Accept-Language, and
         # the tests choose French explicitly with ?lang=fr.
         options.setdefault("locale", "en-GB")
-        context = browser.new_context(viewport=viewport, java_script_enabled=javascript, **options)
+        context = self.browser.new_context(viewport=viewport, java_script_enabled=javascript, **options)
         context.set_default_timeout(TIMEOUT_MS)
         context.set_default_navigation_timeout(TIMEOUT_MS)
-        recorder = RequestRecorder(web_node.origin)
+        recorder = RequestRecorder(self.origin)
         recorder.attach(context)
-        made.append((context, recorder))
+        self.made.append((context, recorder))
         return context
 
-    yield make
-    external = [url for _, recorder in made for url in recorder.external]
-    for context, _ in made:
-        try:
-            context.close()
-        except Exception:  # already closed by the test
-            pass
-    if external:
-        pytest.fail(f"pages requested URLs beyond the node's origin {web_node.origin}: {sorted(set(external))}")
+    def recorder(self, context: BrowserContext) -> RequestRecorder:
+        """The recorder of a context made here."""
+        return next(recorder for made, recorder in self.made if made is context)
+
+    def external(self) -> list[str]:
+        """Every request beyond the node's origin any context made here attempted."""
+        return sorted({url for _, recorder in self.made for url in recorder.external})
+
+    def close(self) -> None:
+        for context, _ in self.made:
+            try:
+                context.close()
+            except Exception:  # already closed by the test (a respondent closing the browser)
+                pass
 
 
 @pytest.fixture
-def desktop(new_context: NewContext) -> BrowserContext:
+def contexts(browser: Browser, web_node: WebNode) -> Iterator[Contexts]:
+    """The contexts of one test, closed after it; the test fails if any page of them asked
+    for anything beyond the node's origin."""
+    made = Contexts(browser, web_node.origin)
+    yield made
+    made.close()
+    if made.external():
+        pytest.fail(f"pages requested URLs beyond the node's origin {web_node.origin}: {made.external()}")
+
+
+@pytest.fixture
+def desktop(contexts: Contexts) -> BrowserContext:
     """A context 1280 px wide."""
-    return new_context(viewport=DESKTOP)
+    return contexts.new(viewport=DESKTOP)
 
 
 @pytest.fixture
-def phone(new_context: NewContext) -> BrowserContext:
+def phone(contexts: Contexts) -> BrowserContext:
     """A context 390 px wide (a phone in portrait)."""
-    return new_context(viewport=PHONE)
+    return contexts.new(viewport=PHONE)
 
 
 @pytest.fixture
-def no_js(new_context: NewContext) -> BrowserContext:
+def no_js(contexts: Contexts) -> BrowserContext:
     """A context with JavaScript turned off."""
-    return new_context(viewport=DESKTOP, javascript=False)
+    return contexts.new(viewport=DESKTOP, javascript=False)
 
 
 @pytest.fixture(scope="session")

@@ -5,15 +5,42 @@ type, no external request, no horizontal scroll at 390 px, and the flow without 
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
 
 import pytest
+import yaml
 
-from ._browser import Axe, RequestRecorder, has_horizontal_scroll
+from ..conftest import EXAMPLES, ROOT, run_silk
+from ._browser import (
+    ITEM_ID,
+    PHONE,
+    Answer,
+    Axe,
+    RequestRecorder,
+    WebNode,
+    alternate_documents,
+    answer_pages,
+    control_names,
+    fill_item,
+    follow,
+    has_horizontal_scroll,
+    read_item,
+    resume_link,
+    same_answer,
+    start,
+    start_link,
+    submit_form,
+)
+from .conftest import Contexts
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser
+    from playwright.sync_api import Browser, Page
+
+Shoot = Callable[[Any, str], list[Path]]
 
 # --- The harness itself: it must catch what it is there to catch ---------------------------
 
@@ -44,3 +71,237 @@ def test_the_harness_catches_external_requests_violations_and_overflow(browser: 
         assert has_horizontal_scroll(page)
     finally:
         context.close()
+
+
+# --- The questionnaire ------------------------------------------------------------------------
+
+FRAMEWORK = "silk.evaluation-grid"
+GRID = yaml.safe_load((ROOT / "plugins" / "silk_evaluation_grid" / "evaluation_grid.yaml").read_text(encoding="utf-8"))
+ITEMS = [item["id"] for item in GRID["items"]]
+DEMO_SETS = EXAMPLES / "demo" / "response_sets"
+
+
+def plan_of(role: str) -> dict[str, Answer]:
+    """A respondent's answers to all 78 items: the demo's (some "not applicable"), as the
+    responses of a silkcore response set."""
+    document = json.loads((DEMO_SETS / f"evaluation-grid-{role}.json").read_text(encoding="utf-8"))
+    plan = {r["item_id"]: {k: r[k] for k in ("value", "status") if k in r} for r in document["responses"]}
+    assert sorted(plan) == sorted(ITEMS)
+    return plan
+
+
+BOARD, WORKERS = plan_of("board"), plan_of("workers")
+
+
+def test_the_plans_answer_every_item_with_some_not_applicable() -> None:
+    for plan in (BOARD, WORKERS):
+        assert len(plan) == 78
+        assert sum(answer.get("status") == "not_applicable" for answer in plan.values()) >= 3
+
+
+def response_sets_of(body: bytes) -> list[dict[str, Any]]:
+    """The response sets of the ``response-sets`` download: JSON Lines, or one JSON document
+    (a response set, or an array of them)."""
+    text = body.decode("utf-8")
+    try:
+        whole = json.loads(text)
+    except json.JSONDecodeError:
+        return [json.loads(line) for line in text.splitlines() if line.strip()]
+    return whole if isinstance(whole, list) else [whole]
+
+
+def check_answers(document: Mapping[str, Any], plan: Mapping[str, Answer]) -> None:
+    """The response set holds exactly the planned answers, item by item."""
+    got = {r["item_id"]: {k: r[k] for k in ("value", "status") if k in r} for r in document["responses"]}
+    assert sorted(got) == sorted(plan)
+    wrong = {item: (plan[item], got[item]) for item in plan if got[item] != plan[item]}
+    assert not wrong, f"answers changed on the way: {wrong}"
+
+
+def check_card_is_silk_assess(documents: Mapping[str, bytes], plans: Sequence[Mapping[str, Answer]], folder: Path) -> None:
+    """The downloaded documents validate, hold the planned answers, and the score card is byte
+    for byte what ``silk assess --json`` prints for the downloaded response sets."""
+    assert {"scorecard", "response-sets"} <= set(documents), sorted(documents)
+    sets = response_sets_of(documents["response-sets"])
+    assert len(sets) == len(plans)
+    by_role = {plan_role(plan): plan for plan in plans}
+    paths = []
+    for number, document in enumerate(sets, start=1):
+        check_answers(document, by_role[document["respondent"]["role"]])
+        path = folder / f"response-set-{number}.json"
+        path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        paths.append(str(path))
+    card = folder / "scorecard.json"
+    card.write_bytes(documents["scorecard"])
+    validated = run_silk("validate", str(card), *paths)
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assessed = run_silk("assess", "--framework", FRAMEWORK, *paths, "--json")
+    assert assessed.returncode == 0, assessed.stderr
+    assert documents["scorecard"] == assessed.stdout.encode("utf-8")
+
+
+def plan_role(plan: Mapping[str, Answer]) -> str:
+    """The demo role a plan was read from."""
+    return "board" if plan is BOARD else "workers"
+
+
+def invitation_link(page: Page) -> str:
+    """The team's invitation link on the coordinator's page: a link, or a field to copy it from."""
+    link = page.locator('main a[href*="/join/"]')
+    if link.count():
+        href = link.first.get_attribute("href")
+    else:
+        href = page.locator('main input[value*="/join/"]').first.get_attribute("value")
+    assert href, f"no invitation link on the coordinator's page {page.url}"
+    return urljoin(page.url, href)
+
+
+def join(page: Page, invitation: str, name: str, role: str) -> None:
+    """A respondent opens the team's invitation link and joins; the first question page follows."""
+    page.goto(invitation)
+    page.locator('[name="respondent_name"]').fill(name)
+    page.locator('[name="role"]').select_option(role)
+    assert submit_form(page, "role") == 200, page.url
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
+def test_a_team_of_two_completes_the_grid_and_the_card_is_what_silk_assess_prints(
+    contexts: Contexts, web_node: WebNode, shoot: Shoot, tmp_path: Path, javascript: bool
+) -> None:
+    """A coordinator starts a team assessment and shares the invitation link; two respondents,
+    each in a browser of their own, answer all 78 items (some not applicable) and finish; the
+    coordinator sees both finished and closes. The results page's alternate documents are
+    the response sets and the score card ``silk assess`` computes from them, byte for byte.
+    Without JavaScript the same flow must work (server-rendered forms only)."""
+    suffix = "" if javascript else "-nojs"
+    coordinator = contexts.new(javascript=javascript).new_page()
+    start(coordinator, web_node, FRAMEWORK, "Tejidos Solidarios S. Coop.", coordinator="Ana Coordinator")
+    team_page = coordinator.url
+    invitation = invitation_link(coordinator)
+    shoot(coordinator, f"team-coordinator{suffix}")
+
+    for name, role, plan in (("Board respondent", "board", BOARD), ("Worker respondent", "workers", WORKERS)):
+        respondent = contexts.new(javascript=javascript).new_page()
+        join(respondent, invitation, name, role)
+        if role == "board":
+            shoot(respondent, f"question{suffix}")
+        answered = answer_pages(respondent, plan)
+        assert len(answered) == len(GRID["categories"]), answered
+        assert not [n for n in control_names(respondent) if ITEM_ID.fullmatch(n)]
+        if role == "board":
+            shoot(respondent, f"team-waiting{suffix}")
+        respondent.context.close()
+
+    coordinator.goto(team_page)
+    main = coordinator.locator("main").inner_text()
+    assert "Board respondent" in main and "Worker respondent" in main
+    assert follow(coordinator, coordinator.locator('form[action*="/close"] button[type="submit"]').first) == 200
+    shoot(coordinator, f"results-team{suffix}")
+    check_card_is_silk_assess(alternate_documents(coordinator), [BOARD, WORKERS], tmp_path)
+
+
+def test_a_respondent_closes_the_browser_halfway_and_resumes_in_another(
+    contexts: Contexts, web_node: WebNode, tmp_path: Path
+) -> None:
+    """Three of the six categories answered, the browser context is closed; the resume link,
+    opened in a new context (no cookie in common), comes back where the respondent stopped
+    with every earlier answer pre-filled, and finishing keeps them all."""
+    first = contexts.new().new_page()
+    start(first, web_node, FRAMEWORK, "Resuming cooperative", role="board")
+    done = answer_pages(first, BOARD, pages=3)
+    stopped_at = first.url
+    link = resume_link(first, web_node)
+    first.context.close()
+
+    second = contexts.new().new_page()
+    second.goto(link)
+    assert second.url == stopped_at, "the resume link did not come back where the respondent stopped"
+    for url in done:
+        second.goto(url)
+        shown = [name for name in control_names(second) if name in BOARD]
+        assert shown, url
+        lost = {
+            name: (BOARD[name], read_item(second, name))
+            for name in shown
+            if not same_answer(BOARD[name], read_item(second, name))
+        }
+        assert not lost, f"answers not kept on {url}: {lost}"
+    second.goto(link)
+    answer_pages(second, BOARD)
+    documents = alternate_documents(second)
+    [document] = response_sets_of(documents["response-sets"])
+    check_answers(document, BOARD)
+
+
+def test_in_french_item_texts_and_the_interface_are_french(contexts: Contexts, web_node: WebNode, shoot: Shoot) -> None:
+    """``?lang=fr``: the page's language, the framework's French texts (title, category, item,
+    option) and the interface's own strings from the French catalog."""
+    from silkcore.web._i18n import gettext
+
+    page = contexts.new().new_page()
+    page.goto(web_node.ui("?lang=fr"))
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert GRID["title"]["fr"] in page.locator("main").inner_text()
+    shoot(page, "home-fr")
+    start(page, web_node, FRAMEWORK, "Coopérative francophone", role="management", lang="fr")
+    assert page.locator("html").get_attribute("lang") == "fr"
+    main = page.locator("main").inner_text()
+    first_item = GRID["items"][0]
+    assert first_item["text"]["fr"] in main and first_item["text"]["en"] not in main
+    assert GRID["categories"][0]["title"]["fr"] in main
+    assert first_item["options"][0]["label"]["fr"] in main
+    button = page.locator('button[name="_action"]').first.inner_text().strip()
+    french = gettext("fr", "Save and continue")
+    assert french != "Save and continue" and button == french
+    assert gettext("fr", "Not applicable") in main or page.get_by_text(gettext("fr", "Not applicable")).count() > 0
+    shoot(page, "question-fr")
+
+
+def test_every_page_type_passes_axe_makes_no_external_request_and_reflows_at_390(
+    contexts: Contexts, web_node: WebNode, axe: Axe, shoot: Shoot
+) -> None:
+    """axe-core (WCAG 2.0/2.1 A and AA) finds nothing serious or critical on the start page,
+    the start form, a question page, a page showing a validation error and the results; none
+    of them asks for anything beyond the node; none scrolls sideways at 390 px."""
+    context = contexts.new()
+    page = context.new_page()
+    phone = contexts.new(viewport=PHONE).new_page()
+
+    def visit(label: str) -> None:
+        axe.check(page, label)
+        shoot(page, label)
+        phone.goto(page.url)
+        assert not has_horizontal_scroll(phone), f"the {label} page scrolls sideways at 390 px: {page.url}"
+
+    page.goto(web_node.ui())
+    visit("home")
+    follow(page, start_link(page, FRAMEWORK).first)
+    visit("start")
+    page.locator('[name="org_name"]').fill("Accessible cooperative")
+    page.locator('[name="role"]').select_option("members")
+    submit_form(page, "org_name")
+    visit("question")
+
+    # A number out of range on the page that asks for one: the page comes back with the error.
+    answer_pages(page, BOARD, pages=1)
+    percentage = next(item["id"] for item in GRID["items"] if item["kind"] == "percentage")
+    assert percentage in control_names(page)
+    for name in control_names(page):
+        if name in BOARD:
+            fill_item(page, name, BOARD[name])
+    fill_item(page, percentage, {"value": 150})
+    assert follow(page, page.locator('button[name="_action"]').first) == 422
+    field = page.locator(f'[name="{percentage}"]').first
+    assert field.get_attribute("aria-invalid") == "true"
+    described = (field.get_attribute("aria-describedby") or "").split()
+    assert any(page.locator(f'[id="{i}"]').inner_text().strip() for i in described), "the error is not linked to its field"
+    visit("error")
+
+    fill_item(page, percentage, BOARD[percentage])
+    answer_pages(page, BOARD)
+    visit("results")
+    assert {"scorecard", "response-sets"} <= set(alternate_documents(page))
+
+    assert contexts.external() == []
+    seen = contexts.recorder(context).allowed
+    assert any(url.endswith(".css") for url in seen), "the recorder saw no stylesheet: is it routing?"
