@@ -37,6 +37,7 @@ __all__ = [
     "offered_statuses",
     "option_tokens",
     "parse_item",
+    "plain_language",
 ]
 
 #: The control each kind of item is answered with (the template draws each one).
@@ -131,6 +132,9 @@ class ItemView:
     status: str | None
     errors: tuple[Message, ...]
     revealed: bool = False
+    #: The language of the framework's untranslated strings (``source``, ``unit``) when it
+    #: is not the page's, for their ``lang`` attribute; None when it is.
+    plain_language: str | None = None
 
     @property
     def hint_id(self) -> str:
@@ -295,6 +299,7 @@ def item_view(
         status=status,
         errors=tuple(Message(e, e in INTERFACE_MESSAGES) for e in errors),
         revealed=revealed,
+        plain_language=plain_language(framework, language),
     )
 
 
@@ -305,6 +310,13 @@ def _holds(value: AnswerValue | None, option: OptionValue) -> bool:
     if isinstance(value, tuple):
         return any(same_value(v, option) for v in value)
     return value is not None and same_value(value, option)
+
+
+def plain_language(framework: Framework, language: str) -> str | None:
+    """The language a framework's plain strings (sources, units, notes: no translations) are
+    written in - its default language - when that is not ``language``; None otherwise."""
+    default = framework.default_language or "en"
+    return None if default.split("-")[0].casefold() == language.split("-")[0].casefold() else default
 
 
 def _value_label(value: OptionValue, language: str) -> LocalText | None:

@@ -20,7 +20,7 @@ from .._errors import ScoringError
 from .._framework import Framework, NodeKind, PointerTo
 from .._guide import Guide, GuideOutcome, Revisit
 from ._answer import Answer, answers_from_responses, applies, values_of
-from ._controls import ANSWER_NEEDED, ItemView, Message, item_view
+from ._controls import ANSWER_NEEDED, ItemView, Message, item_view, plain_language
 from ._forms import ErrorLink, parse_items
 from ._texts import LocalText, local_text
 
@@ -70,6 +70,9 @@ class StepView:
     errors: tuple[ErrorLink, ...]
     general_errors: tuple[Message, ...]
     answered: int
+    #: The language of the framework's untranslated strings (the reasons in ``applies``) when
+    #: it is not the page's, for their ``lang`` attribute.
+    plain_language: str | None = None
 
 
 @attrs.frozen
@@ -163,6 +166,7 @@ def step_view(
         errors=tuple(summary),
         general_errors=general,
         answered=sum(1 for item in framework.items if item.id in answers),
+        plain_language=plain_language(framework, language),
     )
 
 
