@@ -433,6 +433,8 @@ def test_a_status_is_offered_unless_an_option_has_its_name() -> None:
     known = page_view(framework, 0, {}, "en").items[0]
     assert known.offers_not_applicable and not known.offers_unknown
     assert [o.token for o in known.options] == ["known", "unknown"]
+    shown = page_view(framework, 0, {}, "en", submitted={"k": ["unknown"]}).items[0]
+    assert shown.status is None and [o.token for o in shown.options if o.checked] == ["unknown"]
     item = framework.item("k")
     assert parse_item(framework, item, ["unknown"]) == (Answer("unknown"), [])
     assert parse_item(framework, item, ["not_applicable"]) == (Answer(status=AnswerStatus.NOT_APPLICABLE), [])

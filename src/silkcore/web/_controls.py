@@ -254,8 +254,9 @@ def item_view(
     dom_id = f"q{position}"
     if submitted is not None:
         chosen = {t.strip() for t in submitted}
-        status = next((s.value for s in AnswerStatus if s.value in chosen), None)
-        typed = next((t for t in submitted if t.strip() and t.strip() not in _STATUS_TOKENS), "")
+        offered = {s.value for s in statuses}  # an option named like a status is an option
+        status = next((s.value for s in statuses if s.value in chosen), None)
+        typed = next((t for t in submitted if t.strip() and t.strip() not in offered), "")
     else:
         status = answer.status.value if answer is not None and answer.status is not None else None
         value = answer.value if answer is not None else None
