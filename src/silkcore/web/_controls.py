@@ -24,6 +24,7 @@ from .._answers import same_value
 from .._assessment import AnswerStatus, AnswerValue
 from .._framework import NUMERIC_KINDS, Framework, Item, ItemKind, OptionValue
 from ._answer import Answer
+from ._i18n import N_
 from ._texts import LocalText, local_text
 
 __all__ = [
@@ -53,12 +54,6 @@ CONTROLS: Mapping[ItemKind, str] = {
     ItemKind.DATE: "date",
     ItemKind.LINK: "url",
 }
-
-
-def N_(message: str) -> str:
-    """Marks an interface message for extraction into the gettext catalog (``pybabel extract
-    -k N_``); the template translates it when it shows it."""
-    return message
 
 
 ENTER_A_NUMBER = N_("Enter a number, like 12 or 3.5")
