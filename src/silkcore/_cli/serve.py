@@ -1,7 +1,9 @@
-"""``silk serve``: an exchange node over a history store, with abuse limits.
+"""``silk serve``: an exchange node over a history store, with abuse limits, and the web
+questionnaire under ``/ui/`` (``--no-ui`` leaves it out).
 
 Every limit of :class:`~silkcore.node.NodeLimits` is an option; an option not given keeps
-the field's default, which the help shows.
+the field's default, which the help shows. So are the questionnaire's own per-address
+limits on starting and submitting (``--ui-*``).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from .common import ExitCode, catalog_of, fail, framework_option, store_option
 if TYPE_CHECKING:
     from ..node import NodeLimits
 
-__all__ = ["COMMANDS", "LIMIT_OPTIONS"]
+__all__ = ["COMMANDS", "LIMIT_OPTIONS", "UI_OPTIONS"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -68,6 +70,29 @@ def limit_options(command: _F) -> _F:
     return command
 
 
+#: option name, keyword of :func:`silkcore.web.create_app`, its default as the help shows it,
+#: click type, metavar, help (the defaults are create_app's; a test checks them).
+UI_OPTIONS: tuple[tuple[str, str, str, click.ParamType[Any], str, str], ...] = (
+    ("--ui-start-rate", "start_rate", "0.2", click.FloatRange(0), "PER_SECOND",
+     "Questionnaires (alone, as a team, or joining one) each client address may start per second on average; "
+     "429 beyond it; 0: no limit."),
+    ("--ui-start-burst", "start_burst", "20", click.IntRange(1), "N",
+     "Questionnaires an address may start at once before --ui-start-rate applies."),
+    ("--ui-submit-rate", "submit_rate", "2", click.FloatRange(0), "PER_SECOND",
+     "Pages (answers, finishing, closing) each client address may submit per second on average; 429 beyond it; "
+     "0: no limit."),
+    ("--ui-submit-burst", "submit_burst", "120", click.IntRange(1), "N",
+     "Pages an address may submit at once before --ui-submit-rate applies."),
+)  # fmt: skip
+
+
+def ui_options(command: _F) -> _F:
+    """The questionnaire's options, each defaulting to None (create_app's own default)."""
+    for name, field, default, kind, metavar, help_text in reversed(UI_OPTIONS):
+        command = click.option(name, field, type=kind, metavar=metavar, help=f"{help_text} [default: {default}]")(command)
+    return command
+
+
 def limits_from(options: dict[str, Any]) -> NodeLimits:
     """The limits the options give, every other field at its default."""
     from ..node import NodeLimits
@@ -108,6 +133,13 @@ def limits_from(options: dict[str, Any]) -> NodeLimits:
     "anonymous rate limits apply to. Without it, every client behind a proxy shares the proxy's address.",
 )
 @framework_option("Also serve and assess this framework, an id or a file (repeatable).", multiple=True)
+@click.option("--no-ui", "no_ui", is_flag=True, help="Do not mount the web questionnaire under /ui/.")
+@click.option(
+    "--ui-allow-uploads",
+    is_flag=True,
+    help="Let respondents answer a framework file of their own in the web questionnaire (checked as silk validate does).",
+)
+@ui_options
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -119,18 +151,25 @@ def serve(
     max_body: int,
     forwarded_allow_ips: str | None,
     framework_refs: tuple[str, ...],
+    no_ui: bool,
+    ui_allow_uploads: bool,
     **limit_values: Any,
 ) -> None:
     """Run an exchange node over the store: peers publish, receive, validate and assess over
     HTTP, and each caller sees only what the records' sharing levels allow it (see /openapi.json).
+    The web questionnaire is served under /ui/ (unless --no-ui).
 
     Abuse limits (timeouts, a connection cap, body sizes, rate limits, a CPU budget) have safe
     defaults; each is an option below."""
     from .._store import default_store_path
     from ..node import serve as serve_node
 
+    ui_fields = {field for _, field, *_ in UI_OPTIONS}
+    web_options: dict[str, Any] = {k: v for k, v in limit_values.items() if k in ui_fields and v is not None}
+    if ui_allow_uploads:
+        web_options["allow_uploads"] = True
     try:
-        limits = limits_from({**limit_values, "max_body": max_body})
+        limits = limits_from({**{k: v for k, v in limit_values.items() if k not in ui_fields}, "max_body": max_body})
     except (TypeError, ValueError) as exc:
         fail(str(exc), ExitCode.USAGE)
     try:
@@ -143,6 +182,8 @@ def serve(
             frameworks=framework_refs,
             limits=limits,
             forwarded_allow_ips=forwarded_allow_ips,
+            ui=not no_ui,
+            ui_options=web_options,
         )
     except SilkError as exc:
         fail(exc)

@@ -6,6 +6,10 @@
 A platform can mount it under a prefix of its own ASGI application (Starlette's ``Mount``,
 FastAPI's ``app.mount``); every path in the OpenAPI description is then relative to it.
 
+With ``ui=True`` (what ``silk serve`` does unless ``--no-ui``), the web questionnaire
+(:func:`silkcore.web.create_app`) is mounted under ``/ui/`` over the node's own store; the
+OpenAPI description still covers the node's API only.
+
 The app enforces the request-level :class:`~silkcore.node.NodeLimits` itself (rate limits,
 body limits per route, the CPU budget of ``/validate`` and ``/assess``); the connection-level
 ones (read timeouts, the connection cap) belong to the server: ``silk serve`` applies them,
@@ -17,16 +21,18 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 import attrs
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
 
 from .._catalog import Catalog, get_catalog
 from .._framework import Framework
@@ -73,6 +79,8 @@ def create_app(
     max_body: int | None = None,
     frameworks: Sequence[Framework | str | Path] = (),
     limits: NodeLimits | None = None,
+    ui: bool = False,
+    ui_options: Mapping[str, Any] | None = None,
 ) -> Starlette:
     """The exchange node over the store at ``store_path``, with the peers listed in
     ``peers_path`` (none: every caller is anonymous) and the installed plugins' catalog;
@@ -81,6 +89,10 @@ def create_app(
 
     ``limits`` (default: :class:`NodeLimits`'s safe defaults) bound what each caller may
     cost; ``max_body``, when given, replaces ``limits.max_body``.
+
+    ``ui`` mounts the web questionnaire under ``/ui/`` (over the same store, catalog and
+    frameworks), with ``ui_options`` passed on to :func:`silkcore.web.create_app` (its rate
+    limits, ``allow_uploads``...).
 
     Raises :class:`~silkcore._errors.StoreError` if the store cannot be opened,
     :class:`~silkcore._errors.DataError` (with pointers) if the peers file is unsound and
@@ -107,9 +119,12 @@ def create_app(
         finally:
             node.store.close()  # the PostgreSQL pool's connections, or every thread's SQLite file
 
+    routes: list[BaseRoute] = list(node.routes())
+    if ui:
+        routes += _ui_routes(node, ui_options or {})
     app = Starlette(
         lifespan=lifespan,
-        routes=node.routes(),
+        routes=routes,
         exception_handlers={HTTPException: _http_error, Exception: _unexpected},
         middleware=[Middleware(LimitsMiddleware, limits=limits, peers=peers)],
     )
@@ -117,3 +132,14 @@ def create_app(
     app.state.node = node
     app.state.limits = limits
     return app
+
+
+def _ui_routes(node: Node, options: Mapping[str, Any]) -> list[BaseRoute]:
+    """The web questionnaire under ``/ui/`` (and ``/ui`` sent there), over the node's store."""
+    from ..web import create_app as create_web_app  # the questionnaire only when asked for
+
+    async def to_ui(request: Request) -> Response:
+        return RedirectResponse(str(request.scope.get("root_path", "")) + "/ui/", status_code=308)
+
+    web = create_web_app(node.store, catalog=node.catalog, frameworks=list(node.given.values()), **options)
+    return [Route("/ui", to_ui, methods=["GET", "HEAD"]), Mount("/ui", app=web)]

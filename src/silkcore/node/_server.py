@@ -18,7 +18,7 @@ import ipaddress
 import logging
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,8 @@ def bind(host: str, port: int) -> socket.socket:
 def _logging(level: str) -> dict[str, Any]:
     """uvicorn's logging configuration, with the node's own logger beside uvicorn's."""
     config = copy.deepcopy(LOGGING_CONFIG)
-    config["loggers"]["silkcore.node"] = {"handlers": ["default"], "level": level.upper(), "propagate": False}
+    for name in ("silkcore.node", "silkcore.web"):
+        config["loggers"][name] = {"handlers": ["default"], "level": level.upper(), "propagate": False}
     return config
 
 
@@ -74,6 +75,8 @@ def serve(
     frameworks: Sequence[str | Path] = (),
     limits: NodeLimits | None = None,
     forwarded_allow_ips: str | None = None,
+    ui: bool = True,
+    ui_options: Mapping[str, Any] | None = None,
 ) -> None:
     """Serve a node until interrupted: on loopback by default, over ``store`` (default: the
     CLI's store; a path or whatever else the store accepts, passed on as given) with the
@@ -83,7 +86,8 @@ def serve(
     ``max_body``, when given, replaces ``limits.max_body``. ``forwarded_allow_ips`` (a
     comma-separated list of proxy addresses, or ``*``) makes the node believe the client
     address those proxies put in ``X-Forwarded-For`` - which the per-address rate limits key
-    on; without it every client behind a proxy shares the proxy's address.
+    on; without it every client behind a proxy shares the proxy's address. ``ui`` mounts
+    the web questionnaire under ``/ui/`` (``ui_options`` go to :func:`silkcore.web.create_app`).
 
     Raises :class:`~silkcore._errors.StoreError` or :class:`~silkcore._errors.DataError`
     (the peers file) before listening, :class:`ValueError` for a limit out of range and
@@ -92,7 +96,15 @@ def serve(
     limits = limits or NodeLimits()
     if max_body is not None:
         limits = attrs.evolve(limits, max_body=max_body)
-    app = create_app(store or default_store_path(), peers, catalog=catalog, frameworks=frameworks, limits=limits)
+    app = create_app(
+        store or default_store_path(),
+        peers,
+        catalog=catalog,
+        frameworks=frameworks,
+        limits=limits,
+        ui=ui,
+        ui_options=ui_options,
+    )
     cap, open_files = fit_open_files(limits.max_connections)
     refusals = Refusals()
     fd_ceiling = None if open_files is None else open_files - FILE_RESERVE // 2

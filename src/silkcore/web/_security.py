@@ -134,7 +134,7 @@ class SecurityHeaders:
                     b"x-content-type-options": b"nosniff",
                     b"cross-origin-opener-policy": b"same-origin",
                     b"cross-origin-resource-policy": b"same-origin",
-                    b"permissions-policy": b"camera=(), microphone=(), geolocation=(), interest-cohort=()",
+                    b"permissions-policy": b"camera=(), microphone=(), geolocation=()",
                     # Pages hold answers and secret links: never kept by a browser or a cache.
                     b"cache-control": b"public, max-age=3600" if static else b"no-store",
                 }
