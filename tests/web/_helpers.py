@@ -98,7 +98,12 @@ def shown_items(html: str) -> list[str]:
 
 
 def answer_pages(
-    client: TestClient, token: str, framework: Framework, document: Mapping[str, Any], prefix: str = "", stop_after: int | None = None
+    client: TestClient,
+    token: str,
+    framework: Framework,
+    document: Mapping[str, Any],
+    prefix: str = "",
+    stop_after: int | None = None,
 ) -> Any:
     """Answer a category framework page by page as ``document`` does (the items each page
     shows), finishing on the last page; the answer to the last post (or, with

@@ -116,7 +116,7 @@ def create_app(
     limits = RateLimits(start_rate=start_rate, start_burst=start_burst, submit_rate=submit_rate, submit_burst=submit_burst)
     catalog = catalog or get_catalog()
     owned = not isinstance(store, NodeStore)
-    node_store = store if isinstance(store, NodeStore) else NodeStore(store if isinstance(store, StoreURL) else Path(store))
+    node_store = store if isinstance(store, NodeStore) else NodeStore(store if isinstance(store, str | StoreURL) else Path(store))
     web = Web(
         catalog=catalog,
         store=node_store,
