@@ -283,10 +283,13 @@ async def _finish(request: Request, web: Web, saved: Saved, token: str, framewor
 
 
 async def finish(request: Request) -> Response:
-    """``POST /r/{token}/finish``: finish from the review page."""
+    """``POST /r/{token}/finish``: finish from the review page (asked for with GET, as a
+    language link on a page this route drew does, it is the review page)."""
     try:
         web, saved, token, framework, language = await _open_draft(request)
     except _Finished as done:
         return redirect(request, "results", token=done.token)
+    if request.method == "GET":
+        return redirect(request, "review", token=token)
     await _posted(request, web, saved)
     return await _finish(request, web, saved, token, framework, language)

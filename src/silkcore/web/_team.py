@@ -37,6 +37,9 @@ __all__ = ["MAX_RESPONDENTS", "close", "join", "team", "team_page"]
 
 #: How many respondents may join one team assessment (the scorer consolidates them all).
 MAX_RESPONDENTS = 100
+#: How many are read back: two people joining at the very same moment may both pass the
+#: check above, so a few more than the cap are read (the result's schema keeps 200).
+_READ = 200
 
 
 def _member_row(member: Saved) -> dict[str, Any]:
@@ -55,7 +58,7 @@ async def team_page(
     """The coordinator's page of an open team assessment."""
     state = saved.payload
     language = negotiate(request, state["language"])
-    members = await web.run(web.records.members, saved, MAX_RESPONDENTS)
+    members = await web.run(web.records.members, saved, _READ)
     framework = web.framework_of(state)
     context = {
         "framework_title": local_text(framework.title, language, framework.default_language),
@@ -82,7 +85,7 @@ async def team(request: Request) -> Response:
 def _close(web: Web, saved: Saved) -> dict[str, Any] | None:
     """Score the finished respondents together and record the assessment (None: nobody has finished)."""
     framework = web.framework_of(saved.payload)
-    members = web.records.members(saved, MAX_RESPONDENTS)
+    members = web.records.members(saved, _READ)
     sets = []
     for member in members:
         state = member.payload
@@ -94,10 +97,12 @@ def _close(web: Web, saved: Saved) -> dict[str, Any] | None:
 
 
 async def close(request: Request) -> Response:
-    """``POST /t/{token}/close``: close the assessment and score it."""
+    """``POST /t/{token}/close``: close the assessment and score it (GET: the team's page)."""
     web, saved, token = await reached(request, "team")
     if saved.payload.get("status") == "closed":
         return redirect(request, "team_results", token=token)
+    if request.method == "GET":
+        return redirect(request, "team", token=token)
     web.limits.submit(request)
     form = await read_form(request, START_FORM_BYTES, max_fields=20)
     sent = form.get(CSRF_FIELD)
