@@ -364,9 +364,9 @@ def alternate_documents(page: Page) -> dict[str, bytes]:
 
 
 def resume_link(page: Page, node: WebNode) -> str:
-    """The resume link the page shows (a link whose text is its own absolute URL)."""
-    link = page.get_by_role("link", name=re.compile("^" + re.escape(node.ui("")) + r"\S+$"))
-    assert link.count() >= 1, f"no resume link on {page.url}"
-    href = link.first.get_attribute("href")
-    assert href is not None
-    return urljoin(page.url, href)
+    """The resume link the page shows: a link under the questionnaire whose text is its own
+    absolute URL (for the respondent to copy)."""
+    links: list[list[str]] = page.eval_on_selector_all("a[href]", "els => els.map(e => [e.href, e.textContent.trim()])")
+    shown = [href for href, text in links if href == text and href.startswith(node.ui(""))]
+    assert shown, f"no resume link on {page.url}"
+    return shown[0]

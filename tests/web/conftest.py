@@ -16,9 +16,9 @@ from ._browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, TIMEOUT_MS, Axe, 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext
 
-#: Options of ``silk serve`` the questionnaire adds (per-address limits on starting and
-#: submitting assessments), relaxed for a browser run; their own tests are the app's.
-WEB_LIMITS_OFF: list[str] = []
+#: The questionnaire's per-address limits on starting and submitting, off for a browser run
+#: (a few respondents from one address in seconds); their own tests are the app's.
+WEB_LIMITS_OFF = ["--ui-start-rate", "0", "--ui-submit-rate", "0"]
 
 #: Where the screenshots go: $SILKCORE_SCREENSHOTS (to keep them, e.g. as CI artefacts) or a
 #: folder of the run's temporary directory, printed at the end of the run.

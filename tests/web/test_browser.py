@@ -76,6 +76,8 @@ def test_the_harness_catches_external_requests_violations_and_overflow(browser: 
 # --- The questionnaire ------------------------------------------------------------------------
 
 FRAMEWORK = "silk.evaluation-grid"
+#: A guided framework: its walk is answered step by step (a page type of its own).
+GUIDED = "silk.flowchart"
 GRID = yaml.safe_load((ROOT / "plugins" / "silk_evaluation_grid" / "evaluation_grid.yaml").read_text(encoding="utf-8"))
 ITEMS = [item["id"] for item in GRID["items"]]
 DEMO_SETS = EXAMPLES / "demo" / "response_sets"
@@ -145,6 +147,34 @@ def plan_role(plan: Mapping[str, Answer]) -> str:
     return "board" if plan is BOARD else "workers"
 
 
+class Visit:
+    """Looks at a page as every page type is looked at: axe-core (a scan needs the page's
+    scripts on), screenshots at 1280 and 390 px, and at 390 px the page must not scroll
+    sideways (WCAG 1.4.10). The page itself is narrowed, so that a page answering a post (a
+    validation error) is seen as it was shown."""
+
+    def __init__(self, axe: Axe, shoot: Shoot) -> None:
+        self.axe, self.shoot = axe, shoot
+
+    def __call__(self, page: Page, label: str, *, scan: bool = True) -> None:
+        if scan:
+            self.axe.check(page, label)
+        self.shoot(page, label)
+        original = page.viewport_size
+        page.set_viewport_size(PHONE)
+        try:
+            assert not has_horizontal_scroll(page), f"the {label} page scrolls sideways at 390 px: {page.url}"
+        finally:
+            if original is not None:
+                page.set_viewport_size(original)
+
+
+@pytest.fixture
+def visit(axe: Axe, shoot: Shoot) -> Visit:
+    """The :class:`Visit` of a test."""
+    return Visit(axe, shoot)
+
+
 def invitation_link(page: Page) -> str:
     """The team's invitation link on the coordinator's page: a link, or a field to copy it from."""
     link = page.locator('main a[href*="/join/"]')
@@ -156,9 +186,8 @@ def invitation_link(page: Page) -> str:
     return urljoin(page.url, href)
 
 
-def join(page: Page, invitation: str, name: str, role: str) -> None:
-    """A respondent opens the team's invitation link and joins; the first question page follows."""
-    page.goto(invitation)
+def join(page: Page, name: str, role: str) -> None:
+    """On the team's invitation page, a respondent joins; the first question page follows."""
     page.locator('[name="respondent_name"]').fill(name)
     page.locator('[name="role"]').select_option(role)
     assert submit_form(page, "role") == 200, page.url
@@ -166,7 +195,7 @@ def join(page: Page, invitation: str, name: str, role: str) -> None:
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["javascript", "no-javascript"])
 def test_a_team_of_two_completes_the_grid_and_the_card_is_what_silk_assess_prints(
-    contexts: Contexts, web_node: WebNode, shoot: Shoot, tmp_path: Path, javascript: bool
+    contexts: Contexts, web_node: WebNode, visit: Visit, tmp_path: Path, javascript: bool
 ) -> None:
     """A coordinator starts a team assessment and shares the invitation link; two respondents,
     each in a browser of their own, answer all 78 items (some not applicable) and finish; the
@@ -178,25 +207,28 @@ def test_a_team_of_two_completes_the_grid_and_the_card_is_what_silk_assess_print
     start(coordinator, web_node, FRAMEWORK, "Tejidos Solidarios S. Coop.", coordinator="Ana Coordinator")
     team_page = coordinator.url
     invitation = invitation_link(coordinator)
-    shoot(coordinator, f"team-coordinator{suffix}")
+    visit(coordinator, f"team-coordinator{suffix}", scan=javascript)
 
     for name, role, plan in (("Board respondent", "board", BOARD), ("Worker respondent", "workers", WORKERS)):
         respondent = contexts.new(javascript=javascript).new_page()
-        join(respondent, invitation, name, role)
+        respondent.goto(invitation)
         if role == "board":
-            shoot(respondent, f"question{suffix}")
+            visit(respondent, f"team-join{suffix}", scan=javascript)
+        join(respondent, name, role)
+        if role == "board":
+            visit(respondent, f"question{suffix}", scan=javascript)
         answered = answer_pages(respondent, plan)
         assert len(answered) == len(GRID["categories"]), answered
         assert not [n for n in control_names(respondent) if ITEM_ID.fullmatch(n)]
         if role == "board":
-            shoot(respondent, f"team-waiting{suffix}")
+            visit(respondent, f"team-waiting{suffix}", scan=javascript)
         respondent.context.close()
 
     coordinator.goto(team_page)
     main = coordinator.locator("main").inner_text()
     assert "Board respondent" in main and "Worker respondent" in main
     assert follow(coordinator, coordinator.locator('form[action*="/close"] button[type="submit"]').first) == 200
-    shoot(coordinator, f"results-team{suffix}")
+    visit(coordinator, f"results-team{suffix}", scan=javascript)
     check_card_is_silk_assess(alternate_documents(coordinator), [BOARD, WORKERS], tmp_path)
 
 
@@ -233,7 +265,7 @@ def test_a_respondent_closes_the_browser_halfway_and_resumes_in_another(
     check_answers(document, BOARD)
 
 
-def test_in_french_item_texts_and_the_interface_are_french(contexts: Contexts, web_node: WebNode, shoot: Shoot) -> None:
+def test_in_french_item_texts_and_the_interface_are_french(contexts: Contexts, web_node: WebNode, visit: Visit) -> None:
     """``?lang=fr``: the page's language, the framework's French texts (title, category, item,
     option) and the interface's own strings from the French catalog."""
     from silkcore.web._i18n import gettext
@@ -242,7 +274,7 @@ def test_in_french_item_texts_and_the_interface_are_french(contexts: Contexts, w
     page.goto(web_node.ui("?lang=fr"))
     assert page.locator("html").get_attribute("lang") == "fr"
     assert GRID["title"]["fr"] in page.locator("main").inner_text()
-    shoot(page, "home-fr")
+    visit(page, "home-fr")
     start(page, web_node, FRAMEWORK, "Coopérative francophone", role="management", lang="fr")
     assert page.locator("html").get_attribute("lang") == "fr"
     main = page.locator("main").inner_text()
@@ -254,35 +286,29 @@ def test_in_french_item_texts_and_the_interface_are_french(contexts: Contexts, w
     french = gettext("fr", "Save and continue")
     assert french != "Save and continue" and button == french
     assert gettext("fr", "Not applicable") in main or page.get_by_text(gettext("fr", "Not applicable")).count() > 0
-    shoot(page, "question-fr")
+    visit(page, "question-fr")
 
 
 def test_every_page_type_passes_axe_makes_no_external_request_and_reflows_at_390(
-    contexts: Contexts, web_node: WebNode, axe: Axe, shoot: Shoot
+    contexts: Contexts, web_node: WebNode, visit: Visit
 ) -> None:
     """axe-core (WCAG 2.0/2.1 A and AA) finds nothing serious or critical on the start page,
-    the start form, a question page, a page showing a validation error and the results; none
-    of them asks for anything beyond the node; none scrolls sideways at 390 px."""
+    the start form, a question page, a page showing a validation error, the check of the
+    answers, the results, a guided walk's step and an error page; none of them asks for
+    anything beyond the node; none scrolls sideways at 390 px."""
     context = contexts.new()
     page = context.new_page()
-    phone = contexts.new(viewport=PHONE).new_page()
-
-    def visit(label: str) -> None:
-        axe.check(page, label)
-        shoot(page, label)
-        phone.goto(page.url)
-        assert not has_horizontal_scroll(phone), f"the {label} page scrolls sideways at 390 px: {page.url}"
-
     page.goto(web_node.ui())
-    visit("home")
+    visit(page, "home")
     follow(page, start_link(page, FRAMEWORK).first)
-    visit("start")
+    visit(page, "start")
     page.locator('[name="org_name"]').fill("Accessible cooperative")
     page.locator('[name="role"]').select_option("members")
     submit_form(page, "org_name")
-    visit("question")
+    visit(page, "question")
 
-    # A number out of range on the page that asks for one: the page comes back with the error.
+    # A number out of range on the page that asks for one: the page comes back with the
+    # error, beside the field and linked to it.
     answer_pages(page, BOARD, pages=1)
     percentage = next(item["id"] for item in GRID["items"] if item["kind"] == "percentage")
     assert percentage in control_names(page)
@@ -295,12 +321,23 @@ def test_every_page_type_passes_axe_makes_no_external_request_and_reflows_at_390
     assert field.get_attribute("aria-invalid") == "true"
     described = (field.get_attribute("aria-describedby") or "").split()
     assert any(page.locator(f'[id="{i}"]').inner_text().strip() for i in described), "the error is not linked to its field"
-    visit("error")
+    visit(page, "error")
 
     fill_item(page, percentage, BOARD[percentage])
+    answer_pages(page, BOARD, pages=1)
+    questions = page.url
+    follow(page, page.get_by_role("link", name="Check your answers"))
+    visit(page, "review")
+    page.goto(questions)
     answer_pages(page, BOARD)
-    visit("results")
+    visit(page, "results")
     assert {"scorecard", "response-sets"} <= set(alternate_documents(page))
+
+    guided = context.new_page()
+    start(guided, web_node, GUIDED, "Guided cooperative", role="management")
+    visit(guided, "guided-step")
+    assert guided.goto(web_node.ui("r/no-such-link")).status == 404
+    visit(guided, "not-found")
 
     assert contexts.external() == []
     seen = contexts.recorder(context).allowed
