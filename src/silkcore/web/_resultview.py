@@ -85,6 +85,9 @@ class FindingRow:
     item_text: LocalText | None
     category: LocalText | None
     score: str
+    #: Whether the scorer's message says more than the item and its score (how far
+    #: respondents disagree, a category's thin coverage): it is shown then, in English.
+    explained: bool
 
 
 @attrs.frozen
@@ -182,6 +185,7 @@ def card_view(framework: Framework, card: ScoreCard, sets: Sequence[ResponseSet]
                 item_text=local_text(item.text, language, default) if item is not None else None,
                 category=titles.get(finding.category) if finding.category else None,
                 score=_number(finding.score, language) if finding.score is not None else "",
+                explained=item is None or finding.kind.value != "weak_item",
             )
         )
     respondents = tuple(
