@@ -24,7 +24,7 @@ from ..conftest import GUARD
 from ..node.conftest import stop_process
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, Locator, Page, Route
+    from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, Route
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -104,14 +104,22 @@ class WebNode:
 class RequestRecorder:
     """Routes every request of a browser context: those to ``origin`` go through, any other is
     aborted and recorded, so a page that would fetch a font, a script or a beacon from
-    elsewhere fails its test even though the request never leaves the machine."""
+    elsewhere fails its test even though the request never leaves the machine.
+
+    A request the page's Content-Security-Policy refuses never reaches the route; the
+    browser reports it on the console instead. Those reports, and uncaught script errors,
+    are recorded too (``refused``): a page that tries to load something its own policy
+    forbids is as broken as one that loads it."""
 
     origin: str
     allowed: list[str] = field(default_factory=list)
     external: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
 
     def attach(self, context: BrowserContext) -> None:
         context.route("**/*", self._route)
+        context.on("console", self._console)
+        context.on("weberror", lambda error: self.refused.append(f"uncaught: {error.error}"))
 
     def _route(self, route: Route) -> None:
         url = route.request.url
@@ -121,6 +129,10 @@ class RequestRecorder:
         else:
             self.external.append(url)
             route.abort("blockedbyclient")
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error" and "Content Security Policy" in message.text:
+            self.refused.append(message.text)
 
 
 class Axe:

@@ -90,6 +90,10 @@ class Contexts:
         """Every request beyond the node's origin any context made here attempted."""
         return sorted({url for _, recorder in self.made for url in recorder.external})
 
+    def refused(self) -> list[str]:
+        """What the pages' Content-Security-Policy refused, and uncaught script errors."""
+        return [message for _, recorder in self.made for message in recorder.refused]
+
     def close(self) -> None:
         for context, _ in self.made:
             try:
@@ -101,12 +105,14 @@ class Contexts:
 @pytest.fixture
 def contexts(browser: Browser, web_node: WebNode) -> Iterator[Contexts]:
     """The contexts of one test, closed after it; the test fails if any page of them asked
-    for anything beyond the node's origin."""
+    for anything beyond the node's origin, broke its own Content-Security-Policy or threw."""
     made = Contexts(browser, web_node.origin)
     yield made
     made.close()
     if made.external():
         pytest.fail(f"pages requested URLs beyond the node's origin {web_node.origin}: {made.external()}")
+    if made.refused():
+        pytest.fail(f"the pages' own policy refused something, or a script failed: {made.refused()}")
 
 
 @pytest.fixture

@@ -52,9 +52,15 @@ BAD_PAGE = """<!doctype html><html lang="en"><head><title>bad</title></head><bod
 </main></body></html>"""
 
 
+POLICED_PAGE = """<!doctype html><html lang="en"><head><title>policed</title>
+<meta http-equiv="Content-Security-Policy" content="img-src 'self'"></head><body><main>
+<img src="https://tracker.example.net/pixel.gif" alt=""></main></body></html>"""
+
+
 def test_the_harness_catches_external_requests_violations_and_overflow(browser: Browser, axe: Axe, tmp_path: Path) -> None:
-    """The recorder aborts and records a request beyond the page's origin, axe-core reports
-    an unlabelled control as blocking, the reflow check sees a page wider than 390 px."""
+    """The recorder aborts and records a request beyond the page's origin and notes one the
+    page's own policy refused; axe-core reports an unlabelled control as blocking; the
+    reflow check sees a page wider than 390 px."""
     page_file = tmp_path / "bad.html"
     page_file.write_text(BAD_PAGE, encoding="utf-8")
     context = browser.new_context(viewport={"width": 390, "height": 844})
@@ -69,6 +75,13 @@ def test_the_harness_catches_external_requests_violations_and_overflow(browser: 
         with pytest.raises(AssertionError, match="label"):
             axe.check(page, "bad")
         assert has_horizontal_scroll(page)
+        # A request the page's own policy refuses never reaches the route: the console says so.
+        policed = tmp_path / "policed.html"
+        policed.write_text(POLICED_PAGE, encoding="utf-8")
+        page.goto(policed.as_uri())
+        page.wait_for_load_state("load")
+        assert recorder.external == ["https://cdn.example.org/logo.png"]
+        assert any("tracker.example.net" in message for message in recorder.refused), recorder.refused
     finally:
         context.close()
 
@@ -101,15 +114,17 @@ def test_the_plans_answer_every_item_with_some_not_applicable() -> None:
         assert sum(answer.get("status") == "not_applicable" for answer in plan.values()) >= 3
 
 
+def split_response_sets(body: bytes) -> list[bytes]:
+    """The response sets of the ``response-sets`` download (JSON Lines), each as the bytes it
+    was sent in."""
+    lines = [line for line in body.split(b"\n") if line.strip()]
+    assert lines and all(line.startswith(b"{") for line in lines), body[:200]
+    return lines
+
+
 def response_sets_of(body: bytes) -> list[dict[str, Any]]:
-    """The response sets of the ``response-sets`` download: JSON Lines, or one JSON document
-    (a response set, or an array of them)."""
-    text = body.decode("utf-8")
-    try:
-        whole = json.loads(text)
-    except json.JSONDecodeError:
-        return [json.loads(line) for line in text.splitlines() if line.strip()]
-    return whole if isinstance(whole, list) else [whole]
+    """The response sets of the ``response-sets`` download, parsed."""
+    return [json.loads(line) for line in split_response_sets(body)]
 
 
 def check_answers(document: Mapping[str, Any], plan: Mapping[str, Answer]) -> None:
@@ -124,14 +139,15 @@ def check_card_is_silk_assess(documents: Mapping[str, bytes], plans: Sequence[Ma
     """The downloaded documents validate, hold the planned answers, and the score card is byte
     for byte what ``silk assess --json`` prints for the downloaded response sets."""
     assert {"scorecard", "response-sets"} <= set(documents), sorted(documents)
-    sets = response_sets_of(documents["response-sets"])
-    assert len(sets) == len(plans)
+    sent = split_response_sets(documents["response-sets"])
+    assert len(sent) == len(plans)
     by_role = {plan_role(plan): plan for plan in plans}
     paths = []
-    for number, document in enumerate(sets, start=1):
+    for number, raw in enumerate(sent, start=1):
+        document = json.loads(raw)
         check_answers(document, by_role[document["respondent"]["role"]])
         path = folder / f"response-set-{number}.json"
-        path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+        path.write_bytes(raw + b"\n")  # as downloaded: silk assess reads what the browser got
         paths.append(str(path))
     card = folder / "scorecard.json"
     card.write_bytes(documents["scorecard"])
