@@ -24,7 +24,7 @@ from ..conftest import GUARD
 from ..node.conftest import stop_process
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, Route
+    from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, Route, ViewportSize
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -43,8 +43,8 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: ViewportSize = {"width": 1280, "height": 900}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 WIDTHS = (DESKTOP, PHONE)
 
 #: A hang guard for every Playwright wait, not a speed requirement.
@@ -288,14 +288,16 @@ def same_answer(planned: Answer, shown: Answer | None) -> bool:
     if shown is None:
         return False
     if "status" in planned:
-        return shown.get("status") == planned["status"]
+        return bool(shown.get("status") == planned["status"])
     value = planned["value"]
     if isinstance(value, list):
         return sorted(map(html_value, value)) == sorted(map(str, shown.get("value", [])))
-    try:
-        return float(shown["value"]) == float(value) and not isinstance(value, bool)
-    except (KeyError, TypeError, ValueError):
-        return html_value(value) == str(shown.get("value"))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:  # a number typed back may be spelled otherwise ("23" for 23.0)
+            return float(shown["value"]) == float(value)
+        except (KeyError, TypeError, ValueError):
+            return False
+    return html_value(value) == str(shown.get("value"))
 
 
 # --- The questionnaire's flow -----------------------------------------------------------------

@@ -14,7 +14,7 @@ import pytest
 from ._browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, TIMEOUT_MS, Axe, RequestRecorder, Screenshots, WebNode
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext
+    from playwright.sync_api import Browser, BrowserContext, ViewportSize
 
 #: The questionnaire's per-address limits on starting and submitting, off for a browser run
 #: (a few respondents from one address in seconds); their own tests are the app's.
@@ -69,7 +69,7 @@ class Contexts:
         self.origin = origin
         self.made: list[tuple[BrowserContext, RequestRecorder]] = []
 
-    def new(self, *, viewport: dict[str, int] = DESKTOP, javascript: bool = True, **options: Any) -> BrowserContext:
+    def new(self, *, viewport: ViewportSize = DESKTOP, javascript: bool = True, **options: Any) -> BrowserContext:
         """A new context (a browser profile of its own: cookies, storage)."""
         # A fixed locale: the questionnaire may pick its language from Accept-Language, and
         # the tests choose French explicitly with ?lang=fr.

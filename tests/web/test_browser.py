@@ -100,7 +100,7 @@ def plan_of(role: str) -> dict[str, Answer]:
     """A respondent's answers to all 78 items: the demo's (some "not applicable"), as the
     responses of a silkcore response set."""
     document = json.loads((DEMO_SETS / f"evaluation-grid-{role}.json").read_text(encoding="utf-8"))
-    plan = {r["item_id"]: {k: r[k] for k in ("value", "status") if k in r} for r in document["responses"]}
+    plan: dict[str, Answer] = {r["item_id"]: {k: r[k] for k in ("value", "status") if k in r} for r in document["responses"]}
     assert sorted(plan) == sorted(ITEMS)
     return plan
 
@@ -352,7 +352,8 @@ def test_every_page_type_passes_axe_makes_no_external_request_and_reflows_at_390
     guided = context.new_page()
     start(guided, web_node, GUIDED, "Guided cooperative", role="management")
     visit(guided, "guided-step")
-    assert guided.goto(web_node.ui("r/no-such-link")).status == 404
+    missing = guided.goto(web_node.ui("r/no-such-link"))
+    assert missing is not None and missing.status == 404
     visit(guided, "not-found")
 
     assert contexts.external() == []
