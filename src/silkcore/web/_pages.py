@@ -32,8 +32,7 @@ from ._guided import parse_step, step_view
 from ._http import redirect
 from ._i18n import N_, negotiate
 from ._render import absolute_url, render, url_for
-from ._security import CSRF_FIELD, WebError, check_csrf, not_found, read_form
-from ._start import form_lists
+from ._security import CSRF_FIELD, WebError, check_csrf, form_lists, not_found, read_form
 from ._storage import Saved, utc_stamp
 
 __all__ = ["finish", "page", "resume", "review", "step"]

@@ -16,7 +16,7 @@ import hmac
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -28,11 +28,11 @@ from ._context import Web, web_of
 from ._http import redirect
 from ._i18n import N_, countries, negotiate
 from ._render import mount_path, render, secure
-from ._security import CSRF_COOKIE, CSRF_FIELD, check_csrf, new_token, read_form, valid_token
+from ._security import CSRF_COOKIE, CSRF_FIELD, check_csrf, form_lists, new_token, read_form, valid_token
 from ._startform import FIELDS, LABELS, StartForm, new_state, organisation_of, read_start_form, subject_of
 from ._texts import local_text
 
-__all__ = ["home", "invitation_token", "start", "start_team", "upload"]
+__all__ = ["START_FORM_BYTES", "home", "invitation_token", "start", "start_team", "upload"]
 
 #: The largest start form without a file (names, a sector and a few choices).
 START_FORM_BYTES = 16 * 1024
@@ -44,11 +44,6 @@ def invitation_token(team_token: str) -> str:
     the coordinator's token."""
     digest = hmac.new(team_token.encode(), b"silkcore.web:invitation", hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
-
-
-def form_lists(form: FormData) -> dict[str, list[str]]:
-    """Every text value posted under each name (files left out)."""
-    return {name: [v for v in form.getlist(name) if isinstance(v, str)] for name in form}
 
 
 def _csrf_token(request: Request) -> str:
@@ -82,7 +77,6 @@ async def home(request: Request) -> Response:
 
 def _form_page(
     request: Request,
-    web: Web,
     language: str,
     token: str,
     *,
@@ -155,7 +149,7 @@ async def _start(request: Request, team: bool) -> Response:
     framework = web.framework(request.path_params["framework_id"])
     mode = "team" if team else "alone"
     if request.method == "GET":
-        return _form_page(request, web, language, _csrf_token(request), framework=framework, mode=mode)
+        return _form_page(request, language, _csrf_token(request), framework=framework, mode=mode)
     web.limits.start(request)
     posted = await read_form(request, START_FORM_BYTES, max_fields=100)
     token = request.cookies.get(CSRF_COOKIE)
@@ -163,7 +157,7 @@ async def _start(request: Request, team: bool) -> Response:
     check_csrf(sent if isinstance(sent, str) else None, token)
     form = read_start_form(form_lists(posted), language, team=team)
     if form.problems:
-        return _form_page(request, web, language, str(token), framework=framework, mode=mode, form=form, status=422)
+        return _form_page(request, language, str(token), framework=framework, mode=mode, form=form, status=422)
     return await _create(request, web, framework, Web.describe(framework), form, language, team)
 
 
@@ -192,7 +186,7 @@ async def upload(request: Request) -> Response:
     web = web_of(request)
     language = negotiate(request)
     if request.method == "GET":
-        return _form_page(request, web, language, _csrf_token(request), framework=None, mode="upload")
+        return _form_page(request, language, _csrf_token(request), framework=None, mode="upload")
     web.limits.start(request)
     posted = await read_form(request, web.max_upload_bytes + START_FORM_BYTES, max_fields=100, files=1)
     token = request.cookies.get(CSRF_COOKIE)
@@ -209,8 +203,6 @@ async def upload(request: Request) -> Response:
     else:
         framework, issues = await web.run(_read_framework, web, data)
     if issues or form.problems or framework is None:
-        return _form_page(
-            request, web, language, str(token), framework=None, mode="upload", form=form, file_issues=issues, status=422
-        )
+        return _form_page(request, language, str(token), framework=None, mode="upload", form=form, file_issues=issues, status=422)
     described = Web.describe(framework, framework_document(framework))
     return await _create(request, web, framework, described, form, language, team=False)

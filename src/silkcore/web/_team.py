@@ -27,8 +27,8 @@ from ._http import redirect
 from ._i18n import N_, negotiate
 from ._pages import closed_error
 from ._render import absolute_url, render, url_for
-from ._security import CSRF_FIELD, WebError, check_csrf, new_token, not_found, read_form
-from ._start import START_FORM_BYTES, form_lists, invitation_token
+from ._security import CSRF_FIELD, WebError, check_csrf, form_lists, new_token, not_found, read_form
+from ._start import START_FORM_BYTES, invitation_token
 from ._startform import LABELS, new_state
 from ._storage import Saved, utc_stamp
 from ._texts import local_text
