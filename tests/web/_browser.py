@@ -24,7 +24,8 @@ from ..conftest import GUARD
 from ..node.conftest import stop_process
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, Route, ViewportSize
+    from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, Request, Route, ViewportSize
+    from playwright.sync_api import Response as PlaywrightResponse
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -109,7 +110,8 @@ class RequestRecorder:
     A request the page's Content-Security-Policy refuses never reaches the route; the
     browser reports it on the console instead. Those reports, and uncaught script errors,
     are recorded too (``refused``): a page that tries to load something its own policy
-    forbids is as broken as one that loads it."""
+    forbids is as broken as one that loads it. So is a stylesheet or image of its own that
+    answers with an error."""
 
     origin: str
     allowed: list[str] = field(default_factory=list)
@@ -120,6 +122,8 @@ class RequestRecorder:
         context.route("**/*", self._route)
         context.on("console", self._console)
         context.on("weberror", lambda error: self.refused.append(f"uncaught: {error.error}"))
+        context.on("response", self._response)
+        context.on("requestfailed", self._failed)
 
     def _route(self, route: Route) -> None:
         url = route.request.url
@@ -129,6 +133,18 @@ class RequestRecorder:
         else:
             self.external.append(url)
             route.abort("blockedbyclient")
+
+    def _response(self, response: PlaywrightResponse) -> None:
+        # A page may answer 404 or 422 (the tests ask for them); what it loads may not: a
+        # stylesheet that is not there leaves the page unstyled and the tests none the wiser.
+        if response.request.resource_type != "document" and response.status >= 400:
+            self.refused.append(f"{response.status} for {response.request.resource_type} {response.url}")
+
+    def _failed(self, request: Request) -> None:
+        # An error page sent for a stylesheet is refused by the browser (nosniff) rather than
+        # answered: it fails instead. Requests the route aborted are already in ``external``.
+        if origin_of(request.url) == self.origin and request.resource_type != "document":
+            self.refused.append(f"failed ({request.failure}) {request.resource_type} {request.url}")
 
     def _console(self, message: ConsoleMessage) -> None:
         if message.type == "error" and "Content Security Policy" in message.text:

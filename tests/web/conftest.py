@@ -91,7 +91,8 @@ class Contexts:
         return sorted({url for _, recorder in self.made for url in recorder.external})
 
     def refused(self) -> list[str]:
-        """What the pages' Content-Security-Policy refused, and uncaught script errors."""
+        """What the pages' Content-Security-Policy refused, uncaught script errors, and
+        subresources answered with an error."""
         return [message for _, recorder in self.made for message in recorder.refused]
 
     def close(self) -> None:
@@ -105,14 +106,15 @@ class Contexts:
 @pytest.fixture
 def contexts(browser: Browser, web_node: WebNode) -> Iterator[Contexts]:
     """The contexts of one test, closed after it; the test fails if any page of them asked
-    for anything beyond the node's origin, broke its own Content-Security-Policy or threw."""
+    for anything beyond the node's origin, broke its own Content-Security-Policy, threw or
+    missed one of its own stylesheets or images."""
     made = Contexts(browser, web_node.origin)
     yield made
     made.close()
     if made.external():
         pytest.fail(f"pages requested URLs beyond the node's origin {web_node.origin}: {made.external()}")
     if made.refused():
-        pytest.fail(f"the pages' own policy refused something, or a script failed: {made.refused()}")
+        pytest.fail(f"the pages' policy refused something, a script failed or a subresource is missing: {made.refused()}")
 
 
 @pytest.fixture
