@@ -43,6 +43,9 @@ def test_wheel_contains_every_schema_and_data_file(wheel: Path) -> None:
     assert "silkcore/demo/organisation.json" in names
     assert "silk_evaluation_grid/evaluation_grid.yaml" in names
     assert "silkcore/py.typed" in names
+    web = ROOT / "src" / "silkcore" / "web"
+    for kept in [*web.glob("templates/*.html"), *web.glob("static/*"), *web.glob("locale/*/LC_MESSAGES/*.po")]:
+        assert f"silkcore/web/{kept.relative_to(web).as_posix()}" in names, kept
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "[silkcore]" in text and "evaluation_grid = silk_evaluation_grid" in text
