@@ -14,7 +14,35 @@ from typing import Any
 from ._assessment import AnswerValue
 from ._framework import NUMERIC_KINDS, ApplicabilityRule, Condition, Framework, Item, ItemKind
 
-__all__ = ["answer_key", "answer_problem", "rule_holds", "same_value"]
+__all__ = ["PROBLEMS", "answer_key", "answer_problem", "rule_holds", "same_value"]
+
+
+def N_(message: str) -> str:
+    """Mark a message template for translation (extracted with Babel by the web questionnaire,
+    which shows these messages in the page's language); the core words them in English."""
+    return message
+
+
+# The problems one answer can have, as templates: the same words everywhere (CLI, node, web),
+# and one list the web questionnaire translates.
+EXPECTED_NUMBER = N_("expected a number for a {kind} item")
+OUT_OF_RANGE = N_("{value} is outside the item's range {low}..{high}")
+EXPECTED_TEXT = N_("expected text")
+EXPECTED_DATE = N_("expected a date (YYYY-MM-DD)")
+NOT_A_DATE = N_("{value} is not a date (YYYY-MM-DD)")
+EXPECTED_OPTION_LIST = N_("expected a list of option values")
+NOT_AMONG_OPTIONS = N_("{wrong} not among the options {allowed}")
+NOT_AN_OPTION = N_("{value} is not one of the options {allowed}")
+PROBLEMS = (
+    EXPECTED_NUMBER,
+    OUT_OF_RANGE,
+    EXPECTED_TEXT,
+    EXPECTED_DATE,
+    NOT_A_DATE,
+    EXPECTED_OPTION_LIST,
+    NOT_AMONG_OPTIONS,
+    NOT_AN_OPTION,
+)
 
 
 def _is_number(value: Any) -> bool:
@@ -26,30 +54,30 @@ def answer_problem(framework: Framework, item: Item, value: AnswerValue) -> str 
     kind = item.kind
     if kind in NUMERIC_KINDS:
         if not _is_number(value):
-            return f"expected a number for a {kind.value} item"
+            return EXPECTED_NUMBER.format(kind=kind.value)
         low = 0.0 if kind == ItemKind.PERCENTAGE and item.min is None else item.min
         high = 100.0 if kind == ItemKind.PERCENTAGE and item.max is None else item.max
         if (low is not None and value < low) or (high is not None and value > high):  # type: ignore[operator]
-            return f"{value} is outside the item's range {low}..{high}"
+            return OUT_OF_RANGE.format(value=value, low=low, high=high)
         return None
     if kind in (ItemKind.TEXT, ItemKind.LINK):
-        return None if type(value) is str else "expected text"
+        return None if type(value) is str else EXPECTED_TEXT
     if kind == ItemKind.DATE:
         if type(value) is not str:
-            return "expected a date (YYYY-MM-DD)"
+            return EXPECTED_DATE
         try:
             dt.date.fromisoformat(value)
         except ValueError:
-            return f"{value!r} is not a date (YYYY-MM-DD)"
+            return NOT_A_DATE.format(value=repr(value))
         return None
     allowed = [o.value for o in framework.options_of(item)]
     if kind == ItemKind.MULTI_CHOICE:
         if not isinstance(value, tuple):
-            return "expected a list of option values"
+            return EXPECTED_OPTION_LIST
         wrong = [v for v in value if not any(same_value(v, a) for a in allowed)]
-        return f"{wrong!r} not among the options {allowed!r}" if wrong else None
+        return NOT_AMONG_OPTIONS.format(wrong=repr(wrong), allowed=repr(allowed)) if wrong else None
     if not any(same_value(value, a) for a in allowed):
-        return f"{value!r} is not one of the options {allowed!r}"
+        return NOT_AN_OPTION.format(value=repr(value), allowed=repr(allowed))
     return None
 
 

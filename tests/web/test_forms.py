@@ -5,6 +5,7 @@ energy example (numbers, conditions) and the flow chart (a decision graph). No b
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -385,7 +386,20 @@ def test_an_answer_the_one_check_refuses_is_a_problem_in_its_words(energy: Frame
     assert "why.finance_detail" not in after
     view = page_view(energy, 0, after, "en", problems, submitted=form)
     detail = next(i for i in view.items if i.id == "why.finance_detail")
-    assert detail.value == "75" and not detail.errors[0].interface
+    assert detail.value == "75"
+    # The check's own template, translated on the page with the values it named.
+    (error,) = detail.errors
+    assert error.interface and error.text == "{value} is outside the item's range {low}..{high}"
+    assert error.shown(lambda msgid: msgid) == "75 is outside the item's range 0.0..50.0"
+    french = gettext_in("fr")
+    assert error.shown(french) == "75 est en dehors de la plage de la question, de 0.0 à 50.0"
+
+
+def gettext_in(language: str) -> Callable[[str], str]:
+    """The questionnaire's gettext for ``language``."""
+    from silkcore.web._i18n import gettext
+
+    return lambda msgid: gettext(language, msgid)
 
 
 def test_a_date_that_does_not_exist_is_the_one_checks_problem() -> None:

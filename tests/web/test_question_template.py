@@ -437,7 +437,7 @@ def test_a_step_with_problems_links_them(flowchart: Framework) -> None:
 def test_the_stylesheet_is_self_contained_and_covers_focus_reflow_and_print() -> None:
     css = STATIC.joinpath("silk.css").read_text(encoding="utf-8")
     assert not re.search(r"@import|url\(\s*['\"]?(https?:)?//", css), "the stylesheet fetches nothing"
-    assert ":focus-visible" in css and "@media print" in css and "overflow-wrap: anywhere" in css
+    assert ":focus-visible" in css and "@media print" in css and "overflow-wrap: break-word" in css
     # No fixed width wider than a 320 px screen (20rem) anywhere.
     rules = re.sub(r"@media[^{]*\{", "", css)
     for value, unit in re.findall(r"(?<![-\w])(?:min-)?width:\s*([\d.]+)(px|rem|em)", rules):

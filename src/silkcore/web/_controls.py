@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
@@ -25,6 +25,7 @@ from .._assessment import AnswerStatus, AnswerValue
 from .._framework import NUMERIC_KINDS, Framework, Item, ItemKind, OptionValue
 from ._answer import Answer
 from ._i18n import N_
+from ._problems import problem_of
 from ._texts import LocalText, local_text
 
 __all__ = [
@@ -79,10 +80,27 @@ _MAX_NUMBER_TEXT = 100  # digits enough for any number an assessment asks; more 
 
 @attrs.frozen
 class Message:
-    """A message beside a field: ``interface`` ones are translated by the template."""
+    """A message beside a field: ``interface`` ones are translated by the template (a
+    template of the check's keeps its values in ``params``)."""
 
     text: str
     interface: bool
+    params: tuple[tuple[str, str], ...] = ()
+
+    def shown(self, translate: Callable[[str], str]) -> str:
+        """The message as the page shows it, ``translate`` being the page's gettext."""
+        if not self.interface:
+            return self.text
+        return translate(self.text).format(**dict(self.params)) if self.params else translate(self.text)
+
+
+def message_of(text: str) -> Message:
+    """The message to show for ``text``: an interface string, one of the check's answer
+    problems (translated, its values kept), or the check's words as they are."""
+    if text in INTERFACE_MESSAGES:
+        return Message(text, True)
+    problem = problem_of(text)
+    return Message(problem[0], True, problem[1]) if problem else Message(text, False)
 
 
 @attrs.frozen
@@ -293,7 +311,7 @@ def item_view(
         offers_not_applicable=AnswerStatus.NOT_APPLICABLE in statuses,
         offers_unknown=AnswerStatus.UNKNOWN in statuses,
         status=status,
-        errors=tuple(Message(e, e in INTERFACE_MESSAGES) for e in errors),
+        errors=tuple(message_of(e) for e in errors),
         revealed=revealed,
         plain_language=plain_language(framework, language),
     )

@@ -30,7 +30,7 @@ from .._framework import Category, Framework
 from .._model import OrgRef
 from .._objcache import PerObject
 from ._answer import Answer, applies, still_applying, values_of
-from ._controls import ItemView, Message, item_view, parse_item
+from ._controls import ItemView, Message, item_view, message_of, parse_item
 from ._texts import LocalText, local_text
 
 __all__ = [
@@ -173,7 +173,7 @@ def page_view(
         for position, item in enumerate(shown, start=1)
     )
     applicable = [item for item in framework.items if applies(item, values)]
-    general = tuple(Message(m, False) for m in issues.get("", ()))
+    general = tuple(message_of(m) for m in issues.get("", ()))
     summary = [ErrorLink(m, v.number, f"#{v.dom_id}") for v in views for m in v.errors]
     summary += [ErrorLink(m, None, None) for m in general]
     category = page.category

@@ -20,7 +20,7 @@ from .._errors import ScoringError
 from .._framework import Framework, NodeKind, PointerTo
 from .._guide import Guide, GuideOutcome, Revisit
 from ._answer import Answer, answers_from_responses, applies, values_of
-from ._controls import ANSWER_NEEDED, ItemView, Message, item_view, plain_language
+from ._controls import ANSWER_NEEDED, ItemView, Message, item_view, message_of, plain_language
 from ._forms import ErrorLink, parse_items
 from ._texts import LocalText, local_text
 
@@ -135,7 +135,7 @@ def step_view(
         )
         for position, item_id in enumerate(_node_items(framework, guide, answers), start=1)
     )
-    general = tuple(Message(m, False) for m in issues.get("", ()))
+    general = tuple(message_of(m) for m in issues.get("", ()))
     summary = [ErrorLink(m, v.number, f"#{v.dom_id}") for v in views for m in v.errors]
     summary += [ErrorLink(m, None, None) for m in general]
     phase_ids = [c.id for c in framework.categories]
