@@ -143,3 +143,15 @@ def test_python_api_from_readme(tmp_path: Path) -> None:
         silkcore.validate(json.loads(silkcore.dump_document(card)), catalog=silkcore.build_catalog(load_entrypoints=False)) == []
     )
     assert (ROOT / "README.md").read_text().count("make ") >= 2
+
+
+def test_assess_reads_response_sets_one_a_line(tmp_path: Path) -> None:
+    """A JSON Lines file of response sets (as the web questionnaire downloads a team's) is the
+    same input as one file a set: the same card, byte for byte."""
+    sets = sorted((EXAMPLES / "demo" / "response_sets").glob("evaluation-grid-*.json"))
+    lines = tmp_path / "sets.jsonl"
+    lines.write_text("".join(json.dumps(json.loads(p.read_text())) + "\n" for p in sets), encoding="utf-8")
+    one_a_line = run_silk("assess", "--framework", "silk.evaluation-grid", str(lines), "--json")
+    one_a_file = run_silk("assess", "--framework", "silk.evaluation-grid", *map(str, sets), "--json")
+    assert one_a_line.returncode == 0, one_a_line.stderr
+    assert one_a_line.stdout == one_a_file.stdout

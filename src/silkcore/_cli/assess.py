@@ -10,7 +10,7 @@ import click
 from .. import assess as assess_response_sets
 from .._assessment import ResponseSet
 from .._catalog import Catalog
-from .._documents import dump_document, load_document
+from .._documents import dump_document, read_documents
 from .._errors import Issue, SchemaValidationError, SilkError
 from .._framework import Framework
 from .._render import render_scorecard
@@ -20,13 +20,16 @@ __all__ = ["COMMANDS", "load_response_sets"]
 
 
 def load_response_sets(catalog: Catalog, paths: Sequence[Path], framework: Framework) -> list[ResponseSet]:
-    """Read response sets, each checked (by the one check) against ``framework``."""
+    """Read response sets - one a file, or one a line of a ``.jsonl`` file (as the web
+    questionnaire downloads a team's answers) - each checked (by the one check) against
+    ``framework``."""
     sets = []
     for path in paths:
-        doc = load_document(path, registry=catalog.schemas, frameworks=lambda _framework_id: framework)
-        if not isinstance(doc, ResponseSet):
-            raise SchemaValidationError([Issue("/schema", "expected a response set (silkcore_response_set-v1.0.0)", str(path))])
-        sets.append(doc)
+        for doc in read_documents([path], registry=catalog.schemas, frameworks=lambda _framework_id: framework):
+            if not isinstance(doc, ResponseSet):
+                expected = "expected a response set (silkcore_response_set-v1.0.0)"
+                raise SchemaValidationError([Issue("/schema", expected, str(path))])
+            sets.append(doc)
     return sets
 
 
