@@ -192,24 +192,27 @@ class RunningNode:
         self.log = log
         with log.open("wb") as handle:
             self.process = subprocess.Popen(node_command(store, peers), stdout=handle, stderr=subprocess.STDOUT, env=env)
-        self.url = self._wait_for_url()
-
-    def _wait_for_url(self, timeout: float = 30) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            text = self.log.read_text(errors="replace")
-            found = re.search(r"listening on (http://127\.0\.0\.1:\d+)", text)
-            if found and "Application startup complete" in text:
-                return found.group(1)
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the node exited: {text}")
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"the node did not start: {self.log.read_text(errors='replace')}")
+        self.url = wait_for_listening(self.process, log)
 
     def stop(self) -> None:
         """Stop the subprocess (by its own pid) and wait for it."""
         stop_process(self.process)
+
+
+def wait_for_listening(process: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> str:
+    """The URL a ``silk serve`` process announced in ``log`` once it is ready; stops the
+    process and raises if it exits or does not start (``timeout`` is a hang guard)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = log.read_text(errors="replace")
+        found = re.search(r"listening on (http://127\.0\.0\.1:\d+)", text)
+        if found and "Application startup complete" in text:
+            return found.group(1)
+        if process.poll() is not None:
+            raise RuntimeError(f"the node exited: {text}")
+        time.sleep(0.05)
+    stop_process(process)
+    raise RuntimeError(f"the node did not start: {log.read_text(errors='replace')}")
 
 
 def stop_process(process: subprocess.Popen[bytes]) -> None:

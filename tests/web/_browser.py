@@ -13,7 +13,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from ..conftest import GUARD
-from ..node.conftest import stop_process
+from ..node.conftest import stop_process, wait_for_listening
 
 if TYPE_CHECKING:
     from playwright.sync_api import BrowserContext, ConsoleMessage, Locator, Page, Request, Route, ViewportSize
@@ -76,21 +75,8 @@ class WebNode:
         self.log = log
         with log.open("wb") as handle:
             self.process = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT, env=env)
-        self.url = self._wait_for_url()
+        self.url = wait_for_listening(self.process, log)
         self.origin = origin_of(self.url)
-
-    def _wait_for_url(self, timeout: float = 60) -> str:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            text = self.log.read_text(errors="replace")
-            found = re.search(r"listening on (http://127\.0\.0\.1:\d+)", text)
-            if found and "Application startup complete" in text:
-                return found.group(1)
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the node exited: {text}")
-            time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"the node did not start: {self.log.read_text(errors='replace')}")
 
     def ui(self, path: str = "") -> str:
         """The absolute URL of ``path`` under the questionnaire's mount point ``/ui/``."""

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+import silkcore
+
+from ..conftest import EXAMPLES
 from ._browser import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, TIMEOUT_MS, Axe, RequestRecorder, Screenshots, WebNode
 
 if TYPE_CHECKING:
@@ -172,3 +175,30 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     for folder in _screenshot_folders:
         count = len(list(folder.glob("*.png"))) if folder.exists() else 0
         terminalreporter.write_line(f"web questionnaire screenshots ({count}): {folder}")
+
+
+# -- the frameworks the form and template tests answer (built once a module) -----------------
+
+
+@pytest.fixture(scope="module")
+def catalog() -> silkcore.Catalog:
+    """The installed plugins' catalog."""
+    return silkcore.build_catalog()
+
+
+@pytest.fixture(scope="module")
+def grid(catalog: silkcore.Catalog) -> silkcore.Framework:
+    """Tool 2, the evaluation grid (78 items, texts in en, fr and es)."""
+    return catalog.framework("silk.evaluation-grid")
+
+
+@pytest.fixture(scope="module")
+def flowchart(catalog: silkcore.Catalog) -> silkcore.Framework:
+    """Tool 1, the flow chart: a guided framework with a decision graph."""
+    return catalog.framework("silk.flowchart")
+
+
+@pytest.fixture(scope="module")
+def energy() -> silkcore.Framework:
+    """The example network's framework file: numbers, units and conditional items."""
+    return silkcore.load_framework(EXAMPLES / "frameworks" / "community-energy-readiness.yaml")

@@ -50,26 +50,6 @@ SUBJECT = OrgRef("urn:silk:org:example:web-forms", "Web forms cooperative (ficti
 RESPONDENT = Respondent("management", "Ana")
 
 
-@pytest.fixture(scope="module")
-def catalog() -> silkcore.Catalog:
-    return silkcore.build_catalog()
-
-
-@pytest.fixture(scope="module")
-def grid(catalog: silkcore.Catalog) -> Framework:
-    return catalog.framework("silk.evaluation-grid")
-
-
-@pytest.fixture(scope="module")
-def flowchart(catalog: silkcore.Catalog) -> Framework:
-    return catalog.framework("silk.flowchart")
-
-
-@pytest.fixture(scope="module")
-def energy() -> Framework:
-    return silkcore.load_framework(ENERGY_FILE)
-
-
 def framework_of(items: list[dict[str, Any]], **extra: Any) -> Framework:
     """A small framework written as data, for cases the shipped ones do not have."""
     return silkcore.load_framework(

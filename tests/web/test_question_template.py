@@ -21,8 +21,6 @@ from silkcore.web._answer import Answer
 from silkcore.web._forms import PageView, page_view, pages, parse_page
 from silkcore.web._guided import StepView, parse_step, step_view
 
-from ..conftest import EXAMPLES
-
 TEMPLATES = files("silkcore.web").joinpath("templates")
 STATIC = files("silkcore.web").joinpath("static")
 
@@ -123,26 +121,6 @@ def render_page(view: PageView, env: jinja2.Environment | None = None, **extra: 
 def render_step(view: StepView, env: jinja2.Environment | None = None) -> str:
     values = {"view": view, "form_action": "/ui/a/tok/step", "csrf_token": "c5rf", "back_url": None, "language": view.language}
     return (env or environment()).get_template("guided.html").render(**values)
-
-
-@pytest.fixture(scope="module")
-def catalog() -> silkcore.Catalog:
-    return silkcore.build_catalog()
-
-
-@pytest.fixture(scope="module")
-def grid(catalog: silkcore.Catalog) -> Framework:
-    return catalog.framework("silk.evaluation-grid")
-
-
-@pytest.fixture(scope="module")
-def flowchart(catalog: silkcore.Catalog) -> Framework:
-    return catalog.framework("silk.flowchart")
-
-
-@pytest.fixture(scope="module")
-def energy() -> Framework:
-    return silkcore.load_framework(EXAMPLES / "frameworks" / "community-energy-readiness.yaml")
 
 
 def assert_accessible_form(html: str, item_ids: set[str]) -> Tree:
