@@ -16,7 +16,14 @@ import silkcore
 from .conftest import ROOT
 
 PLUGIN_FILES = sorted((ROOT / "plugins").rglob("*.py")) + sorted((ROOT / "examples").rglob("silk_*/**/*.py"))
-PUBLIC_PACKAGES = ("silkcore", "silkcore.report", "silkcore.testing", "silkcore.testing.strategies", "silkcore.node", "silkcore.web")
+PUBLIC_PACKAGES = (
+    "silkcore",
+    "silkcore.report",
+    "silkcore.testing",
+    "silkcore.testing.strategies",
+    "silkcore.node",
+    "silkcore.web",
+)
 
 
 def imported_modules(path: Path) -> list[tuple[int, str]]:
