@@ -17,7 +17,7 @@ import click
 from silkcore import SilkError, get_catalog, hookimpl, read_documents
 
 from .compare import compare, render
-from .grid import grid
+from .grid import INFERRED_LEGEND, INFERRED_MARK, Cell, grid
 from .report import ImpactGridSection
 
 
@@ -47,8 +47,19 @@ def show(as_json: bool) -> None:
     for principle in g.principles:
         click.echo(principle["title"]["en"])
         for strategy in g.strategy_ids():
-            cell = g.cell(strategy, principle["id"])
-            click.echo(f"  {strategy:<20} {cell.effect:<15} {cell.text or '-'}")
+            click.echo(cell_lines(g.cell(strategy, principle["id"])))
+    if any(c.effect_basis == "inferred" for c in g.cells):
+        click.echo(f"\n{INFERRED_LEGEND}")
+
+
+def cell_lines(cell: Cell) -> str:
+    """One cell as text: strategy, class (marked when inferred) and the report's text, its
+    second paragraph indented under the first - at the margin it would read like a heading."""
+    mark = INFERRED_MARK if cell.effect_basis == "inferred" else ""
+    prefix = f"  {cell.strategy:<20} {cell.effect + mark:<16} "
+    first, *rest = (cell.text or "-").split("\n")
+    # Blank lines between paragraphs are dropped: the indent alone shows where one ends.
+    return "\n".join([prefix + first] + [" " * len(prefix) + line for line in rest if line.strip()])
 
 
 def _cell_json(cell: Any) -> dict[str, Any]:

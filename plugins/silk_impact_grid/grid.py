@@ -11,6 +11,13 @@ import yaml
 
 GRID_FILE = Path(__file__).with_name("impact_grid.yaml")
 EFFECTS = ("likely_improve", "risk_degrade", "uncertain")
+# The text views mark a class the project inferred (the report's legend symbols were lost,
+# lines 862-866) so that a reader never takes it for the report's own; the JSON says so per cell.
+INFERRED_MARK = "*"
+INFERRED_LEGEND = (
+    "* class inferred by this project from the cell's text: the report's legend symbols were lost"
+    " (SILK report, Tool 5, lines 862-866); `--json` gives each cell's reason."
+)
 
 
 @attrs.frozen

@@ -97,3 +97,46 @@ def test_comparison_prints_effect_indicators_and_cases_per_principle() -> None:
     for row in data["principles"]:
         [s] = row["strategies"]
         assert (s["effect"] == "likely_improve") == (not s["indicators_to_watch"])
+
+
+def test_show_indents_second_paragraphs_and_marks_inferred_classes() -> None:
+    result = run_silk("impact-grid", "show")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    titles = {p["title"]["en"] for p in grid().principles}
+    # Every line is a principle title, a cell row, an indented continuation, blank, or the legend.
+    for line in lines:
+        assert line in titles or line.startswith("  ") or not line or line.startswith("* "), line
+    continuation = "May be the subject of a franchisee contract"
+    [at] = [n for n, line in enumerate(lines) if line.strip() == continuation]
+    spin_off = lines[at - 1]  # the cell's first paragraph, on its own row
+    assert spin_off.startswith("  spin_off ") and lines[at].index(continuation) == spin_off.index("The economic benefits")
+    assert "uncertain*" in spin_off
+    assert lines[-1].startswith("* class inferred by this project") and "lines 862-866" in lines[-1]
+
+
+def test_compare_indents_second_paragraphs_and_has_the_legend() -> None:
+    lines = run_silk("impact-grid", "compare", "spin_off").stdout.splitlines()
+    [at] = [n for n, line in enumerate(lines) if line.strip() == "May be the subject of a franchisee contract"]
+    assert lines[at].index("May") == lines[at - 1].index("The economic benefits")
+    text = "\n".join(lines)
+    assert "? uncertain*:" in text and "* class inferred by this project" in text
+
+
+def test_equal_exchange_received_fdi_so_it_is_not_counted_as_an_acquisition() -> None:
+    result = run_silk("impact-grid", "compare", "fdi", "--json")
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert "equal_exchange" not in {c["case_id"] for c in data["cases"]["acquisition"]}
+    [left_out] = data["cases_not_counted"]["acquisition"]
+    assert left_out["case_id"] == "equal_exchange" and "line 811" in left_out["source"]
+    # The reason quotes the report: the line it cites must print the quoted words.
+    assert "started investing in EE" in SEED.read_text(encoding="utf-8").splitlines()[810]
+    assert "not counted: equal_exchange" in run_silk("impact-grid", "compare", "fdi").stdout
+
+
+def test_an_unknown_strategy_names_the_mapping_as_the_projects_and_lists_the_approaches() -> None:
+    result = run_silk("impact-grid", "compare", "nonsense")
+    assert result.returncode == 2
+    assert "the report links" not in result.stderr
+    assert "an approach this project maps onto one (fdi, franchising," in result.stderr
