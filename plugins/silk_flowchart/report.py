@@ -25,7 +25,7 @@ class FlowchartSection:
         reached = phases.index(outcome.phase) if outcome.phase in phases else -1
         done = outcome.status == "completed"
         progress = [1.0 if i < reached or (i == reached and done) else 0.5 if i == reached else 0.0 for i in range(len(phases))]
-        labels = [text_of(framework.category(p).title)[:34] for p in phases]
+        labels = [text_of(framework.category(p).title) for p in phases]  # whole: the chart wraps them
         alt = "Progress through the flow chart: " + ", ".join(
             f"{label} {'done' if v == 1 else 'in progress' if v == 0.5 else 'not reached'}"
             for label, v in zip(labels, progress, strict=True)

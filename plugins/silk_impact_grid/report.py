@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from silkcore import Flow, Strategy
-from silkcore.report import ReportContext, SectionContent, fragment, heatmap, markdown_text
+from silkcore.report import ReportContext, SectionContent, category_grid, fragment, markdown_text
 
 from .compare import compare
 from .grid import grid
 
-_VALUE = {"likely_improve": 1.0, "uncertain": 0.0, "risk_degrade": -1.0}
+# The grid's three classes, in legend order, with the mark written in each cell (so colour
+# is never the only cue) and the legend's words.
+CLASSES = {
+    "likely_improve": ("+", "likely to improve"),
+    "uncertain": ("?", "uncertain"),
+    "risk_degrade": ("!", "risk of degrading"),
+}
+# Okabe-Ito colours, one per class: green for improve, vermillion for risk, sky blue - far
+# from both - for uncertain, so risk and uncertain can never be confused.
+COLOURS = {"likely_improve": "#009E73", "uncertain": "#56B4E9", "risk_degrade": "#D55E00"}
 
 
 class ImpactGridSection:
@@ -26,9 +35,9 @@ class ImpactGridSection:
             return None
         result = compare(mapped)
         methods = list(result["summary"])
-        principles = [row["title"][:38] for row in result["principles"]]
-        values = [[_VALUE[s["effect"]] for s in row["strategies"]] for row in result["principles"]]
-        alt = "Likely effect on SSE principles (1 improve, 0 uncertain, -1 risk): " + "; ".join(
+        principles = [row["title"] for row in result["principles"]]  # whole: the chart wraps them
+        cells = [[s["effect"] for s in row["strategies"]] for row in result["principles"]]
+        alt = "Likely effect on SSE principles: " + "; ".join(
             f"{m}: "
             + ", ".join(
                 f"{row['principle']} {s['effect']}"
@@ -38,7 +47,7 @@ class ImpactGridSection:
             )
             for m in methods
         )
-        chart = heatmap(principles, methods, values, alt)
+        chart = category_grid(principles, methods, cells, alt, classes=CLASSES, colours=COLOURS)
         watch = [
             (s["strategy"], row["title"], i)
             for row in result["principles"]
@@ -47,7 +56,7 @@ class ImpactGridSection:
         ]
         html = fragment(
             """<p>Approaches in play: {{ approaches }} (mapped to the grid's methods as the project's interpretation).</p>
-<figure>{{ chart|safe }}<figcaption>1 = likely to improve, 0 = uncertain, -1 = risk of degrading.</figcaption></figure>
+<figure>{{ chart|safe }}<figcaption>+ likely to improve, ? uncertain, ! risk of degrading.</figcaption></figure>
 <h4>Indicators to watch</h4><ul>{% for m, p, i in watch %}<li>{{ m }} / {{ p }}: {{ i }}</li>{% endfor %}</ul>""",
             approaches=", ".join(mapped),
             chart=chart,

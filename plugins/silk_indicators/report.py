@@ -21,7 +21,9 @@ class IndicatorsSection:
         if not measurements:
             return None
         starts = sorted({m.period.start for m in measurements})
-        series: dict[str, list[tuple[str, float]]] = {}
+        # Years as numbers: the chart's time axis is numeric and sorted, whatever order the
+        # series bring their years in.
+        series: dict[str, list[tuple[float, float]]] = {}
         targets: dict[str, float] = {}
         all_measurements = context.of_type(Measurement)
         for definition, compute in definitions():
@@ -35,9 +37,9 @@ class IndicatorsSection:
                 except NotComputable:
                     continue
                 if value is not None:
-                    points.append((str(start.year), float(value)))
+                    points.append((start.year, float(value)))
             if len({p[0] for p in points}) >= 2:
-                name = definition.title["en"][:40]
+                name = definition.title["en"]  # whole: the legend wraps it
                 series[name] = points
                 result = standing(definition, compute, all_measurements)
                 if result.target is not None:
@@ -47,9 +49,9 @@ class IndicatorsSection:
         chart = ""
         if series:
             alt = "Indicator trends (percent) by year: " + "; ".join(
-                f"{k}: " + ", ".join(f"{p} {v:.1f}" for p, v in pts) for k, pts in series.items()
+                f"{k}: " + ", ".join(f"{p} {v:.1f}" for p, v in sorted(pts)) for k, pts in series.items()
             )
-            chart = line_chart(series, alt, ylabel="percent", targets=targets)
+            chart = line_chart(series, alt, ylabel="percent", xlabel="year", targets=targets)
             charts = 1
         html = fragment(
             """{% if chart %}<figure>{{ chart|safe }}<figcaption>Dashed lines are targets.</figcaption></figure>{% endif %}

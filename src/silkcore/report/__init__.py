@@ -4,7 +4,8 @@ The core draws the parts every framework has (score cards, history); plugins add
 sections through ``silk_register_report_sections``. A section's HTML is built with
 :func:`fragment`, which autoescapes every value, so text from other platforms can never
 become markup; charts are inline SVG from :func:`bar_chart`, :func:`line_chart`,
-:func:`heatmap`, :func:`diverging_bars` and :func:`radar_chart`. A section's
+:func:`heatmap`, :func:`category_grid`, :func:`diverging_bars` and :func:`radar_chart`
+(colours from :data:`OKABE_ITO`). A section's
 Markdown passes every text it did not write itself (names, titles, messages) through
 :func:`markdown_text`, so it cannot become markup there either.
 """
@@ -18,14 +19,16 @@ import attrs
 import jinja2
 from markupsafe import Markup
 
-from ._charts import bar_chart, diverging_bars, heatmap, line_chart, radar_chart
+from ._charts import OKABE_ITO, bar_chart, category_grid, diverging_bars, heatmap, line_chart, radar_chart, wrap_label
 from ._markdown import markdown_text
 
 __all__ = [
+    "OKABE_ITO",
     "ReportContext",
     "ReportSection",
     "SectionContent",
     "bar_chart",
+    "category_grid",
     "diverging_bars",
     "fragment",
     "heatmap",
@@ -33,6 +36,7 @@ __all__ = [
     "markdown_text",
     "radar_chart",
     "score_all",
+    "wrap_label",
     "write_organisation_report",
 ]
 

@@ -27,8 +27,8 @@ def _text(texts: dict[str, str] | None, language: str = "en") -> str:
 
 def _short_label(category_id: str, title: str) -> str:
     """A chart label: short codes (A, B...) keep their code, long ids give way to the title."""
-    label = f"{category_id} {title}" if len(category_id) <= 3 else title
-    return label if len(label) <= 30 else label[:29] + "…"
+    # Whole, not cut: the chart helpers wrap long labels at word boundaries.
+    return f"{category_id} {title}" if len(category_id) <= 3 else title
 
 
 def scorecard_section(card: ScoreCard, framework: Any) -> SectionContent:
@@ -86,12 +86,20 @@ def history_section(rows: Sequence[dict[str, Any]]) -> SectionContent | None:
     for framework_id, assessments in sorted(by_framework.items()):
         if len(assessments) < 2:
             continue
-        series: dict[str, list[tuple[str, float]]] = {}
+        # Assessments are numbered on a numeric axis: a category missing from an early
+        # assessment then cannot push its later points to the front of the axis.
+        series: dict[str, list[tuple[float, float]]] = {}
         for index, row in enumerate(assessments, start=1):
             for category in row["categories"]:
                 if category["score"] is not None:
-                    series.setdefault(category["id"], []).append((f"#{index}", category["score"]))
-        chart = line_chart(series, f"{framework_id}: category scores over {len(assessments)} assessments", ylabel="score")
+                    series.setdefault(category["id"], []).append((index, category["score"]))
+        chart = line_chart(
+            series,
+            f"{framework_id}: category scores over {len(assessments)} assessments",
+            ylabel="score",
+            xlabel="assessment",
+            xtick_labels={i: f"#{i}" for i in range(1, len(assessments) + 1)},
+        )
         charts += 1
         last = assessments[-1]
         changes = [c for c in last["categories"] if c["change"] is not None]
