@@ -6,6 +6,9 @@ from silkcore import Guide, ResponseSet, text_of
 from silkcore.report import ReportContext, SectionContent, bar_chart, fragment, markdown_text
 
 FRAMEWORK_ID = "silk.flowchart"
+# The section's title in Tool 1's words ("issues to assess and decisions to take", report line 372),
+# not Tool 3's "where the organisation stands" (lines 374, 770), which belongs to the indicators.
+SECTION_TITLE = "Issues assessed and decisions taken (Tool 1 flow chart)"
 
 
 class FlowchartSection:
@@ -52,4 +55,4 @@ class FlowchartSection:
         markdown = f"Phase reached: {markdown_text(outcome.phase or '-')} ({outcome.status}).\n" + "\n".join(
             f"- {markdown_text(d)}" for d in decisions
         )
-        return SectionContent("Where the organisation stands (Tool 1 flow chart)", html, markdown, charts=1)
+        return SectionContent(SECTION_TITLE, html, markdown, charts=1)

@@ -28,6 +28,9 @@ from .evidence import build_brief
 from .render import to_html, to_markdown
 from .self_assessment import framework, gaps
 
+# Marks a check question as the project's own in the text view (the JSON says question_basis).
+OWN_QUESTION_MARK = "*"
+
 
 @click.group("policy")
 def policy_command() -> None:
@@ -93,7 +96,11 @@ def assess_policy(responses: Path, as_json: bool) -> None:
     for gap in found:
         cites = gap["cites"]
         example = f"; example: {cites['example_case']['name']}" if cites.get("example_case") else ""
-        click.echo(terminal_text(f"  - [{gap['status']}] {gap['question']} -> {cites['id']} {cites['title']}{example}"))
+        # The marker keeps the questions from reading as the report's own (the legend below).
+        mark = OWN_QUESTION_MARK if gap["question_basis"] == "project" else ""
+        click.echo(terminal_text(f"  - [{gap['status']}] {gap['question']}{mark} -> {cites['id']} {cites['title']}{example}"))
+    if any(gap["question_basis"] == "project" for gap in found):
+        click.echo(f"{OWN_QUESTION_MARK} {brief()['checks_basis']['reason']['en']}")
 
 
 @policy_command.command("brief")

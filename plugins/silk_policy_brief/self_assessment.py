@@ -24,7 +24,9 @@ def framework() -> Framework:
     categories.append(Category("lessons", {"en": "Policy lessons learned"}, source=data["source"]))
     items = []
     for rec in data["recommendations"]:
-        items += [_item(check, rec["id"]) for check in rec.get("checks", ())]
+        items += [
+            _item(check, rec["id"], f"Recommendation {rec['id'][1:]}: {rec['title']['en']}") for check in rec.get("checks", ())
+        ]
     for lesson in data["policy_lessons"]:
         items += [
             _item(check, "lessons", f"Policy lesson {lesson['number']}: {lesson['title']}") for check in lesson.get("checks", ())
@@ -35,6 +37,7 @@ def framework() -> Framework:
         title={"en": "Policy self-assessment against the SILK recommendations and lessons"},
         description={
             "en": "For a ministry, region or city: does a policy for SSE internationalisation follow the SILK report's advice?"
+            f" {data['checks_basis']['framework_note']['en']}"
         },
         default_language="en",
         source=data["source"],
@@ -44,8 +47,20 @@ def framework() -> Framework:
     )
 
 
-def _item(check: dict[str, Any], category: str, note: str | None = None) -> Item:
-    return Item(check["id"], category, ItemKind.YES_NO, check["text"], f"SILK report, {check['source']}", note=note)
+def _item(check: dict[str, Any], category: str, cites: str) -> Item:
+    """One check as a yes/no item. The "our own question" note goes into ``help`` (which the
+    XLSForm hint and the web questionnaire show) and into ``note`` (which every JSON export
+    keeps), so no export presents the question as the report's."""
+    basis = brief()["checks_basis"]
+    return Item(
+        check["id"],
+        category,
+        ItemKind.YES_NO,
+        check["text"],
+        f"SILK report, {check['source']}",
+        help=dict(basis["reason"]),
+        note=f"basis: {basis['basis']} - {basis['reason']['en']} Cites {cites}.",
+    )
 
 
 def gaps(card: ScoreCard) -> list[dict[str, Any]]:
@@ -73,6 +88,7 @@ def gaps(card: ScoreCard) -> list[dict[str, Any]]:
                 {
                     "check": entry.item_id,
                     "question": checks[entry.item_id].text["en"],
+                    "question_basis": data["checks_basis"]["basis"],
                     "status": "no" if missing else entry.status.value,
                     "cites": {k: v for k, v in owner.items() if v is not None},
                 }

@@ -220,3 +220,20 @@ def test_a_node_named_like_a_phase_still_exports_a_graph_mermaid_accepts(node_to
     assert parsed.returncode == 0 and parsed.stdout.startswith("ok"), parsed.stdout + parsed.stderr
     dot = run_silk("export", "--format", "dot", str(framework)).stdout
     assert f'"node:{phase}"' in dot and "subgraph cluster_0" in dot
+
+
+def test_report_section_title_uses_tool_1_words_not_tool_3s() -> None:
+    from silk_flowchart.report import FlowchartSection
+    from silkcore import load_document
+    from silkcore.report import ReportContext
+
+    section = FlowchartSection().render(ReportContext(None, [load_document(DEMO_ANSWERS)], [], [], CATALOG))
+    assert section is not None
+    assert section.title == "Issues assessed and decisions taken (Tool 1 flow chart)"
+    # "Where the organisation stands" is how the report describes Tool 3 (lines 374, 770).
+    assert "where the organisation stands" not in section.title.lower()
+    if SEED.exists():
+        lines = SEED.read_text(encoding="utf-8").splitlines()
+        assert "issues to assess and decisions to take" in lines[371]  # Tool 1, line 372
+        assert "where the organisation stands" in lines[373]  # Tool 3, line 374
+        assert "where the organisation stands" in lines[769]  # Tool 3's heading, line 770

@@ -152,3 +152,53 @@ def test_untrusted_jurisdiction_is_escaped_in_html(tmp_path: Path) -> None:
     assert result.returncode == 0
     page = out.read_text()
     assert "<script>" not in page and "&lt;script&gt;" in page
+
+
+def test_the_case_ids_named_in_the_notes_are_the_ones_the_data_uses() -> None:
+    [note] = [n for n in brief()["notes"] if n.startswith("Case ids")]
+    # The ids are the note's parenthesised lists, plus the two it names in running text.
+    named = {i for group in re.findall(r"\(([a-z_, ]+)\)", note) for i in group.split(", ")}
+    named |= {"koica_cts_program", "koica"} & set(re.findall(r"\b[a-z_]+\b", note))
+    known = {c.case_id for c in all_cases()}
+    used = {rec["example_case"]["case_id"] for rec in brief()["recommendations"] if rec.get("example_case")}
+    assert used <= named, used - named
+    assert named - {"koica"} <= known  # koica is named only to say it is *not* the line-416 example
+    assert "rodando_juntas," not in note and "(rodando_juntas, accio, scotland)" not in note
+
+
+def test_every_check_carries_the_our_own_question_note_in_every_export(tmp_path: Path) -> None:
+    from silk_policy_brief.self_assessment import framework
+    from silkcore import dump_document
+
+    fw = framework()
+    assert len(fw.items) == 30
+    own = brief()["checks_basis"]["reason"]["en"]
+    assert brief()["checks_basis"]["basis"] == "project" and own.startswith("Our own question")
+    for item in fw.items:
+        # help reaches the XLSForm hint and the web questionnaire; note every JSON export.
+        assert item.help == {"en": own} and item.note and item.note.startswith("basis: project - Our own question")
+    exported = json.loads(dump_document(fw))
+    assert sum(own in json.dumps(i) for i in exported["items"]) == 30
+    assert "this project's own questions" in exported["description"]["en"]
+    pytest.importorskip("openpyxl")
+    out = tmp_path / "checks.xlsx"
+    result = run_silk("export", "--format", "xlsform", "silk.policy-self-assessment", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    import openpyxl
+
+    rows = list(openpyxl.load_workbook(out)["survey"].iter_rows(values_only=True))
+    hints = [n for n, name in enumerate(rows[0]) if str(name).startswith("hint")]
+    assert hints and sum(any(own in str(row[n]) for n in hints) for row in rows[1:]) == 30
+
+
+def test_assess_marks_the_projects_questions_with_a_legend() -> None:
+    answers = str(EXAMPLES / "policies" / "city-programme-assessment.json")
+    result = run_silk("policy", "assess", answers)
+    assert result.returncode == 0, result.stderr
+    gaps = [line for line in result.stdout.splitlines() if line.startswith("  - [")]
+    assert gaps and all("?* -> " in line for line in gaps)
+    assert result.stdout.rstrip().splitlines()[-1].startswith("* Our own question, not the report's")
+    data = json.loads(
+        run_silk("policy", "assess", str(EXAMPLES / "policies" / "city-programme-assessment.json"), "--json").stdout
+    )
+    assert {g["question_basis"] for g in data["gaps"]} == {"project"}
