@@ -106,6 +106,30 @@ def silk() -> Iterator[object]:
 JS_DIR = Path(__file__).resolve().parent / "js"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_home_writes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Caches and data of every test (matplotlib's font cache, XDG caches and data) go under
+    pytest's base temporary folder, never into the user's home: set before the first test
+    runs (matplotlib reads ``MPLCONFIGDIR`` once, when silkcore first draws a chart), and
+    inherited by every ``silk`` subprocess."""
+    base = tmp_path_factory.mktemp("home-writes")
+    saved = {name: os.environ.get(name) for name in _REDIRECTED}
+    for name in _REDIRECTED:
+        os.environ[name] = str(base / name.lower())
+    try:
+        yield base
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+#: The variables :func:`no_home_writes` points into the test session's temporary folder.
+_REDIRECTED = ("MPLCONFIGDIR", "XDG_CACHE_HOME", "XDG_DATA_HOME")
+
+
 @pytest.fixture(scope="session")
 def node_tools() -> Path:
     """tests/js with its npm packages installed (once); skipped where Node.js is absent."""

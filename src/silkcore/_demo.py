@@ -4,7 +4,9 @@ The bundle (``examples/demo/`` in the repository, ``silkcore/demo/`` in the whee
 fictional but realistic SSE organisation: its organisation document, response sets for the
 SILK frameworks, flows, strategies and measurements. The core knows no tool by name: it
 scores whatever frameworks the bundle answers and lets every installed plugin add its
-report section. Results go to the history store; the report to ``-o``.
+report section. Results go to the history store - ``history.sqlite`` in the output folder
+unless another store is given, so the demo leaves nothing behind outside that folder - and
+the report to ``-o``.
 
 The output folder and the store are checked before any work (their parent folders must
 exist: only the folder itself is created), and each file is written whole or not at all.
@@ -29,7 +31,10 @@ from ._render import render_scorecard
 from ._store import Store, check_store_path, history
 from .report._assemble import score_all, write_organisation_report
 
-__all__ = ["DemoOutcome", "demo_bundle", "load_bundle", "run_demo"]
+__all__ = ["STORE_NAME", "DemoOutcome", "demo_bundle", "load_bundle", "run_demo"]
+
+#: The demo's own history store, inside its output folder, when no store is given.
+STORE_NAME = "history.sqlite"
 
 
 @attrs.frozen
@@ -62,16 +67,24 @@ def _safe_file_name(name: str) -> str:
     return cleaned if cleaned not in ("", ".", "..") else "unnamed"
 
 
-def run_demo(catalog: Catalog, output_dir: Path, store_path: Path) -> DemoOutcome:
+def run_demo(catalog: Catalog, output_dir: Path, store_path: Path | None = None) -> DemoOutcome:
     """Score, store and report the demo organisation.
 
-    ``output_dir`` is created if missing, but its parent must exist, as must the store's
-    folder (unless it is silkcore's own data directory): checked first, before any work, as
+    ``store_path`` defaults to :data:`STORE_NAME` inside ``output_dir``: a demo run keeps
+    its state with its results, never in the user's data directory. ``output_dir`` is
+    created if missing, but its parent must exist, as must the folder of a store that is
+    given (unless it is silkcore's own data directory): checked first, before any work, as
     :class:`~silkcore._outputs.OutputError` (exit 1) or :class:`~silkcore._errors.StoreError`
     (exit 5)."""
     bundle = demo_bundle()
     check_output(output_dir, inputs=(bundle,), directory=True)
-    check_store_path(store_path)
+    if store_path is None:
+        store_path = output_dir / STORE_NAME
+        # The folder is created below; until then only an existing one can be checked.
+        if output_dir.is_dir():
+            check_store_path(store_path)
+    else:
+        check_store_path(store_path)
     documents = load_bundle(bundle, catalog)
     organisation = next(d for d in documents if isinstance(d, Organisation))
     try:

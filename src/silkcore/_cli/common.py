@@ -3,6 +3,7 @@ options that mean the same thing everywhere (``--framework``, ``--store``)."""
 
 from __future__ import annotations
 
+import os
 import traceback
 from collections.abc import Callable, Sequence
 from enum import IntEnum
@@ -21,7 +22,9 @@ __all__ = [
     "REPORTED_PLUGINS",
     "STRICT_PLUGINS",
     "ExitCode",
+    "announce_store",
     "catalog_of",
+    "default_store",
     "exit_code",
     "fail",
     "framework_option",
@@ -149,6 +152,22 @@ class _StoreLocation(click.ParamType[Any]):
 
 
 _STORE_FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+def default_store() -> Path:
+    """The store a command uses when ``--store`` is not given: ``$SILKCORE_STORE``, else
+    ``silkcore/history.sqlite`` in the user's data directory. Say so with
+    :func:`announce_store` once it is known to be read."""
+    from .._store import default_store_path
+
+    return default_store_path()
+
+
+def announce_store(path: object) -> None:
+    """One line on standard error naming the store a command reads without being given one:
+    state the user did not choose must never shape a result silently."""
+    origin = "$SILKCORE_STORE" if os.environ.get("SILKCORE_STORE") else "the default store"
+    click.echo(f"using the store {path} ({origin}; choose one with --store)", err=True)
 
 
 def store_option(help_text: str = _STORE_HELP) -> Callable[[_F], _F]:

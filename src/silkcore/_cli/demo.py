@@ -16,15 +16,15 @@ __all__ = ["COMMANDS"]
 @click.option(
     "-o", "--output", "output_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("silk-demo"), show_default=True
 )
-@store_option()
+@store_option("The history store: a file, or a postgresql:// URL (default: history.sqlite in the output directory).")
 @click.pass_context
 def demo(ctx: click.Context, output_dir: Path, store_path: Path | None) -> None:
     """Run every installed tool on the bundled example organisation: score, store, write a report."""
     from .._demo import run_demo
-    from .._store import default_store_path
 
     try:
-        outcome = run_demo(catalog_of(ctx), output_dir, store_path or default_store_path())
+        # No default store from the environment: a demo keeps everything in its output folder.
+        outcome = run_demo(catalog_of(ctx), output_dir, store_path)
     except SilkError as exc:
         fail(exc)
     click.echo(outcome.summary)

@@ -11,7 +11,16 @@ from .._catalog import Catalog
 from .._documents import read_documents
 from .._errors import SilkError, StoreError, UnknownComponentError
 from .._model import Organisation
-from .common import catalog_of, fail, framework_option, given_frameworks, print_json, store_option
+from .common import (
+    announce_store,
+    catalog_of,
+    default_store,
+    fail,
+    framework_option,
+    given_frameworks,
+    print_json,
+    store_option,
+)
 
 __all__ = ["COMMANDS"]
 
@@ -20,16 +29,16 @@ __all__ = ["COMMANDS"]
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="report.html or report.md")
 @framework_option("A framework the response sets answer, as an id or a file (repeatable).", multiple=True)
-@store_option()
+@store_option("A history store to read the organisation's progress over time from (a file, or a postgresql:// URL).")
 @click.pass_context
 def report(
     ctx: click.Context, inputs: tuple[Path, ...], output: Path, framework_refs: tuple[str, ...], store_path: Path | None
 ) -> None:
     """Write the HTML (or Markdown) report for one organisation from its documents. Every
     response set is scored: one answering a framework that is neither installed nor given
-    with --framework is an error."""
+    with --framework is an error. History is read only from a store given with --store."""
     from .._outputs import atomic_path, check_output
-    from .._store import Store, check_store_path, default_store_path, history
+    from .._store import Store, check_store_path, history
     from ..report._assemble import score_all, write_organisation_report
 
     catalog = catalog_of(ctx)
@@ -42,9 +51,9 @@ def report(
         cards = [card for _, card in score_all(catalog, documents, frameworks)]
         rows: list[dict[str, Any]] = []
         subject = next((d.org_id for d in documents if isinstance(d, Organisation)), None)
-        path = store_path or default_store_path()
-        if subject is not None and (store_path is not None or path.exists()):
-            with Store(path) as store:
+        # Only a store the user named: a default one would add sections from runs nobody chose.
+        if subject is not None and store_path is not None:
+            with Store(store_path) as store:
                 rows = history(store.assessments(subject))
         with atomic_path(output) as partial:
             sections = write_organisation_report(catalog, documents, cards, rows, partial, frameworks)
@@ -70,15 +79,17 @@ def _framework_id(catalog: Catalog, ref: str) -> str:
 @click.pass_context
 def history_command(ctx: click.Context, org_id: str, store_path: Path | None, framework_ref: str | None, as_json: bool) -> None:
     """An organisation's assessments over time, with the change per category."""
-    from .._store import Store, default_store_path, history
+    from .._store import Store, history
 
-    path = store_path or default_store_path()
+    path = store_path or default_store()
     try:
         framework_id = None if framework_ref is None else _framework_id(catalog_of(ctx), framework_ref)
         if not path.exists():
             raise StoreError(
                 f"no store at {path}; record assessments with `silk assess --store {path}` or `silk demo --store {path}`"
             )
+        if store_path is None:
+            announce_store(path)
         with Store(path) as store:
             rows = history(store.assessments(org_id, framework_id))
     except SilkError as exc:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from .._errors import SilkError
-from .common import ExitCode, catalog_of, fail, framework_option, store_option
+from .common import ExitCode, announce_store, catalog_of, default_store, fail, framework_option, store_option
 
 if TYPE_CHECKING:
     from ..node import NodeLimits
@@ -161,7 +161,6 @@ def serve(
 
     Abuse limits (timeouts, a connection cap, body sizes, rate limits, a CPU budget) have safe
     defaults; each is an option below."""
-    from .._store import default_store_path
     from ..node import serve as serve_node
 
     ui_fields = {field for _, field, *_ in UI_OPTIONS}
@@ -172,11 +171,14 @@ def serve(
         limits = limits_from({**{k: v for k, v in limit_values.items() if k not in ui_fields}, "max_body": max_body})
     except (TypeError, ValueError) as exc:
         fail(str(exc), ExitCode.USAGE)
+    if store_path is None:
+        store_path = default_store()
+        announce_store(store_path)
     try:
         serve_node(
             host,
             port,
-            store_path or default_store_path(),  # passed on as given: the store decides what it accepts
+            store_path,  # passed on as given: the store decides what it accepts
             peers_path,
             catalog=catalog_of(ctx),
             frameworks=framework_refs,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .._errors import SilkError
-from .common import ExitCode, catalog_of, fail, print_json, store_option
+from .common import ExitCode, announce_store, catalog_of, default_store, fail, print_json, store_option
 
 if TYPE_CHECKING:
     from ..node._sync import SyncReport
@@ -47,7 +47,7 @@ def sync(
     checked (schema, content hash, proof) and kept with its sharing terms and received_from;
     withdrawals are applied; the cursor is saved, so running it again pulls only what is new.
     Exit 3 when some records were refused (each is listed)."""
-    from .._store import default_store_path, open_store
+    from .._store import open_store
     from ..node._auth import load_peers
     from ..node._sync import http_fetcher
     from ..node._sync import sync as pull
@@ -55,7 +55,10 @@ def sync(
     catalog = catalog_of(ctx)
     try:
         peers = load_peers(peers_path)
-        with open_store(store_path or default_store_path()) as store:
+        if store_path is None:
+            store_path = default_store()
+            announce_store(store_path)
+        with open_store(store_path) as store:
             report = pull(node_url, store, http_fetcher(token), catalog.schemas, source=source_id, keys_of=peers.keys_of)
     except SilkError as exc:
         fail(exc)

@@ -13,6 +13,7 @@ from .._framework import Framework
 from .._model import Organisation
 from . import ReportContext, SectionContent
 from ._builder import build_sections, write_report
+from ._mplconfig import private_config_dir
 
 __all__ = ["score_all", "write_organisation_report"]
 
@@ -68,6 +69,7 @@ def write_organisation_report(
             owner = catalog.owner("report section", section.id)
             catalog.record_failure(owner, f"report section {section.id!r} (render)", exc, "silk_register_report_sections")
 
+    private_config_dir()  # before the sections draw the first chart: matplotlib's cache stays out of the home
     sections = build_sections(context, of_cards, catalog.report_sections(), failed)
     name = organisation.name if organisation else "an organisation"
     description = ""
