@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -20,13 +21,18 @@ from ..conftest import run_silk
 
 
 @pytest.fixture(scope="module")
-def report_svgs(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
-    """The demo report's inline SVG charts."""
+def report_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's report page."""
     out = tmp_path_factory.mktemp("charts")
     result = run_silk("demo", "-o", str(out), "--store", str(out / "h.sqlite"))
     assert result.returncode == 0, result.stderr
-    html = (Path(out) / "report.html").read_text(encoding="utf-8")
-    return re.findall(r"<svg.*?</svg>", html, flags=re.S)
+    return out / "report.html"
+
+
+@pytest.fixture(scope="module")
+def report_svgs(report_html: Path) -> list[str]:
+    """The demo report's inline SVG charts."""
+    return re.findall(r"<svg.*?</svg>", report_html.read_text(encoding="utf-8"), flags=re.S)
 
 
 def chart(svgs: list[str], alt_start: str) -> str:
@@ -191,3 +197,33 @@ def test_report_chart_labels_are_whole(report_svgs: list[str]) -> None:
     # A Tool 5 principle's title, whole across its wrapped lines.
     words = "Responding to the needs of members or community".split()
     assert all(word in texts.split() for word in words)
+
+
+# The page reflows: nothing wider than a 390 px phone screen.
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (the Makefile's test set-up installs it)")
+def test_report_reflows_at_1280_and_390_px(report_html: Path, tmp_path: Path) -> None:
+    import matplotlib.image
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
+        try:
+            for width in (1280, 390):
+                page = browser.new_page(viewport={"width": width, "height": 900})
+                page.goto(report_html.as_uri())
+                page.wait_for_load_state("load")
+                # A wide table scrolls inside its own box; the page itself never scrolls sideways.
+                assert page.evaluate("document.documentElement.scrollWidth") <= width
+                too_wide = page.evaluate(
+                    "[...document.querySelectorAll('svg')].filter(s => s.getBoundingClientRect().right > innerWidth).length"
+                )
+                assert too_wide == 0, f"{too_wide} chart(s) wider than {width} px"
+                shot = tmp_path / f"report-{width}.png"
+                page.screenshot(path=str(shot), full_page=True)
+                assert matplotlib.image.imread(str(shot)).std() > 0.05, "the screenshot is blank"
+        finally:
+            browser.close()
