@@ -15,7 +15,12 @@ from silkcore import Direction, Flow, ScoreCard, TraceStatus
 from .brief_data import brief
 
 GRID_ID = "silk.evaluation-grid"
-STRUGGLE_BELOW = 0.5
+
+
+def threshold(threshold_id: str) -> Any:
+    """The value of one of the brief's cut-offs; they live in the data, each with its basis
+    and reason, so the brief can say which figures are the project's choice."""
+    return next(t["value"] for t in brief()["evidence_thresholds"] if t["id"] == threshold_id)
 
 
 def _count(count: int, min_group: int) -> dict[str, Any]:
@@ -53,7 +58,7 @@ def _struggles(cards: Sequence[ScoreCard], min_group: int) -> list[dict[str, Any
                 per_item.setdefault(entry.item_id, []).append(entry.score)
     rows = []
     for item_id, scores in sorted(per_item.items()):
-        struggling = sum(1 for s in scores if s < STRUGGLE_BELOW)
+        struggling = sum(1 for s in scores if s < threshold("struggling"))
         figure = _share(struggling, len(scores), min_group)
         if "share" in figure and figure["share"] > 0:
             rows.append({"item_id": item_id, **figure})
@@ -90,35 +95,48 @@ def _share_of(struggles: list[dict[str, Any]], items: set[str]) -> float:
     return max((r["share"] for r in struggles if r["item_id"] in items), default=0.0)
 
 
-def _applicable(evidence: dict[str, Any]) -> list[tuple[str, str]]:
-    """Which recommendations the evidence calls for, each with the reason (the rules are in the docs)."""
+def _applicable(evidence: dict[str, Any]) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Which recommendations the evidence calls for, each with the reason and the ids of the
+    project's thresholds the decision used (the rules are in the docs)."""
     struggles = evidence["struggles"]
     flows = evidence["flows"]
-    found = [("r1", "Organisations should help design the policies that concern them; this brief is their evidence.")]
-    if _share_of(struggles, {"B.13", "B.20", "B.27"}) >= 0.3:
-        found.append(("r2", "Many report technical or management difficulties, or were not ready: skills are a bottleneck."))
+    shared = threshold("widely_shared")
+    low, high = threshold("balanced_flows")
+    found = [("r1", "Organisations should help design the policies that concern them; this brief is their evidence.", ())]
+    used = ("struggling", "widely_shared")
+    if _share_of(struggles, {"B.13", "B.20", "B.27"}) >= shared:
+        found.append(
+            ("r2", "Many report technical or management difficulties, or were not ready: skills are a bottleneck.", used)
+        )
     share = flows.get("outward_share_of_flows")
-    if share is not None and not 0.35 <= share <= 0.65:
-        side = "outward" if share > 0.65 else "inward"
-        found.append(("r3", f"Flows are mostly {side} ({share:.0%} outward): both directions need the same attention."))
+    if share is not None and not low <= share <= high:
+        side = "outward" if share > high else "inward"
+        found.append(
+            (
+                "r3",
+                f"Flows are mostly {side} ({share:.0%} outward): both directions need the same attention.",
+                ("balanced_flows",),
+            )
+        )
     elif share is not None:
-        found.append(("r3", f"Flows run both ways ({share:.0%} outward): both need structured channels."))
-    if evidence["mean_coverage"] is not None and evidence["mean_coverage"] < 0.8:
+        found.append(("r3", f"Flows run both ways ({share:.0%} outward): both need structured channels.", ("balanced_flows",)))
+    if evidence["mean_coverage"] is not None and evidence["mean_coverage"] < threshold("low_coverage"):
         found.append(
             (
                 "r4",
                 f"Organisations could answer only {evidence['mean_coverage']:.0%} of the questions on average: "
                 "a long-term observatory would fill the gaps.",
+                ("low_coverage",),
             )
         )
-    if _share_of(struggles, {"B.25", "B.22", "B.23", "B.09"}) >= 0.3:
-        found.append(("r5", "Many lacked funding or a consortium to take part in missions and events."))
+    if _share_of(struggles, {"B.25", "B.22", "B.23", "B.09"}) >= shared:
+        found.append(("r5", "Many lacked funding or a consortium to take part in missions and events.", used))
     goods = [
         r for r in flows.get("matrix", []) if r["kind"] in ("goods", "services") and r.get("count", 0) >= evidence["min_group"]
     ]
     if goods:
         found.append(
-            ("r6", "Goods and services cross borders for many organisations: trade agreements should have an SSE chapter.")
+            ("r6", "Goods and services cross borders for many organisations: trade agreements should have an SSE chapter.", ())
         )
     return found
 
@@ -142,17 +160,25 @@ def build_brief(jurisdiction: str, cards: Sequence[ScoreCard], flows: Sequence[F
         "mean_coverage": round(sum(coverage) / len(coverage), 4) if len(coverage) >= min_group else None,
     }
     recommendations = []
-    for rec_id, reason in _applicable(evidence):
+    for rec_id, reason, thresholds in _applicable(evidence):
         rec = next(r for r in brief()["recommendations"] if r["id"] == rec_id)
         recommendations.append(
             {
                 "id": rec_id,
                 "title": rec["title"]["en"],
                 "why_here": reason,
+                "thresholds": list(thresholds),
                 "rationale": rec["rationale"]["en"],
                 "recommendation": rec["text"],
                 "example_case": rec.get("example_case"),
                 "source": rec["source"],
             }
         )
-    return {"jurisdiction": jurisdiction, "min_group": min_group, "evidence": evidence, "recommendations": recommendations}
+    return {
+        "jurisdiction": jurisdiction,
+        "min_group": min_group,
+        "evidence": evidence,
+        "recommendations": recommendations,
+        # Every cut-off with its basis and reason, so each view can mark the project's choices.
+        "thresholds": [dict(t) for t in brief()["evidence_thresholds"]],
+    }

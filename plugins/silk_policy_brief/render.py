@@ -14,6 +14,15 @@ import jinja2
 from silkcore.report import markdown_text
 
 ITEM_TEXT_FALLBACK = "Tool 2 question"
+# Marks a threshold that is the project's choice, not the report's; the legend says so.
+PROJECT_MARK = "*"
+PROJECT_LEGEND = "* the project's choice, not the report's: the report sets no such figure."
+
+
+def _threshold_names(brief: dict[str, Any], ids: list[str]) -> str:
+    """The thresholds a recommendation used, each marked when it is the project's."""
+    basis = {t["id"]: t["basis"] for t in brief.get("thresholds", ())}
+    return ", ".join(f"{i}{PROJECT_MARK if basis.get(i) == 'project' else ''}" for i in ids)
 
 
 def _figure(row: dict[str, Any]) -> str:
@@ -62,7 +71,8 @@ def to_markdown(brief: dict[str, Any], item_texts: dict[str, str]) -> str:
         lines += [
             f"### {_md(rec['id'].upper())}. {_md(rec['title'])}",
             "",
-            f"**Why here:** {_md(rec['why_here'])}",
+            f"**Why here:** {_md(rec['why_here'])}"
+            + (f" (threshold: {_md(_threshold_names(brief, rec['thresholds']))})" if rec.get("thresholds") else ""),
             "",
             _md(rec["rationale"]),
             "",
@@ -71,6 +81,12 @@ def to_markdown(brief: dict[str, Any], item_texts: dict[str, str]) -> str:
             example = rec["example_case"]
             lines.append(f"Example: {_md(example['name'])} (SILK report, {_md(example['source'])}).")
         lines += [f"Source: {_md(rec['source'])}.", ""]
+    if brief.get("thresholds"):
+        lines += ["## How this brief decides", ""]
+        for t in brief["thresholds"]:
+            mark = PROJECT_MARK if t["basis"] == "project" else ""
+            lines.append(f"- {_md(t['id'] + mark)} ({_md(t['basis'])}): {_md(t['rule'])}. {_md(t['reason'])}")
+        lines += ["", _md(PROJECT_LEGEND), ""]
     return "\n".join(lines)
 
 
@@ -95,9 +111,14 @@ table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3rem .6rem;t
 <li>{{ texts.get(row.item_id, "Tool 2 question") }} ({{ row.item_id }}): {{ fig(row) }}</li>{% endfor %}</ul>
 <h2>Recommendations that apply</h2>
 {% for rec in b.recommendations %}<section><h3>{{ rec.id|upper }}. {{ rec.title }}</h3>
-<p class="why"><strong>Why here:</strong> {{ rec.why_here }}</p><p>{{ rec.rationale }}</p>
+<p class="why"><strong>Why here:</strong> {{ rec.why_here }}
+{%- if rec.thresholds %} (threshold: {{ names(b, rec.thresholds) }}){% endif %}</p><p>{{ rec.rationale }}</p>
 {% if rec.example_case %}<p>Example: {{ rec.example_case.name }} (SILK report, {{ rec.example_case.source }}).</p>{% endif %}
 <p><small>Source: {{ rec.source }}</small></p></section>{% endfor %}
+{% if b.thresholds %}<h2>How this brief decides</h2><ul>
+{% for t in b.thresholds %}<li><strong>{{ t.id }}{% if t.basis == "project" %}{{ mark }}{% endif %}</strong>
+({{ t.basis }}): {{ t.rule }}. {{ t.reason }}</li>{% endfor %}</ul>
+<p class="legend">{{ legend }}</p>{% endif %}
 </body></html>
 """
 )
@@ -105,4 +126,4 @@ table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3rem .6rem;t
 
 def to_html(brief: dict[str, Any], item_texts: dict[str, str]) -> str:
     """The brief as one offline HTML page (autoescaped: input text is never markup)."""
-    return _HTML.render(b=brief, texts=item_texts, fig=_figure)
+    return _HTML.render(b=brief, texts=item_texts, fig=_figure, names=_threshold_names, mark=PROJECT_MARK, legend=PROJECT_LEGEND)

@@ -202,3 +202,28 @@ def test_assess_marks_the_projects_questions_with_a_legend() -> None:
         run_silk("policy", "assess", str(EXAMPLES / "policies" / "city-programme-assessment.json"), "--json").stdout
     )
     assert {g["question_basis"] for g in data["gaps"]} == {"project"}
+
+
+def test_the_briefs_thresholds_are_marked_as_the_projects_in_data_markdown_and_html(tmp_path: Path) -> None:
+    from silk_policy_brief.evidence import threshold
+
+    thresholds = brief()["evidence_thresholds"]
+    assert {t["id"] for t in thresholds} == {"struggling", "widely_shared", "balanced_flows", "low_coverage"}
+    for t in thresholds:
+        assert t["basis"] == "project" and t["reason"] and "\n" not in t["reason"], t["id"]
+    # The code reads its cut-offs from the data, so data and behaviour cannot drift apart.
+    assert (threshold("struggling"), threshold("widely_shared"), threshold("low_coverage")) == (0.5, 0.3, 0.8)
+    assert threshold("balanced_flows") == [0.35, 0.65]
+    args = ["policy", "brief", "--jurisdiction", "Example region", *map(str, MEMBERS), str(NETWORK / "flows.jsonl")]
+    data = json.loads(run_silk(*args, "--json").stdout)
+    assert data["thresholds"] == thresholds
+    used = {i for rec in data["recommendations"] for i in rec["thresholds"]}
+    assert used and used <= {t["id"] for t in thresholds}
+    text = run_silk(*args).stdout
+    assert "## How this brief decides" in text and "\\* the project's choice, not the report's" in text
+    assert "(threshold: balanced\\_flows\\*)" in text
+    html = tmp_path / "brief.html"
+    assert run_silk(*args, "-o", str(html)).returncode == 0
+    page = html.read_text()
+    assert "<h2>How this brief decides</h2>" in page and "threshold: balanced_flows*" in page
+    assert "the project&#39;s choice, not the report&#39;s" in page
