@@ -51,6 +51,21 @@ def catalogue() -> dict[str, Any]:
     return data
 
 
+# Marks on an indicator's direction in the text and HTML views: the report prints no
+# direction, so each is either read from the printed label (inferred) or the project's choice.
+DIRECTION_MARKS = {"inferred": "~", "project": "*"}
+DIRECTION_LEGEND = (
+    "~ direction inferred from the report's printed label; * direction chosen by this project"
+    " (the report gives none). `--json` gives each direction_reason."
+)
+
+
+def direction_marked(indicator_id: str) -> tuple[str, str]:
+    """The indicator's direction with its basis mark (``higher_is_better*``), and the reason."""
+    entry = next(e for e in catalogue()["indicators"] if e["indicator_id"] == indicator_id)
+    return entry["direction"] + DIRECTION_MARKS.get(entry["direction_basis"], ""), entry["direction_reason"]
+
+
 def compute_function(spec: dict[str, Any]) -> Any:
     """A compute function for a computation spec of the catalogue (None for judgements)."""
     method = spec["method"]

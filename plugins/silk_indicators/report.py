@@ -5,7 +5,7 @@ from __future__ import annotations
 from silkcore import Measurement, NotComputable, standing
 from silkcore.report import ReportContext, SectionContent, fragment, line_chart, markdown_text
 
-from .catalogue import definitions, phase_of
+from .catalogue import DIRECTION_LEGEND, definitions, direction_marked, phase_of
 from .standing import analyse
 
 
@@ -56,14 +56,19 @@ class IndicatorsSection:
         html = fragment(
             """{% if chart %}<figure>{{ chart|safe }}<figcaption>Dashed lines are targets.</figcaption></figure>{% endif %}
 <h4>What needs addressing first</h4><table>
-<tr><th>indicator</th><th>phase</th><th>status</th><th>value</th><th>target</th><th>trend</th><th>Tool 2</th></tr>
-{% for r in rows %}<tr><td>{{ r.indicator_id }}</td><td>{{ r.phase }}</td><td>{{ r.status }}</td><td>{{ r.value }}</td>
-<td>{{ r.target }}</td><td>{{ r.trend }}</td><td>{{ r.tool2 }}</td></tr>{% endfor %}</table>""",
+<tr><th>indicator</th><th>phase</th><th>direction</th><th>status</th><th>value</th><th>target</th><th>trend</th><th>Tool 2</th></tr>
+{% for r in rows %}<tr><td>{{ r.indicator_id }}</td><td>{{ r.phase }}</td>
+<td title="{{ r.direction_reason }}">{{ r.direction }}</td><td>{{ r.status }}</td><td>{{ r.value }}</td>
+<td>{{ r.target }}</td><td>{{ r.trend }}</td><td>{{ r.tool2 }}</td></tr>{% endfor %}</table>
+{% if rows %}<p class="legend"><small>{{ legend }}</small></p>{% endif %}""",
             chart=chart,
+            legend=DIRECTION_LEGEND,
             rows=[
                 {
                     "indicator_id": r["indicator_id"],
                     "phase": phase_of(r["indicator_id"]),
+                    "direction": direction_marked(r["indicator_id"])[0],
+                    "direction_reason": direction_marked(r["indicator_id"])[1],
                     "status": r["status"].replace("_", " "),
                     "value": r.get("value", r.get("reason", "-")),
                     "target": r.get("target", "-"),
@@ -75,7 +80,10 @@ class IndicatorsSection:
         )
         markdown = "\n".join(
             f"- {markdown_text(r['indicator_id'])}: {markdown_text(r['status'])} "
-            f"(value {markdown_text(str(r.get('value', '-')))}, target {markdown_text(str(r.get('target', '-')))})"
+            f"(value {markdown_text(str(r.get('value', '-')))}, target {markdown_text(str(r.get('target', '-')))}, "
+            f"direction {markdown_text(direction_marked(r['indicator_id'])[0])})"
             for r in to_address
         )
+        if to_address:
+            markdown += "\n\n" + markdown_text(DIRECTION_LEGEND)
         return SectionContent("Indicators against targets (Tool 3)", html, markdown, charts)

@@ -12,7 +12,7 @@ import click
 
 from silkcore import IndicatorStanding, Measurement, SilkError, rank, read_documents, standing
 
-from .catalogue import FRAMEWORK_ID, catalogue, definitions, phase_of, tool2_items
+from .catalogue import DIRECTION_LEGEND, FRAMEWORK_ID, catalogue, definitions, direction_marked, phase_of, tool2_items
 
 
 def _number(value: Decimal | None) -> str | None:
@@ -96,7 +96,11 @@ def list_command(phase: str | None, as_json: bool) -> None:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for entry in rows:
-        click.echo(f"{entry['indicator_id']:<40} {entry['unit']:<9} {entry['computation']['method']:<12} {entry['label']}")
+        direction, _ = direction_marked(entry["indicator_id"])
+        method = entry["computation"]["method"]
+        click.echo(f"{entry['indicator_id']:<40} {entry['unit']:<9} {method:<12} {direction:<18} {entry['label']}")
+    if rows:
+        click.echo(f"\n{DIRECTION_LEGEND}")
 
 
 @indicators_command.command("standing")

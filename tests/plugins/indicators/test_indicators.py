@@ -110,3 +110,31 @@ def test_zero_revenue_example_is_reported_not_computable() -> None:
     )
     margin = next(r for r in result["indicators"] if r["indicator_id"] == "silk.p1.operational_margin")
     assert margin["status"] == "not_computable" and "denominator is zero" in margin["reason"]
+
+
+def test_every_direction_has_a_basis_and_a_reason_shown_in_list_and_report() -> None:
+    from silk_indicators.catalogue import DIRECTION_MARKS, catalogue
+    from silk_indicators.report import IndicatorsSection
+    from silkcore import read_documents
+    from silkcore.report import ReportContext
+
+    entries = catalogue()["indicators"]
+    assert len(entries) == 36
+    for entry in entries:
+        # The report prints no direction, so none may claim the report as its basis.
+        assert entry["direction_basis"] in ("inferred", "project"), entry["indicator_id"]
+        assert entry["direction_reason"] and "\n" not in entry["direction_reason"], entry["indicator_id"]
+    result = run_silk("indicators", "list")
+    assert result.returncode == 0, result.stderr
+    for entry in entries:
+        mark = DIRECTION_MARKS[entry["direction_basis"]]
+        [line] = [line for line in result.stdout.splitlines() if line.startswith(entry["indicator_id"] + " ")]
+        assert f" {entry['direction']}{mark} " in line
+    assert result.stdout.rstrip().splitlines()[-1].startswith("~ direction inferred from the report's printed label")
+    documents = read_documents([EXAMPLES / "measurements" / "sol-del-valle.jsonl"])
+    section = IndicatorsSection().render(ReportContext(None, documents, [], [], CATALOG))
+    assert section is not None
+    html = str(section.html)
+    assert "<th>direction</th>" in html and "direction chosen by this project" in html
+    assert "higher_is_better*" in html or "higher_is_better~" in html or "closer_to_target*" in html
+    assert "direction chosen by this project" in section.markdown and ", direction " in section.markdown
