@@ -6,7 +6,7 @@ from silkcore import Measurement, NotComputable, standing
 from silkcore.report import ReportContext, SectionContent, fragment, line_chart, markdown_text
 
 from .catalogue import DIRECTION_LEGEND, definitions, direction_marked, phase_of
-from .standing import analyse
+from .standing import analyse, weights_line
 
 
 class IndicatorsSection:
@@ -60,7 +60,9 @@ class IndicatorsSection:
 {% for r in rows %}<tr><td>{{ r.indicator_id }}</td><td>{{ r.phase }}</td>
 <td title="{{ r.direction_reason }}">{{ r.direction }}</td><td>{{ r.status }}</td><td>{{ r.value }}</td>
 <td>{{ r.target }}</td><td>{{ r.trend }}</td><td>{{ r.tool2 }}</td></tr>{% endfor %}</table>
-{% if rows %}<p class="legend"><small>{{ legend }}</small></p>{% endif %}""",
+{% if rows %}<p class="legend"><small>{{ legend }}</small></p>
+<p class="legend"><small>{{ weights }}</small></p>{% endif %}""",
+            weights=weights_line(),
             chart=chart,
             legend=DIRECTION_LEGEND,
             rows=[
@@ -85,5 +87,5 @@ class IndicatorsSection:
             for r in to_address
         )
         if to_address:
-            markdown += "\n\n" + markdown_text(DIRECTION_LEGEND)
+            markdown += "\n\n" + markdown_text(DIRECTION_LEGEND) + "\n\n" + markdown_text(weights_line())
         return SectionContent("Indicators against targets (Tool 3)", html, markdown, charts)

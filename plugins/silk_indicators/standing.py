@@ -8,9 +8,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
 import click
 
-from silkcore import IndicatorStanding, Measurement, SilkError, rank, read_documents, standing
+from silkcore import PRIORITY_WEIGHTS, IndicatorStanding, Measurement, SilkError, rank, read_documents, standing
 
 from .catalogue import DIRECTION_LEGEND, FRAMEWORK_ID, catalogue, definitions, direction_marked, phase_of, tool2_items
 
@@ -57,7 +58,16 @@ def analyse(measurements: Sequence[Measurement]) -> dict[str, Any]:
         "indicators": [standing_json(r) for r in results],
         "to_address": [standing_json(r) for r in to_address],
         "without_data": [r.indicator_id for r in results if r.status == "no_data"],
+        # The ranking's weights with their basis and reason: none of them is the report's.
+        "priority_weights": [attrs.asdict(w) for w in PRIORITY_WEIGHTS.values()],
     }
+
+
+def weights_line() -> str:
+    """The ranking's weights in one line, each marked with its basis, for the text views."""
+    marks = {"project": "*", "inferred": "~"}
+    weights = ", ".join(f"{w.id} {w.value:g}{marks.get(w.basis, '')}" for w in PRIORITY_WEIGHTS.values())
+    return f"Order by priority: {weights}. * the project's weights: the report gives no order (`--json` gives each reason)."
 
 
 class StandingAnalysis:
@@ -119,6 +129,7 @@ def standing_command(files: tuple[Path, ...], as_json: bool) -> None:
         )
         questions = ", ".join(row["tool2_items"]) or "-"
         click.echo(f"  {row['indicator_id']:<40} [{row['phase']}] {row['status']}: {detail} (Tool 2: {questions})")
+    click.echo(f"  {weights_line()}")
     click.echo("All indicators:")
     for row in result["indicators"]:
         value = row.get("value") or row.get("judgement") or "-"

@@ -88,7 +88,17 @@ from ._hookspecs import (
 )
 from ._jsonio import Limits, parse_csv_rows, parse_json
 from ._keys import SigningKey, load_signing_key, new_signing_key, save_signing_key
-from ._measures import IndicatorStanding, NotComputable, growth_rate, latest, rank, ratio, standing
+from ._measures import (
+    PRIORITY_WEIGHTS,
+    IndicatorStanding,
+    NotComputable,
+    PriorityWeight,
+    growth_rate,
+    latest,
+    rank,
+    ratio,
+    standing,
+)
 from ._model import (
     Approach,
     Direction,
@@ -152,6 +162,7 @@ __all__ = [
     # documents, flows, sharing, the guide, indicators: what plugins and embedders build on
     "read_documents", "to_document", "FLOW_DIRECTIONS", "FLOW_KINDS", "FlowAnalysis", "analyse_flows",
     "to_dot", "to_mermaid", "Guide", "GuideOutcome", "text_of", "growth_rate", "latest", "rank", "ratio",
+    "PRIORITY_WEIGHTS", "PriorityWeight",
     "standing", "progress", "prepare_for", "refusal", "verify_received", "upgrade",
     # signed envelopes (W3C Data Integrity, eddsa-jcs-2022) and the did:key signing keys
     "SigningKey", "load_signing_key", "new_signing_key", "save_signing_key", "sign_envelope", "verify_envelope",

@@ -17,10 +17,58 @@ import attrs
 from ._errors import SilkError
 from ._model import FlowStatus, IndicatorDefinition, IndicatorDirection, MeasureKind, Measurement, Period
 
-__all__ = ["IndicatorStanding", "NotComputable", "growth_rate", "latest", "ratio", "rank", "standing"]
+__all__ = [
+    "PRIORITY_WEIGHTS",
+    "IndicatorStanding",
+    "NotComputable",
+    "PriorityWeight",
+    "growth_rate",
+    "latest",
+    "ratio",
+    "rank",
+    "standing",
+]
 
 ComputeFn = Callable[[Sequence[Measurement]], Decimal | None]
 HUNDRED = Decimal(100)
+
+
+@attrs.frozen
+class PriorityWeight:
+    """One weight of "what to address first": its value, its basis (``report``, ``inferred``
+    or ``project``) and a one-line reason, so that views can say whose choice it is."""
+
+    id: str
+    value: float
+    basis: str
+    reason: str
+
+
+# The report (Tool 3, line 770) asks "what needs to be addressed" but gives no order or
+# weights: every weight below is the project's, and says so.
+PRIORITY_WEIGHTS: dict[str, PriorityWeight] = {
+    w.id: w
+    for w in (
+        PriorityWeight("off_target", 1.0, "project", "Missing a target comes first: 1 plus the relative distance to the target."),
+        PriorityWeight("worsening", 0.5, "project", "A worsening trend adds half a missed target: it may miss one soon."),
+        PriorityWeight(
+            "worsening_without_target", 0.3, "project", "Without a target only the trend can signal a problem, so it ranks lower."
+        ),
+        PriorityWeight(
+            "behind_plan", 0.25, "project", "Doing worse than planned adds a quarter: the plan is the organisation's own."
+        ),
+        PriorityWeight(
+            "not_computable", 0.2, "project", "A figure that cannot be computed hides a possible problem; fix the data."
+        ),
+        PriorityWeight("only_planned", 0.15, "project", "Planned but not yet observed: measure it soon."),
+        PriorityWeight("no_data", 0.1, "project", "Not measured at all: worth starting, below any known problem."),
+        PriorityWeight("qualitative", 0.05, "project", "A judgement has no target to miss; it is only kept in view."),
+    )
+}
+
+
+def _weight(weight_id: str) -> float:
+    return PRIORITY_WEIGHTS[weight_id].value
 
 
 class NotComputable(SilkError):
@@ -130,13 +178,15 @@ def standing(
     if definition.measure == MeasureKind.QUALITATIVE:
         rated = [m for m in observed if m.indicator_id == definition.indicator_id and m.judgement]
         if not rated:
-            return IndicatorStanding(definition.indicator_id, "no_data", reason="no rated judgement yet", priority=0.1)
+            return IndicatorStanding(
+                definition.indicator_id, "no_data", reason="no rated judgement yet", priority=_weight("no_data")
+            )
         last = max(rated, key=lambda m: m.period.start)
         return IndicatorStanding(
-            definition.indicator_id, "qualitative", period=last.period, judgement=last.judgement, priority=0.05
+            definition.indicator_id, "qualitative", period=last.period, judgement=last.judgement, priority=_weight("qualitative")
         )
     if not observed and not planned:
-        return IndicatorStanding(definition.indicator_id, "no_data", reason="no measurement yet", priority=0.1)
+        return IndicatorStanding(definition.indicator_id, "no_data", reason="no measurement yet", priority=_weight("no_data"))
     starts = sorted({m.period.start for m in observed})
     target = _reference(mine, definition, "target")
     baseline = _reference(mine, definition, "baseline")
@@ -153,13 +203,18 @@ def standing(
             target=target,
             planned=planned_value,
             reason="only planned values so far",
-            priority=0.15,
+            priority=_weight("only_planned"),
         )
     try:
         value = _value_at(definition, compute, observed)
     except NotComputable as exc:
         return IndicatorStanding(
-            definition.indicator_id, "not_computable", reason=str(exc), target=target, planned=planned_value, priority=0.2
+            definition.indicator_id,
+            "not_computable",
+            reason=str(exc),
+            target=target,
+            planned=planned_value,
+            priority=_weight("not_computable"),
         )
     period = max((m for m in observed), key=lambda m: m.period.start).period
     previous = None
@@ -176,7 +231,7 @@ def standing(
     priority = 0.0
     if target is None:
         status = "no_target"
-        priority = 0.3 if trend == "worsening" else 0.0
+        priority = _weight("worsening_without_target") if trend == "worsening" else 0.0
     else:
         meets = (
             _better(definition.direction, value, target, target) >= 0
@@ -185,12 +240,12 @@ def standing(
         )
         status = "on_track" if meets else "off_track"
         if not meets:
-            priority = 1.0 + float(abs(target - value) / max(abs(target), Decimal(1)))
+            priority = _weight("off_target") + float(abs(target - value) / max(abs(target), Decimal(1)))
     if trend == "worsening":
-        priority += 0.5
+        priority += _weight("worsening")
     planned_gap = None if planned_value is None else value - planned_value
     if planned_gap is not None and planned_value is not None and _better(definition.direction, value, planned_value, target) < 0:
-        priority += 0.25
+        priority += _weight("behind_plan")
     return IndicatorStanding(
         definition.indicator_id,
         status,

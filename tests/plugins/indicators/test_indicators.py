@@ -138,3 +138,19 @@ def test_every_direction_has_a_basis_and_a_reason_shown_in_list_and_report() -> 
     assert "<th>direction</th>" in html and "direction chosen by this project" in html
     assert "higher_is_better*" in html or "higher_is_better~" in html or "closer_to_target*" in html
     assert "direction chosen by this project" in section.markdown and ", direction " in section.markdown
+    assert "the report gives no order" in html and "Order by priority" in section.markdown
+
+
+def test_the_priority_weights_are_the_projects_with_a_reason_and_shown() -> None:
+    from silkcore import PRIORITY_WEIGHTS
+
+    assert {w.basis for w in PRIORITY_WEIGHTS.values()} == {"project"}  # the report gives no order
+    assert all(w.reason and "\n" not in w.reason for w in PRIORITY_WEIGHTS.values())
+    # The ranking uses the table: an indicator with no data gets exactly the no_data weight.
+    [definition] = [d for d, _ in silk_indicators.catalogue.definitions() if d.indicator_id == "silk.p1.revenue_growth"]
+    assert standing(definition, None, []).priority == PRIORITY_WEIGHTS["no_data"].value
+    path = str(EXAMPLES / "measurements" / "sol-del-valle.jsonl")
+    text = run_silk("indicators", "standing", path).stdout
+    assert "Order by priority: off_target 1*, worsening 0.5*" in text and "the report gives no order" in text
+    data = json.loads(run_silk("indicators", "standing", path, "--json").stdout)
+    assert {w["id"]: w["basis"] for w in data["priority_weights"]} == {k: "project" for k in PRIORITY_WEIGHTS}
