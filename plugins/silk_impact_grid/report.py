@@ -48,6 +48,8 @@ class ImpactGridSection:
             for m in methods
         )
         chart = category_grid(principles, methods, cells, alt, classes=CLASSES, colours=COLOURS)
+        # The chart's cells in words, beside it: what a screen reader reads and what prints in black and white.
+        table = [(title, [" ".join(CLASSES[kind]) for kind in row]) for title, row in zip(principles, cells, strict=True)]
         watch = [
             (s["strategy"], row["title"], i)
             for row in result["principles"]
@@ -57,10 +59,22 @@ class ImpactGridSection:
         html = fragment(
             """<p>Approaches in play: {{ approaches }} (mapped to the grid's methods as the project's interpretation).</p>
 <figure>{{ chart|safe }}<figcaption>+ likely to improve, ? uncertain, ! risk of degrading.</figcaption></figure>
+<table><tr><th>principle</th>{% for m in methods %}<th>{{ m }}</th>{% endfor %}</tr>
+{% for title, row in table %}<tr><td>{{ title }}</td>{% for c in row %}<td>{{ c }}</td>{% endfor %}</tr>{% endfor %}</table>
 <h4>Indicators to watch</h4><ul>{% for m, p, i in watch %}<li>{{ m }} / {{ p }}: {{ i }}</li>{% endfor %}</ul>""",
             approaches=", ".join(mapped),
             chart=chart,
+            methods=methods,
+            table=table,
             watch=watch,
         )
-        markdown = "\n".join(f"- {markdown_text(m)} / {markdown_text(p)}: {markdown_text(i)}" for m, p, i in watch)
+        markdown = "\n".join(
+            [
+                "| principle | " + " | ".join(markdown_text(m) for m in methods) + " |",
+                "|---" * (len(methods) + 1) + "|",
+                *(f"| {markdown_text(t)} | " + " | ".join(row) + " |" for t, row in table),
+                "",
+                *(f"- {markdown_text(m)} / {markdown_text(p)}: {markdown_text(i)}" for m, p, i in watch),
+            ]
+        )
         return SectionContent("Strategies and SSE principles (Tool 5)", html, markdown, charts=1)

@@ -227,3 +227,14 @@ def test_report_reflows_at_1280_and_390_px(report_html: Path, tmp_path: Path) ->
                 assert matplotlib.image.imread(str(shot)).std() > 0.05, "the screenshot is blank"
         finally:
             browser.close()
+
+
+def test_tool5_cells_are_in_words_in_the_table_beside_the_chart(report_html: Path) -> None:
+    html = report_html.read_text(encoding="utf-8")
+    section = html[html.index("Strategies and SSE principles (Tool 5)</h2>") :]
+    assert "<th>principle</th>" in section
+    assert "<td>Responding to the needs of members or community</td>" in section
+    for words in ("+ likely to improve", "? uncertain", "! risk of degrading"):
+        assert f"<td>{words}</td>" in section, words
+    markdown = report_html.with_suffix(".md").read_text(encoding="utf-8")
+    assert "| principle |" in markdown and "! risk of degrading" in markdown
