@@ -13,10 +13,30 @@ from silkcore import Policy, load_document
 DATA = Path(__file__).with_name("data")
 
 
+WORDINGS = ("verbatim", "paraphrase")
+
+
+def check_good_practices(items: list[dict[str, Any]]) -> None:
+    """Every good practice says whether its text is the report's (``verbatim``) or condensed in
+    the project's words (``paraphrase``), and a paraphrase says in one line what was changed:
+    ValueError otherwise, so no view can present a paraphrase as the report's words."""
+    for item in items:
+        where = f"policy_brief.yaml good practice {item.get('id', '?')}"
+        wording = item.get("wording")
+        if wording not in WORDINGS:
+            raise ValueError(f"{where}: wording must be one of {', '.join(WORDINGS)}, not {wording!r}")
+        reason = item.get("wording_reason")
+        if reason is not None and (not isinstance(reason, str) or not reason.strip() or "\n" in reason):
+            raise ValueError(f"{where}: wording_reason must be one non-empty line")
+        if wording == "paraphrase" and reason is None:
+            raise ValueError(f"{where}: a paraphrase needs a wording_reason saying what was shortened or left out")
+
+
 @cache
 def brief() -> dict[str, Any]:
-    """The policy brief file, parsed once."""
+    """The policy brief file, parsed once and checked (every good practice's wording)."""
     data: dict[str, Any] = yaml.safe_load((DATA / "policy_brief.yaml").read_text(encoding="utf-8"))
+    check_good_practices(data["good_practices"])
     return data
 
 

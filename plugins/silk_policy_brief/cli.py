@@ -25,7 +25,7 @@ from silkcore import (
 
 from .brief_data import brief, policies
 from .evidence import build_brief
-from .render import to_html, to_markdown
+from .render import PARAPHRASE_LEGEND, practice_label, practice_mark, to_html, to_markdown
 from .self_assessment import framework, gaps
 
 # Marks a check question as the project's own in the text view (the JSON says question_basis).
@@ -55,6 +55,10 @@ def show(as_json: bool) -> None:
     for lesson in data["strategy_lessons"]:
         click.echo(f"  {lesson['id']}  {lesson['title']}  [{lesson['source']}]")
     click.echo(f"{len(data['drivers'])} drivers, {len(data['barriers'])} barriers, {len(data['good_practices'])} good practices")
+    # Each good practice by its case, a paraphrase marked (the legend below; --json has the reason).
+    for item in data["good_practices"]:
+        click.echo(f"  {item['id'] + practice_mark(item):<4}  {practice_label(item)}  [{item['source']}]")
+    click.echo(PARAPHRASE_LEGEND)
 
 
 @policy_command.command("policies")

@@ -17,6 +17,24 @@ ITEM_TEXT_FALLBACK = "Tool 2 question"
 # Marks a threshold that is the project's choice, not the report's; the legend says so.
 PROJECT_MARK = "*"
 PROJECT_LEGEND = "* the project's choice, not the report's: the report sets no such figure."
+# Marks a good practice whose text condenses the report's in the project's words (wording:
+# paraphrase); unmarked ones are printed as in the report. The JSON gives wording and its reason.
+PARAPHRASE_MARK = "~"
+PARAPHRASE_LEGEND = (
+    "~ paraphrase: the report's content condensed in the project's words (wording_reason in --json says what was "
+    "shortened or left out); unmarked items keep the report's printed text."
+)
+
+
+def practice_label(item: dict[str, Any]) -> str:
+    """A good practice's case as its text begins (``CoopCycle``, ``Trade missions``)."""
+    text = item["text"]
+    return text[1 : text.index(")")] if text.startswith("(") else text.split(": ", 1)[0]
+
+
+def practice_mark(item: dict[str, Any]) -> str:
+    """The paraphrase mark, or nothing for a verbatim good practice."""
+    return PARAPHRASE_MARK if item["wording"] == "paraphrase" else ""
 
 
 def _threshold_names(brief: dict[str, Any], ids: list[str]) -> str:

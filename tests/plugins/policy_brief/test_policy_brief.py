@@ -227,3 +227,63 @@ def test_the_briefs_thresholds_are_marked_as_the_projects_in_data_markdown_and_h
     page = html.read_text()
     assert "<h2>How this brief decides</h2>" in page and "threshold: balanced_flows*" in page
     assert "the project&#39;s choice, not the report&#39;s" in page
+
+
+PARAPHRASED = {"g01", "g06", "g07", "g09", "g14", "g19"}
+
+
+def test_every_good_practice_says_whether_its_text_is_verbatim_or_a_paraphrase() -> None:
+    items = brief()["good_practices"]
+    assert len(items) == 19
+    assert {g["id"] for g in items if g["wording"] == "paraphrase"} == PARAPHRASED
+    for g in items:
+        assert g["wording"] in ("verbatim", "paraphrase"), g["id"]
+        if g["wording"] == "paraphrase":
+            assert g["wording_reason"] and "\n" not in g["wording_reason"], g["id"]
+            assert "line" in g["wording_reason"], g["id"]  # says which printed text it condenses
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"wording": None}, "wording must be one of verbatim, paraphrase"),
+        ({"wording": "quoted"}, "wording must be one of verbatim, paraphrase"),
+        ({"wording": "paraphrase", "wording_reason": None}, "a paraphrase needs a wording_reason"),
+        ({"wording_reason": "two\nlines"}, "wording_reason must be one non-empty line"),
+    ],
+)
+def test_the_loader_refuses_a_good_practice_without_a_valid_wording(change: dict[str, object], message: str) -> None:
+    from silk_policy_brief.brief_data import check_good_practices
+
+    item = {"id": "g99", "text": "X: y", "source": "line 1", "wording": "verbatim"}
+    item.update(change)
+    item = {k: v for k, v in item.items() if v is not None}
+    with pytest.raises(ValueError, match=message):
+        check_good_practices([item])
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="the SILK report is not beside this clone")
+def test_the_wording_flag_matches_the_report() -> None:
+    # A verbatim item's words after its case prefix run unbroken in its cited lines; a
+    # paraphrase's do not (so the flag can be neither too generous nor too strict).
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    for g in brief()["good_practices"]:
+        numbers = [int(n) for n in re.findall(r"\d+", g["source"])]
+        printed = " ".join(_words(" ".join(lines[numbers[0] - 1 : numbers[-1]])))
+        body = " ".join(_words(g["text"].split(": ", 1)[-1]))
+        assert (body in printed) == (g["wording"] == "verbatim"), g["id"]
+
+
+def test_policy_show_marks_the_paraphrased_good_practices_with_a_legend() -> None:
+    text = run_silk("policy", "show").stdout
+    marked = set(re.findall(r"^  (g\d\d)~ ", text, flags=re.M))
+    assert marked == PARAPHRASED
+    assert re.search(r"^  g04   Social Enterprise Academy  \[line 897\]$", text, flags=re.M)
+    assert "~ paraphrase: the report's content condensed in the project's words" in text
+    data = json.loads(run_silk("policy", "show", "--json").stdout)
+    assert {g["id"]: g["wording"] for g in data["good_practices"]}["g14"] == "paraphrase"
+    assert "pulley" in data["good_practices"][13]["wording_reason"]
