@@ -3,17 +3,26 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+# `make demo` installs what the demo runs (every extra, no test tools); `make test` adds them.
+ALL_STAMP := $(VENV)/.installed-all
+STAMP := $(VENV)/.installed-dev
+# pip keeps no cache and checks for no new version: nothing is written to the home directory.
+export PIP_NO_CACHE_DIR := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: demo test test-long lint typecheck docs clean browser postgres fuzz bench bench-store
+.PHONY: demo test test-long lint typecheck docs clean browser postgres fuzz bench bench-store install-sizes
 
-$(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
+$(ALL_STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[all]'
+	touch $@
 
-demo: $(STAMP)
+$(STAMP): $(ALL_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[all,dev]'
+	touch $@
+
+demo: $(ALL_STAMP)
 	$(BIN)/silk demo
 
 lint: $(STAMP)

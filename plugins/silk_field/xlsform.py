@@ -29,7 +29,7 @@ import zipfile
 from collections.abc import Sequence
 from typing import Any
 
-from silkcore import Framework, ItemKind
+from silkcore import Framework, ItemKind, require_extra
 
 from .languages import chrome, framework_languages, language_column, text_in
 from .layout import NA, UNKNOWN, FormLayout, ItemField, form_layout
@@ -208,10 +208,8 @@ def write_xlsx(sheets: dict[str, list[Row]]) -> bytes:
     """An .xlsx workbook with one worksheet per sheet; byte-for-byte reproducible (fixed dates)."""
     import datetime as dt
 
-    try:
-        from openpyxl import Workbook  # type: ignore[import-untyped]
-    except ImportError:  # a runtime dependency; say so rather than fail with a traceback
-        raise ValueError("the xlsform format needs openpyxl: pip install openpyxl") from None
+    require_extra("field", "the xlsform format")  # one line naming the extra, never a traceback
+    from openpyxl import Workbook  # type: ignore[import-untyped]
 
     workbook = Workbook()
     workbook.remove(workbook.active)

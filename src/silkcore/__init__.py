@@ -55,6 +55,7 @@ from ._errors import (
     UnknownComponentError,
     terminal_text,
 )
+from ._extras import EXTRAS, MissingExtraError, extra_installed, require_extra
 from ._flows import DIRECTIONS as FLOW_DIRECTIONS
 from ._flows import KINDS as FLOW_KINDS
 from ._flows import FlowAnalysis, analyse_flows
@@ -162,7 +163,7 @@ __all__ = [
     # documents, flows, sharing, the guide, indicators: what plugins and embedders build on
     "read_documents", "to_document", "FLOW_DIRECTIONS", "FLOW_KINDS", "FlowAnalysis", "analyse_flows",
     "to_dot", "to_mermaid", "Guide", "GuideOutcome", "text_of", "growth_rate", "latest", "rank", "ratio",
-    "PRIORITY_WEIGHTS", "PriorityWeight",
+    "PRIORITY_WEIGHTS", "PriorityWeight", "EXTRAS", "MissingExtraError", "extra_installed", "require_extra",
     "standing", "progress", "prepare_for", "refusal", "verify_received", "upgrade",
     # signed envelopes (W3C Data Integrity, eddsa-jcs-2022) and the did:key signing keys
     "SigningKey", "load_signing_key", "new_signing_key", "save_signing_key", "sign_envelope", "verify_envelope",

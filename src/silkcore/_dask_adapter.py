@@ -16,6 +16,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ._batch import _processor
+from ._extras import require_extra
 from ._jsonio import dumps_line
 
 __all__ = ["score_bag", "results_bag"]
@@ -43,6 +44,7 @@ def score_bag(
 
     Line numbers count from 1 across all ``paths`` taken in order, as if concatenated.
     """
+    require_extra("dask", "score_bag")
     import dask.bag as db
 
     lines = db.read_text(paths, blocksize=None if isinstance(paths, str) and blocksize == 0 else blocksize, linedelimiter="\n")

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from .._errors import SilkError
+from .._extras import require_extra
 from .common import catalog_of, fail, store_option
 
 __all__ = ["COMMANDS"]
@@ -23,6 +24,7 @@ def demo(ctx: click.Context, output_dir: Path, store_path: Path | None) -> None:
     from .._demo import run_demo
 
     try:
+        require_extra("report", "silk demo")
         # No default store from the environment: a demo keeps everything in its output folder.
         outcome = run_demo(catalog_of(ctx), output_dir, store_path)
     except SilkError as exc:

@@ -9,8 +9,10 @@ import click
 
 from .._catalog import Catalog
 from .._documents import read_documents
-from .._errors import SilkError, StoreError, UnknownComponentError
+from .._errors import Issue, SilkError, StoreError, UnknownComponentError
+from .._extras import require_extra
 from .._model import Organisation
+from .._outputs import OutputError
 from .common import (
     announce_store,
     catalog_of,
@@ -22,17 +24,44 @@ from .common import (
     store_option,
 )
 
-__all__ = ["COMMANDS"]
+__all__ = ["COMMANDS", "REPORT_SUFFIXES", "check_report_format"]
+
+#: A report's formats and the extensions each is written to (the writer picks by extension).
+REPORT_SUFFIXES: dict[str, tuple[str, ...]] = {"html": (".html", ".htm"), "markdown": (".md",)}
+
+
+def check_report_format(output: Path, given: str | None) -> str:
+    """The format ``output`` is written in: ``given`` when its extension agrees, else the one
+    its extension names. An extension of no format, or of another one, is an error - a
+    ``report.pdf`` holding HTML would mislead whoever opens it."""
+    named = next((name for name, suffixes in REPORT_SUFFIXES.items() if output.suffix.lower() in suffixes), None)
+    expected = " or ".join(s for name in ([given] if given else REPORT_SUFFIXES) for s in REPORT_SUFFIXES[name])
+    if named is None or (given is not None and named != given):
+        what = {"html": "an HTML report", "markdown": "a Markdown report", None: "a report"}[given]
+        found = repr(output.suffix) if output.suffix else "no extension"
+        raise OutputError([Issue("", f"{what} is written to a file ending in {expected}, not {found}", str(output))])
+    return named
 
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="report.html or report.md")
+@click.option(
+    "--format",
+    "report_format",
+    type=click.Choice(sorted(REPORT_SUFFIXES)),
+    help="html or markdown; by default the one -o's extension names. An -o extension of another format is an error.",
+)
 @framework_option("A framework the response sets answer, as an id or a file (repeatable).", multiple=True)
 @store_option("A history store to read the organisation's progress over time from (a file, or a postgresql:// URL).")
 @click.pass_context
 def report(
-    ctx: click.Context, inputs: tuple[Path, ...], output: Path, framework_refs: tuple[str, ...], store_path: Path | None
+    ctx: click.Context,
+    inputs: tuple[Path, ...],
+    output: Path,
+    report_format: str | None,
+    framework_refs: tuple[str, ...],
+    store_path: Path | None,
 ) -> None:
     """Write the HTML (or Markdown) report for one organisation from its documents. Every
     response set is scored: one answering a framework that is neither installed nor given
@@ -43,6 +72,8 @@ def report(
 
     catalog = catalog_of(ctx)
     try:
+        check_report_format(output, report_format)
+        require_extra("report", "silk report")
         check_output(output, inputs=(*inputs, *(ref for ref in framework_refs if Path(ref).is_file())))
         if store_path is not None:
             check_store_path(store_path)

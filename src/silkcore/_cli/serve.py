@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from .._errors import SilkError
+from .._extras import require_extra
 from .common import ExitCode, announce_store, catalog_of, default_store, fail, framework_option, store_option
 
 if TYPE_CHECKING:
@@ -161,6 +162,10 @@ def serve(
 
     Abuse limits (timeouts, a connection cap, body sizes, rate limits, a CPU budget) have safe
     defaults; each is an option below."""
+    try:
+        require_extra("serve", "silk serve")
+    except SilkError as exc:
+        fail(exc)
     from ..node import serve as serve_node
 
     ui_fields = {field for _, field, *_ in UI_OPTIONS}

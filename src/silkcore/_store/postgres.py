@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from .._errors import StoreError
+from .._extras import require_extra
 from . import migrations
 from .base import APPLICATION_ID, Location, Store
 from .location import StoreURL, is_store_url, password_of
@@ -85,14 +86,11 @@ class PostgresStore(Store):
             raise StoreError(f"{url} is not a PostgreSQL URL (postgresql://USER@HOST/DATABASE)")
         self.url = url if isinstance(url, StoreURL) else StoreURL(str(url))
         self.location = self.url.redacted
-        try:
-            import psycopg
-            from psycopg.conninfo import conninfo_to_dict
-            from psycopg_pool import ConnectionPool
-        except ImportError:
-            raise StoreError(
-                f"cannot open the store {self.location}: PostgreSQL needs the [postgres] extra (pip install 'silkcore[postgres]')"
-            ) from None
+        require_extra("postgres", f"the store {self.location}")
+        import psycopg
+        from psycopg.conninfo import conninfo_to_dict
+        from psycopg_pool import ConnectionPool
+
         self._errors = (psycopg.Error,)
         try:
             params = conninfo_to_dict(self.url.url)

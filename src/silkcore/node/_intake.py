@@ -27,6 +27,7 @@ from .._schemas import SchemaRegistry
 from .._sharing import verify_received
 from ._http import NodeError
 from ._provenance import publisher_proven, unproven_reason
+from ._subject import subject_of
 
 __all__ = ["Received", "parse_body", "receive", "subject_of", "wrap"]
 
@@ -48,24 +49,6 @@ def parse_body(raw: bytes, limits: Limits) -> Any:
     """Parse a request body strictly (no NaN, no duplicate keys, bounded depth); issues carry
     JSON Pointers and, for syntax errors, line and column."""
     return loads(raw, source="<body>", limits=limits)
-
-
-def _org_id(value: Any) -> str | None:
-    if isinstance(value, str) and value:
-        return value
-    if isinstance(value, dict) and isinstance(value.get("org_id"), str):
-        return str(value["org_id"])
-    return None
-
-
-def subject_of(payload: dict[str, Any]) -> str | None:
-    """The organisation a document is about: its ``org_id``, ``subject``, ``organisation``,
-    or a flow's focal organisation (else its provider)."""
-    for key in ("org_id", "subject", "organisation", "focal_organisation", "provider"):
-        found = _org_id(payload.get(key))
-        if found:
-            return found
-    return None
 
 
 def wrap(document: dict[str, Any], schema_name: str, peer: str, now: dt.datetime) -> dict[str, Any]:

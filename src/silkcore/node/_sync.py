@@ -35,8 +35,8 @@ from .._model import Envelope
 from .._schemas import SchemaRegistry
 from .._sharing import verify_received
 from .._store import RecordConflict, Store
-from ._intake import subject_of
 from ._provenance import publisher_proven
+from ._subject import subject_of
 
 __all__ = ["SyncError", "SyncReport", "sync"]
 

@@ -13,12 +13,12 @@ Markdown passes every text it did not write itself (names, titles, messages) thr
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol, runtime_checkable
+from functools import cache
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import attrs
-import jinja2
-from markupsafe import Markup
 
+from .._extras import require_extra
 from ._charts import OKABE_ITO, bar_chart, category_grid, diverging_bars, heatmap, line_chart, radar_chart, wrap_label
 from ._markdown import markdown_text
 
@@ -40,12 +40,26 @@ __all__ = [
     "write_organisation_report",
 ]
 
-_ENV = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
+if TYPE_CHECKING:
+    import jinja2
+    from markupsafe import Markup
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    # jinja2 comes with the [report] extra: importing this module must not need it, since
+    # plugins import their report sections when they load, on installs without reports.
+    require_extra("report", "an HTML report")
+    import jinja2
+
+    return jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
 
 
 def fragment(template: str, **values: Any) -> Markup:
     """Render an HTML fragment with autoescaping (use ``|safe`` only on SVG from ``charts``)."""
-    return Markup(_ENV.from_string(template).render(**values))  # noqa: S704 - autoescaped above
+    from markupsafe import Markup
+
+    return Markup(_environment().from_string(template).render(**values))  # noqa: S704 - autoescaped above
 
 
 @attrs.frozen

@@ -197,7 +197,7 @@ def _section_markdown(markdown: str) -> str:
 
 def write_report(path: Path, name: str, description: str, sections: Sequence[SectionContent], version: str) -> Path:
     """Write HTML (``.html``) or Markdown (``.md``) to ``path``."""
-    if path.suffix == ".md":
+    if path.suffix.lower() == ".md":
         path.write_text(render_markdown(name, sections), encoding="utf-8")
     else:
         path.write_text(render_html(name, description, sections, version, dt.date.today()), encoding="utf-8")
