@@ -70,3 +70,7 @@ docs: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
+
+# What each install puts on disk (core, each extra, all), from PyPI into fresh venvs.
+install-sizes: $(STAMP)
+	$(BIN)/python scripts/install_sizes.py

@@ -40,7 +40,7 @@ import attrs
 
 from .._errors import DataError, Issue
 from .._jsonio import loads
-from ._http import NodeError
+from ._node_error import NodeError
 
 __all__ = ["Caller", "Peer", "Peers", "load_peers"]
 

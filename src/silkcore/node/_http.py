@@ -19,11 +19,13 @@ from starlette.responses import Response
 
 from .._errors import DataError, Issue, PluginError, SchemaValidationError, ScoringError, StoreError, UnknownComponentError
 from .._jsonio import dumps
+from ._node_error import NodeError
 
 __all__ = [
     "Endpoint",
     "NodeError",
     "error_response",
+    "node_error_response",
     "guarded",
     "issue_json",
     "json_response",
@@ -89,29 +91,9 @@ def error_response(
     return json_response(body, status, headers)
 
 
-class NodeError(Exception):
-    """An HTTP error with its JSON body; raised by endpoints, answered by :func:`guarded`."""
-
-    def __init__(
-        self,
-        status: int,
-        code: str,
-        message: str,
-        issues: Iterable[Issue] = (),
-        headers: Mapping[str, str] | None = None,
-        extra: Mapping[str, Any] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
-        self.issues = tuple(issues)
-        self.headers = dict(headers or {})
-        self.extra = dict(extra or {})
-
-    def response(self) -> Response:
-        """The JSON answer for this error."""
-        return error_response(self.status, self.code, self.message, self.issues, self.headers, self.extra)
+def node_error_response(error: NodeError) -> Response:
+    """The JSON answer for a :class:`NodeError`."""
+    return error_response(error.status, error.code, error.message, error.issues, error.headers, error.extra)
 
 
 def guarded(endpoint: Endpoint) -> Endpoint:
@@ -127,7 +109,7 @@ def guarded(endpoint: Endpoint) -> Endpoint:
         try:
             return await endpoint(request)
         except NodeError as exc:
-            return exc.response()
+            return node_error_response(exc)
         except (DataError, SchemaValidationError) as exc:
             return error_response(422, "invalid_document", "the document is not valid", exc.errors)
         except ScoringError as exc:
@@ -190,4 +172,4 @@ def retry_after(seconds: float) -> dict[str, str]:
 
 def too_large_response(limit: int) -> Response:
     """The node's 413 answer for a body larger than ``limit`` bytes."""
-    return _too_large(limit).response()
+    return node_error_response(_too_large(limit))

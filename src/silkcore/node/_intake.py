@@ -25,7 +25,7 @@ from .._jsonio import Limits, loads
 from .._model import Envelope
 from .._schemas import SchemaRegistry
 from .._sharing import verify_received
-from ._http import NodeError
+from ._node_error import NodeError
 from ._provenance import publisher_proven, unproven_reason
 from ._subject import subject_of
 
