@@ -11,7 +11,7 @@ import click
 from silkcore import ScoreCard, SilkError, dump_document, get_catalog, load_document, read_documents, terminal_text
 
 from .citing import cite_scorecard
-from .library import all_cases, case
+from .library import FLOW_LEGEND, FLOW_MARKS, all_cases, case, flows_with_basis
 from .similarity import PHASES, profile_from, rank_cases
 
 
@@ -37,12 +37,33 @@ def list_cases(kind: str | None, as_json: bool) -> None:
 
 @cases_command.command("show")
 @click.argument("case_id")
-def show_case(case_id: str) -> None:
-    """Print one case document."""
+@click.option(
+    "--flows",
+    "only_flows",
+    is_flag=True,
+    help="Print the case's flows, each marked with whether the report states its classification or the project reads it.",
+)
+@click.option("--json", "as_json", is_flag=True, help="With --flows: the flows as JSON, each with its basis and reason.")
+def show_case(case_id: str, only_flows: bool, as_json: bool) -> None:
+    """Print one case document (or, with --flows, how its flows are classified and on what basis)."""
     try:
-        click.echo(dump_document(case(case_id)))
+        found = case(case_id)
     except KeyError:
         raise click.UsageError(f"unknown case {case_id!r}; see `silk cases list`") from None
+    if not only_flows:
+        click.echo(dump_document(found))
+        return
+    rows = flows_with_basis(found)
+    if as_json:
+        click.echo(json.dumps({"case_id": found.case_id, "flows": rows}, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo(f"{found.case_id}: the report describes no flow")
+        return
+    for row in rows:
+        click.echo(f"{row['flow'] + FLOW_MARKS.get(row['basis'], ''):<36} {row['description']}  [{row['source']}]")
+        click.echo(f"{'':<4}{row['basis']}: {row['reason']}")
+    click.echo(FLOW_LEGEND)
 
 
 @cases_command.command("similar")
@@ -73,7 +94,14 @@ def similar(
         raise click.ClickException(str(exc)) from None
     result = {
         "matches": [
-            {"case_id": m.case_id, "name": m.name, "similarity": m.score, "components": m.components, "why": list(m.reasons)}
+            {
+                "case_id": m.case_id,
+                "name": m.name,
+                "similarity": m.score,
+                "components": m.components,
+                "why": list(m.reasons),
+                "shared_flows": list(m.shared_flows),
+            }
             for m in matches
         ],
         "cited_for_weak_items": cited,
@@ -84,5 +112,7 @@ def similar(
     for m in matches:
         click.echo(terminal_text(f"{m.score:4.2f}  {m.case_id:<28} {m.name}"))
         click.echo(terminal_text(f"      {'; '.join(m.reasons) or 'weak match'}"))  # reasons quote the user's document
+    if any(r["basis"] != "report" for m in matches for r in m.shared_flows):
+        click.echo(FLOW_LEGEND)
     for item_id, rows in cited.items():
         click.echo(f"{item_id}: read " + ", ".join(r["case_id"] for r in rows))

@@ -27,6 +27,8 @@ import attrs
 
 from silkcore import Approach, Case, Direction, Flow, FlowKind, Organisation, SseFamily, Strategy
 
+from .library import FLOW_MARKS, pair_basis
+
 WEIGHTS = {"strategies": 0.35, "flows": 0.25, "family": 0.15, "sector": 0.15, "phase": 0.10}
 PHASES = ("introspection", "prospection", "operationalisation", "performance_assessment")
 _STOP = frozenset(
@@ -75,6 +77,9 @@ class Match:
     score: float
     components: dict[str, float]
     reasons: tuple[str, ...]
+    # The shared flows with the basis of the case's classification (report, inferred, project);
+    # in ``reasons`` an inferred one is marked ``~`` (library.FLOW_LEGEND).
+    shared_flows: tuple[dict[str, str], ...] = ()
 
 
 def words(text: str | None) -> frozenset[str]:
@@ -129,6 +134,7 @@ def similarity(profile: Profile, case: Case) -> Match:
     other = case_profile(case)
     components: dict[str, float] = {}
     reasons: list[str] = []
+    flow_rows: list[dict[str, str]] = []
     if profile.approaches and other.approaches:
         components["strategies"] = _jaccard(profile.approaches, other.approaches)  # type: ignore[arg-type]
         shared = sorted(a.value for a in profile.approaches & other.approaches)
@@ -136,9 +142,11 @@ def similarity(profile: Profile, case: Case) -> Match:
             reasons.append("both use " + ", ".join(shared))
     if profile.flows and other.flows:
         components["flows"] = _jaccard(profile.flows, other.flows)  # type: ignore[arg-type]
-        shared_flows = sorted(f"{k.value} {d.value}" for k, d in profile.flows & other.flows)
-        if shared_flows:
-            reasons.append("same flows: " + ", ".join(shared_flows))
+        pairs = sorted(profile.flows & other.flows, key=lambda p: (p[0].value, p[1].value))
+        flow_rows = [{"flow": f"{k.value} {d.value}", "basis": pair_basis(case, (k, d))} for k, d in pairs]
+        if flow_rows:
+            marked = (r["flow"] + FLOW_MARKS.get(r["basis"], "") for r in flow_rows)
+            reasons.append("same flows: " + ", ".join(marked))
     if profile.family is not None and other.family is not None:
         components["family"] = 1.0 if profile.family == other.family else 0.0
         if profile.family == other.family:
@@ -155,7 +163,8 @@ def similarity(profile: Profile, case: Case) -> Match:
             reasons.append(f"both reached {profile.phase}")
     total = sum(WEIGHTS[k] for k in components)
     score = sum(WEIGHTS[k] * v for k, v in components.items()) / total if total else 0.0
-    return Match(case.case_id, case.name, round(score, 6), {k: round(v, 6) for k, v in components.items()}, tuple(reasons))
+    rounded = {k: round(v, 6) for k, v in components.items()}
+    return Match(case.case_id, case.name, round(score, 6), rounded, tuple(reasons), tuple(flow_rows))
 
 
 def rank_cases(profile: Profile, cases: Iterable[Case], top: int | None = None) -> list[Match]:

@@ -28,7 +28,7 @@ PARAPHRASE_LEGEND = (
 
 def practice_label(item: dict[str, Any]) -> str:
     """A good practice's case as its text begins (``CoopCycle``, ``Trade missions``)."""
-    text = item["text"]
+    text = str(item["text"])
     return text[1 : text.index(")")] if text.startswith("(") else text.split(": ", 1)[0]
 
 
