@@ -19,6 +19,7 @@ from silkcore import (
     load_document,
     progress,
     read_documents,
+    require_extra,
     terminal_text,
     write_output,
 )
@@ -123,6 +124,8 @@ def brief_command(inputs: tuple[Path, ...], jurisdiction: str, min_group: int, o
     try:
         if output is not None:
             check_output(output, inputs=inputs)  # before any work: a missing folder, or an input
+            if output.suffix == ".html":
+                require_extra("report", "silk policy brief -o FILE.html")
         documents = read_documents(inputs)
         catalog = get_catalog()
         cards = [d for d in documents if isinstance(d, ScoreCard)]

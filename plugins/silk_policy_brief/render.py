@@ -7,10 +7,10 @@ ids, item texts, the recommendations' words, a suppression reason) is escaped fo
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-import jinja2
-
+from silkcore import require_extra
 from silkcore.report import markdown_text
 
 ITEM_TEXT_FALLBACK = "Tool 2 question"
@@ -108,8 +108,7 @@ def to_markdown(brief: dict[str, Any], item_texts: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
-_HTML = jinja2.Environment(autoescape=True).from_string(
-    """<!doctype html>
+_HTML_SOURCE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Policy brief - {{ b.jurisdiction }}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:52rem;margin:2rem auto;line-height:1.5;color:#1b1b1b}
 table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3rem .6rem;text-align:left}
@@ -139,9 +138,19 @@ table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3rem .6rem;t
 <p class="legend">{{ legend }}</p>{% endif %}
 </body></html>
 """
-)
+
+
+@cache
+def _html_template() -> Any:
+    # jinja2 comes with the [report] extra: silk policy show, assess and Markdown briefs need it not.
+    require_extra("report", "silk policy brief -o FILE.html")
+    import jinja2
+
+    return jinja2.Environment(autoescape=True).from_string(_HTML_SOURCE)
 
 
 def to_html(brief: dict[str, Any], item_texts: dict[str, str]) -> str:
     """The brief as one offline HTML page (autoescaped: input text is never markup)."""
-    return _HTML.render(b=brief, texts=item_texts, fig=_figure, names=_threshold_names, mark=PROJECT_MARK, legend=PROJECT_LEGEND)
+    return _html_template().render(
+        b=brief, texts=item_texts, fig=_figure, names=_threshold_names, mark=PROJECT_MARK, legend=PROJECT_LEGEND
+    )

@@ -287,3 +287,24 @@ def test_policy_show_marks_the_paraphrased_good_practices_with_a_legend() -> Non
     data = json.loads(run_silk("policy", "show", "--json").stdout)
     assert {g["id"]: g["wording"] for g in data["good_practices"]}["g14"] == "paraphrase"
     assert "pulley" in data["good_practices"][13]["wording_reason"]
+
+
+def test_the_plugin_loads_without_the_report_extra() -> None:
+    # jinja2 comes with silkcore[report]: show, assess and Markdown briefs must not need it.
+    import subprocess
+    import sys
+
+    script = (
+        "import builtins\n"
+        "real = builtins.__import__\n"
+        "def guarded(name, *args, **kwargs):\n"
+        "    if name.split('.')[0] in ('jinja2', 'markupsafe'):\n"
+        "        raise ImportError('blocked ' + name)\n"
+        "    return real(name, *args, **kwargs)\n"
+        "builtins.__import__ = guarded\n"
+        "from silk_policy_brief.cli import policy_command\n"
+        "from silk_policy_brief.render import to_markdown\n"
+        "print(policy_command.name)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False)
+    assert result.returncode == 0 and result.stdout.strip() == "policy", result.stderr
