@@ -9,17 +9,20 @@ STAMP := $(VENV)/.installed-dev
 # pip keeps no cache and checks for no new version: nothing is written to the home directory.
 export PIP_NO_CACHE_DIR := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# pip asks `rustc --version` for its User-Agent; where rustc is rustup's proxy, that writes
+# ~/.rustup/settings.toml. During installs rustup keeps its settings inside the venv instead.
+PIP := RUSTUP_HOME=$(CURDIR)/$(VENV)/.rustup $(BIN)/python -m pip
 
 .PHONY: demo test test-long lint typecheck docs clean browser postgres fuzz bench bench-store install-sizes
 
 $(ALL_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[all]'
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e '.[all]'
 	touch $@
 
 $(STAMP): $(ALL_STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[all,dev]'
+	$(PIP) install --quiet -e '.[all,dev]'
 	touch $@
 
 demo: $(ALL_STAMP)
@@ -54,7 +57,7 @@ test-long: $(STAMP)
 
 # Coverage-guided fuzzing of document loading (atheris); FUZZ_SECONDS=3600 by default.
 fuzz: $(STAMP)
-	$(BIN)/python -m pip install --quiet atheris
+	$(PIP) install --quiet atheris
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python fuzz/fuzz_jsonio.py -max_total_time=$${FUZZ_SECONDS:-3600} -timeout=10 -rss_limit_mb=2048 fuzz/corpus
 
 # Throughput and memory next to the raw floor, measured in one run (results: benchmarks/RESULTS.md).
