@@ -44,8 +44,13 @@ def test_wheel_contains_every_schema_and_data_file(wheel: Path) -> None:
     assert "silk_evaluation_grid/evaluation_grid.yaml" in names
     assert "silkcore/py.typed" in names
     web = ROOT / "src" / "silkcore" / "web"
-    for kept in [*web.glob("templates/*.html"), *web.glob("static/*"), *web.glob("locale/*/LC_MESSAGES/*.po")]:
+    for kept in [*web.glob("templates/*.html"), *web.glob("static/*")]:
         assert f"silkcore/web/{kept.relative_to(web).as_posix()}" in names, kept
+    # The interface catalogs, shared by the web questionnaire and the report.
+    catalogs = list((ROOT / "src" / "silkcore" / "locale").glob("*/LC_MESSAGES/*.po"))
+    assert len(catalogs) >= 2
+    for kept in catalogs:
+        assert f"silkcore/locale/{kept.relative_to(ROOT / 'src' / 'silkcore' / 'locale').as_posix()}" in names, kept
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "[silkcore]" in text and "evaluation_grid = silk_evaluation_grid" in text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -54,10 +54,17 @@ def catalogue() -> dict[str, Any]:
 # Marks on an indicator's direction in the text and HTML views: the report prints no
 # direction, so each is either read from the printed label (inferred) or the project's choice.
 DIRECTION_MARKS = {"inferred": "~", "project": "*"}
-DIRECTION_LEGEND = (
-    "~ direction inferred from the report's printed label; * direction chosen by this project"
-    " (the report gives none). `--json` gives each direction_reason."
-)
+
+
+def direction_legend(_: Callable[[str], str] = str) -> str:
+    """What the direction marks mean; ``_`` translates it (a report's ``context.gettext``)."""
+    return _(
+        "~ direction inferred from the report's printed label; * direction chosen by this project"
+        " (the report gives none). `--json` gives each direction_reason."
+    )
+
+
+DIRECTION_LEGEND = direction_legend()
 
 
 def direction_marked(indicator_id: str) -> tuple[str, str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -63,11 +63,14 @@ def analyse(measurements: Sequence[Measurement]) -> dict[str, Any]:
     }
 
 
-def weights_line() -> str:
-    """The ranking's weights in one line, each marked with its basis, for the text views."""
+def weights_line(_: Callable[[str], str] = str) -> str:
+    """The ranking's weights in one line, each marked with its basis, for the text views;
+    ``_`` translates it (a report's ``context.gettext``)."""
     marks = {"project": "*", "inferred": "~"}
     weights = ", ".join(f"{w.id} {w.value:g}{marks.get(w.basis, '')}" for w in PRIORITY_WEIGHTS.values())
-    return f"Order by priority: {weights}. * the project's weights: the report gives no order (`--json` gives each reason)."
+    return _(
+        "Order by priority: %(weights)s. * the project's weights: the report gives no order (`--json` gives each reason)."
+    ) % {"weights": weights}
 
 
 class StandingAnalysis:

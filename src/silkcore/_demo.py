@@ -25,6 +25,7 @@ from ._assessment import ScoreCard
 from ._catalog import Catalog
 from ._documents import dump_document, read_documents
 from ._errors import Issue
+from ._i18n import DEFAULT_LANGUAGE
 from ._model import Organisation
 from ._outputs import OutputError, atomic_path, check_output, write_output
 from ._render import render_scorecard
@@ -67,7 +68,9 @@ def _safe_file_name(name: str) -> str:
     return cleaned if cleaned not in ("", ".", "..") else "unnamed"
 
 
-def run_demo(catalog: Catalog, output_dir: Path, store_path: Path | None = None) -> DemoOutcome:
+def run_demo(
+    catalog: Catalog, output_dir: Path, store_path: Path | None = None, *, language: str = DEFAULT_LANGUAGE
+) -> DemoOutcome:
     """Score, store and report the demo organisation.
 
     ``store_path`` defaults to :data:`STORE_NAME` inside ``output_dir``: a demo run keeps
@@ -75,7 +78,7 @@ def run_demo(catalog: Catalog, output_dir: Path, store_path: Path | None = None)
     created if missing, but its parent must exist, as must the folder of a store that is
     given (unless it is silkcore's own data directory): checked first, before any work, as
     :class:`~silkcore._outputs.OutputError` (exit 1) or :class:`~silkcore._errors.StoreError`
-    (exit 5)."""
+    (exit 5). The reports (HTML and Markdown) are written in ``language``."""
     bundle = demo_bundle()
     check_output(output_dir, inputs=(bundle,), directory=True)
     if store_path is None:
@@ -102,9 +105,9 @@ def run_demo(catalog: Catalog, output_dir: Path, store_path: Path | None = None)
         write_output(output_dir / _safe_file_name(f"scorecard-{card.framework_id}.json"), dump_document(card) + "\n")
     report = output_dir / "report.html"
     with atomic_path(report) as partial:
-        sections = write_organisation_report(catalog, documents, cards, rows, partial)
+        sections = write_organisation_report(catalog, documents, cards, rows, partial, language=language)
     with atomic_path(output_dir / "report.md") as partial:
-        write_organisation_report(catalog, documents, cards, rows, partial)
+        write_organisation_report(catalog, documents, cards, rows, partial, language=language)
     parts = [f"silk demo - {organisation.name} ({organisation.sse_family.value}, {organisation.country})", ""]
     for card in cards:
         parts += [render_scorecard(card, catalog.framework(card.framework_id)), ""]

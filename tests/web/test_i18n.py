@@ -1,6 +1,7 @@
-"""The questionnaire's interface in English, French and Spanish: every message of the
-templates and of silkcore.web's modules is translated in both catalogs, with the same
-placeholders, and the catalogs say they are drafts awaiting review."""
+"""The interface in English, French and Spanish: every message of the web templates and
+modules, of the report package and of the built-in plugins' report sections (one shared
+catalog per language) is translated, with the same placeholders, and the catalogs say they
+are drafts awaiting review."""
 
 from __future__ import annotations
 
@@ -20,15 +21,15 @@ from silkcore.web._i18n import LANGUAGES, countries, gettext, translations
 
 from ..conftest import ROOT
 
-WEB = ROOT / "src" / "silkcore" / "web"
-LOCALE = WEB / "locale"
+LOCALE = ROOT / "src" / "silkcore" / "locale"
 TRANSLATED = [language for language in LANGUAGES if language != "en"]
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
 def extracted() -> dict[str | tuple[str, ...], set[str]]:
-    """Every message of the web package, as ``pybabel extract`` finds it with the package's
-    babel.cfg (msgid, or (singular, plural)), with the files it comes from."""
+    """Every message of the web and report packages and the plugins' report sections, as
+    ``pybabel extract`` finds it with silkcore's babel.cfg (msgid, or (singular, plural)),
+    with the files it comes from."""
     with (LOCALE / "babel.cfg").open(encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle)
     found: dict[str | tuple[str, ...], set[str]] = {}
@@ -42,11 +43,16 @@ def extracted() -> dict[str | tuple[str, ...], set[str]]:
 def messages() -> dict[str | tuple[str, ...], set[str]]:
     found = extracted()
     assert len(found) > 150  # the templates and modules were read
+    where = {path for paths in found.values() for path in paths}
+    # The report's messages are extracted too: the core's and each built-in section's.
+    assert any(path.startswith("src/silkcore/report/") for path in where)
+    for plugin in ("silk_flowchart", "silk_indicators", "silk_exchange", "silk_cases", "silk_impact_grid"):
+        assert f"plugins/{plugin}/report.py" in where, plugin
     return found
 
 
 def catalog(language: str) -> Catalog:
-    path = LOCALE / language / "LC_MESSAGES" / "silkcore_web.po"
+    path = LOCALE / language / "LC_MESSAGES" / "silkcore.po"
     with path.open("rb") as handle:
         return read_po(handle, locale=language)
 
@@ -90,7 +96,7 @@ def test_translations_keep_every_placeholder(language: str) -> None:
 
 @pytest.mark.parametrize("language", TRANSLATED)
 def test_the_catalogs_say_they_are_machine_assisted_drafts_awaiting_review(language: str) -> None:
-    header = (LOCALE / language / "LC_MESSAGES" / "silkcore_web.po").read_text(encoding="utf-8").split("msgid", 1)[0]
+    header = (LOCALE / language / "LC_MESSAGES" / "silkcore.po").read_text(encoding="utf-8").split("msgid", 1)[0]
     assert "machine-assisted drafts" in header and "review" in header
     assert catalog(language).fuzzy is False  # a fuzzy header would be dropped when compiled, plural forms with it
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from .._catalog import Catalog
 from .._documents import read_documents
 from .._errors import Issue, SilkError, StoreError, UnknownComponentError
 from .._extras import require_extra
+from .._i18n import DEFAULT_LANGUAGE, LANGUAGES
 from .._model import Organisation
 from .._outputs import OutputError
 from .common import (
@@ -24,7 +26,7 @@ from .common import (
     store_option,
 )
 
-__all__ = ["COMMANDS", "REPORT_SUFFIXES", "check_report_format"]
+__all__ = ["COMMANDS", "REPORT_SUFFIXES", "check_report_format", "language_option"]
 
 #: A report's formats and the extensions each is written to (the writer picks by extension).
 REPORT_SUFFIXES: dict[str, tuple[str, ...]] = {"html": (".html", ".htm"), "markdown": (".md",)}
@@ -43,6 +45,20 @@ def check_report_format(output: Path, given: str | None) -> str:
     return named
 
 
+def language_option() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--language``: the language a report is written in (an unknown one is a usage error
+    listing those available)."""
+    return click.option(
+        "--language",
+        type=click.Choice(list(LANGUAGES)),
+        default=DEFAULT_LANGUAGE,
+        show_default=True,
+        help="The report's language: "
+        + ", ".join(f"{code} ({name})" for code, name in LANGUAGES.items())
+        + ". Every section is written in it; a framework's texts fall back to its default language.",
+    )
+
+
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="report.html or report.md")
@@ -54,6 +70,7 @@ def check_report_format(output: Path, given: str | None) -> str:
 )
 @framework_option("A framework the response sets answer, as an id or a file (repeatable).", multiple=True)
 @store_option("A history store to read the organisation's progress over time from (a file, or a postgresql:// URL).")
+@language_option()
 @click.pass_context
 def report(
     ctx: click.Context,
@@ -62,18 +79,21 @@ def report(
     report_format: str | None,
     framework_refs: tuple[str, ...],
     store_path: Path | None,
+    language: str,
 ) -> None:
     """Write the HTML (or Markdown) report for one organisation from its documents. Every
     response set is scored: one answering a framework that is neither installed nor given
-    with --framework is an error. History is read only from a store given with --store."""
+    with --framework is an error. History is read only from a store given with --store. The
+    report is written in --language (English by default)."""
     from .._outputs import atomic_path, check_output
     from .._store import Store, check_store_path, history
-    from ..report._assemble import score_all, write_organisation_report
 
     catalog = catalog_of(ctx)
     try:
         check_report_format(output, report_format)
-        require_extra("report", "silk report")
+        require_extra("report", "silk report")  # before importing the report's modules, which need it
+        from ..report._assemble import score_all, write_organisation_report
+
         check_output(output, inputs=(*inputs, *(ref for ref in framework_refs if Path(ref).is_file())))
         if store_path is not None:
             check_store_path(store_path)
@@ -87,7 +107,7 @@ def report(
             with Store(store_path) as store:
                 rows = history(store.assessments(subject))
         with atomic_path(output) as partial:
-            sections = write_organisation_report(catalog, documents, cards, rows, partial, frameworks)
+            sections = write_organisation_report(catalog, documents, cards, rows, partial, frameworks, language)
     except SilkError as exc:
         fail(exc)
     click.echo(f"report written to {output} ({len(sections)} sections, {sum(s.charts for s in sections)} charts)")

@@ -10,12 +10,16 @@ from .._assessment import ResponseSet, ScoreCard
 from .._catalog import Catalog
 from .._errors import PluginError, UnknownComponentError
 from .._framework import Framework
+from .._i18n import DEFAULT_LANGUAGE, LANGUAGES, N_, gettext
 from .._model import Organisation
 from . import ReportContext, SectionContent
-from ._builder import build_sections, write_report
+from ._builder import build_sections, describe, write_report
 from ._mplconfig import private_config_dir
 
-__all__ = ["score_all", "write_organisation_report"]
+__all__ = ["REPORT_LANGUAGES", "score_all", "write_organisation_report"]
+
+#: The languages a report is written in (``silk report --language``).
+REPORT_LANGUAGES: tuple[str, ...] = tuple(LANGUAGES)
 
 
 def score_all(
@@ -52,13 +56,18 @@ def write_organisation_report(
     history: Sequence[dict[str, Any]],
     output: Path,
     frameworks: Callable[[str], Framework] | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> list[SectionContent]:
     """Write the HTML (or Markdown, by suffix) report for the organisation in ``documents``;
-    ``frameworks`` finds the framework of each card (default: the installed ones)."""
+    ``frameworks`` finds the framework of each card (default: the installed ones). The
+    report is written in ``language`` (one of :data:`REPORT_LANGUAGES`), which every section
+    receives as ``context.language``; a language silkcore does not speak is a ``ValueError``."""
     from importlib.metadata import version
 
+    if language not in REPORT_LANGUAGES:
+        raise ValueError(f"a report is written in {', '.join(REPORT_LANGUAGES)}, not {language!r}")
     organisation = next((d for d in documents if isinstance(d, Organisation)), None)
-    context = ReportContext(organisation, documents, cards, history, catalog)
+    context = ReportContext(organisation, documents, cards, history, catalog, language)
     resolve = frameworks or catalog.framework_resolver()
     of_cards = {c.framework_id: resolve(c.framework_id) for c in cards}
 
@@ -71,14 +80,6 @@ def write_organisation_report(
 
     private_config_dir()  # before the sections draw the first chart: matplotlib's cache stays out of the home
     sections = build_sections(context, of_cards, catalog.report_sections(), failed)
-    name = organisation.name if organisation else "an organisation"
-    description = ""
-    if organisation is not None:
-        family = organisation.sse_family.value.replace("_", " ")
-        description = (
-            f"A {family} in {organisation.country}"
-            + (f", founded in {organisation.founding_year}" if organisation.founding_year else "")
-            + "."
-        )
-    write_report(output, name, description, sections, version("silkcore"))
+    name = organisation.name if organisation else gettext(language, N_("an organisation"))
+    write_report(output, name, describe(organisation, language), sections, version("silkcore"), language)
     return sections

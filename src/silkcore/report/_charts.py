@@ -28,6 +28,8 @@ from collections.abc import Mapping, Sequence
 from html import escape
 from typing import Any, Literal
 
+from .._i18n import DEFAULT_LANGUAGE, N_, gettext
+
 __all__ = [
     "OKABE_ITO",
     "bar_chart",
@@ -132,14 +134,22 @@ def _legend_below(figure: Any, axes: Any, handles: Sequence[Any], labels: Sequen
     ).set_gid("legend")
 
 
-def radar_chart(labels: Sequence[str], values: Sequence[float | None], alt: str, coverage: Sequence[float] | None = None) -> str:
+def radar_chart(
+    labels: Sequence[str],
+    values: Sequence[float | None],
+    alt: str,
+    coverage: Sequence[float] | None = None,
+    *,
+    language: str = DEFAULT_LANGUAGE,
+) -> str:
     """Scores (0..1) on a radar, first axis at the top, clockwise.
 
     A missing score (``None``: not applicable) is a gap in the outline - the line stops
     before that axis and resumes after it, and no area is filled towards it - instead of a
     point at the centre that would read as a score of 0. Its label says "n/a" and a legend
     line says what the gap means. Labels are wrapped and placed outside the circle,
-    aligned away from it, so they neither get cut nor overlap the plot.
+    aligned away from it, so they neither get cut nor overlap the plot. The chart's own words
+    (legend, "n/a") are in ``language`` (a report's ``context.language``).
     """
     plt = _pyplot()
     from matplotlib.lines import Line2D
@@ -160,22 +170,23 @@ def radar_chart(labels: Sequence[str], values: Sequence[float | None], alt: str,
         if values[i] is not None and values[j] is not None and count > 1:
             axes.fill([0.0, angles[i], angles[j]], [0.0, radii[i], radii[j]], color=colour, alpha=0.2, linewidth=0)
     handles: list[Any] = [Line2D([], [], color=colour, linewidth=2, marker="o", markersize=4)]
-    names = ["score"]
+    names = [gettext(language, N_("score"))]
     if coverage is not None:
         axes.plot([*angles, angles[0]], [*coverage, coverage[0]], color=_PALETTE[1], linewidth=1, linestyle="--", gid="coverage")
         handles.append(Line2D([], [], color=_PALETTE[1], linewidth=1, linestyle="--"))
-        names.append("coverage")
+        names.append(gettext(language, N_("coverage")))
     if any(v is None for v in values):
         handles.append(Line2D([], [], linestyle="none"))
-        names.append("n/a: not applicable, no score - drawn as a gap")
+        names.append(gettext(language, N_("n/a: not applicable, no score - drawn as a gap")))
     axes.set_xticks(angles)
     axes.set_xticklabels([])  # replaced by the placed labels below
     axes.set_ylim(0, 1)
     axes.set_yticks([0.25, 0.5, 0.75, 1.0])
     axes.set_yticklabels(["0.25", "0.5", "0.75", "1"], fontsize=7)
     axes.set_rlabel_position(180 / count if count else 0)
+    not_applicable = gettext(language, N_("n/a"))
     for index, (label, angle, value) in enumerate(zip(labels, angles, values, strict=True)):
-        text = wrap_label(label if value is not None else f"{label} (n/a)", 18)
+        text = wrap_label(label if value is not None else f"{label} ({not_applicable})", 18)
         x, y = math.sin(angle), math.cos(angle)
         ha = "left" if x > 0.1 else "right" if x < -0.1 else "center"
         va = "bottom" if y > 0.1 else "top" if y < -0.1 else "center"
@@ -190,9 +201,16 @@ def radar_radii(values: Sequence[float | None]) -> list[float]:
 
 
 def bar_chart(
-    labels: Sequence[str], values: Sequence[float], alt: str, *, limit: float | None = 1.0, xlabel: str = "score"
+    labels: Sequence[str],
+    values: Sequence[float],
+    alt: str,
+    *,
+    limit: float | None = 1.0,
+    xlabel: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> str:
-    """Horizontal bars, one per label; labels wrap at word boundaries."""
+    """Horizontal bars, one per label; labels wrap at word boundaries. ``xlabel`` defaults to
+    "score" in ``language``."""
     plt = _pyplot()
     wrapped = [wrap_label(label) for label in labels]
     figure, axes = plt.subplots(figsize=(6, 0.3 * _lines(wrapped) + 0.25 * len(labels) + 0.8))
@@ -202,7 +220,7 @@ def bar_chart(
     axes.set_yticks(positions, labels=wrapped)
     if limit is not None:
         axes.set_xlim(0, limit)
-    axes.set_xlabel(xlabel)
+    axes.set_xlabel(gettext(language, N_("score")) if xlabel is None else xlabel)
     axes.spines[["top", "right"]].set_visible(False)
     return _svg(figure, alt)
 

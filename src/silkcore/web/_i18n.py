@@ -1,10 +1,10 @@
 """The questionnaire's languages: which one a request gets, and its gettext catalog.
 
 Interface strings are English msgids in the templates (``{% trans %}``, ``_()``) and in the
-web modules (marked with :func:`N_` where the text is only translated when shown). The
-French and Spanish catalogs are ``locale/{fr,es}/LC_MESSAGES/silkcore_web.po``, shipped as
-text and compiled in memory the first time a language is used (Babel's ``pofile`` and
-``mofile``): no compiled ``.mo`` file to keep in step with its source, and no build step.
+web modules (marked with :func:`N_` where the text is only translated when shown). Their
+catalogs are silkcore's own, shared with the report: :mod:`silkcore._i18n` loads them
+(``silkcore/locale/{fr,es}/LC_MESSAGES/silkcore.po``, compiled in memory when a language is
+first used); this module adds what only a web page needs.
 
 A request's language is, in order: ``?lang=`` (remembered in a cookie), the cookie, the
 language the questionnaire was started in (so a resume link opened on another device keeps
@@ -14,16 +14,12 @@ it), the browser's ``Accept-Language``, and English.
 from __future__ import annotations
 
 import functools
-import io
 import unicodedata
-from collections.abc import Mapping
-from importlib.resources import files
 
 from babel import Locale
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
-from babel.support import NullTranslations, Translations
 from starlette.requests import Request
+
+from .._i18n import DEFAULT_LANGUAGE, DOMAIN, LANGUAGES, N_, gettext, translations
 
 __all__ = [
     "COOKIE",
@@ -38,40 +34,12 @@ __all__ = [
     "translations",
 ]
 
-#: The interface languages, each named in itself (the language switch shows these).
-LANGUAGES: Mapping[str, str] = {"en": "English", "fr": "Français", "es": "Español"}
-DEFAULT_LANGUAGE = "en"
-DOMAIN = "silkcore_web"
 #: The cookie that remembers a language chosen with ``?lang=``.
 COOKIE = "silk_lang"
 
 # Babel's territories that are not ISO 3166-1 alpha-2 codes a document may carry (exceptional
 # reservations, groupings and "unknown"); XK, user-assigned for Kosovo, is kept as the schema does.
 _NOT_COUNTRIES = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "QO", "TA", "UN", "ZZ"})
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for extraction; it is translated where it is shown (:func:`gettext`)."""
-    return message
-
-
-@functools.cache
-def translations(language: str) -> NullTranslations:
-    """The compiled catalog of ``language`` (English, the msgids' own language, has none)."""
-    if language not in LANGUAGES or language == DEFAULT_LANGUAGE:
-        return NullTranslations()
-    source = files("silkcore.web").joinpath("locale", language, "LC_MESSAGES", f"{DOMAIN}.po")
-    with source.open("rb") as handle:
-        catalog = read_po(handle, locale=language, domain=DOMAIN)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return Translations(compiled, domain=DOMAIN)
-
-
-def gettext(language: str, message: str) -> str:
-    """``message`` (an English msgid) in ``language``."""
-    return translations(language).gettext(message)
 
 
 def _choice(value: str | None) -> str | None:
