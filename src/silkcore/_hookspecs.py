@@ -194,6 +194,25 @@ def silk_register_report_sections(register: RegisterReportSection) -> None:
         :func:`silkcore.report.fragment` (autoescaped) and charts with the chart functions
         of :mod:`silkcore.report`. A section that raises is left out of the page (a notice
         takes its place) and reported against your plugin.
+
+    **Languages.** A report is written in the language its reader chose
+    (``silk report --language en|fr|es``); ``context.language`` says which (``"en"`` by
+    default). Write your section in it:
+
+    - ``context.gettext(message)`` and ``context.ngettext(singular, plural, n)`` give an
+      English interface string in that language from silkcore's gettext catalogs (which hold
+      the built-in sections' strings); a string the catalogs do not hold comes back as it is.
+      Use ``%(name)s`` placeholders and fill them after translating. A plugin with
+      translations of its own picks them by ``context.language``;
+    - ``context.text(texts, framework.default_language)`` gives a framework's multilingual
+      text (a title, an item text) in that language, falling back to the framework's
+      default language, then to the first one it has;
+    - :func:`silkcore.report.radar_chart` and :func:`silkcore.report.bar_chart` take
+      ``language=context.language`` for their own legend and axis words.
+
+    Adding the language changed nothing for a section written before it: ``render(context)``
+    is called as always, and a section that ignores ``context.language`` is shown as it
+    writes itself.
     """
 
 
