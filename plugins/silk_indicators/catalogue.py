@@ -31,16 +31,18 @@ from silkcore import (
 CATALOGUE_FILE = Path(__file__).with_name("indicators.yaml")
 FRAMEWORK_ID = "silk.indicators"
 
+# French and Spanish texts here, as in indicators.yaml, are machine-assisted drafts awaiting
+# review by a native speaker; the English text remains the reference.
 RATING = AnswerScale(
     "rating",
     (
-        Option("very_weak", 0.0, {"en": "Very weak"}),
-        Option("weak", 0.25, {"en": "Weak"}),
-        Option("fair", 0.5, {"en": "Fair"}),
-        Option("good", 0.75, {"en": "Good"}),
-        Option("very_good", 1.0, {"en": "Very good"}),
+        Option("very_weak", 0.0, {"en": "Very weak", "fr": "Très faible", "es": "Muy débil"}),
+        Option("weak", 0.25, {"en": "Weak", "fr": "Faible", "es": "Débil"}),
+        Option("fair", 0.5, {"en": "Fair", "fr": "Moyen", "es": "Regular"}),
+        Option("good", 0.75, {"en": "Good", "fr": "Bon", "es": "Bueno"}),
+        Option("very_good", 1.0, {"en": "Very good", "fr": "Très bon", "es": "Muy bueno"}),
     ),
-    {"en": "Rated judgement"},
+    {"en": "Rated judgement", "fr": "Appréciation notée", "es": "Valoración puntuada"},
 )
 
 
@@ -151,7 +153,7 @@ def framework() -> Framework:
         common: dict[str, Any] = {
             "id": entry["indicator_id"],
             "category": entry["phase"],
-            "text": {"en": entry["label"]},
+            "text": {"en": entry["label"], **entry.get("label_translations", {})},
             "source": entry["source"],
             "help": entry.get("description"),
             "note": entry.get("note"),
@@ -164,8 +166,16 @@ def framework() -> Framework:
     return Framework(
         id=FRAMEWORK_ID,
         version=data["version"],
-        title={"en": "SILK indicators to follow, by phase (Tool 3)"},
-        description={"en": "The indicators the SILK report suggests following in each phase of an internationalisation."},
+        title={
+            "en": "SILK indicators to follow, by phase (Tool 3)",
+            "fr": "Indicateurs SILK à suivre, par phase (outil 3)",
+            "es": "Indicadores SILK que seguir, por fase (herramienta 3)",
+        },
+        description={
+            "en": "The indicators the SILK report suggests following in each phase of an internationalisation.",
+            "fr": "Les indicateurs que le rapport SILK propose de suivre à chaque phase d'une internationalisation.",
+            "es": "Los indicadores que el informe SILK propone seguir en cada fase de una internacionalización.",
+        },
         default_language="en",
         source=data["source"],
         notes=tuple(data.get("notes", ())),

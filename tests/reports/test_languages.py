@@ -5,6 +5,8 @@ interface strings from the shared gettext catalogs and framework texts in the la
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -293,3 +295,37 @@ def test_score_cards_and_history_follow_the_language(tmp_path: Path) -> None:
     assert "<h2>Progression dans le temps</h2>" in html and "<th>catégorie</th><th>score</th><th>couverture</th>" in html
     assert "Variation depuis l&#39;évaluation précédente" in html and organisation.name in html
     assert "Progress over time" not in html and "<th>category</th>" not in html
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_tool_3_texts_are_in_the_language_and_marked_as_drafts(reports: dict[tuple[str, str], str], language: str) -> None:
+    catalog = silkcore.build_catalog()
+    indicators = catalog.framework("silk.indicators")
+    assert indicators.title[language] and indicators.description[language]
+    for category in indicators.categories:
+        assert category.title[language] and category.title[language] != category.title["en"]
+    for item in indicators.items:
+        assert item.text[language] and item.help and item.help[language], item.id
+    for scale in indicators.scales:
+        assert all(option.label and option.label[language] for option in scale.options)
+    tool3 = [e.definition for e in catalog.indicators() if e.definition.framework_id == "silk.indicators"]
+    assert len(tool3) == len(indicators.items)
+    for definition in tool3:
+        assert definition.title[language] and definition.description and definition.description[language]
+    assert any("machine-assisted drafts" in note and "native speaker" in note for note in indicators.notes)
+    text = (ROOT / "plugins" / "silk_indicators" / "indicators.yaml").read_text(encoding="utf-8")
+    assert "machine-assisted drafts" in text.split("catalogue:", 1)[0]
+    # The trend chart's legend names the indicators in the report's language.
+    html = reports[(language, "html")]
+    assert any(str(fragment("{{ t }}", t=d.title[language])) in html for d in tool3 if d.unit == "percent")
+
+
+def test_importing_silkcore_and_its_report_module_needs_neither_babel_nor_jinja2() -> None:
+    code = (
+        "import sys, silkcore, silkcore.report; silkcore.build_catalog(); "
+        "from silkcore.report import ReportContext; "
+        "assert ReportContext(None, [], [], [], None).gettext('Findings') == 'Findings'; "
+        "print(sorted(m for m in ('babel', 'jinja2', 'markupsafe') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
