@@ -329,3 +329,29 @@ def test_importing_silkcore_and_its_report_module_needs_neither_babel_nor_jinja2
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("language", ["fr", "es"])
+def test_the_cases_reasons_and_legend_are_in_the_language(reports: dict[tuple[str, str], str], language: str) -> None:
+    from silk_cases import library
+    from silk_cases import report as cases_report
+
+    # The section translates the library's legend through the catalogs: the two must agree.
+    assert cases_report.FLOW_LEGEND_MESSAGE == library.FLOW_LEGEND
+    kept = translations(language)
+    markdown = reports[(language, "md")]
+    assert kept["both use %(items)s"].split("%(items)s")[0] in markdown
+    assert markdown_text(kept[library.FLOW_LEGEND]) in markdown
+    for english in ("both use ", "same flows: ", "both are a ", "flow classification inferred"):
+        assert english not in markdown and english in reports[("en", "md")], english
+
+
+def test_a_reason_the_section_does_not_know_stays_as_it_is() -> None:
+    from silk_cases.report import reason_text
+
+    french = ReportContext(None, [], [], [], None, language="fr").gettext
+    assert reason_text("same flows: finance inward~, goods outward", french) == (
+        "mêmes flux : finance (entrant)~, biens (sortant)"
+    )
+    assert reason_text("both are a cooperative", french) == "même forme : coopérative"
+    assert reason_text("a reason from a newer similarity.py", french) == "a reason from a newer similarity.py"
