@@ -87,9 +87,16 @@ def run_page(page: str, tmp_path: Path) -> list[str]:
     servers: list[subprocess.Popen[bytes]] = []
     address = ["127.0.0.1:8080"]
     python = [e for e in examples if e.kind in ("python", "session")]
-    python_results = iter(run_python(page, python, work, env) if python else [])
+    python_env = dict(env)
+    if page == "docs/writing-a-plugin.md":  # its snippets use the plugin the page installs
+        install_plugins(work, python_env, [EXAMPLE_PLUGIN])
+    python_results = iter(run_python(page, python, work, python_env) if python else [])
+    installed_from = -1
     try:
         for example in examples:
+            if (page, example.index) in PLUGINS_FROM_BLOCK and installed_from != example.index:
+                install_plugins(work, env, PLUGINS_FROM_BLOCK[(page, example.index)])
+                installed_from = example.index
             if example.kind != "shell":
                 output, error = next(python_results)
                 if error:
@@ -101,8 +108,7 @@ def run_page(page: str, tmp_path: Path) -> list[str]:
                 if reason is not None:
                     continue
                 if example.code.startswith("pip install -e examples/plugin-event-readiness"):
-                    install_example_plugin(work, env)
-                    continue
+                    continue  # optional in getting-started.md; PLUGINS_FROM_BLOCK installs it for writing-a-plugin.md
                 command = example.code.replace("127.0.0.1:8080", address[0])
                 if command.startswith("silk serve"):
                     server, address[0] = start_server(command, work, env)
@@ -130,6 +136,9 @@ def run_page(page: str, tmp_path: Path) -> list[str]:
                 actual = docs_commands.normalise(output, replacements)
                 shown = docs_commands.normalise(example.shown)
                 agree = docs_commands.matches(shown, actual, example.partial)
+                if os.environ.get("DOCS_TEST_DUMP") and not agree:  # for whoever updates the pages
+                    with open(os.environ["DOCS_TEST_DUMP"], "a", encoding="utf-8") as dump:
+                        dump.write(json.dumps({"page": page, "code": example.code, "actual": actual}) + "\n")
                 known = KNOWN_BUGS.get((page, example.first_line))
                 if known and agree:
                     problems.append(f"{example.first_line!r} now prints what the page shows: remove it from KNOWN_BUGS")
@@ -196,8 +205,12 @@ NOT_RUN = {
 #: directory (read only): Node.js packages the tests install (tests/js), the schemas.
 LINKS: dict[str, dict[str, str]] = {
     "docs/exchange-format.md": {"node_modules": "tests/js/node_modules"},
-    "docs/flows-and-exchange.md": {"tests/js": "tests/js", "schemas": "schemas"},
+    "docs/flows-and-exchange.md": {"tests/js": "tests/js", "schemas": "schemas", "plugins": "plugins"},
 }
+
+#: What a page's commands write into, copied into the working directory: the sources whose
+#: translation catalogs questionnaire.md's maintainer commands update.
+COPIES: dict[str, list[str]] = {"docs/questionnaire.md": ["src", "plugins"]}
 
 #: Files under examples/ with these suffixes must be valid silkcore documents (tests/test_cli.py,
 #: tests/test_second_validator.py): a page's input that is not one (a deliberately broken
@@ -207,6 +220,51 @@ DOCUMENT_SUFFIXES = {".json", ".jsonl", ".yaml", ".yml", ".jsonld"}
 #: Code run before a snippet (page, first line): what a fragment leaves to the reader ("the
 #: names are yours"), or what this test's sandbox needs; the snippet itself runs as shown.
 SNIPPET_CONTEXT: dict[tuple[str, str], str] = {
+    ("docs/reports-and-history.md", "# fragment: the store from Python"): (
+        "import attrs\n"
+        "import silkcore\n"
+        "path = 'fragment-store.sqlite'\n"
+        "board_answers = silkcore.load_document('examples/demo/response_sets/evaluation-grid-board.json')\n"
+        "worker_answers = silkcore.load_document('examples/demo/response_sets/evaluation-grid-workers.json')\n"
+        "card = silkcore.assess('silk.evaluation-grid', [board_answers, worker_answers])\n"
+        "org = silkcore.load_document('examples/demo/organisation.json')\n"
+        "corrected_org = attrs.evolve(org, name='Tejidos Solidarios S. Coop. (fictional, renamed)')\n"
+    ),
+    ("docs/reports-and-history.md", "# fragment: in a notebook cell"): "import silkcore\n",
+    ("docs/writing-a-plugin.md", "# fragment: silk_event_readiness/__init__.py (it reads a file beside it)"): (
+        "__file__ = 'examples/plugin-event-readiness/silk_event_readiness/__init__.py'\n"
+    ),
+    ("docs/writing-a-plugin.md", "# fragment: with the plugin installed and your measurements at hand"): (
+        "import datetime as dt\n"
+        "from decimal import Decimal\n"
+        "import silkcore\n"
+        "org, period = silkcore.OrgRef('urn:silk:org:test'), silkcore.Period(dt.date(2025, 1, 1))\n"
+        "observed = silkcore.FlowStatus.OBSERVED\n"
+        "measurements = [\n"
+        "    silkcore.Measurement('event.partnerships_started', org, period, observed, value=Decimal('3')),\n"
+        "    silkcore.Measurement('event.participation_cost', org, period, observed, value=Decimal('1500')),\n"
+        "]\n"
+    ),
+    ("docs/getting-started.md", "# fragment: the names are yours"): (
+        "# the example plugin installed, as `pip install -e examples/plugin-event-readiness` would\n"
+        "import importlib, json, sys, tempfile\n"
+        "from pathlib import Path\n"
+        "site = Path(tempfile.mkdtemp(dir='..'))\n"
+        "(site / 'silk_event_readiness-1.0.0.dist-info').mkdir()\n"
+        "(site / 'silk_event_readiness-1.0.0.dist-info' / 'METADATA').write_text("
+        "'Metadata-Version: 2.1\\nName: silk-event-readiness\\nVersion: 1.0.0\\n')\n"
+        "(site / 'silk_event_readiness-1.0.0.dist-info' / 'entry_points.txt').write_text("
+        "'[silkcore]\\nevent_readiness = silk_event_readiness\\n')\n"
+        "sys.path[:0] = [str(site), 'examples/plugin-event-readiness']\n"
+        "importlib.invalidate_caches()\n"
+        "silkcore.get_catalog.cache_clear()\n"
+        "# the reader's names\n"
+        "response_set = silkcore.load_document('examples/demo/response_sets/event-readiness-board.json')\n"
+        "board_answers = silkcore.load_document('examples/demo/response_sets/evaluation-grid-board.json')\n"
+        "workers_answers = silkcore.load_document('examples/demo/response_sets/evaluation-grid-workers.json')\n"
+        "fw = silkcore.get_catalog().framework('silk.evaluation-grid')\n"
+        "parsed_json = json.load(open('examples/documents/flow-cotton-import.json'))\n"
+    ),
     ("docs/batch.md", "import distributed"): (
         "# the network guard refuses binding every interface, as the dashboard's :8787 would\n"
         "import functools, distributed\n"
@@ -232,14 +290,11 @@ def prepare(page: str, work: Path) -> dict[str, str]:
     work.mkdir(parents=True)
     shutil.copytree(ROOT / "examples", work / "examples", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
     inputs = ROOT / "examples" / "docs"  # the inputs of the pages not elsewhere in examples/
-    for source in sorted(inputs.rglob("*")) if inputs.is_dir() else []:
-        target = work / source.relative_to(inputs)
+    for source in sorted(p for p in inputs.iterdir() if p.is_file() and p.name != "README.md"):
+        target = work / source.name
         if source.suffix == ".txt" and Path(source.stem).suffix in DOCUMENT_SUFFIXES:
             target = target.with_suffix("")  # bad-flow.json.txt is the page's bad-flow.json
-        if source.is_dir():
-            target.mkdir(parents=True, exist_ok=True)
-        else:
-            shutil.copyfile(source, target)
+        shutil.copyfile(source, target)
     home = work.parent / "home"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SILKCORE_", "XDG_", "PYTEST_", "COV_"))}
     env.update(
@@ -253,6 +308,8 @@ def prepare(page: str, work: Path) -> dict[str, str]:
         TZ="UTC",
     )
     (work / ".venv").symlink_to(Path(sys.executable).parent.parent)  # the venv `make demo` builds
+    for folder in COPIES.get(page, []):
+        shutil.copytree(ROOT / folder, work / folder, ignore=shutil.ignore_patterns("__pycache__"))
     for link, target in LINKS.get(page, {}).items():
         (work / link).parent.mkdir(parents=True, exist_ok=True)
         (work / link).symlink_to(ROOT / target)
@@ -261,13 +318,31 @@ def prepare(page: str, work: Path) -> dict[str, str]:
     return env
 
 
-def install_example_plugin(work: Path, env: dict[str, str]) -> None:
-    """What ``pip install -e examples/plugin-event-readiness`` gives the commands after it, in a
-    folder of the test's own: the plugin importable and its entry point registered."""
-    site = work.parent / "site"
-    info = site / "silk_event_readiness-1.0.0.dist-info"
-    info.mkdir(parents=True, exist_ok=True)
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: silk-event-readiness\nVersion: 1.0.0\n")
-    (info / "entry_points.txt").write_text("[silkcore]\nevent_readiness = silk_event_readiness\n")
-    plugin = work / "examples" / "plugin-event-readiness"
-    env["PYTHONPATH"] = os.pathsep.join([str(GUARD), str(site), str(plugin)])
+def install_plugins(work: Path, env: dict[str, str], plugins: list[tuple[str, str, str, str]]) -> None:
+    """Make these plugins (entry-point name, distribution, version, module) the installed extra
+    plugins of the commands that follow, as ``pip install`` would, in a folder of the test's own."""
+    site = work.parent / f"site-{time.monotonic_ns()}"
+    site.mkdir()
+    for name, distribution, version, module in plugins:
+        info = site / f"{distribution.replace('-', '_')}-{version}.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {distribution}\nVersion: {version}\n")
+        (info / "entry_points.txt").write_text(f"[silkcore]\n{name} = {module}\n")
+    modules = [work / "examples" / "plugin-event-readiness", work / "examples" / "docs" / "docs_plugins"]
+    env["PYTHONPATH"] = os.pathsep.join([str(GUARD), str(site), *map(str, modules)])
+
+
+EXAMPLE_PLUGIN = ("event_readiness", "silk-event-readiness", "1.0.0", "silk_event_readiness")
+
+#: The plugins installed from a block of a page on (page, index of the fenced block): the
+#: example plugin once the page installs it, and the plugins the pages imagine (a broken one, a
+#: scorer for another plugin's framework...), shipped in examples/docs/docs_plugins/.
+PLUGINS_FROM_BLOCK: dict[tuple[str, int], list[tuple[str, str, str, str]]] = {
+    ("docs/plugins/hooks.md", 3): [("acme_grid_scorer", "acme-silk-plugins", "0.3.0", "acme_grid_scorer")],
+    ("docs/plugins/hooks.md", 4): [],
+    ("docs/plugins/hooks.md", 15): [("hello", "silk-hello", "0.1.0", "hello_command")],
+    ("docs/writing-a-plugin.md", 3): [EXAMPLE_PLUGIN],
+    ("docs/writing-a-plugin.md", 7): [EXAMPLE_PLUGIN, ("broken_demo", "broken-demo", "0.1", "broken_demo")],
+    ("docs/writing-a-plugin.md", 8): [("event_readiness", "silk-event-readiness", "1.0.0", "event_readiness_raising")],
+    ("docs/writing-a-plugin.md", 9): [EXAMPLE_PLUGIN],
+}
