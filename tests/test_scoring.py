@@ -239,8 +239,8 @@ def test_data_framework_file_scores() -> None:
     assert card.category("why").score == pytest.approx((0.5 + 0.6) / 2)
 
 
-def test_remembered_trace_entries_never_mix_up_equal_looking_answers() -> None:
-    """1 and 1.0 score alike but are written differently; a remembered entry keeps each as given."""
+def test_trace_entries_never_mix_up_equal_looking_answers() -> None:
+    """1 and 1.0 score alike but are written differently; an entry compiled in advance keeps each as given."""
     from silkcore._assessment import Response, ResponseSet
     from silkcore._catalog import build_catalog
     from silkcore._convert import unstructure
@@ -257,7 +257,7 @@ def test_remembered_trace_entries_never_mix_up_equal_looking_answers() -> None:
     entries = [next(e for e in card.trace if e.item_id == item.id) for card in cards]
     assert [unstructure(e)["value"] for e in entries] == [40, 40.0, 40, 55]
     assert [type(e.value) for e in entries] == [int, float, int, int]
-    assert entries[0] is entries[2] and entries[1] is not entries[0] and entries[3].value == 55
+    assert entries[0] == entries[2] and entries[3].value == 55
 
 
 def test_the_trace_names_the_scoring_rule_used() -> None:
@@ -334,18 +334,19 @@ def test_respondents_who_give_the_same_number_agree() -> None:
 
 
 def test_one_respondent_is_the_consolidation_of_one() -> None:
-    """The remembered single-respondent entry is what consolidating a list of one gives."""
-    from silkcore._scoring import GenericScorer, _item_result
-    from silkcore._scoring_index import scoring_index
+    """The single-respondent entry (compiled in advance where it can be) is what consolidating a list of one gives."""
+    from silkcore._assessment import TraceEntry
+    from silkcore._convert import structure
+    from silkcore._scoring_index import consolidate, item_result, one_entry, scoring_plan
 
-    index = scoring_index(FRAMEWORK)
+    plan = scoring_plan(FRAMEWORK)
     responses = {r.item_id: r for r in BEST.responses}
-    for item in FRAMEWORK.items:
-        rules = index.items[item.id]
+    for item in plan.items:
         for response in (responses.get(item.id), None, Response(item.id, status=AnswerStatus.UNKNOWN)):
             for asked in (True, False):
-                alone = GenericScorer._consolidate(item, [_item_result(index, rules, response, asked)])
+                alone = consolidate(item, [item_result(FRAMEWORK.scoring, item, response, asked)])
+                assert one_entry(FRAMEWORK.scoring, item, response, asked) == alone
                 if asked:
-                    alone_framework = attrs.evolve(FRAMEWORK, items=(attrs.evolve(item, applies_if=None),))
+                    alone_framework = attrs.evolve(FRAMEWORK, items=(attrs.evolve(item.item, applies_if=None),))
                     card = assess(alone_framework, rs(*([response] if response else [])))
-                    assert card.trace[0] == alone
+                    assert card.trace[0] == structure(alone, TraceEntry)

@@ -46,6 +46,7 @@ from ._errors import DataError, Issue, SilkError
 from ._flow_tally import FlowTally, flow_score
 from ._jsonio import DEFAULT_LIMITS, EntityDocument, dumps_line, iter_raw_lines, parse_line
 from ._model import Flow
+from ._scoring import GenericScorer
 
 __all__ = ["BatchCounts", "BatchError", "LineProcessor", "open_input", "run_batch"]
 
@@ -244,10 +245,14 @@ class LineProcessor:
             return _error(number, [Issue("/schema", "expected a response set or a flow to score")])
         try:
             framework = self.framework or self.frameworks(entity.framework_id)
-            card = self.catalog.scorer(framework.id).score(framework, [entity])
+            scorer = self.catalog.scorer(framework.id)
+            if getattr(type(scorer), "score", None) is GenericScorer.score:  # its card, written once
+                card = scorer.score_document(framework, [entity])
+            else:
+                card = to_document(scorer.score(framework, [entity]))
         except SilkError as exc:
             return _error(number, list(getattr(exc, "errors", ())) or [Issue("", str(exc))])
-        return {"line": number, "scorecard": EntityDocument(to_document(card))}
+        return {"line": number, "scorecard": EntityDocument(card)}
 
 
 _PROCESSORS: dict[tuple[str, str | None, str], LineProcessor] = {}

@@ -28,7 +28,7 @@ from ._locate import locate_issues
 from ._model import Envelope, Flow, IndicatorDefinition, Measurement, Organisation, Strategy
 from ._response_check import response_set_issues
 from ._schemas import SchemaRegistry
-from ._scoring_index import scoring_index
+from ._scoring_index import scoring_plan
 
 __all__ = [
     "DOCUMENT_TYPES",
@@ -149,7 +149,7 @@ def _response_set_issues(response_set: ResponseSet, frameworks: FrameworkResolve
                 f"unknown framework {response_set.framework_id!r}{hint} (give its file with --framework FILE)",
             )
         ]
-    return response_set_issues(scoring_index(framework), response_set)
+    return response_set_issues(scoring_plan(framework), response_set)
 
 
 _REQUIRED = re.compile(r"^['\"](?P<key>[^'\"]+)['\"] is a required property$")

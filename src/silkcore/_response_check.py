@@ -16,7 +16,7 @@ from collections.abc import Iterable
 
 from ._assessment import ResponseSet
 from ._errors import Issue
-from ._scoring_index import ScoringIndex
+from ._scoring_index import ScoringPlan
 
 __all__ = ["MAX_SUGGESTED", "response_set_issues", "suggest"]
 
@@ -47,13 +47,13 @@ def _major(version: str) -> str:
     return version.split(".", 1)[0]
 
 
-def response_set_issues(index: ScoringIndex, response_set: ResponseSet) -> list[Issue]:
-    """Every issue of ``response_set`` against the framework of ``index``: another framework,
+def response_set_issues(plan: ScoringPlan, response_set: ResponseSet) -> list[Issue]:
+    """Every issue of ``response_set`` against the framework of ``plan``: another framework,
     another MAJOR version, an unknown item (with a suggestion), an item answered twice, a
     value that does not fit its item. Empty means the set can be scored."""
-    if index.last_sound.value is response_set:
+    if plan.last_sound.value is response_set:
         return []
-    framework = index.framework
+    framework = plan.framework
     if response_set.framework_id != framework.id:
         return [Issue("/framework_id", f"answers framework {response_set.framework_id!r}, not {framework.id!r}")]
     issues: list[Issue] = []
@@ -66,13 +66,13 @@ def response_set_issues(index: ScoringIndex, response_set: ResponseSet) -> list[
             )
         )
         return issues
-    known = index.items
+    known = plan.by_id
     seen: set[str] = set()
     suggested = 0
     for position, response in enumerate(response_set.responses):
         item_id = response.item_id
-        rules = known.get(item_id)
-        if rules is None:
+        item = known.get(item_id)
+        if item is None:
             hint = ""
             if suggested < MAX_SUGGESTED:
                 suggested += 1
@@ -84,10 +84,11 @@ def response_set_issues(index: ScoringIndex, response_set: ResponseSet) -> list[
             issues.append(Issue(f"/responses/{position}/item_id", f"item {item_id!r} answered twice"))
             continue
         seen.add(item_id)
-        if response.value is not None:
-            problem = index.problem(rules, response.value)
+        value = response.value
+        if value is not None and not item.fits(value):
+            problem = plan.problem(item, value)
             if problem:
                 issues.append(Issue(f"/responses/{position}/value", f"item {item_id}: {problem}"))
     if not issues:
-        index.last_sound.value = response_set
+        plan.last_sound.value = response_set
     return issues

@@ -1,46 +1,401 @@
-"""What scoring needs to know about a framework's items, worked out once per framework.
+"""A framework compiled once into a scoring plan: what the check and the scorer ask of each item.
 
-Scoring a response set asks the same questions of every item again and again: is it
-scored, which options does it have (a referenced scale resolved), what does each option
-score, which category is it in. The answers depend on the framework alone, so they are
-computed once per framework object and then looked up, which makes a batch of thousands of
-response sets several times faster. Whether an answer fits stays in :mod:`silkcore._answers`
-(remembered here per item); how a fitting answer scores is :meth:`ScoringIndex.score`.
+Per item the plan holds its kind, whether it is scored, its option scores (in tables by the
+answer's type, so ``True`` never finds option ``1`` and ``1.0`` finds it), its range, target,
+reverse flag, weight and applicability rule, the words its trace entries use, and the trace
+entries that do not depend on the answer (not asked, unanswered, not applicable, unknown).
+A framework is frozen, so its plan is compiled on first use and kept while the framework
+object lives. Whether an answer fits stays :func:`silkcore._answers.answer_problem`'s to say
+(the plan only recognises, in a table look-up, the answers that plainly fit); how a fitting
+answer scores is :meth:`ItemPlan.score`.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import math
+from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
-import attrs
-
 from ._answers import answer_key, answer_problem
-from ._assessment import AnswerValue
-from ._framework import NUMERIC_KINDS, OPTION_KINDS, Category, Framework, Item
-from ._objcache import BoundedMemo, PerObject, exact_key
+from ._assessment import AnswerStatus, AnswerValue, Response, TraceStatus
+from ._framework import (
+    NUMERIC_KINDS,
+    OPTION_KINDS,
+    ApplicabilityRule,
+    Category,
+    Framework,
+    Item,
+    ItemKind,
+    NotApplicablePolicy,
+    ScoringPolicy,
+    UnknownPolicy,
+)
+from ._framework_data import framework_hash
+from ._objcache import PerObject
 
-__all__ = ["ItemRules", "LastSound", "ScoringIndex", "scoring_index"]
+__all__ = ["ItemPlan", "ItemResult", "LastSound", "ScoringPlan", "consolidate", "item_result", "scoring_plan", "trace_entry"]
 
-_REMEMBERED = 512  # trace entries and verdicts kept per item
+# Kinds of check an item's answers get (see ItemPlan.fits).
+_OPTIONS, _MULTI, _NUMBER, _TEXT, _DATE = range(5)
 
 
-@attrs.frozen
-class ItemRules:
-    """One item with its answers to the scorer's questions."""
+def trace_entry(
+    item: Item,
+    status: TraceStatus,
+    score: float | None,
+    reason: str,
+    value: AnswerValue | list[Any] | None = None,
+    confidence: float | None = None,
+    respondents: int | None = None,
+    spread: float | None = None,
+) -> dict[str, Any]:
+    """A trace entry as the score card document writes it: keys in the entity's order, an
+    optional field left out when it holds its default (None), a list of choices as a list.
+    The weight of an item not asked is 0."""
+    entry: dict[str, Any] = {
+        "item_id": item.id,
+        "category": item.category,
+        "status": status._value_,
+        "score": score,
+        "weight": item.weight if status is not TraceStatus.NOT_ASKED else 0.0,
+        "reason": reason,
+    }
+    if value is not None:
+        entry["value"] = list(value) if type(value) is tuple else value
+    if confidence is not None:
+        entry["confidence"] = confidence
+    if respondents is not None:
+        entry["respondents"] = respondents
+    if spread is not None:
+        entry["spread"] = spread
+    return entry
 
-    item: Item
-    scored: bool
-    #: For items answered with options: option (by :func:`~silkcore._answers.answer_key`)
-    #: -> score (None: the option has no score). None for other items.
-    option_scores: dict[Any, float | None] | None
-    #: The rule a scored answer is scored by, as the trace names it: "option score",
-    #: "position in range" or "distance to target", and whether it is reversed.
-    how: str
-    #: One respondent's trace entries by what decides them (see ``scoring._single_result``):
-    #: the same answer to the same item always gives the same entry, so it is made once.
-    entries: BoundedMemo = attrs.field(factory=lambda: BoundedMemo(_REMEMBERED), eq=False, repr=False)
-    #: Verdicts on answer values already checked for this item (see ``ScoringIndex.problem``).
-    verdicts: BoundedMemo = attrs.field(factory=lambda: BoundedMemo(_REMEMBERED), eq=False, repr=False)
+
+class ItemPlan:
+    """One item compiled: its rules, words and the trace entries that need no answer."""
+
+    __slots__ = (
+        "by_type",
+        "category",
+        "check",
+        "fixed",
+        "high",
+        "how",
+        "id",
+        "item",
+        "low",
+        "reverse",
+        "rule",
+        "scored",
+        "scored_prefix",
+        "target",
+        "weight",
+    )
+
+    def __init__(self, framework: Framework, item: Item) -> None:
+        self.item = item
+        self.id = item.id
+        self.category = item.category
+        self.scored = framework.is_scored(item)
+        self.rule: ApplicabilityRule | None = item.applies_if
+        self.reverse = item.reverse
+        self.target = item.target
+        self.weight = item.weight
+        kind = item.kind
+        #: For items answered with options: the answer's type -> option value -> score (None:
+        #: the option has no score, which counts 0). Integers and floats share one table
+        #: (``1`` and ``1.0`` are one answer); booleans and strings have their own.
+        self.by_type: dict[type, dict[Any, float | None]] | None = None
+        if kind in OPTION_KINDS:
+            numbers: dict[Any, float | None] = {}
+            tables: dict[type, dict[Any, float | None]] = {str: {}, bool: {}, int: numbers, float: numbers}
+            for option in framework.options_of(item):
+                tables[type(option.value)][option.value] = option.score  # the last of two equal options wins
+            self.by_type = tables
+            self.how = "option score"
+            self.check = _MULTI if kind == ItemKind.MULTI_CHOICE else _OPTIONS
+        elif kind in NUMERIC_KINDS:
+            self.how = "distance to target" if item.target is not None else "position in range"
+            self.check = _NUMBER
+        else:
+            self.how = "position in range"
+            self.check = _DATE if kind == ItemKind.DATE else _TEXT
+        if item.reverse:
+            self.how += ", reversed (higher answer is worse)"
+        percentage = kind == ItemKind.PERCENTAGE
+        self.low = 0.0 if percentage and item.min is None else item.min
+        self.high = 100.0 if percentage and item.max is None else item.max
+        #: The entries one respondent's answer gets when they do not depend on the answer
+        #: (not asked, no answer, left out as not applicable or unknown), by status; and a
+        #: scored option answer's entry up to its value, by the value as written (exact type:
+        #: the entry shows the value, so ``3.0`` does not find option ``3`` here). Both are what
+        #: :func:`consolidate` gives for one respondent, made once.
+        self.fixed: dict[Any, dict[str, Any]] = {}
+        self.scored_prefix: dict[type, dict[Any, dict[str, Any]]] = {}
+        policy = framework.scoring
+        for key, response, asked in (
+            (_NOT_ASKED, None, False),
+            (None, None, True),
+            (AnswerStatus.NOT_APPLICABLE, _NOT_APPLICABLE, True),
+            (AnswerStatus.UNKNOWN, _UNKNOWN, True),
+        ):
+            result = item_result(policy, self, response, asked)
+            if result[1] is None:  # not scored by policy: the entry holds no confidence
+                self.fixed[key] = consolidate(self, [result])
+        if self.by_type is not None and self.check == _OPTIONS:
+            for option in framework.options_of(item):
+                if type(option.value) in (str, bool, int):
+                    entry = consolidate(self, [item_result(policy, self, Response(item.id, option.value), True)])
+                    if self.scored:
+                        entry.pop("confidence"), entry.pop("respondents")
+                    self.scored_prefix.setdefault(type(option.value), {})[option.value] = entry
+
+    def fits(self, value: AnswerValue) -> bool:
+        """Whether ``value`` plainly fits the item (when in doubt, False: then
+        :func:`~silkcore._answers.answer_problem` decides, and words why)."""
+        check = self.check
+        kind = type(value)
+        if check == _OPTIONS:
+            table = self.by_type.get(kind) if self.by_type is not None else None
+            return table is not None and value in table
+        if check == _NUMBER:
+            if kind is not int and kind is not float:
+                return False
+            low, high = self.low, self.high
+            return (low is None or value >= low) and (high is None or value <= high)  # type: ignore[operator]
+        if check == _TEXT:
+            return kind is str
+        if check == _MULTI:
+            if kind is not tuple or self.by_type is None:
+                return False
+            by_type = self.by_type
+            for choice in value:  # type: ignore[union-attr]
+                table = by_type.get(type(choice))
+                if table is None or choice not in table:
+                    return False
+            return True
+        if kind is not str:
+            return False
+        try:
+            dt.date.fromisoformat(value)  # type: ignore[arg-type]
+        except ValueError:
+            return False
+        return True
+
+    def score(self, value: AnswerValue) -> float | None:
+        """The 0..1 score of an answer that fits the item (reverse items inverted), by the rule
+        :attr:`how` names; None for an empty selection. The one scoring of an answer.
+
+        * option score: the chosen option's score (the mean over a multiple choice; an
+          option without a score counts 0);
+        * position in range: ``(value - min) / (max - min)``;
+        * distance to target: 1 at the target, falling linearly to 0 at the farther bound."""
+        by_type = self.by_type
+        if by_type is not None:
+            chosen = value if type(value) is tuple else (value,)
+            if not chosen:
+                return None
+            picked = [by_type[type(v)][v] or 0.0 for v in chosen]  # type: ignore[union-attr]
+            score = sum(picked) / len(picked)
+        else:
+            item = self.item
+            low, high, target = item.min, item.max, item.target
+            assert low is not None and high is not None and type(value) in (int, float)
+            number = float(value)  # type: ignore[arg-type]
+            if target is not None:
+                reach = max(target - low, high - target)
+                score = 1.0 - abs(number - target) / reach if reach else 1.0
+            else:
+                score = (number - low) / (high - low)
+        score = min(1.0, max(0.0, score))
+        return 1.0 - score if self.reverse else score
+
+
+_SCORED, _DESCRIPTIVE = TraceStatus.SCORED, TraceStatus.DESCRIPTIVE
+_NOT_ASKED, _UNANSWERED = TraceStatus.NOT_ASKED, TraceStatus.UNANSWERED
+# Placeholder answers for the entries compiled in advance.
+_NOT_APPLICABLE_ANSWER = AnswerStatus.NOT_APPLICABLE
+_NOT_APPLICABLE = Response("-", status=AnswerStatus.NOT_APPLICABLE)
+_UNKNOWN = Response("-", status=AnswerStatus.UNKNOWN)
+# No score: the most informative status wins (an answer beats a reason for none).
+_STATUS_RANK = {
+    status: rank
+    for rank, status in enumerate((_DESCRIPTIVE, TraceStatus.NOT_APPLICABLE, TraceStatus.UNKNOWN, _UNANSWERED, _NOT_ASKED))
+}
+_DEFAULT_CONFIDENCE = 0.5
+_EVIDENCE_CONFIDENCE = 0.75
+_MAX_REASON = 2000  # the score card schema's limit for a trace entry's reason
+_MAX_CHOICES = 200  # ... and for an answer value that is a list, and each string in it
+_MAX_CHOICE_TEXT = 200
+
+#: One respondent's outcome for one item: (status, score, value, confidence, reason).
+ItemResult = tuple[TraceStatus, float | None, AnswerValue | None, float | None, str]
+
+
+def _r(value: float) -> float:
+    return round(value, 6)
+
+
+def confidence_of(response: Response) -> float:
+    """An answer's confidence: as given, else 0.75 when it cites evidence, else 0.5."""
+    if response.confidence is not None:
+        return response.confidence
+    return _EVIDENCE_CONFIDENCE if response.evidence else _DEFAULT_CONFIDENCE
+
+
+def item_result(policy: ScoringPolicy, item: ItemPlan, response: Response | None, asked: bool) -> ItemResult:
+    """One respondent's outcome for one item, by the framework's policy."""
+    if not asked:
+        return (_NOT_ASKED, None, None, None, "not asked: its applicability rule does not hold")
+    if response is None:
+        return (_UNANSWERED, None, None, None, "no answer given; lowers coverage, not the score")
+    scored = item.scored
+    status = response.status
+    if status is not None:
+        if status is _NOT_APPLICABLE_ANSWER:
+            if scored and policy.not_applicable == NotApplicablePolicy.ZERO:
+                return (_SCORED, 0.0, None, confidence_of(response), "not applicable, counted as 0 by policy")
+            if scored and policy.not_applicable == NotApplicablePolicy.AT_TARGET:
+                return (_SCORED, 1.0, None, confidence_of(response), "not applicable, counted as at target by policy")
+            return (TraceStatus.NOT_APPLICABLE, None, None, None, "not applicable: left out of the score, lowers coverage")
+        if scored and policy.unknown == UnknownPolicy.ZERO:
+            return (_SCORED, 0.0, None, confidence_of(response), "unknown, counted as 0 by policy")
+        return (TraceStatus.UNKNOWN, None, None, None, "unknown: left out of the score, lowers coverage")
+    value = response.value
+    if not scored:
+        return (_DESCRIPTIVE, None, value, None, "descriptive item: part of the profile, not scored")
+    assert value is not None
+    score = item.score(value)
+    if score is None:
+        return (_UNANSWERED, None, value, None, "empty selection; lowers coverage")
+    return (_SCORED, score, value, confidence_of(response), item.how)
+
+
+def _bounded(reason: str) -> str:
+    return reason if len(reason) <= _MAX_REASON else reason[: _MAX_REASON - 1] + "\u2026"
+
+
+def _joined_reasons(results: Sequence[ItemResult]) -> str:
+    return "; ".join(sorted({r[4] for r in results}))
+
+
+def _value_order(value: AnswerValue) -> tuple[int, Any, str]:
+    """A total order over answer values of mixed types: booleans, numbers, strings, lists."""
+    kind = type(value)
+    if kind is bool:
+        return (0, int(value), "")  # type: ignore[arg-type]
+    if kind is int or kind is float:
+        return (1, value, repr(value))  # one order for the spellings of one number: 1 before 1.0
+    if kind is str:
+        return (2, 0, value)  # type: ignore[return-value]
+    return (3, 0, json.dumps(list(value)))  # type: ignore[arg-type]
+
+
+def _choice(value: Any) -> bool:
+    return (type(value) is str and len(value) <= _MAX_CHOICE_TEXT) or type(value) is int
+
+
+def _consolidated_value(tied: list[tuple[str, ItemResult]], reason: str, named: bool) -> tuple[AnswerValue | None, str]:
+    """The value and reason of an unscored item several respondents answered.
+
+    Answers are the same or different by :func:`~silkcore._answers.answer_key` (``1`` and
+    ``1.0`` are the same answer, shown as the first of their spellings in
+    :func:`_value_order`). All the same: that value. Different: every distinct value, sorted,
+    as a list when the score card can hold them as one (strings and integers; for lists of
+    choices, every choice anyone made), else no value; the reason says who gave which either way."""
+    spellings: dict[Any, list[AnswerValue]] = {}
+    labels: dict[Any, list[str]] = {}
+    for label, result in tied:
+        value = result[2]
+        if value is not None:
+            key = answer_key(value)
+            spellings.setdefault(key, []).append(value)
+            labels.setdefault(key, []).append(label)
+    given = {key: (min(values, key=_value_order), labels[key]) for key, values in spellings.items()}
+    if len(given) <= 1:
+        return (next(iter(given.values()))[0] if given else None), reason
+    distinct = sorted((value for value, _ in given.values()), key=_value_order)
+    groups = sorted(given.values(), key=lambda group: _value_order(group[0]))
+    who = "; ".join(
+        f"{_shown_value(value)} ({_who(labels) if named else f'{len(labels)} respondent(s)'})" for value, labels in groups
+    )
+    reason = f"{reason}; respondents differ: {who}"
+    consolidated: AnswerValue | None = None
+    if len(distinct) <= _MAX_CHOICES and all(_choice(v) for v in distinct):
+        consolidated = tuple(distinct)  # type: ignore[arg-type]
+    elif all(type(v) is tuple for v in distinct):
+        union = {answer_key(choice): choice for v in distinct for choice in v}  # type: ignore[union-attr]
+        if len(union) <= _MAX_CHOICES:
+            consolidated = tuple(sorted(union.values(), key=_value_order))
+    return consolidated, reason
+
+
+def _who(labels: list[str]) -> str:
+    """Respondents' labels, sorted, a label shared by several given once with their number."""
+    return ", ".join(label if count == 1 else f"{count}\u00d7 {label}" for label, count in sorted(Counter(labels).items()))
+
+
+def _shown_value(value: AnswerValue) -> str:
+    text = json.dumps(list(value) if type(value) is tuple else value, ensure_ascii=False)
+    return text if len(text) <= 80 else text[:79] + "\u2026"
+
+
+def consolidate(item: ItemPlan, results: list[ItemResult], labels: Sequence[str] = ()) -> dict[str, Any]:
+    """One trace entry from the results of one or more respondents, the same whatever their order:
+    means are exactly rounded sums (``math.fsum``), reasons and values are sorted, and
+    respondents are named by ``labels`` (their response set ids or roles), never by position."""
+    scored = [r for r in results if r[0] is _SCORED and r[1] is not None]
+    if scored:
+        scores: list[float] = [r[1] for r in scored]  # type: ignore[misc]
+        confidences: list[float] = [r[3] for r in scored if r[3] is not None]
+        spread = max(scores) - min(scores) if len(scores) > 1 else None
+        reasons = _joined_reasons(scored)
+        reason = reasons if len(scored) == 1 else f"mean of {len(scored)} respondents' scores ({reasons})"
+        return trace_entry(
+            item.item,
+            _SCORED,
+            _r(0.0 + math.fsum(scores) / len(scores)),
+            _bounded(reason),
+            scored[0][2] if len(scored) == 1 else None,
+            _r(0.0 + math.fsum(confidences) / len(confidences)) if confidences else None,
+            len(scored),
+            None if spread is None else _r(spread),
+        )
+    if len(results) == 1:  # one respondent: the value as given, the reason as given
+        status, _, value, _, reason = results[0]
+        return trace_entry(item.item, status, None, _bounded(reason), value, None, 1)
+    best = min(_STATUS_RANK[r[0]] for r in results)
+    named = labels or [""] * len(results)
+    tied = [(label, r) for label, r in zip(named, results, strict=True) if _STATUS_RANK[r[0]] == best]
+    value, reason = _consolidated_value(tied, _joined_reasons([r for _, r in tied]), bool(labels))
+    return trace_entry(item.item, tied[0][1][0], None, _bounded(reason), value, None, len(tied))
+
+
+def one_entry(policy: ScoringPolicy, item: ItemPlan, response: Response | None, asked: bool) -> dict[str, Any]:
+    """One respondent's trace entry for an item: :func:`consolidate` of that respondent's
+    result, taken from the entries compiled in advance when the answer is one of them."""
+    if not asked:
+        return item.fixed[_NOT_ASKED]
+    if response is None:
+        return item.fixed[None]
+    status = response.status
+    if status is None:
+        value = response.value
+        written = item.scored_prefix.get(type(value))
+        if written is not None:
+            entry = written.get(value)
+            if entry is not None:
+                if not item.scored:
+                    return entry
+                return {**entry, "confidence": _r(0.0 + confidence_of(response)), "respondents": 1}
+    else:
+        entry = item.fixed.get(status)
+        if entry is not None:
+            return entry
+    return consolidate(item, [item_result(policy, item, response, asked)])
 
 
 class LastSound:
@@ -58,70 +413,25 @@ class LastSound:
         self.value: object = None
 
 
-@attrs.frozen
-class ScoringIndex:
-    """Every item's rules by id, and the categories by id."""
+class ScoringPlan:
+    """A framework compiled for checking and scoring: its items in order and by id."""
 
-    framework: Framework
-    items: dict[str, ItemRules]
-    categories: dict[str, Category]
-    last_sound: LastSound = attrs.field(factory=LastSound, eq=False, repr=False)
+    def __init__(self, framework: Framework) -> None:
+        self.framework = framework
+        self.hash = framework_hash(framework)
+        self.items = tuple(ItemPlan(framework, item) for item in framework.items)
+        self.by_id = {plan.id: plan for plan in self.items}
+        self.categories: dict[str, Category] = {category.id: category for category in framework.categories}
+        self.has_rules = any(plan.rule is not None for plan in self.items)
+        self.last_sound = LastSound()
 
-    def problem(self, rules: ItemRules, value: AnswerValue) -> str | None:
-        """Why ``value`` does not fit the item, or None; the verdict and message of
-        :func:`~silkcore._answers.answer_problem`, remembered per item and exact value."""
-        return rules.verdicts.remember(exact_key(value), answer_problem, self.framework, rules.item, value)  # type: ignore[no-any-return]
-
-    def score(self, rules: ItemRules, value: AnswerValue) -> float | None:
-        """The 0..1 score of an answer that fits its item (reverse items inverted), by the rule
-        :attr:`ItemRules.how` names; None for an empty selection. The one scoring of an answer.
-
-        * option score: the chosen option's score (the mean over a multiple choice; an
-          option without a score counts 0);
-        * position in range: ``(value - min) / (max - min)``;
-        * distance to target: 1 at the target, falling linearly to 0 at the farther bound."""
-        item = rules.item
-        table = rules.option_scores
-        if table is not None:
-            chosen = value if isinstance(value, tuple) else (value,)
-            if not chosen:
-                return None
-            picked = [table[answer_key(v)] or 0.0 for v in chosen]
-            score = sum(picked) / len(picked)
-        else:
-            low, high, target = item.min, item.max, item.target
-            assert low is not None and high is not None and type(value) in (int, float)
-            number = float(value)  # type: ignore[arg-type]
-            if target is not None:
-                reach = max(target - low, high - target)
-                score = 1.0 - abs(number - target) / reach if reach else 1.0
-            else:
-                score = (number - low) / (high - low)
-        score = min(1.0, max(0.0, score))
-        return 1.0 - score if item.reverse else score
+    def problem(self, plan: ItemPlan, value: AnswerValue) -> str | None:
+        """Why ``value`` does not fit the item, or None: the verdict and message of
+        :func:`~silkcore._answers.answer_problem`, after a table look-up for what plainly fits."""
+        if plan.fits(value):
+            return None
+        return answer_problem(self.framework, plan.item, value)
 
 
-def _rules(framework: Framework, item: Item) -> ItemRules:
-    table = None
-    if item.kind in OPTION_KINDS:
-        table = {answer_key(option.value): option.score for option in framework.options_of(item)}
-        how = "option score"
-    elif item.kind in NUMERIC_KINDS and item.target is not None:
-        how = "distance to target"
-    else:
-        how = "position in range"
-    if item.reverse:
-        how += ", reversed (higher answer is worse)"
-    return ItemRules(item, framework.is_scored(item), table, how)
-
-
-def _index(framework: Framework) -> ScoringIndex:
-    return ScoringIndex(
-        framework,
-        {item.id: _rules(framework, item) for item in framework.items},
-        {category.id: category for category in framework.categories},
-    )
-
-
-#: The index of a framework, built on first use and kept while the framework object lives.
-scoring_index: PerObject[Framework, ScoringIndex] = PerObject(_index)
+#: The plan of a framework, compiled on first use and kept while the framework object lives.
+scoring_plan: PerObject[Framework, ScoringPlan] = PerObject(ScoringPlan)
