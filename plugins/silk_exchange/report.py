@@ -14,7 +14,8 @@ def _(message: str) -> str:
 
 # The flow kinds and directions as the report names them (their codes, in English).
 KIND_NAMES = {"goods": _("goods"), "services": _("services"), "finance": _("finance"), "intangible": _("intangible")}
-DIRECTION_NAMES = {"inward": _("inward"), "outward": _("outward")}
+# A kind of flow in one direction, as the money lines name it ("goods inward").
+MONEY_FLOWS = {"inward": _("%(kind)s inward"), "outward": _("%(kind)s outward")}
 
 
 class FlowsSection:
@@ -52,8 +53,11 @@ class FlowsSection:
             kinds, inward, outward, _("Flow diagram. %(alt)s") % {"alt": alt}, left_label=inward_name, right_label=outward_name
         )
         money = [
-            f"{_(KIND_NAMES.get(kind.value, kind.value))} {_(DIRECTION_NAMES.get(direction.value, direction.value))}: "
-            + ", ".join(f"{v:,.2f} {c}" for c, v in sorted(result.matrix[(kind, direction)].money.items()))
+            _("%(flow)s: %(amounts)s")
+            % {
+                "flow": _(MONEY_FLOWS[direction.value]) % {"kind": _(KIND_NAMES.get(kind.value, kind.value))},
+                "amounts": ", ".join(f"{v:,.2f} {c}" for c, v in sorted(result.matrix[(kind, direction)].money.items())),
+            }
             for kind in KINDS
             for direction in (Direction.INWARD, Direction.OUTWARD)
             if result.matrix[(kind, direction)].money
