@@ -202,6 +202,26 @@ def _match_from(wanted: list[str], got: list[str]) -> bool:
     return bool(got) and bool(_line_pattern(wanted[0]).match(got[0])) and _match_from(wanted[1:], got[1:])
 
 
+def typed_session(shown: str) -> tuple[str, str]:
+    """An interactive session a page shows (answers typed after ``>: ``): the answers, as the
+    standard input to give, and the output to expect when they are not echoed."""
+    answers: list[str] = []
+    expected: list[str] = []
+    lines = shown.splitlines()
+    position = 0
+    while position < len(lines):
+        line = lines[position]
+        position += 1
+        if not line.startswith(">: "):
+            expected.append(line)
+            continue
+        answers.append(line[3:])
+        following = lines[position] if position < len(lines) else ""
+        expected.append(">: " + following)  # the Enter the terminal showed is not in the output
+        position += 1
+    return "".join(answer + "\n" for answer in answers), "\n".join(expected)
+
+
 def compact_json(text: str) -> str:
     """JSON text without the white space between tokens (strings kept as they are)."""
     out: list[str] = []

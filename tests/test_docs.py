@@ -1,4 +1,5 @@
-"""The docs are part of the work: every hook documented with its signature, examples run, site builds."""
+"""The docs are part of the work: every hook documented with its signature, every command and
+snippet of every page runs from shipped files and prints what the page shows, the site builds."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,6 @@ from . import docs_commands
 from .conftest import GUARD, ROOT
 
 DOCS = ROOT / "docs"
-PAGES_WITH_EXAMPLES = ["getting-started.md", "plugins/hooks.md", "writing-a-plugin.md", "concepts.md", "writing-a-framework.md"]
 
 
 def hookspec_names() -> list[str]:
@@ -36,24 +37,6 @@ def test_there_are_nine_hooks() -> None:
 def test_every_hookspec_is_documented_with_its_signature(name: str) -> None:
     params = ", ".join(inspect.signature(getattr(hookspecs, name)).parameters)
     assert f"{name}({params})" in (DOCS / "plugins" / "hooks.md").read_text()
-
-
-def python_blocks(page: str) -> list[str]:
-    text = (DOCS / page).read_text()
-    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
-    return [b for b in blocks if "fragment" not in b.splitlines()[0].lower()]
-
-
-@pytest.mark.parametrize("page", PAGES_WITH_EXAMPLES)
-def test_python_examples_run(page: str, tmp_path: Path) -> None:
-    blocks = python_blocks(page)
-    if not blocks:
-        pytest.skip(f"{page} has no runnable Python example")
-    script = tmp_path / "examples.py"
-    script.write_text("\n\n".join(blocks))
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "tests" / "_guard"))
-    result = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, env=env, timeout=120)
-    assert result.returncode == 0, result.stderr
 
 
 def test_site_builds_strictly(tmp_path: Path) -> None:
@@ -77,9 +60,10 @@ def test_readme_gives_the_two_commands() -> None:
 ALL_PAGES = ["README.md", *sorted(p.relative_to(ROOT).as_posix() for p in DOCS.rglob("*.md"))]
 
 
-def run_page(page: str, tmp_path: Path) -> list[str]:
-    """Run every example of a page in order; the problems found, one text each."""
-    examples = docs_commands.examples(ROOT / page, ROOT)
+def run_page(page: str, tmp_path: Path, root: Path = ROOT) -> tuple[list[str], int]:
+    """Run every example of a page (a path from ``root``) in order: the problems found, one
+    text each, and how many commands and snippets ran."""
+    examples = docs_commands.examples(root / page, root)
     work = tmp_path / "work"
     env = prepare(page, work)
     problems: list[str] = []
@@ -92,11 +76,14 @@ def run_page(page: str, tmp_path: Path) -> list[str]:
         install_plugins(work, python_env, [EXAMPLE_PLUGIN])
     python_results = iter(run_python(page, python, work, python_env) if python else [])
     installed_from = -1
+    ran = 0
     try:
         for example in examples:
             if (page, example.index) in PLUGINS_FROM_BLOCK and installed_from != example.index:
                 install_plugins(work, env, PLUGINS_FROM_BLOCK[(page, example.index)])
                 installed_from = example.index
+            ran += 1
+            shown = example.shown
             if example.kind != "shell":
                 output, error = next(python_results)
                 if error:
@@ -104,12 +91,20 @@ def run_page(page: str, tmp_path: Path) -> list[str]:
                     continue
                 code = 0
             else:
-                reason = NOT_RUN.get(re.sub(r"\s+#.*$", "", example.code))
-                if reason is not None:
+                if re.sub(r"\s+#.*$", "", example.code) in NOT_RUN:
+                    ran -= 1
+                    continue
+                program = NEEDS_PROGRAM.get(re.sub(r"\s+#.*$", "", example.code))
+                if program and shutil.which(program) is None:
+                    ran -= 1
                     continue
                 if example.code.startswith("pip install -e examples/plugin-event-readiness"):
+                    ran -= 1
                     continue  # optional in getting-started.md; PLUGINS_FROM_BLOCK installs it for writing-a-plugin.md
                 command = example.code.replace("127.0.0.1:8080", address[0])
+                typed = ""
+                if shown and re.search(r"(?m)^>: ", shown):  # an interactive session: type its answers
+                    typed, shown = docs_commands.typed_session(shown)
                 if command.startswith("silk serve"):
                     server, address[0] = start_server(command, work, env)
                     servers.append(server)
@@ -124,6 +119,7 @@ def run_page(page: str, tmp_path: Path) -> list[str]:
                     stderr=subprocess.STDOUT,
                     text=True,
                     timeout=300,
+                    input=typed,
                 )
                 output, code = run.stdout, run.returncode
                 expected_code = example.exit_code
@@ -132,9 +128,9 @@ def run_page(page: str, tmp_path: Path) -> list[str]:
                 if expected_code is not None and code != expected_code:
                     problems.append(f"$ {example.code}\nexit status {code}, the page says {expected_code}:\n{output[:3000]}")
                     continue
-            if example.shown is not None:
+            if shown is not None:
                 actual = docs_commands.normalise(output, replacements)
-                shown = docs_commands.normalise(example.shown)
+                shown = docs_commands.normalise(shown)
                 agree = docs_commands.matches(shown, actual, example.partial)
                 if os.environ.get("DOCS_TEST_DUMP") and not agree:  # for whoever updates the pages
                     with open(os.environ["DOCS_TEST_DUMP"], "a", encoding="utf-8") as dump:
@@ -148,7 +144,7 @@ def run_page(page: str, tmp_path: Path) -> list[str]:
         for server in servers:
             server.terminate()
             server.wait(timeout=30)
-    return problems
+    return problems, ran
 
 
 def run_python(page: str, snippets: list[docs_commands.Example], work: Path, env: dict[str, str]) -> list[tuple[str, str | None]]:
@@ -185,11 +181,29 @@ def start_server(command: str, work: Path, env: dict[str, str]) -> tuple[subproc
     raise AssertionError(f"{command} did not start: {log.read_text(errors='replace')}")
 
 
+@pytest.fixture(scope="session")
+def docs_runs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[list[str], int]]:
+    """Every page run once, the pages side by side (each in its own folder and processes)."""
+    try:
+        request.getfixturevalue("node_tools")  # the npm packages two pages use
+        node = True
+    except pytest.skip.Exception:
+        node = False
+    pages = [p for p in ALL_PAGES if node or p not in NODE_PAGES]
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        runs = pool.map(lambda page: run_page(page, tmp_path_factory.mktemp("docs")), pages)
+        return dict(zip(pages, runs, strict=True))
+
+
+#: The pages whose commands use Node.js (skipped only where it is not installed).
+NODE_PAGES = {"docs/exchange-format.md", "docs/flows-and-exchange.md"}
+
+
 @pytest.mark.parametrize("page", ALL_PAGES)
-def test_every_example_of_the_page_runs(page: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    if "tests/js/node_modules" in LINKS.get(page, {}).values() or "tests/js" in LINKS.get(page, {}).values():
-        request.getfixturevalue("node_tools")  # npm packages installed (skipped without Node.js)
-    problems = run_page(page, tmp_path)
+def test_every_example_of_the_page_runs(page: str, docs_runs: dict[str, tuple[list[str], int]]) -> None:
+    if page not in docs_runs:
+        pytest.skip("Node.js and npm are not installed on this machine")
+    problems, _ = docs_runs[page]
     assert not problems, f"{len(problems)} problem(s) in {page}:\n\n" + "\n\n".join(problems)
 
 
@@ -200,6 +214,9 @@ NOT_RUN = {
     "pip install -e .": "installs into the reader's environment (network); the test runs in the venv built that way",
     "(cd tests/js && npm ci)": "installs npm packages (network); the tests install them once (tests/conftest.py node_tools)",
 }
+
+#: Commands that need a program silkcore does not (the page says so): run where it is installed.
+NEEDS_PROGRAM = {"dot -Tsvg flowchart.dot -o flowchart.svg": "dot"}
 
 #: What a page's commands use from the repository beyond examples/, linked into the working
 #: directory (read only): Node.js packages the tests install (tests/js), the schemas.
@@ -346,3 +363,113 @@ PLUGINS_FROM_BLOCK: dict[tuple[str, int], list[tuple[str, str, str, str]]] = {
     ("docs/writing-a-plugin.md", 8): [("event_readiness", "silk-event-readiness", "1.0.0", "event_readiness_raising")],
     ("docs/writing-a-plugin.md", 9): [EXAMPLE_PLUGIN],
 }
+
+
+#: How many commands and snippets the extractor finds on each page: a page whose blocks stop
+#: being read (a renamed fence, a changed prompt) fails here instead of silently running less.
+EXAMPLES_PER_PAGE = {
+    "README.md": 2,
+    "docs/batch.md": 7,
+    "docs/cli.md": 20,
+    "docs/concepts.md": 1,
+    "docs/exchange-format.md": 4,
+    "docs/flows-and-exchange.md": 28,
+    "docs/getting-started.md": 14,
+    "docs/index.md": 2,
+    "docs/network-node.md": 7,
+    "docs/node.md": 2,
+    "docs/plugins/hooks.md": 17,
+    "docs/protocol.md": 0,
+    "docs/questionnaire.md": 4,
+    "docs/reports-and-history.md": 8,
+    "docs/signing.md": 7,
+    "docs/tools/cases.md": 7,
+    "docs/tools/evaluation-grid.md": 4,
+    "docs/tools/flowchart.md": 7,
+    "docs/tools/impact-grid.md": 5,
+    "docs/tools/indicators.md": 3,
+    "docs/tools/policy-brief.md": 5,
+    "docs/writing-a-framework.md": 6,
+    "docs/writing-a-plugin.md": 13,
+}
+
+#: The fence languages whose blocks are run; the others are data, files or other languages.
+RUN_LANGUAGES = {"console", "sh", "python"}
+
+
+def test_the_extractor_finds_every_example_of_every_page() -> None:
+    found = {page: len(docs_commands.examples(ROOT / page, ROOT)) for page in ALL_PAGES}
+    assert found == EXAMPLES_PER_PAGE
+    for page in ALL_PAGES:  # every block of a runnable language gives at least one example
+        text = (ROOT / page).read_text(encoding="utf-8")
+        indexes = {example.index for example in docs_commands.examples(ROOT / page, ROOT)}
+        for index, (language, content, _, _) in enumerate(docs_commands.blocks(text)):
+            if language in RUN_LANGUAGES and content.strip():
+                assert index in indexes, f"{page}: the {language} block {index} gives no command or snippet"
+
+
+def test_every_page_runs_nearly_all_its_examples(docs_runs: dict[str, tuple[list[str], int]]) -> None:
+    """Only the commands NOT_RUN names are left out, and the total is what the pages hold."""
+    for page, (_, ran) in docs_runs.items():
+        skipped = [
+            e
+            for e in docs_commands.examples(ROOT / page, ROOT)
+            if re.sub(r"\s+#.*$", "", e.code) in NOT_RUN or e.code.startswith("pip install -e examples/plugin-event-readiness")
+        ]
+        assert ran == EXAMPLES_PER_PAGE[page] - len(skipped), page
+    if len(docs_runs) == len(ALL_PAGES):
+        assert sum(ran for _, ran in docs_runs.values()) >= 160
+
+
+def test_the_comparison_can_fail() -> None:
+    """A shown output that differs - a changed line, a missing one, an extra one - is caught."""
+    matches = docs_commands.matches
+    assert matches("a\n...\nd", "a\nb\nc\nd")
+    assert matches("error: x.json:…: at /y", "error: x.json:3:4: at /y")
+    assert not matches("a\n...\nd", "a\nb\nc\ne")
+    assert not matches("a\nb", "a\nb\nc")
+    assert not matches("a\nb\nc", "a\nc")
+    assert matches('{\n  "a": [1, ...],\n  "b": "x"\n}', '{"a": [1, 2], "b": "x"}')
+    assert not matches('{\n  "a": [1, ...],\n  "b": "x"\n}', '{"a": [1, 2], "b": "y"}')
+    assert matches("one\ntwo", "zero\none\n1.5\ntwo\nthree", partial=True)
+    assert not matches("two\none", "one\ntwo", partial=True)
+
+
+def test_an_example_that_goes_wrong_is_reported(tmp_path: Path) -> None:
+    """The runner itself: a page whose command fails, or prints something else, has problems."""
+    page = tmp_path / "page.md"
+    page.write_text(
+        "```console\n$ silk validate examples/documents/flow-cotton-import.json\n2 document(s) valid\n"
+        "$ silk validate no-such-file.json\n```\n\n```python\nprint(1 + 1)  # 3\n```\n",
+        encoding="utf-8",
+    )
+    examples = docs_commands.examples(page, tmp_path)
+    assert [e.kind for e in examples] == ["shell", "shell", "python"]
+    assert examples[0].shown == "2 document(s) valid" and examples[2].shown == "3"
+    problems, ran = run_page("page.md", tmp_path / "run", root=tmp_path)
+    assert ran == 3
+    assert len(problems) == 3, problems
+    assert "the page shows\n2 document(s) valid\nbut it prints\n1 document(s) valid" in problems[0]
+    assert "exit status 1, the page says 0" in problems[1]
+    assert "the page shows\n3\nbut it prints\n2" in problems[2]
+
+
+#: Files a page shows in full that ship as files: the shown text is the shipped one.
+SHOWN_FILES = {
+    ("docs/exchange-format.md", "// Sketch: validate silkcore documents with Ajv"): "examples/docs/validate.mjs",
+    ("docs/writing-a-plugin.md", "# fragment: test_event_readiness.py"): "examples/docs/test_event_readiness.py",
+}
+
+
+@pytest.mark.parametrize(("page", "start", "shipped"), [(p, s, f) for (p, s), f in SHOWN_FILES.items()])
+def test_a_file_shown_in_full_is_the_one_shipped(page: str, start: str, shipped: str) -> None:
+    text = (ROOT / page).read_text(encoding="utf-8")
+    shown = [content for _, content, _, _ in docs_commands.blocks(text) if content.startswith(start)]
+    assert shown == [(ROOT / shipped).read_text(encoding="utf-8")]
+
+
+def test_readme_links_the_node_and_exchange_pages() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for page in ("docs/node.md", "docs/network-node.md", "docs/exchange-format.md", "docs/protocol.md"):
+        assert f"]({page})" in readme, page
+        assert (ROOT / page).is_file()
