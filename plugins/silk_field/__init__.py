@@ -8,19 +8,15 @@
 * ``silk field sdg CARD.json`` shows a score card by UN Sustainable Development Goal, through
   crosswalks (``silkfield_crosswalk-v1.0.0`` documents) shipped for Tool 2 and Tool 3.
 
-Like the SILK tools, this plugin reaches silkcore only through its hooks.
+Like the SILK tools, this plugin reaches silkcore only through its hooks; its modules are
+imported by the hooks that need them.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from silkcore import RegisterAnalysis, RegisterExporter, RegisterImporter, RegisterSchema, hookimpl
-
-from .crosswalk import crosswalk_schema
-from .importers import FORMATS, SubmissionImporter
-from .sdg import SdgAnalysis
-from .xlsform import XlsformExporter
+from silkcore import RegisterAnalysis, RegisterExporter, RegisterImporter, RegisterSchema, hookimpl, lazy_command
 
 if TYPE_CHECKING:
     import click
@@ -37,12 +33,16 @@ __all__ = [
 @hookimpl
 def silk_register_exporters(register: RegisterExporter) -> None:
     """The XLSForm exporter."""
+    from .xlsform import XlsformExporter
+
     register(XlsformExporter())
 
 
 @hookimpl
 def silk_register_importers(register: RegisterImporter) -> None:
     """Kobo and ODK Central submission exports, JSON and CSV."""
+    from .importers import FORMATS, SubmissionImporter
+
     for format_id in FORMATS:
         register(SubmissionImporter(format_id))
 
@@ -50,18 +50,21 @@ def silk_register_importers(register: RegisterImporter) -> None:
 @hookimpl
 def silk_register_schemas(register: RegisterSchema) -> None:
     """The crosswalk schema."""
+    from .crosswalk import crosswalk_schema
+
     register(crosswalk_schema())
 
 
 @hookimpl
 def silk_register_analyses(register: RegisterAnalysis) -> None:
     """The SDG view of score cards."""
+    from .sdg import SdgAnalysis
+
     register(SdgAnalysis())
 
 
 @hookimpl
 def silk_add_cli_commands(cli: click.Group) -> None:
-    """``silk field ...``."""
-    from .cli import field_group
-
-    cli.add_command(field_group)
+    """``silk field ...``, imported when it is run."""
+    summary = "Field collection: translations, crosswalks to other taxonomies, the SDG view of results."
+    cli.add_command(lazy_command("field", "silk_field.cli:field_group", summary))

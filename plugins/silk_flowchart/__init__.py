@@ -2,7 +2,8 @@
 
 The flow chart's picture was lost from the report; ``flowchart.yaml`` rebuilds it as a
 decision graph (sourced line by line and marked as the project's interpretation). ``silk
-guide`` walks it; the exporters draw it as Mermaid or Graphviz DOT.
+guide`` walks it; the exporters draw it as Mermaid or Graphviz DOT. The framework is
+registered with its id, so the file is read only when a command first needs it.
 """
 
 from __future__ import annotations
@@ -11,11 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from silkcore import Framework, RegisterExporter, RegisterFramework, hookimpl, to_dot, to_mermaid
-
-from .report import FlowchartSection
+from silkcore import RegisterExporter, RegisterFramework, hookimpl
 
 FRAMEWORK_FILE = Path(__file__).with_name("flowchart.yaml")
+FRAMEWORK_ID = "silk.flowchart"
 
 
 class _GraphExporter:
@@ -27,6 +27,8 @@ class _GraphExporter:
         self._render = render
 
     def export(self, documents: Sequence[Any], **options: str) -> bytes:
+        from silkcore import Framework
+
         frameworks = [d for d in documents if isinstance(d, Framework)]
         if not frameworks:
             raise ValueError(f"the {self.id} format draws frameworks that have a decision graph")
@@ -36,17 +38,21 @@ class _GraphExporter:
 @hookimpl
 def silk_register_report_sections(register):  # type: ignore[no-untyped-def]
     """This plugin's report section."""
+    from .report import FlowchartSection
+
     register(FlowchartSection())
 
 
 @hookimpl
 def silk_register_frameworks(register: RegisterFramework) -> None:
-    """The flow chart from its data file."""
-    register(FRAMEWORK_FILE)
+    """The flow chart from its data file (read on first use)."""
+    register(FRAMEWORK_FILE, id=FRAMEWORK_ID)
 
 
 @hookimpl
 def silk_register_exporters(register: RegisterExporter) -> None:
     """Mermaid and Graphviz DOT drawings of any framework with a decision graph."""
+    from silkcore import to_dot, to_mermaid
+
     register(_GraphExporter("mermaid", "text/vnd.mermaid", to_mermaid))
     register(_GraphExporter("dot", "text/vnd.graphviz", to_dot))

@@ -10,15 +10,14 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from silkcore import SilkError, get_catalog, hookimpl, read_documents
+from silkcore import SilkError, get_catalog, hookimpl
 
-from .compare import compare, render
-from .grid import INFERRED_LEGEND, INFERRED_MARK, Cell, grid
-from .report import ImpactGridSection
+if TYPE_CHECKING:
+    from .grid import Cell
 
 
 def _case_library(documents: Sequence[Any] = ()) -> list[dict[str, Any]] | None:
@@ -40,6 +39,8 @@ def impact_grid_command() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print every cell as JSON.")
 def show(as_json: bool) -> None:
     """Print the grid: every strategy against every principle."""
+    from .grid import INFERRED_LEGEND, grid
+
     g = grid()
     if as_json:
         click.echo(json.dumps([_cell_json(c) for c in g.cells], ensure_ascii=False, indent=2))
@@ -55,6 +56,8 @@ def show(as_json: bool) -> None:
 def cell_lines(cell: Cell) -> str:
     """One cell as text: strategy, class (marked when inferred) and the report's text, its
     second paragraph indented under the first - at the margin it would read like a heading."""
+    from .grid import INFERRED_MARK
+
     mark = INFERRED_MARK if cell.effect_basis == "inferred" else ""
     prefix = f"  {cell.strategy:<20} {cell.effect + mark:<16} "
     first, *rest = (cell.text or "-").split("\n")
@@ -81,6 +84,10 @@ def _cell_json(cell: Any) -> dict[str, Any]:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def compare_command(strategies: Sequence[str], org_files: tuple[Path, ...], as_json: bool) -> None:
     """Compare strategies (Tool 5 methods such as cooperation, or approaches such as franchising)."""
+    from silkcore import read_documents
+
+    from .compare import compare, render
+
     try:
         result = compare(strategies, _case_library(read_documents(org_files) if org_files else ()))
     except ValueError as exc:
@@ -99,6 +106,9 @@ class StrategyComparison:
         """Compare the methods that the documents' strategies map onto."""
         from silkcore import Strategy
 
+        from .compare import compare
+        from .grid import grid
+
         approaches = sorted({d.approach.value for d in documents if isinstance(d, Strategy)})
         mapped = [a for a in approaches if grid().methods_for(a)]
         return compare(mapped, _case_library()) if mapped else {"strategies": [], "principles": [], "summary": {}, "cases": {}}
@@ -107,6 +117,8 @@ class StrategyComparison:
 @hookimpl
 def silk_register_report_sections(register):  # type: ignore[no-untyped-def]
     """This plugin's report section."""
+    from .report import ImpactGridSection
+
     register(ImpactGridSection())
 
 

@@ -18,11 +18,23 @@ commands :meth:`Catalog.add_cli_commands` adds: a failure while a command runs i
 against the plugin (:meth:`Catalog.runtime_failures`, ``silk plugins``) and raised as a
 :class:`PluginError` naming it - never a traceback, which is kept only when ``debug`` is on
 (``SILKCORE_TRACE_PLUGINS``).
+
+**When things are built.** A catalog calls the registration hooks once, when it is built -
+or, built with ``lazy=True`` (as ``silk`` builds it), when it is first asked for anything
+but its plugin commands, so ``silk --help`` runs none of them. A framework registered with
+its id (``register(path_or_factory, id="x.y")``: a framework file, or a function returning
+the framework) is read, checked and built when first asked for, once; everything else is
+built at registration. A framework that then turns out to be wrong fails its plugin as it
+would have at registration (reported, unregistered, contributing nothing), and the
+statuses (:meth:`Catalog.plugin_statuses`) build every framework still waiting first, so
+``silk plugins`` and ``silk --strict-plugins`` see every failure.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from pathlib import Path
@@ -30,20 +42,21 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._assessment import ScoreCard
-from ._errors import DuplicateRegistrationError, Issue, PluginError, SchemaValidationError, UnknownComponentError
-from ._framework import Framework
-from ._framework_data import framework_problems, load_framework
-from ._hookspecs import ComputeFn
-from ._model import IndicatorDefinition
+from ._errors import DuplicateRegistrationError, Issue, PluginError, SchemaValidationError, SilkError, UnknownComponentError
 from ._plugins import PluginFailure, PluginHost, PluginStatus, get_plugin_host
 from ._protocols import Analysis, Exporter, Guarded, Importer, ResultCheck, guarded_command, returns, returns_documents
-from ._schemas import SchemaRegistry, schema_name_of
-from ._scoring import GenericScorer, Scorer
-from .report import ReportSection, SectionContent
 
+# The entities, schemas and scoring are imported when the catalog registers or builds
+# something: ``silk --help`` imports this module and none of them.
 if TYPE_CHECKING:
     import click
+
+    from ._framework import Framework
+    from ._hookspecs import ComputeFn
+    from ._model import IndicatorDefinition
+    from ._schemas import SchemaRegistry
+    from ._scoring import Scorer
+    from .report import ReportSection
 
 __all__ = ["Catalog", "IndicatorEntry", "build_catalog", "get_catalog"]
 
@@ -67,7 +80,17 @@ class _Registered:
     open_to: frozenset[str] = frozenset()
 
 
+@attrs.frozen
+class _Waiting:
+    """A framework registered by its id, built when first asked for: a framework file, or a
+    function of no argument returning the framework."""
+
+    source: Path | Callable[[], Any]
+
+
 def _returns_card(result: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> str | None:
+    from ._assessment import ScoreCard
+
     if not isinstance(result, ScoreCard):
         return f"returned {type(result).__name__}, expected a ScoreCard"
     expected = getattr(args[0] if args else kwargs.get("framework"), "id", None)
@@ -76,15 +99,23 @@ def _returns_card(result: Any, args: tuple[Any, ...], kwargs: Mapping[str, Any])
     return None
 
 
-#: kind -> (the hook registering it, its methods and their result checks, refusal exceptions)
-_GUARDS: dict[str, tuple[str, dict[str, ResultCheck | None], tuple[type[Exception], ...]]] = {
-    "scorer": ("silk_register_scorers", {"score": _returns_card}, ()),
-    "analysis": ("silk_register_analyses", {"run": returns(dict)}, ()),
-    # documented: an exporter refuses documents with a DataError or a ValueError
-    "exporter": ("silk_register_exporters", {"export": returns(bytes)}, (ValueError,)),
-    "importer": ("silk_register_importers", {"import_": returns_documents}, ()),
-    "report section": ("silk_register_report_sections", {"render": returns(SectionContent, optional=True)}, ()),
-}
+_Guard = tuple[str, dict[str, ResultCheck | None], tuple[type[Exception], ...]]
+
+
+@cache
+def _guards() -> dict[str, _Guard]:
+    """kind -> (the hook registering it, its methods and their result checks, refusal
+    exceptions). Built on first use: the report section's check needs ``silkcore.report``."""
+    from .report import SectionContent
+
+    return {
+        "scorer": ("silk_register_scorers", {"score": _returns_card}, ()),
+        "analysis": ("silk_register_analyses", {"run": returns(dict)}, ()),
+        # documented: an exporter refuses documents with a DataError or a ValueError
+        "exporter": ("silk_register_exporters", {"export": returns(bytes)}, (ValueError,)),
+        "importer": ("silk_register_importers", {"import_": returns_documents}, ()),
+        "report section": ("silk_register_report_sections", {"render": returns(SectionContent, optional=True)}, ()),
+    }
 
 
 def _plugin_names(value: Any, what: str) -> frozenset[str]:
@@ -119,7 +150,8 @@ class Catalog:
 
     ``debug`` keeps the tracebacks of plugin failures (default: ``SILKCORE_TRACE_PLUGINS``);
     ``open_frameworks`` maps a framework id to the plugins the user lets register scorers
-    and analyses for it (default: ``SILKCORE_OPEN_FRAMEWORKS``)."""
+    and analyses for it (default: ``SILKCORE_OPEN_FRAMEWORKS``). ``lazy``: call the
+    registration hooks when the catalog is first asked for something (see the module's doc)."""
 
     def __init__(
         self,
@@ -127,22 +159,45 @@ class Catalog:
         *,
         debug: bool | None = None,
         open_frameworks: Mapping[str, str | Iterable[str]] | None = None,
+        lazy: bool = False,
     ) -> None:
         self.host = host
         if debug is not None:
             host.debug = debug
         self._trace = host.pm.trace.root.get("silkcore")
         self._chosen = _chosen_frameworks(open_frameworks)
-        extra_schemas = self._collect("silk_register_schemas", "schema", self._schema_entry)
-        self.schemas = self._schema_registry(extra_schemas)
-        self._frameworks = self._collect("silk_register_frameworks", "framework", self._framework_entry, opens=True)
-        self._indicators = self._collect("silk_register_indicators", "indicator", self._indicator_entry)
-        self._scorers = self._collect("silk_register_scorers", "scorer", self._checked(Scorer, "framework_id"), claim=True)
-        self._analyses = self._collect("silk_register_analyses", "analysis", self._checked(Analysis, "id"), claim=True)
-        self._exporters = self._collect("silk_register_exporters", "exporter", self._checked(Exporter, "id"))
-        self._importers = self._collect("silk_register_importers", "importer", self._checked(Importer, "id"))
-        self._sections = self._collect("silk_register_report_sections", "report section", self._section_entry)
-        self._drop_failed()
+        self._lock = threading.RLock()
+        self._registered = False
+        #: commands added by plugins: (group, plugin, name, command), dropped if the plugin fails later
+        self._commands: list[tuple[click.Group, str, str, click.Command]] = []
+        if not lazy:
+            self.ensure_registered()
+
+    def ensure_registered(self) -> None:
+        """Call the registration hooks, plugin by plugin, unless done already."""
+        with self._lock:
+            if self._registered:
+                return
+            self._registered = True
+            self._frameworks: dict[str, _Registered] = {}
+            extra_schemas = self._collect("silk_register_schemas", "schema", self._schema_entry)
+            self._schemas = self._schema_registry(extra_schemas)
+            self._frameworks = self._collect("silk_register_frameworks", "framework", self._framework_entry, opens=True)
+            self._indicators = self._collect("silk_register_indicators", "indicator", self._indicator_entry)
+            from ._scoring import Scorer
+
+            self._scorers = self._collect("silk_register_scorers", "scorer", self._checked(Scorer, "framework_id"), claim=True)
+            self._analyses = self._collect("silk_register_analyses", "analysis", self._checked(Analysis, "id"), claim=True)
+            self._exporters = self._collect("silk_register_exporters", "exporter", self._checked(Exporter, "id"))
+            self._importers = self._collect("silk_register_importers", "importer", self._checked(Importer, "id"))
+            self._sections = self._collect("silk_register_report_sections", "report section", self._section_entry)
+            self._drop_failed()
+
+    @property
+    def schemas(self) -> SchemaRegistry:
+        """The local schema registry: silkcore's schemas and those plugins registered."""
+        self.ensure_registered()
+        return self._schemas
 
     @property
     def debug(self) -> bool:
@@ -154,8 +209,17 @@ class Catalog:
         self.host.debug = value
 
     def _drop_failed(self) -> None:
-        """A plugin that failed in any hook contributes nothing, not even what earlier hooks kept."""
+        """A plugin that failed in any hook contributes nothing, not even what earlier hooks kept
+        (nor the commands it added before its registration was called)."""
+        from ._lazy_command import stored
+
         failed = {f.plugin for f in self.host.failures if not f.while_running}
+        for group, plugin, key, command in self._commands:
+            if plugin in failed and stored(group.commands, key) is command:
+                del group.commands[key]
+        self._commands = [entry for entry in self._commands if entry[1] not in failed]
+        if not self._registered:
+            return
         for table in (
             self._frameworks,
             self._indicators,
@@ -175,6 +239,8 @@ class Catalog:
         refused (reserved name, bad ``$ref``...) fails, and its schemas are left out."""
         while True:
             try:
+                from ._schemas import SchemaRegistry
+
                 return SchemaRegistry((r.owner, r.value) for r in extra.values())
             except PluginError as exc:
                 culprit = exc.plugin_name or "?"
@@ -269,9 +335,9 @@ class Catalog:
 
     def _guarded(self, kind: str, component_id: str, plugin: str, component: Any) -> Any:
         """A plugin's scorer, analysis, exporter, importer or report section, guarded."""
-        if kind not in _GUARDS:
+        if kind not in _guards():
             return component
-        hook_name, methods, refusals = _GUARDS[kind]
+        hook_name, methods, refusals = _guards()[kind]
         return Guarded(
             component,
             plugin=plugin,
@@ -286,7 +352,28 @@ class Catalog:
         status = self.host.statuses.get(plugin_name)
         return status is not None and status.distribution == "silkcore"
 
-    def _framework_entry(self, framework: Framework | Path) -> tuple[str, Framework]:
+    def _framework_entry(self, framework: Any, *, id: str | None = None) -> tuple[str, Any]:
+        from ._framework import Framework
+
+        if id is not None:
+            if not isinstance(id, str) or not id:
+                raise PluginError(f"a framework's id must be a non-empty string, not {id!r}")
+            if isinstance(framework, Framework):
+                if framework.id != id:
+                    raise PluginError(f"framework {framework.id!r} registered with the id {id!r}")
+            elif isinstance(framework, Path) or callable(framework):
+                return id, _Waiting(framework)
+            else:
+                raise PluginError(
+                    f"expected a Framework, a Path or a function returning a Framework, got {type(framework).__name__}"
+                )
+        return self._built_framework(framework)
+
+    def _built_framework(self, framework: Any) -> tuple[str, Framework]:
+        """A framework checked in full: read from a file, or built in Python."""
+        from ._framework import Framework
+        from ._framework_data import framework_problems, load_framework
+
         if isinstance(framework, Path):
             # Read, validated against the schema and checked in full: built once, not re-checked.
             framework = load_framework(framework, registry=self.schemas)
@@ -303,6 +390,8 @@ class Catalog:
 
     @staticmethod
     def _indicator_entry(definition: IndicatorDefinition, compute: ComputeFn | None = None) -> tuple[str, IndicatorEntry]:
+        from ._model import IndicatorDefinition
+
         if not isinstance(definition, IndicatorDefinition):
             raise PluginError(f"expected an IndicatorDefinition, got {type(definition).__name__}")
         if compute is not None and not callable(compute):
@@ -313,6 +402,8 @@ class Catalog:
     def _schema_entry(schema: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
         if not isinstance(schema, Mapping) or not isinstance(schema.get("$id"), str):
             raise PluginError("expected a JSON Schema mapping with a string $id")
+        from ._schemas import schema_name_of
+
         schema_name_of(schema)  # a badly named $id fails here, against the plugin that sent it
         return schema["$id"], schema
 
@@ -330,6 +421,8 @@ class Catalog:
 
     @classmethod
     def _section_entry(cls, section: Any) -> tuple[str, Any]:
+        from .report import ReportSection
+
         section_id, section = cls._checked(ReportSection, "id")(section)
         order = section.order
         if isinstance(order, bool) or not isinstance(order, int | float) or order != order:
@@ -345,13 +438,62 @@ class Catalog:
         except KeyError:
             raise UnknownComponentError(kind, component_id, found) from None
 
+    def _build_waiting(self, framework_id: str) -> Framework:
+        """The framework registered as ``framework_id``, built now if it was waiting (once:
+        the built framework takes its place). One that cannot be built, or is not what its
+        plugin said, fails the plugin as at registration; the :class:`PluginError` is raised."""
+        with self._lock:
+            registered = self._frameworks[framework_id]
+            if not isinstance(registered.value, _Waiting):
+                return registered.value  # type: ignore[no-any-return]
+            plugin = registered.owner
+            try:
+                source = registered.value.source
+                built_id, framework = self._built_framework(source() if not isinstance(source, Path) else source)
+                if built_id != framework_id:
+                    raise PluginError(f"framework {built_id!r} was registered with the id {framework_id!r}", plugin_name=plugin)
+            except (Exception, SystemExit) as exc:  # as call_each reports a failure at registration
+                error = exc if isinstance(exc, SilkError) else PluginError(f"{type(exc).__name__}: {exc}", plugin_name=plugin)
+                if error is not exc and self.host.debug:
+                    error.__cause__ = exc
+                self.host.fail(plugin, error, context="silk_register_frameworks")
+                self._drop_failed()
+                if isinstance(error, PluginError):
+                    raise error from error.__cause__
+                raise PluginError(f"plugin {plugin!r} failed: {self.host.statuses[plugin].error}", plugin_name=plugin) from exc
+            self._frameworks[framework_id] = attrs.evolve(registered, value=framework)
+            self._trace(f"{plugin}: framework {framework_id!r} built on first use")
+            return framework
+
+    def _build_all_waiting(self) -> None:
+        """Build every framework still waiting; one that fails is reported, the others kept."""
+        self.ensure_registered()
+        for framework_id, registered in list(self._frameworks.items()):
+            if isinstance(registered.value, _Waiting) and framework_id in self._frameworks:
+                with contextlib.suppress(PluginError):  # recorded against its plugin, which no longer contributes
+                    self._build_waiting(framework_id)
+
     def frameworks(self) -> list[Framework]:
         """Every registered framework, sorted by id."""
+        self._build_all_waiting()
         return [r.value for r in self._frameworks.values()]
+
+    def framework_ids(self) -> list[str]:
+        """The id of every registered framework, sorted, without building any."""
+        self.ensure_registered()
+        return list(self._frameworks)
+
+    def waiting_frameworks(self) -> list[str]:
+        """The ids of the frameworks registered by id and not built yet, sorted."""
+        self.ensure_registered()
+        return [framework_id for framework_id, r in self._frameworks.items() if isinstance(r.value, _Waiting)]
 
     def framework(self, framework_id: str) -> Framework:
         """One framework by id; :class:`UnknownComponentError` if no plugin registered it."""
-        return self._get(self._frameworks, "framework", framework_id)  # type: ignore[no-any-return]
+        self.ensure_registered()
+        if framework_id not in self._frameworks:
+            raise UnknownComponentError("framework", framework_id, self._frameworks)
+        return self._build_waiting(framework_id)
 
     def resolve_framework(self, ref: Framework | str | Path) -> Framework:
         """The one way a framework is chosen, wherever a command or function takes one: a
@@ -361,6 +503,9 @@ class Catalog:
         A string naming no registered framework is read as a file when it looks like one
         (a ``.yaml``/``.yml``/``.json`` name), so a typo in a path says "cannot read file"
         rather than "unknown framework"."""
+        from ._framework import Framework
+        from ._framework_data import load_framework
+
         if isinstance(ref, Framework):
             return ref
         if not isinstance(ref, str | Path):
@@ -368,6 +513,7 @@ class Catalog:
                 [Issue("", f"expected a framework, a framework id or a file path, got {type(ref).__name__}")]
             )
         path = Path(ref)
+        self.ensure_registered()
         if isinstance(ref, Path) or path.is_file() or (ref not in self._frameworks and path.suffix in _FRAMEWORK_SUFFIXES):
             return load_framework(path, registry=self.schemas)
         return self.framework(ref)
@@ -391,6 +537,7 @@ class Catalog:
     def owner(self, kind: str, component_id: str) -> str:
         """Which plugin registered a component (``framework``, ``indicator``, ``scorer``,
         ``analysis``, ``exporter``, ``importer`` or ``report section``)."""
+        self.ensure_registered()
         table = {
             "framework": self._frameworks,
             "indicator": self._indicators,
@@ -406,41 +553,52 @@ class Catalog:
 
     def indicators(self, framework_id: str | None = None) -> list[IndicatorEntry]:
         """Registered indicators, optionally only those of one framework."""
+        self.ensure_registered()
         entries = [r.value for r in self._indicators.values()]
         return [e for e in entries if framework_id is None or e.definition.framework_id == framework_id]
 
     def indicator(self, indicator_id: str) -> IndicatorEntry:
         """One indicator by id."""
+        self.ensure_registered()
         return self._get(self._indicators, "indicator", indicator_id)  # type: ignore[no-any-return]
 
     def scorer(self, framework_id: str) -> Scorer:
         """The scorer registered for a framework (guarded: a failure is the plugin's
         :class:`PluginError`), or the generic scorer."""
+        self.ensure_registered()
         found = self._scorers.get(framework_id)
+        from ._scoring import GenericScorer
+
         return found.value if found else GenericScorer(framework_id)  # type: ignore[no-any-return]
 
     def analyses(self) -> list[Analysis]:
         """Every registered analysis (guarded), sorted by id."""
+        self.ensure_registered()
         return [r.value for r in self._analyses.values()]
 
     def exporter(self, format_id: str) -> Exporter:
         """The exporter for a format name (guarded)."""
+        self.ensure_registered()
         return self._get(self._exporters, "exporter", format_id)  # type: ignore[no-any-return]
 
     def exporters(self) -> list[Exporter]:
         """Every registered exporter (guarded), sorted by id."""
+        self.ensure_registered()
         return [r.value for r in self._exporters.values()]
 
     def importer(self, format_id: str) -> Importer:
         """The importer for a format name (guarded)."""
+        self.ensure_registered()
         return self._get(self._importers, "importer", format_id)  # type: ignore[no-any-return]
 
     def importers(self) -> list[Importer]:
         """Every registered importer (guarded), sorted by id."""
+        self.ensure_registered()
         return [r.value for r in self._importers.values()]
 
     def report_sections(self) -> list[ReportSection]:
         """Every registered report section (guarded), sorted by id."""
+        self.ensure_registered()
         return [r.value for r in self._sections.values()]
 
     # -- commands -----------------------------------------------------------------------
@@ -454,12 +612,15 @@ class Catalog:
         click's own (a usage error, an exit, an abort) is recorded against the plugin and
         raised as a :class:`PluginError`. The plugin's own command objects are not changed."""
 
+        from ._lazy_command import stored
+
         def run(name: str, call: Callable[..., list[Any]]) -> None:
             before = dict(group.commands)
             try:
                 if call(cli=group):
                     raise PluginError("silk_add_cli_commands returned a value; call cli.add_command(...) instead")
-                replaced = sorted(key for key, command in before.items() if group.commands.get(key) is not command)
+                # compared as stored: a group may keep a stand-in for a command it imports on use
+                replaced = sorted(key for key, command in before.items() if stored(group.commands, key) is not command)
                 if replaced:
                     raise PluginError(f"plugin {name!r} may not replace the command(s) {', '.join(replaced)}", plugin_name=name)
             except BaseException:
@@ -468,22 +629,43 @@ class Catalog:
                 raise
             added = sorted(group.commands.keys() - before.keys())
             for key in added:
-                group.commands[key] = guarded_command(group.commands[key], name, self.host.fail_while_running)
+                self._guard_command(group, name, key)
             self._trace(f"{name}: silk_add_cli_commands added {', '.join(added) or 'no command'}")
 
         self.host.call_each("silk_add_cli_commands", run)
         self._drop_failed()
 
+    def _guard_command(self, group: click.Group, plugin: str, key: str) -> None:
+        """Guard the command a plugin added - once it is imported, if it is a
+        :class:`~silkcore._lazy_command.LazyCommand` in a group that imports on use."""
+        from ._lazy_command import LazyCommand, LazyCommands, stored
+
+        def guard(command: click.Command) -> click.Command:
+            return guarded_command(command, plugin, self.host.fail_while_running)
+
+        command = stored(group.commands, key)
+        if isinstance(command, LazyCommand) and isinstance(group.commands, LazyCommands):
+            command.when_loaded(guard)
+        else:
+            command = guard(command.load() if isinstance(command, LazyCommand) else group.commands[key])
+            group.commands[key] = command
+        self._commands.append((group, plugin, key, command))
+
     # -- what happened to plugins -------------------------------------------------------
 
-    def plugin_statuses(self) -> list[PluginStatus]:
-        """Each plugin's name, distribution, version, status and error, sorted by name."""
+    def plugin_statuses(self, *, build_waiting: bool = True) -> list[PluginStatus]:
+        """Each plugin's name, distribution, version, status and error, sorted by name; every
+        framework still waiting is built first, so a plugin whose framework is wrong is
+        failed (``build_waiting=False``: as known so far, building nothing)."""
+        self.ensure_registered()
+        if build_waiting:
+            self._build_all_waiting()
         return [self.host.statuses[k] for k in sorted(self.host.statuses)]
 
-    def failed_plugins(self) -> list[PluginStatus]:
+    def failed_plugins(self, *, build_waiting: bool = True) -> list[PluginStatus]:
         """Plugins that failed to load or to register, or whose component failed since
-        (see :meth:`runtime_failures`)."""
-        return [s for s in self.plugin_statuses() if s.status == "failed"]
+        (see :meth:`runtime_failures`); ``build_waiting`` as for :meth:`plugin_statuses`."""
+        return [s for s in self.plugin_statuses(build_waiting=build_waiting) if s.status == "failed"]
 
     def runtime_failures(self) -> list[PluginFailure]:
         """The failures of plugin components while commands ran on this catalog - a scorer,
@@ -507,11 +689,12 @@ def build_catalog(
     strict: bool = False,
     debug: bool | None = None,
     open_frameworks: Mapping[str, str | Iterable[str]] | None = None,
+    lazy: bool = False,
 ) -> Catalog:
     """A new catalog over a fresh plugin manager (see :func:`silkcore._plugins.get_plugin_host`
-    and :class:`Catalog` for ``debug`` and ``open_frameworks``)."""
+    and :class:`Catalog` for ``debug``, ``open_frameworks`` and ``lazy``)."""
     host = get_plugin_host(load_entrypoints=load_entrypoints, plugins=plugins, strict=strict, debug=bool(debug))
-    return Catalog(host, debug=debug, open_frameworks=open_frameworks)
+    return Catalog(host, debug=debug, open_frameworks=open_frameworks, lazy=lazy and not strict)
 
 
 @cache

@@ -10,7 +10,6 @@ from typing import Any
 import attrs
 
 from ._convert import unstructure
-from ._documents import default_registry, load_document
 from ._errors import Issue, SchemaValidationError
 from ._framework import Framework
 from ._frameworks_check import framework_issues
@@ -26,6 +25,8 @@ def load_framework(source: str | Path | bytes | dict[str, Any], *, registry: Sch
     Raises :class:`~silkcore._errors.SchemaValidationError` (with JSON Pointers) when the
     document breaks the framework schema or its cross-references.
     """
+    from ._documents import load_document  # which imports the scoring plan, which imports this module
+
     framework = load_document(source, registry=registry)
     if not isinstance(framework, Framework):
         raise SchemaValidationError([], f"expected a framework document, got {type(framework).__name__}")
@@ -37,6 +38,8 @@ def framework_problems(framework: Framework, registry: SchemaRegistry | None = N
     its document (as exchanged, scales resolved) against the framework schema, then the
     checks a schema cannot express, run on the entity as it is. The entity is never rebuilt
     from that document: a framework is built once (a file's by :func:`load_framework`)."""
+    from ._documents import default_registry
+
     issues = (registry or default_registry()).validate(framework_document(framework))
     return issues or framework_issues(framework)
 

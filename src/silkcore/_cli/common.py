@@ -8,14 +8,15 @@ import traceback
 from collections.abc import Callable, Sequence
 from enum import IntEnum
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
-from .._catalog import Catalog
 from .._errors import Issue, PluginError, SilkError, StoreError, UnknownComponentError
-from .._framework import Framework
-from .._jsonio import dumps
+
+if TYPE_CHECKING:  # imported by the commands that use them: ``silk --help`` needs neither
+    from .._catalog import Catalog
+    from .._framework import Framework
 
 __all__ = [
     "DEBUG",
@@ -116,6 +117,8 @@ def catalog_of(ctx: click.Context) -> Catalog:
 
 def print_json(value: Any) -> None:
     """``value`` as JSON on standard output, serialized as every silkcore document is."""
+    from .._jsonio import dumps
+
     click.echo(dumps(value))
 
 
