@@ -188,8 +188,16 @@ def docs_runs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
         node = False
     pages = [p for p in ALL_PAGES if node or p not in NODE_PAGES]
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        runs = pool.map(lambda page: run_page(page, tmp_path_factory.mktemp("docs")), pages)
+        runs = pool.map(lambda page: run_page_or_say_why(page, tmp_path_factory.mktemp("docs")), pages)
         return dict(zip(pages, runs, strict=True))
+
+
+def run_page_or_say_why(page: str, tmp_path: Path) -> tuple[list[str], int]:
+    """:func:`run_page`, an exception it raises (a node that does not start...) being the page's problem."""
+    try:
+        return run_page(page, tmp_path)
+    except Exception as exc:  # reported by the page's own test, not by every page's
+        return [f"the page could not be run: {type(exc).__name__}: {exc}"], 0
 
 
 #: The pages whose commands use Node.js (skipped only where it is not installed).
