@@ -337,15 +337,17 @@ def test_one_respondent_is_the_consolidation_of_one() -> None:
     """The single-respondent entry (compiled in advance where it can be) is what consolidating a list of one gives."""
     from silkcore._assessment import TraceEntry
     from silkcore._convert import structure
+    from silkcore._scoring import answers_of
     from silkcore._scoring_index import consolidate, item_result, one_entry, scoring_plan
 
     plan = scoring_plan(FRAMEWORK)
     responses = {r.item_id: r for r in BEST.responses}
     for item in plan.items:
         for response in (responses.get(item.id), None, Response(item.id, status=AnswerStatus.UNKNOWN)):
+            answer = None if response is None else answers_of(rs(response))["responses"][0]
             for asked in (True, False):
-                alone = consolidate(item, [item_result(FRAMEWORK.scoring, item, response, asked)])
-                assert one_entry(FRAMEWORK.scoring, item, response, asked) == alone
+                alone = consolidate(item, [item_result(FRAMEWORK.scoring, item, answer, asked)])
+                assert one_entry(FRAMEWORK.scoring, item, answer, asked) == alone
                 if asked:
                     alone_framework = attrs.evolve(FRAMEWORK, items=(attrs.evolve(item.item, applies_if=None),))
                     card = assess(alone_framework, rs(*([response] if response else [])))

@@ -43,10 +43,11 @@ import attrs
 from ._assessment import ResponseSet
 from ._documents import check, to_document
 from ._errors import DataError, Issue, SilkError
+from ._fastpath import FAST_BUILDERS
 from ._flow_tally import FlowTally, flow_score
 from ._jsonio import DEFAULT_LIMITS, EntityDocument, dumps_line, iter_raw_lines, parse_line
 from ._model import Flow
-from ._scoring import GenericScorer
+from ._scoring import GenericScorer, answers_of
 
 __all__ = ["BatchCounts", "BatchError", "LineProcessor", "open_input", "run_batch"]
 
@@ -231,25 +232,34 @@ class LineProcessor:
 
     def process(self, number: int, document: Any) -> dict[str, Any]:
         """Validate (and type, and score) one parsed document; an error record on failure."""
+        validating = self.task == "validate"
         try:
-            entity, issues = check(document, registry=self.catalog.schemas, explain="rs", frameworks=self.frameworks)
+            # Scoring reads a response set as its document: its entity is not built.
+            entity, issues = check(
+                document, registry=self.catalog.schemas, explain="rs", frameworks=self.frameworks, typed=validating
+            )
         except DataError as exc:
             return _error(number, list(exc.errors))
         if issues:
             return _error(number, issues)
-        if self.task == "validate":
+        if validating:
             return {"line": number, "valid": True, "schema": document["schema"]}
         if isinstance(entity, Flow):
             return {"line": number, "flow": flow_score(entity)}
-        if not isinstance(entity, ResponseSet):
+        if isinstance(entity, ResponseSet):  # one check() chose to build (evidence, a date-time)
+            answers = answers_of(entity)
+        elif type(entity) is dict and entity.get("schema") == ResponseSet.SCHEMA:
+            answers = entity
+        else:
             return _error(number, [Issue("/schema", "expected a response set or a flow to score")])
         try:
-            framework = self.framework or self.frameworks(entity.framework_id)
+            framework = self.framework or self.frameworks(answers["framework_id"])
             scorer = self.catalog.scorer(framework.id)
             if getattr(type(scorer), "score", None) is GenericScorer.score:  # its card, written once
-                card = scorer.score_document(framework, [entity])
+                card = scorer.score_document(framework, [answers])
             else:
-                card = to_document(scorer.score(framework, [entity]))
+                typed = entity if isinstance(entity, ResponseSet) else FAST_BUILDERS[ResponseSet.SCHEMA](entity)
+                card = to_document(scorer.score(framework, [typed]))
         except SilkError as exc:
             return _error(number, list(getattr(exc, "errors", ())) or [Issue("", str(exc))])
         return {"line": number, "scorecard": EntityDocument(card)}

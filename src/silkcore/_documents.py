@@ -20,7 +20,7 @@ from ._assessment import ResponseSet, ScoreCard
 from ._case import Case, Policy
 from ._convert import json_data_issues, source_issues, structure, unstructure
 from ._errors import DataError, Issue, SchemaValidationError, UnknownComponentError
-from ._fastpath import FAST_BUILDERS
+from ._fastpath import FAST_BUILDERS, response_set_buildable
 from ._framework import Framework
 from ._frameworks_check import framework_issues
 from ._jsonio import DEFAULT_LIMITS, Limits, load_yaml, loads
@@ -129,8 +129,8 @@ def semantic_issues(
     if isinstance(entity, Flow):  # first: flows come by the million
         issue = entity.direction_issue()
         return [Issue("/direction", issue)] if issue else []
-    if isinstance(entity, ResponseSet):
-        return [] if frameworks is None else _response_set_issues(entity, frameworks)
+    if name == ResponseSet.SCHEMA:  # the entity, or (untyped) the document it would be built from
+        return [] if frameworks is None else _response_set_issues(doc, frameworks)
     if isinstance(entity, Framework):
         return framework_issues(entity)
     if name.startswith("silkcore_envelope-"):
@@ -138,15 +138,15 @@ def semantic_issues(
     return []
 
 
-def _response_set_issues(response_set: ResponseSet, frameworks: FrameworkResolver) -> list[Issue]:
+def _response_set_issues(response_set: dict[str, Any], frameworks: FrameworkResolver) -> list[Issue]:
     try:
-        framework = frameworks(response_set.framework_id)
+        framework = frameworks(response_set["framework_id"])
     except UnknownComponentError as exc:
         hint = f"; installed: {', '.join(exc.available)}" if exc.available else ""
         return [
             Issue(
                 "/framework_id",
-                f"unknown framework {response_set.framework_id!r}{hint} (give its file with --framework FILE)",
+                f"unknown framework {response_set['framework_id']!r}{hint} (give its file with --framework FILE)",
             )
         ]
     return response_set_issues(scoring_plan(framework), response_set)
@@ -186,12 +186,19 @@ def check(
     engine: str = "rs",
     explain: str = "python",
     frameworks: FrameworkResolver | None = None,
+    typed: bool = True,
 ) -> tuple[Any, list[Issue]]:
     """The one verdict on a parsed document, and its entity: ``(entity, [])`` when the
     document is sound (the entity is the plain document for a plugin's own kinds),
     ``(None, issues)`` otherwise. Schema first, then the entity, then the checks a schema
     cannot express (with ``frameworks``, a response set against the framework it answers).
-    Every surface - the API, each command, batch, the importers, the node - calls this."""
+    Every surface - the API, each command, batch, the importers, the node - calls this.
+
+    ``typed=False``: a response set's verdict without its entity, for a caller that scores
+    the document (the batch). What building the entity would refuse is looked for in the
+    document first (:func:`~silkcore._fastpath.response_set_buildable`); only a document
+    that could fail it is built, so the verdict is the same. The document comes back in the
+    entity's place."""
     registry = registry or default_registry()
     name, issues = registry.resolve_name(doc, schema_name)
     if name is None:
@@ -203,6 +210,9 @@ def check(
         issues = registry.validate(candidate, name, engine=engine, explain=explain)
         if issues:
             return None, issues
+    if not typed and name == ResponseSet.SCHEMA and response_set_buildable(candidate):
+        issues = semantic_issues(name, candidate, candidate, registry, frameworks)
+        return (None, issues) if issues else (candidate, [])
     cls = DOCUMENT_TYPES.get(name)
     fast = FAST_BUILDERS.get(name)
     entity: Any

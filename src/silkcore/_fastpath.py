@@ -17,7 +17,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from ._assessment import AnswerStatus, Respondent, Response, ResponseSet
+from ._assessment import AnswerStatus, Respondent, Response, ResponseSet, is_answer_value
 from ._convert import answer_value, parse_datetime, structure
 from ._model import (
     Approach,
@@ -32,9 +32,9 @@ from ._model import (
     Period,
     Quantity,
 )
-from ._objcache import BoundedMemo, exact_key
+from ._objcache import BoundedMemo
 
-__all__ = ["FAST_BUILDERS"]
+__all__ = ["FAST_BUILDERS", "response_set_buildable"]
 
 _date = dt.date.fromisoformat
 # Enum members by value: a dict lookup is ten times cheaper than calling the Enum class.
@@ -92,37 +92,76 @@ def build_flow(doc: dict[str, Any]) -> Flow:
 
 
 _ANSWER_STATUS: dict[str, AnswerStatus] = {m.value: m for m in AnswerStatus}
+_INT_LIMIT = 10**4300  # the answer value an entity holds (silkcore._assessment)
+_INF = float("inf")
+_new = object.__new__
+# A Response's fields set one by one (the class is frozen to its users, not to its builder).
+_SET_ITEM, _SET_VALUE, _SET_STATUS, _SET_COMMENT, _SET_EVIDENCE, _SET_CONFIDENCE = (
+    Response.__dict__[name].__set__ for name in ("item_id", "value", "status", "comment", "evidence", "confidence")
+)
+
+
+def _value_sound(value: Any) -> bool:
+    """Whether a schema-valid answer value is one a :class:`Response` holds: no NUL or lone
+    surrogate in text (the strict reader refuses them, a Python mapping may hold them), an
+    integer of at most 4,300 digits, a finite number, a list of distinct strings and integers
+    (the converter's rules: ``1.0`` is not an integer here, though JSON Schema says it is)."""
+    kind = type(value)
+    if kind is str:
+        return (value.isascii() and "\x00" not in value) or is_answer_value(value)
+    if kind is int:
+        return -_INT_LIMIT < value < _INT_LIMIT  # type: ignore[no-any-return]
+    if kind is float:
+        return -_INF < value < _INF  # type: ignore[no-any-return]
+    if kind is bool:
+        return True
+    try:
+        return is_answer_value(answer_value(value))
+    except Exception:
+        return False
+
+
+def response_set_buildable(doc: dict[str, Any]) -> bool:
+    """Whether :func:`build_response_set` surely builds a schema-valid response set document:
+    every value sound (:func:`_value_sound`), its ``collected_at`` a date-time the entity
+    takes, and no evidence (built and checked by the converter). False means "build it and
+    see", never "it is wrong"."""
+    for response in doc["responses"]:
+        value = response.get("value")
+        if (value is not None and not _value_sound(value)) or "evidence" in response:
+            return False
+    collected_at = doc.get("collected_at")
+    if collected_at is not None:
+        try:
+            parse_datetime(collected_at, dt.datetime)
+        except Exception:
+            return False
+    return True
 
 
 def _response(doc: dict[str, Any]) -> Response:
-    """A response, shared with an earlier equal one when it cites no evidence: survey answers
-    repeat (the same option, the same confidence), and a frozen Response can be shared. Keys
-    are exact (``true`` is not ``1``, ``1`` is not ``1.0``)."""
-    if "evidence" in doc:
-        return _new_response(doc)
-    get = doc.get
-    confidence = get("confidence")  # always read as a float: only its type keeps 1 from 1.0
-    key = (doc["item_id"], exact_key(get("value")), get("status"), get("comment"), type(confidence), confidence)
-    return _RESPONSES.remember(key, _new_response, doc)  # type: ignore[no-any-return]
-
-
-_RESPONSES = BoundedMemo(8192)
-
-
-def _new_response(doc: dict[str, Any]) -> Response:
+    """A response from a schema-valid one. The schema has checked every field's type and
+    range and that a value or a status is given; what only the entity checks about a value is
+    :func:`_value_sound`, and a value that fails it goes to the converter, which refuses it
+    with its message."""
     get = doc.get
     value = get("value")
+    if value is not None:
+        if not _value_sound(value):
+            raise ValueError("not an answer value")
+        if type(value) is list:
+            value = answer_value(value)
     status = get("status")
     evidence = get("evidence")
     confidence = get("confidence")
-    return Response(
-        doc["item_id"],
-        None if value is None else answer_value(value),
-        None if status is None else _ANSWER_STATUS[status],
-        get("comment"),
-        () if evidence is None else structure(evidence, tuple[Evidence, ...]),
-        None if confidence is None else float(confidence),
-    )
+    response = _new(Response)
+    _SET_ITEM(response, doc["item_id"])
+    _SET_VALUE(response, value)
+    _SET_STATUS(response, None if status is None else _ANSWER_STATUS[status])
+    _SET_COMMENT(response, get("comment"))
+    _SET_EVIDENCE(response, () if evidence is None else structure(evidence, tuple[Evidence, ...]))
+    _SET_CONFIDENCE(response, None if confidence is None else float(confidence))
+    return response
 
 
 def build_response_set(doc: dict[str, Any]) -> ResponseSet:

@@ -13,10 +13,10 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from typing import Any
 
-from ._assessment import ResponseSet
 from ._errors import Issue
-from ._scoring_index import ScoringPlan
+from ._scoring_index import ScoringPlan, answer_value
 
 __all__ = ["MAX_SUGGESTED", "response_set_issues", "suggest"]
 
@@ -47,21 +47,25 @@ def _major(version: str) -> str:
     return version.split(".", 1)[0]
 
 
-def response_set_issues(plan: ScoringPlan, response_set: ResponseSet) -> list[Issue]:
+def response_set_issues(plan: ScoringPlan, response_set: dict[str, Any]) -> list[Issue]:
     """Every issue of ``response_set`` against the framework of ``plan``: another framework,
     another MAJOR version, an unknown item (with a suggestion), an item answered twice, a
-    value that does not fit its item. Empty means the set can be scored."""
+    value that does not fit its item. Empty means the set can be scored.
+
+    ``response_set`` is the set as its document writes it: the document read, or the
+    document view of a :class:`~silkcore._assessment.ResponseSet` (``scoring.answers_of``)."""
     if plan.last_sound.value is response_set:
         return []
     framework = plan.framework
-    if response_set.framework_id != framework.id:
-        return [Issue("/framework_id", f"answers framework {response_set.framework_id!r}, not {framework.id!r}")]
+    framework_id, framework_version = response_set["framework_id"], response_set["framework_version"]
+    if framework_id != framework.id:
+        return [Issue("/framework_id", f"answers framework {framework_id!r}, not {framework.id!r}")]
     issues: list[Issue] = []
-    if _major(response_set.framework_version) != _major(framework.version):
+    if _major(framework_version) != _major(framework.version):
         issues.append(
             Issue(
                 "/framework_version",
-                f"answers version {response_set.framework_version} of {framework.id}, which is not compatible "
+                f"answers version {framework_version} of {framework.id}, which is not compatible "
                 f"with version {framework.version} (different major version)",
             )
         )
@@ -69,8 +73,8 @@ def response_set_issues(plan: ScoringPlan, response_set: ResponseSet) -> list[Is
     known = plan.by_id
     seen: set[str] = set()
     suggested = 0
-    for position, response in enumerate(response_set.responses):
-        item_id = response.item_id
+    for position, response in enumerate(response_set["responses"]):
+        item_id = response["item_id"]
         item = known.get(item_id)
         if item is None:
             hint = ""
@@ -84,7 +88,7 @@ def response_set_issues(plan: ScoringPlan, response_set: ResponseSet) -> list[Is
             issues.append(Issue(f"/responses/{position}/item_id", f"item {item_id!r} answered twice"))
             continue
         seen.add(item_id)
-        value = response.value
+        value = answer_value(response)
         if value is not None and not item.fits(value):
             problem = plan.problem(item, value)
             if problem:

@@ -28,14 +28,13 @@ from typing import Any, Protocol, runtime_checkable
 
 from ._answers import rule_holds
 from ._assessment import AnswerValue, Response, ResponseSet, ScoreCard
-from ._convert import structure
+from ._convert import structure, unstructure
 from ._errors import ScoringError
 from ._framework import Aggregation, Framework, Item
-from ._model import OrgRef
 from ._response_check import response_set_issues
-from ._scoring_index import ScoringPlan, consolidate, item_result, one_entry, scoring_plan
+from ._scoring_index import Answer, ScoringPlan, answer_value, consolidate, item_result, one_entry, scoring_plan
 
-__all__ = ["GenericScorer", "Scorer", "assess"]
+__all__ = ["GenericScorer", "Scorer", "answers_of", "assess"]
 
 _SCORED, _DESCRIPTIVE, _NOT_ASKED = "scored", "descriptive", "not_asked"
 _WEAK_ITEM, _LOW_COVERAGE, _DISAGREEMENT = "weak_item", "low_coverage", "disagreement"
@@ -59,16 +58,16 @@ def _r(value: float) -> float:
     return round(value, 6)
 
 
-def _check(plan: ScoringPlan, response_set: ResponseSet, position_in_batch: int) -> dict[str, Response]:
+def _check(plan: ScoringPlan, response_set: dict[str, Any], position_in_batch: int) -> dict[str, Answer]:
     """The set's answers by item id, once :func:`~silkcore._response_check.response_set_issues`
     (the same check ``silk validate`` applies) finds nothing wrong."""
     issues = response_set_issues(plan, response_set)
     if issues:
-        where = response_set.response_set_id or f"response set {position_in_batch + 1}"
+        where = response_set.get("response_set_id") or f"response set {position_in_batch + 1}"
         located = [i.located(where) for i in issues]
         more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
         raise ScoringError(f"{located[0]}{more}", located)
-    return {response.item_id: response for response in response_set.responses}
+    return {response["item_id"]: response for response in response_set["responses"]}
 
 
 def _item_text(framework: Framework, item: Item) -> str:
@@ -86,30 +85,60 @@ def _aggregate(aggregation: Aggregation, scored: list[tuple[float, float]]) -> f
     return sum(s * w for s, w in scored) / total
 
 
-def _respondent_label(response_set: ResponseSet) -> str:
+def _respondent_label(response_set: dict[str, Any]) -> str:
     """How a trace names a respondent: by the response set's id, else by role (and name).
     Never by position, which would make the card depend on the order of the files."""
-    if response_set.response_set_id:
-        return response_set.response_set_id
-    respondent = response_set.respondent
+    if response_set.get("response_set_id"):
+        return response_set["response_set_id"]  # type: ignore[no-any-return]
+    respondent = response_set.get("respondent")
     if respondent is None:
         return "unnamed respondent"
-    return respondent.role if respondent.name is None else f"{respondent.role} {respondent.name}"
+    name = respondent.get("name")
+    return respondent["role"] if name is None else f"{respondent['role']} {name}"  # type: ignore[no-any-return]
 
 
-def _subject_order(subject: OrgRef) -> tuple[bool, str, bool, str]:
+def _subject_order(subject: dict[str, Any]) -> tuple[bool, str, bool, str]:
     """Several response sets name one organisation, perhaps spelt differently: the card keeps
     the first of them in this order (a named one first), whatever the order of the sets."""
-    return (subject.name is None, subject.name or "", subject.country is None, subject.country or "")
+    name, country = subject.get("name"), subject.get("country")
+    return (name is None, name or "", country is None, country or "")
 
 
-def _org(subject: OrgRef) -> dict[str, Any]:
-    written = {"org_id": subject.org_id}
-    if subject.name is not None:
-        written["name"] = subject.name
-    if subject.country is not None:
-        written["country"] = subject.country
+def _org(subject: dict[str, Any]) -> dict[str, Any]:
+    """An organisation reference as the entity writes it: its keys in order, no empty ones."""
+    written = {"org_id": subject["org_id"]}
+    for key in ("name", "country"):
+        if subject.get(key) is not None:
+            written[key] = subject[key]
     return written
+
+
+def _answer(response: Response) -> Answer:
+    written: Answer = {"item_id": response.item_id}
+    if response.value is not None:
+        written["value"] = response.value
+    if response.status is not None:
+        written["status"] = response.status.value
+    if response.evidence:
+        written["evidence"] = response.evidence
+    if response.confidence is not None:
+        written["confidence"] = response.confidence
+    return written
+
+
+def answers_of(response_set: ResponseSet) -> dict[str, Any]:
+    """What the check and the scorer read of a response set built in Python: the fields of its
+    document they use (a list of choices kept as its tuple). A response set read from a
+    document is read as it is."""
+    respondent = response_set.respondent
+    return {
+        "framework_id": response_set.framework_id,
+        "framework_version": response_set.framework_version,
+        "subject": _org(unstructure(response_set.subject)),
+        "responses": [_answer(response) for response in response_set.responses],
+        "response_set_id": response_set.response_set_id,
+        "respondent": None if respondent is None else {"role": respondent.role, "name": respondent.name},
+    }
 
 
 def _finding(kind: str, message: str, item_id: str | None, category: str | None, score: float | None) -> dict[str, Any]:
@@ -140,59 +169,64 @@ class GenericScorer:
 
     def score(self, framework: Framework, response_sets: Sequence[ResponseSet]) -> ScoreCard:
         """Score one or more response sets for the same organisation."""
-        document = self.score_document(framework, response_sets)
+        document = self.score_document(framework, [answers_of(rs) for rs in response_sets])
         del document["schema"]
         card: ScoreCard = structure(document, ScoreCard)
         return card
 
-    def score_document(self, framework: Framework, response_sets: Sequence[ResponseSet]) -> dict[str, Any]:
+    def score_document(self, framework: Framework, response_sets: Sequence[dict[str, Any]]) -> dict[str, Any]:
         """The score card of :meth:`score` as the document it writes (``to_document`` of the
         card), computed from the framework's compiled plan and written once: what the batch
-        writes a line of."""
+        writes a line of. ``response_sets`` are their documents (or :func:`answers_of` them)."""
         if not response_sets:
             raise ScoringError("nothing to score: no response set given")
-        subjects = {rs.subject.org_id for rs in response_sets}
+        subjects = {rs["subject"]["org_id"] for rs in response_sets}
         if len(subjects) > 1:
             raise ScoringError(f"response sets describe different organisations: {', '.join(sorted(subjects))}")
         plan = scoring_plan(framework)
         answered = [_check(plan, rs, i) for i, rs in enumerate(response_sets)]
         policy = framework.scoring
+        values: list[dict[str, Any]]
         if plan.has_rules:
-            values = [{k: r.value for k, r in by_item.items() if r.value is not None} for by_item in answered]
+            values = [{k: answer_value(r) for k, r in by_item.items() if r.get("value") is not None} for by_item in answered]
         else:
             values = [{} for _ in answered]
-        trace: list[dict[str, Any]] = []
         profile: dict[str, Any] = {}
-        # Per category, filled in item order: [items asked, (score, weight) of scored items,
-        # confidences, descriptive answers, entries with a spread].
-        tallies: dict[str, list[Any]] = {c.id: [0, [], [], 0, []] for c in framework.categories}
-        scored_categories = {c.id for c in framework.categories if c.scored}
+        # Per category (by position), filled in item order: [items asked, (score, weight) of
+        # scored items, confidences, descriptive answers, entries with a spread].
+        tallies: list[list[Any]] = [[0, [], [], 0, []] for _ in framework.categories]
         weak: list[tuple[float, int, dict[str, Any]]] = []  # scored below 1, with their place
         asked = used = 0
-        labels = [_respondent_label(rs) for rs in response_sets]
-        single = len(answered) == 1
-        only, only_values = answered[0], values[0]
-        for position, item in enumerate(plan.items):
-            rule = item.rule
-            if single:  # one respondent (every line of a batch)
-                entry = one_entry(policy, item, only.get(item.id), rule is None or rule_holds(rule, only_values))
-            else:
-                results = [
-                    item_result(policy, item, by_item.get(item.id), rule is None or rule_holds(rule, vals))
-                    for by_item, vals in zip(answered, values, strict=True)
-                ]
-                entry = consolidate(item, results, labels)
-            trace.append(entry)
+        items = plan.items
+        if len(answered) == 1:  # one respondent (every line of a batch)
+            get, only_values = answered[0].get, values[0]
+            trace = [
+                one_entry(policy, item, get(item.id), item.rule is None or rule_holds(item.rule, only_values)) for item in items
+            ]
+        else:
+            labels = [_respondent_label(rs) for rs in response_sets]
+            trace = [
+                consolidate(
+                    item,
+                    [
+                        item_result(policy, item, by_item.get(item.id), item.rule is None or rule_holds(item.rule, vals))
+                        for by_item, vals in zip(answered, values, strict=True)
+                    ],
+                    labels,
+                )
+                for item in items
+            ]
+        for position, entry in enumerate(trace):
             status = entry["status"]
             if status == _NOT_ASKED:
                 continue
             asked += 1
-            tally = tallies[item.category]
-            counted = item.scored or item.category not in scored_categories
-            if counted:
-                tally[0] += 1
+            item = items[position]
+            tally = tallies[item.tally]
             if status == _SCORED:
                 used += 1
+                if item.counted:
+                    tally[0] += 1
                 score = entry["score"]
                 if score is not None:
                     tally[1].append((score, entry["weight"]))
@@ -200,12 +234,15 @@ class GenericScorer:
                         weak.append((score, position, entry))
                 if "confidence" in entry:
                     tally[2].append(entry["confidence"])
-            elif status == _DESCRIPTIVE:
-                used += 1
-                if counted:
-                    tally[3] += 1
-                if "value" in entry:
-                    profile[item.id] = entry["value"]
+            else:
+                if item.counted:
+                    tally[0] += 1
+                if status == _DESCRIPTIVE:
+                    used += 1
+                    if item.counted:
+                        tally[3] += 1
+                    if "value" in entry:
+                        profile[item.id] = entry["value"]
             if "spread" in entry:
                 tally[4].append((item, entry))
         categories, findings = _categories(plan, tallies)
@@ -223,14 +260,14 @@ class GenericScorer:
             "framework_id": framework.id,
             "framework_version": framework.version,
             "framework_hash": plan.hash,
-            "subject": _org(min((rs.subject for rs in response_sets), key=_subject_order)),
+            "subject": _org(min((rs["subject"] for rs in response_sets), key=_subject_order)),
             "categories": categories,
             "overall": overall,
             "coverage": _r(used / asked) if asked else 0.0,
             "findings": _weakest(plan, weak) + findings,
             "trace": trace,
         }
-        ids = sorted(rs.response_set_id for rs in response_sets if rs.response_set_id)
+        ids = sorted(rs["response_set_id"] for rs in response_sets if rs.get("response_set_id"))
         if ids:
             card["response_set_ids"] = ids
         card["respondents"] = len(response_sets)
@@ -239,7 +276,7 @@ class GenericScorer:
         return card
 
 
-def _categories(plan: ScoringPlan, tallies: dict[str, list[Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _categories(plan: ScoringPlan, tallies: list[list[Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Each category's score, coverage, confidence and spread, and the findings about them.
 
     In a scored category only scored items count towards coverage: a descriptive question
@@ -248,8 +285,8 @@ def _categories(plan: ScoringPlan, tallies: dict[str, list[Any]]) -> tuple[list[
     policy = framework.scoring
     categories: list[dict[str, Any]] = []
     findings: list[dict[str, Any]] = []
-    for category in framework.categories:
-        asked, scored, confidences, descriptive, spreads = tallies[category.id]
+    for category, tally in zip(framework.categories, tallies, strict=True):
+        asked, scored, confidences, descriptive, spreads = tally
         usable = len(scored) if category.scored else descriptive
         coverage = usable / asked if asked else 0.0
         score = _aggregate(policy.aggregation, scored) if category.scored else None

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from ._answers import answer_key, answer_problem
-from ._assessment import AnswerStatus, AnswerValue, Response, TraceStatus
+from ._assessment import AnswerValue, TraceStatus
 from ._framework import (
     NUMERIC_KINDS,
     OPTION_KINDS,
@@ -36,7 +36,18 @@ from ._framework import (
 from ._framework_data import framework_hash
 from ._objcache import PerObject
 
-__all__ = ["ItemPlan", "ItemResult", "LastSound", "ScoringPlan", "consolidate", "item_result", "scoring_plan", "trace_entry"]
+__all__ = [
+    "Answer",
+    "answer_value",
+    "ItemPlan",
+    "ItemResult",
+    "LastSound",
+    "ScoringPlan",
+    "consolidate",
+    "item_result",
+    "scoring_plan",
+    "trace_entry",
+]
 
 # Kinds of check an item's answers get (see ItemPlan.fits).
 _OPTIONS, _MULTI, _NUMBER, _TEXT, _DATE = range(5)
@@ -81,6 +92,7 @@ class ItemPlan:
         "by_type",
         "category",
         "check",
+        "counted",
         "fixed",
         "high",
         "how",
@@ -91,6 +103,7 @@ class ItemPlan:
         "rule",
         "scored",
         "scored_prefix",
+        "tally",
         "target",
         "weight",
     )
@@ -104,6 +117,11 @@ class ItemPlan:
         self.reverse = item.reverse
         self.target = item.target
         self.weight = item.weight
+        positions = {category.id: position for position, category in enumerate(framework.categories)}
+        #: The item's category by position, and whether the item counts towards its coverage
+        #: (in a scored category only scored items do).
+        self.tally = positions.get(item.category, -1)
+        self.counted = self.scored or not any(c.id == item.category and c.scored for c in framework.categories)
         kind = item.kind
         #: For items answered with options: the answer's type -> option value -> score (None:
         #: the option has no score, which counts 0). Integers and floats share one table
@@ -139,8 +157,8 @@ class ItemPlan:
         for key, response, asked in (
             (_NOT_ASKED, None, False),
             (None, None, True),
-            (AnswerStatus.NOT_APPLICABLE, _NOT_APPLICABLE, True),
-            (AnswerStatus.UNKNOWN, _UNKNOWN, True),
+            ("not_applicable", {"item_id": item.id, "status": "not_applicable"}, True),
+            ("unknown", {"item_id": item.id, "status": "unknown"}, True),
         ):
             result = item_result(policy, self, response, asked)
             if result[1] is None:  # not scored by policy: the entry holds no confidence
@@ -148,7 +166,7 @@ class ItemPlan:
         if self.by_type is not None and self.check == _OPTIONS:
             for option in framework.options_of(item):
                 if type(option.value) in (str, bool, int):
-                    entry = consolidate(self, [item_result(policy, self, Response(item.id, option.value), True)])
+                    entry = consolidate(self, [item_result(policy, self, {"item_id": item.id, "value": option.value}, True)])
                     if self.scored:
                         entry.pop("confidence"), entry.pop("respondents")
                     self.scored_prefix.setdefault(type(option.value), {})[option.value] = entry
@@ -217,9 +235,6 @@ class ItemPlan:
 _SCORED, _DESCRIPTIVE = TraceStatus.SCORED, TraceStatus.DESCRIPTIVE
 _NOT_ASKED, _UNANSWERED = TraceStatus.NOT_ASKED, TraceStatus.UNANSWERED
 # Placeholder answers for the entries compiled in advance.
-_NOT_APPLICABLE_ANSWER = AnswerStatus.NOT_APPLICABLE
-_NOT_APPLICABLE = Response("-", status=AnswerStatus.NOT_APPLICABLE)
-_UNKNOWN = Response("-", status=AnswerStatus.UNKNOWN)
 # No score: the most informative status wins (an answer beats a reason for none).
 _STATUS_RANK = {
     status: rank
@@ -231,6 +246,18 @@ _MAX_REASON = 2000  # the score card schema's limit for a trace entry's reason
 _MAX_CHOICES = 200  # ... and for an answer value that is a list, and each string in it
 _MAX_CHOICE_TEXT = 200
 
+#: One answer as its response set document writes it (``item_id``, ``value`` or ``status``,
+#: ``comment``, ``evidence``, ``confidence``): what the check and the scorer read, whether the
+#: response set was read from a document or built in Python (see ``scoring.answers_of``).
+Answer = dict[str, Any]
+
+
+def answer_value(response: Answer) -> AnswerValue | None:
+    """The answer's value, a list of choices read as the tuple an entity holds."""
+    value = response.get("value")
+    return tuple(value) if type(value) is list else value
+
+
 #: One respondent's outcome for one item: (status, score, value, confidence, reason).
 ItemResult = tuple[TraceStatus, float | None, AnswerValue | None, float | None, str]
 
@@ -239,23 +266,24 @@ def _r(value: float) -> float:
     return round(value, 6)
 
 
-def confidence_of(response: Response) -> float:
+def confidence_of(response: Answer) -> float:
     """An answer's confidence: as given, else 0.75 when it cites evidence, else 0.5."""
-    if response.confidence is not None:
-        return response.confidence
-    return _EVIDENCE_CONFIDENCE if response.evidence else _DEFAULT_CONFIDENCE
+    confidence = response.get("confidence")
+    if confidence is not None:
+        return confidence  # type: ignore[no-any-return]
+    return _EVIDENCE_CONFIDENCE if response.get("evidence") else _DEFAULT_CONFIDENCE
 
 
-def item_result(policy: ScoringPolicy, item: ItemPlan, response: Response | None, asked: bool) -> ItemResult:
+def item_result(policy: ScoringPolicy, item: ItemPlan, response: Answer | None, asked: bool) -> ItemResult:
     """One respondent's outcome for one item, by the framework's policy."""
     if not asked:
         return (_NOT_ASKED, None, None, None, "not asked: its applicability rule does not hold")
     if response is None:
         return (_UNANSWERED, None, None, None, "no answer given; lowers coverage, not the score")
     scored = item.scored
-    status = response.status
+    status = response.get("status")
     if status is not None:
-        if status is _NOT_APPLICABLE_ANSWER:
+        if status == "not_applicable":
             if scored and policy.not_applicable == NotApplicablePolicy.ZERO:
                 return (_SCORED, 0.0, None, confidence_of(response), "not applicable, counted as 0 by policy")
             if scored and policy.not_applicable == NotApplicablePolicy.AT_TARGET:
@@ -264,7 +292,7 @@ def item_result(policy: ScoringPolicy, item: ItemPlan, response: Response | None
         if scored and policy.unknown == UnknownPolicy.ZERO:
             return (_SCORED, 0.0, None, confidence_of(response), "unknown, counted as 0 by policy")
         return (TraceStatus.UNKNOWN, None, None, None, "unknown: left out of the score, lowers coverage")
-    value = response.value
+    value = answer_value(response)
     if not scored:
         return (_DESCRIPTIVE, None, value, None, "descriptive item: part of the profile, not scored")
     assert value is not None
@@ -374,23 +402,26 @@ def consolidate(item: ItemPlan, results: list[ItemResult], labels: Sequence[str]
     return trace_entry(item.item, tied[0][1][0], None, _bounded(reason), value, None, len(tied))
 
 
-def one_entry(policy: ScoringPolicy, item: ItemPlan, response: Response | None, asked: bool) -> dict[str, Any]:
+def one_entry(policy: ScoringPolicy, item: ItemPlan, response: Answer | None, asked: bool) -> dict[str, Any]:
     """One respondent's trace entry for an item: :func:`consolidate` of that respondent's
     result, taken from the entries compiled in advance when the answer is one of them."""
     if not asked:
         return item.fixed[_NOT_ASKED]
     if response is None:
         return item.fixed[None]
-    status = response.status
+    status = response.get("status")
     if status is None:
-        value = response.value
+        value = response["value"]
         written = item.scored_prefix.get(type(value))
         if written is not None:
             entry = written.get(value)
             if entry is not None:
                 if not item.scored:
                     return entry
-                return {**entry, "confidence": _r(0.0 + confidence_of(response)), "respondents": 1}
+                confidence = response.get("confidence")
+                if confidence is None:
+                    confidence = _EVIDENCE_CONFIDENCE if response.get("evidence") else _DEFAULT_CONFIDENCE
+                return {**entry, "confidence": round(0.0 + confidence, 6), "respondents": 1}
     else:
         entry = item.fixed.get(status)
         if entry is not None:
