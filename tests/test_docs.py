@@ -1,5 +1,9 @@
 """The docs are part of the work: every hook documented with its signature, every command and
-snippet of every page runs from shipped files and prints what the page shows, the site builds."""
+snippet of every page runs from shipped files and prints what the page shows, the site builds.
+
+Pages are read by tests/docs_commands.py; the inputs they name are in examples/docs/. With
+``DOCS_TEST_DUMP=FILE`` set, each output that differs from its page is appended to FILE as a
+JSON line (page, command, output), for whoever updates the pages."""
 
 from __future__ import annotations
 
