@@ -31,7 +31,7 @@ from .._jsonio import dumps
 from . import migrations, records
 from .location import StoreURL, is_store_url
 from .protocol import Db
-from .records import Change, PutOutcome, StoredRecord
+from .records import Change, PutOutcome, RecordHead, StoredRecord
 
 __all__ = ["APPLICATION_ID", "AssessmentRecord", "Location", "Store", "history", "open_store"]
 
@@ -71,6 +71,9 @@ class Store:
 
     #: One object may be shared by every thread (a pool) rather than opened per thread.
     thread_safe: ClassVar[bool] = False
+    #: A read is a local file access of microseconds, cheap enough to run on an event loop
+    #: (SQLite); False where each read waits on a server or a pool (PostgreSQL).
+    quick_reads: ClassVar[bool] = False
     #: The driver's errors, reported as :class:`StoreError` at this interface.
     _errors: tuple[type[Exception], ...] = ()
     #: The words the migrations' DDL leaves to the dialect.
@@ -272,6 +275,12 @@ class Store:
         """One version of a record (the latest when ``version`` is None), or None."""
         with self._read() as db:
             return records.get(db, record_id, version)
+
+    def record_head(self, record_id: str, version: int | None = None) -> RecordHead | None:
+        """The head of one version (the latest when ``version`` is None) - its number, version
+        hash and withdrawal, without the envelope - or None."""
+        with self._read() as db:
+            return records.head(db, record_id, version)
 
     def records_about(self, subject: str, payload_schema: str | None = None, limit: int = 1000) -> list[StoredRecord]:
         """The latest version of each record about ``subject`` not withdrawn, first stored first."""

@@ -28,7 +28,7 @@ from .._errors import StoreError
 from .._jsonio import dumps
 from .protocol import Db
 
-__all__ = ["UNKNOWN_SENDER", "Change", "PutOutcome", "RecordConflict", "StoredRecord"]
+__all__ = ["UNKNOWN_SENDER", "Change", "PutOutcome", "RecordConflict", "RecordHead", "StoredRecord"]
 
 #: ``received_from`` of records whose sender was not kept (envelopes stored before version 2).
 UNKNOWN_SENDER = "urn:silkcore:unknown-sender"
@@ -58,6 +58,18 @@ class StoredRecord:
     received_at: str
     publisher_verified: bool
     #: Set on every version once the record is withdrawn.
+    withdrawn_at: str | None
+
+
+@attrs.frozen
+class RecordHead:
+    """What identifies one version of a record, without its envelope: enough for a reader
+    that keeps what it made of a version (by its ``version_hash``) to answer again without
+    reading or parsing the envelope."""
+
+    record_id: str
+    version: int
+    version_hash: str
     withdrawn_at: str | None
 
 
@@ -217,6 +229,17 @@ def get(db: Db, record_id: str, version: int | None = None) -> StoredRecord | No
     else:
         row = db.execute(f"SELECT {_COLUMNS} {_FROM} WHERE r.record_id = ? AND r.version = ?", (record_id, version)).fetchone()
     return None if row is None else _stored(row)
+
+
+def head(db: Db, record_id: str, version: int | None = None) -> RecordHead | None:
+    """One version's head (the latest when ``version`` is None), or None: the same row as
+    :func:`get`, without the envelope."""
+    columns = f"SELECT r.record_id, r.version, r.version_hash, h.withdrawn_at {_FROM} WHERE r.record_id = ? AND r.version = "
+    if version is None:
+        row = db.execute(columns + "h.latest", (record_id,)).fetchone()
+    else:
+        row = db.execute(columns + "?", (record_id, version)).fetchone()
+    return None if row is None else RecordHead(row[0], int(row[1]), row[2], row[3])
 
 
 def about(db: Db, subject: str, payload_schema: str | None, limit: int) -> list[StoredRecord]:

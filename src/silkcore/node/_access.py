@@ -34,7 +34,7 @@ from .._sharing import content_hash, prepare_for, refusal
 from .._store import StoredRecord
 from ._auth import Caller, Peers
 
-__all__ = ["envelope_of", "trusted_about", "visible_document"]
+__all__ = ["envelope_of", "may_see", "shown_document", "trusted_about", "visible_document", "with_content_hash"]
 
 logger = logging.getLogger("silkcore.node")
 
@@ -53,21 +53,38 @@ def envelope_of(body: Mapping[str, Any]) -> Envelope | None:
         return None
 
 
+def may_see(envelope: Envelope | None, caller: Caller, now: dt.datetime | None = None) -> bool:
+    """Whether ``caller`` may receive ``envelope`` now (None, a body that is not an envelope: never)."""
+    if envelope is None:
+        return False
+    now = now or dt.datetime.now(dt.UTC)
+    return refusal(envelope, caller.audience, caller.peer, now, caller.purposes) is None
+
+
+def with_content_hash(body: Mapping[str, Any]) -> dict[str, Any]:
+    """An envelope nothing is redacted from, as it leaves: as stored, and an unsigned one
+    with its payload's content hash, so the receiver can check the payload."""
+    document = dict(body)
+    if "proof" not in document and "content_hash" not in document["provenance"]:
+        document["provenance"] = {**document["provenance"], "content_hash": content_hash(document["payload"])}
+    return document
+
+
+def shown_document(envelope: Envelope, body: Mapping[str, Any], caller: Caller, now: dt.datetime) -> dict[str, Any]:
+    """The envelope as it leaves for a caller that may see it (:func:`may_see`): the same
+    for every such caller - redacted and hashed, or as stored with its content hash."""
+    if not envelope.sharing.redacted_fields:
+        return with_content_hash(body)
+    return to_document(prepare_for(envelope, caller.audience, caller.peer, now, caller.purposes))
+
+
 def visible_document(body: Mapping[str, Any], caller: Caller, now: dt.datetime | None = None) -> dict[str, Any] | None:
     """The envelope ``body`` as ``caller`` may receive it (redacted, hashed), or None if it may not."""
     envelope = envelope_of(body)
-    if envelope is None:
-        return None
     now = now or dt.datetime.now(dt.UTC)
-    if refusal(envelope, caller.audience, caller.peer, now, caller.purposes) is not None:
+    if envelope is None or not may_see(envelope, caller, now):
         return None
-    if not envelope.sharing.redacted_fields:
-        document = dict(body)
-        if "proof" not in document and "content_hash" not in document["provenance"]:
-            # An unsigned record gains its content hash, so the receiver can check the payload.
-            document["provenance"] = {**document["provenance"], "content_hash": content_hash(document["payload"])}
-        return document
-    return to_document(prepare_for(envelope, caller.audience, caller.peer, now, caller.purposes))
+    return shown_document(envelope, body, caller, now)
 
 
 def trusted_about(record: StoredRecord, organisation: str, peers: Peers) -> bool:

@@ -42,7 +42,11 @@ from .._errors import DataError, Issue
 from .._jsonio import loads
 from ._node_error import NodeError
 
-__all__ = ["Caller", "Peer", "Peers", "load_peers"]
+__all__ = ["CALLER", "Caller", "Peer", "Peers", "load_peers"]
+
+#: The ASGI scope key under which the limits middleware leaves the caller it identified, so
+#: that the route does not hash and compare the token a second time.
+CALLER = "silkcore.node.caller"
 
 #: RFC 6750 ``b64token`` characters; at least 16 of them, so a token cannot be guessed.
 _TOKEN = re.compile(r"^[A-Za-z0-9\-._~+/]{16,512}=*$")

@@ -32,7 +32,7 @@ from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ._auth import Peers
+from ._auth import CALLER, Peers
 from ._http import NodeError, error_response, retry_after, too_large_response
 from ._limits import NodeLimits
 
@@ -246,11 +246,15 @@ class LimitsMiddleware:
         self.slots = CpuSlots(limits.cpu_slots)
 
     def caller(self, scope: Scope) -> tuple[Buckets, str, str]:
-        """The caller's buckets, its key in them, and how an answer names it."""
+        """The caller's buckets, its key in them, and how an answer names it. The caller
+        identified is left in the scope (under :data:`~silkcore.node._auth.CALLER`) for the route."""
         try:
-            peer = self.peers.identify(_authorization(scope)).peer
+            caller = self.peers.identify(_authorization(scope))
         except NodeError:  # a bad token: limited by address, then refused by the route
             peer = None
+        else:
+            scope[CALLER] = caller
+            peer = caller.peer
         if peer is not None:
             return self.peer_buckets, peer, "this peer"
         return self.address_buckets, address_key(scope.get("client")), "this address"

@@ -29,8 +29,11 @@ class NodeStore:
         self._local = threading.local()
         self._opened: list[Store] = []
         self._guard = threading.Lock()
+        #: Bumped by :meth:`close`: a thread's store from before it is not used again.
+        self._generation = 0
         first = open_store(location)  # fail now, not on the first request, if it is not a store
         self._shared: Store | None = first if first.thread_safe else None
+        self._quick_reads = first.quick_reads
         if self._shared is None:
             first.close()
         # SQLite writers queue on this lock rather than in SQLite's busy loop; a pool needs none.
@@ -38,17 +41,28 @@ class NodeStore:
             threading.Lock() if self._shared is None else contextlib.nullcontext()
         )
 
+    @property
+    def quick_reads(self) -> bool:
+        """Whether a read takes microseconds, so a route may run it on the event loop (SQLite)."""
+        return self._quick_reads
+
     def backend(self) -> Store:
         """The store this thread should use."""
         if self._shared is not None:
             return self._shared
         store: Store | None = getattr(self._local, "store", None)
-        if store is None:
+        if store is None or self._local.generation != self._generation:
             store = open_store(self.location)
-            self._local.store = store
+            self._local.store, self._local.generation = store, self._generation
             with self._guard:
                 self._opened.append(store)
         return store
+
+    def writing(self) -> contextlib.AbstractContextManager[Any]:
+        """Hold this around a write: SQLite writers of this process queue here, in order,
+        rather than in SQLite's busy handler, which sleeps for growing intervals (1, 2, 5,
+        10... ms) between tries; PostgreSQL needs no such lock."""
+        return self._write_lock
 
     def store(self) -> Store:
         """This thread's open store (the name routes used first; see :meth:`backend`)."""
@@ -60,6 +74,7 @@ class NodeStore:
             self._shared.close()
         with self._guard:
             opened, self._opened = self._opened, []
+            self._generation += 1
         for store in opened:
             with contextlib.suppress(Exception):  # a thread's SQLite connection refuses other threads
                 store.close()
