@@ -129,6 +129,9 @@ def run_page(page: str, tmp_path: Path, root: Path = ROOT) -> tuple[list[str], i
                 if expected_code is not None and code != expected_code:
                     problems.append(f"$ {example.code}\nexit status {code}, the page says {expected_code}:\n{output[:3000]}")
                     continue
+                if expected_code is None and code == 0 and re.search(r"(?m)^(error|Error):", shown or ""):
+                    problems.append(f"$ {example.code}\nexit status 0, but the page shows an error:\n{output[:3000]}")
+                    continue
             if shown is not None:
                 actual = docs_commands.normalise(output, replacements)
                 shown = docs_commands.normalise(shown)
