@@ -194,8 +194,9 @@ def docs_runs(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathF
     except pytest.skip.Exception:
         node = False
     pages = [p for p in ALL_PAGES if node or p not in NODE_PAGES]
+    folders = [tmp_path_factory.mktemp("docs") for _ in pages]  # made here, not by the threads
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        runs = pool.map(lambda page: run_page_or_say_why(page, tmp_path_factory.mktemp("docs")), pages)
+        runs = pool.map(run_page_or_say_why, pages, folders)
         return dict(zip(pages, runs, strict=True))
 
 
