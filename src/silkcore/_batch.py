@@ -221,6 +221,7 @@ class LineProcessor:
         self.framework = None if framework_ref is None else self.catalog.resolve_framework(framework_ref)
         chosen = self.framework
         self.frameworks = self.catalog.framework_resolver() if chosen is None else (lambda _framework_id: chosen)
+        self.registry = self.catalog.schemas
 
     def __call__(self, number: int, raw: bytes) -> dict[str, Any]:
         """The result or error record of one raw line."""
@@ -236,7 +237,7 @@ class LineProcessor:
         try:
             # Scoring reads a response set as its document: its entity is not built.
             entity, issues = check(
-                document, registry=self.catalog.schemas, explain="rs", frameworks=self.frameworks, typed=validating
+                document, registry=self.registry, explain="rs", frameworks=self.frameworks, typed=validating
             )
         except DataError as exc:
             return _error(number, list(exc.errors))

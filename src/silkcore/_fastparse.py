@@ -85,8 +85,8 @@ _SCREENED_CHARS = 4 + 3 * (_SCREENED_DIGITS - 1)
 def fast_loads(raw: bytes, limits: Limits) -> Any | None:
     """The value of one JSON text when the strict parser, reading it with ``limits``, would
     give the same; else None."""
-    if len(raw) > limits.max_bytes or not _screens_hold(limits):
-        return None
+    if len(raw) > limits.max_bytes or limits.max_int_digits < _SCREENED_DIGITS or limits.max_float_chars < _SCREENED_CHARS:
+        return None  # tighter limits than the number screen proves (see _screens_hold)
     screened = raw.translate(_SCREEN, _UNSCREENED)
     if _LONG_NUMBER in screened or (b"\\" in screened and b"\\u" in raw):
         return None
@@ -96,9 +96,13 @@ def fast_loads(raw: bytes, limits: Limits) -> Any | None:
         return None  # the strict parser explains the error
     kind = type(value)
     if kind is dict or kind is list:
-        written = _written_back(value, screened.count(b"["), limits.max_depth)
-        if written is None:
-            return None  # nested too deep
-        if screened.count(b":") != written.count(b":"):
+        brackets = screened.count(b"[")
+        if brackets <= limits.max_depth:  # no deeper than the number of brackets: one compact dump
+            written: bytes | None = orjson.dumps(value)
+        else:
+            written = _written_back(value, brackets, limits.max_depth)
+            if written is None:
+                return None  # nested too deep
+        if screened.count(b":") != written.count(b":"):  # type: ignore[union-attr]
             return None  # a repeated key
     return value

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+import attrs
+
 from ._assessment import AnswerStatus, Respondent, Response, ResponseSet, is_answer_value
 from ._convert import answer_value, parse_datetime, structure
 from ._model import (
@@ -40,8 +42,9 @@ _date = dt.date.fromisoformat
 # Enum members by value: a dict lookup is ten times cheaper than calling the Enum class.
 _STATUS: dict[str, FlowStatus] = {m.value: m for m in FlowStatus}
 _KIND: dict[str, FlowKind] = {m.value: m for m in FlowKind}
-_INTANGIBLE: dict[str, IntangibleType] = {m.value: m for m in IntangibleType}
-_DIRECTION: dict[str, Direction] = {m.value: m for m in Direction}
+# (None for an optional field left out.)
+_INTANGIBLE: dict[str | None, IntangibleType | None] = {None: None, **{m.value: m for m in IntangibleType}}
+_DIRECTION: dict[str | None, Direction | None] = {None: None, **{m.value: m for m in Direction}}
 _APPROACH: dict[str, Approach] = {m.value: m for m in Approach}
 
 
@@ -62,27 +65,39 @@ def _org(ref: dict[str, Any]) -> OrgRef:
     return _ORGS[ref["org_id"], get("name"), get("country")]  # type: ignore[no-any-return]
 
 
+_new = object.__new__
+# Money and Quantity (two fields, no check of their own) with their fields set directly.
+_PAIR_SETTERS = {cls: tuple(cls.__dict__[a.name].__set__ for a in attrs.fields(cls)) for cls in (Money, Quantity)}
+
+
+def _pair(cls: type[Any], first: Decimal, second: str) -> Any:
+    value = _new(cls)
+    set_first, set_second = _PAIR_SETTERS[cls]
+    set_first(value, first)
+    set_second(value, second)
+    return value
+
+
 def build_flow(doc: dict[str, Any]) -> Flow:
     """A Flow from a schema-valid flow document (the ``schema`` key is ignored)."""
     get = doc.get
+    provider, receiver = doc["provider"], doc["receiver"]
     amount = get("amount")
     quantity = get("quantity")
     period = get("period")
-    intangible = get("intangible_type")
-    direction = get("direction")
     strategies = get("strategies")
     return Flow(
         doc["flow_id"],
         _STATUS[doc["status"]],
         _KIND[doc["kind"]],
-        _org(doc["provider"]),
-        _org(doc["receiver"]),
-        _INTANGIBLE[intangible] if intangible is not None else None,
+        _ORGS[provider["org_id"], provider.get("name"), provider.get("country")],
+        _ORGS[receiver["org_id"], receiver.get("name"), receiver.get("country")],
+        _INTANGIBLE[get("intangible_type")],
         get("focal_organisation"),
-        _DIRECTION[direction] if direction is not None else None,
-        Money(Decimal(amount["amount"]), amount["currency"]) if amount is not None else None,
-        Quantity(Decimal(quantity["value"]), quantity["unit"]) if quantity is not None else None,
-        _PERIODS[period["start"], period.get("end")] if period is not None else None,
+        _DIRECTION[get("direction")],
+        None if amount is None else _pair(Money, Decimal(amount["amount"]), amount["currency"]),
+        None if quantity is None else _pair(Quantity, Decimal(quantity["value"]), quantity["unit"]),
+        None if period is None else _PERIODS[period["start"], period.get("end")],
         get("origin_country"),
         get("destination_country"),
         _STRATEGIES[tuple(strategies)] if strategies else (),
@@ -94,7 +109,6 @@ def build_flow(doc: dict[str, Any]) -> Flow:
 _ANSWER_STATUS: dict[str, AnswerStatus] = {m.value: m for m in AnswerStatus}
 _INT_LIMIT = 10**4300  # the answer value an entity holds (silkcore._assessment)
 _INF = float("inf")
-_new = object.__new__
 # A Response's fields set one by one (the class is frozen to its users, not to its builder).
 _SET_ITEM, _SET_VALUE, _SET_STATUS, _SET_COMMENT, _SET_EVIDENCE, _SET_CONFIDENCE = (
     Response.__dict__[name].__set__ for name in ("item_id", "value", "status", "comment", "evidence", "confidence")
