@@ -488,3 +488,11 @@ def test_readme_links_the_node_and_exchange_pages() -> None:
     for page in ("docs/node.md", "docs/network-node.md", "docs/exchange-format.md", "docs/protocol.md"):
         assert f"]({page})" in readme, page
         assert (ROOT / page).is_file()
+
+
+def test_the_translation_commands_are_those_of_babel_cfg() -> None:
+    """questionnaire.md's maintainer commands are the ones babel.cfg gives (they moved once)."""
+    config = (ROOT / "src" / "silkcore" / "locale" / "babel.cfg").read_text(encoding="utf-8")
+    given = [line.lstrip("#").strip() for line in config.splitlines() if line.lstrip("# ").startswith("pybabel ")]
+    page = [e.code for e in docs_commands.examples(ROOT / "docs" / "questionnaire.md", ROOT) if e.code.startswith("pybabel ")]
+    assert page == given and len(given) == 2
