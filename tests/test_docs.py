@@ -496,3 +496,22 @@ def test_the_translation_commands_are_those_of_babel_cfg() -> None:
     given = [line.lstrip("#").strip() for line in config.splitlines() if line.lstrip("# ").startswith("pybabel ")]
     page = [e.code for e in docs_commands.examples(ROOT / "docs" / "questionnaire.md", ROOT) if e.code.startswith("pybabel ")]
     assert page == given and len(given) == 2
+
+
+def test_the_exported_provenance_shown_is_the_one_written(tmp_path: Path) -> None:
+    """flows-and-exchange.md shows the provenance `silk export --format envelope ... -o out.json`
+    writes, content hash included: it is the one written."""
+    text = (DOCS / "flows-and-exchange.md").read_text(encoding="utf-8")
+    [shown] = [content for language, content, _, _ in docs_commands.blocks(text) if content.startswith('"provenance": {')]
+    out = tmp_path / "out.json"
+    envelope = ROOT / "examples" / "documents" / "envelope-network-flow.json"
+    silk = Path(sys.executable).with_name("silk")
+    result = subprocess.run(
+        [str(silk), "export", "--format", "envelope", "--audience", "network", str(envelope), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=dict(os.environ, PYTHONPATH=str(GUARD)),
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["provenance"] == json.loads("{" + shown + "}")["provenance"]
