@@ -24,10 +24,11 @@ rounded to 6 decimals.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import mul
 from typing import Any, Protocol, runtime_checkable
 
 from ._answers import rule_holds
-from ._assessment import AnswerValue, Response, ResponseSet, ScoreCard
+from ._assessment import AnswerValue, Response, ResponseSet, ScoreCard, TraceStatus
 from ._convert import structure, unstructure
 from ._errors import ScoringError
 from ._framework import Aggregation, Framework, Item
@@ -36,7 +37,8 @@ from ._scoring_index import Answer, ScoringPlan, answer_value, consolidate, item
 
 __all__ = ["GenericScorer", "Scorer", "answers_of", "assess"]
 
-_SCORED, _DESCRIPTIVE, _NOT_ASKED = "scored", "descriptive", "not_asked"
+# The codes as trace entries hold them (the members' own strings: compared by identity).
+_SCORED, _DESCRIPTIVE, _NOT_ASKED = (s._value_ for s in (TraceStatus.SCORED, TraceStatus.DESCRIPTIVE, TraceStatus.NOT_ASKED))
 _WEAK_ITEM, _LOW_COVERAGE, _DISAGREEMENT = "weak_item", "low_coverage", "disagreement"
 
 
@@ -74,15 +76,18 @@ def _item_text(framework: Framework, item: Item) -> str:
     return item.text.get(framework.default_language or "en") or next(iter(item.text.values()))
 
 
-def _aggregate(aggregation: Aggregation, scored: list[tuple[float, float]]) -> float | None:
-    if not scored:
+def _aggregate(aggregation: Aggregation, scores: list[float], weights: list[float]) -> float | None:
+    """The scores combined, in their order (sums left to right, so the same input always gives
+    the same last digit)."""
+    if not scores:
         return None
     if aggregation == Aggregation.MINIMUM:
-        return min(s for s, _ in scored)
+        return min(scores)
     if aggregation == Aggregation.MEAN:
-        return sum(s for s, _ in scored) / len(scored)
-    total = sum(w for _, w in scored)
-    return sum(s * w for s, w in scored) / total
+        return sum(scores) / len(scores)
+    total = sum(weights)
+    weighted: float = sum(map(mul, scores, weights))
+    return weighted / total
 
 
 def _respondent_label(response_set: dict[str, Any]) -> str:
@@ -191,12 +196,6 @@ class GenericScorer:
             values = [{k: answer_value(r) for k, r in by_item.items() if r.get("value") is not None} for by_item in answered]
         else:
             values = [{} for _ in answered]
-        profile: dict[str, Any] = {}
-        # Per category (by position), filled in item order: [items asked, (score, weight) of
-        # scored items, confidences, descriptive answers, entries with a spread].
-        tallies: list[list[Any]] = [[0, [], [], 0, []] for _ in framework.categories]
-        weak: list[tuple[float, int, dict[str, Any]]] = []  # scored below 1, with their place
-        asked = used = 0
         items = plan.items
         if len(answered) == 1:  # one respondent (every line of a batch)
             get, only_values = answered[0].get, values[0]
@@ -216,44 +215,16 @@ class GenericScorer:
                 )
                 for item in items
             ]
-        for position, entry in enumerate(trace):
-            status = entry["status"]
-            if status == _NOT_ASKED:
-                continue
-            asked += 1
-            item = items[position]
-            tally = tallies[item.tally]
-            if status == _SCORED:
-                used += 1
-                if item.counted:
-                    tally[0] += 1
-                score = entry["score"]
-                if score is not None:
-                    tally[1].append((score, entry["weight"]))
-                    if score < 1.0:
-                        weak.append((score, position, entry))
-                if "confidence" in entry:
-                    tally[2].append(entry["confidence"])
-            else:
-                if item.counted:
-                    tally[0] += 1
-                if status == _DESCRIPTIVE:
-                    used += 1
-                    if item.counted:
-                        tally[3] += 1
-                    if "value" in entry:
-                        profile[item.id] = entry["value"]
-            if "spread" in entry:
-                tally[4].append((item, entry))
-        categories, findings = _categories(plan, tallies)
+        categories, findings, weak, asked, used = _categories(plan, trace)
+        profile = {e["item_id"]: e["value"] for e in trace if e["status"] is _DESCRIPTIVE and "value" in e}
         overall = None
         if policy.overall:
-            weighted = [
+            counted = [
                 (c["score"], plan.categories[c["id"]].weight)
                 for c in categories
                 if c["score"] is not None and plan.categories[c["id"]].scored
             ]
-            overall_score = _aggregate(Aggregation.WEIGHTED_MEAN, weighted)
+            overall_score = _aggregate(Aggregation.WEIGHTED_MEAN, [s for s, _ in counted], [w for _, w in counted])
             overall = None if overall_score is None else _r(overall_score)
         card: dict[str, Any] = {
             "schema": ScoreCard.SCHEMA,
@@ -276,8 +247,12 @@ class GenericScorer:
         return card
 
 
-def _categories(plan: ScoringPlan, tallies: list[list[Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Each category's score, coverage, confidence and spread, and the findings about them.
+def _categories(
+    plan: ScoringPlan, trace: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[float, int, dict[str, Any]]], int, int]:
+    """Each category's score, coverage, confidence and spread, and the findings about them; the
+    scored entries below 1 (with their place in the trace); the items asked and those with a
+    usable answer, over the whole framework.
 
     In a scored category only scored items count towards coverage: a descriptive question
     answered there must not make the category look less complete."""
@@ -285,11 +260,41 @@ def _categories(plan: ScoringPlan, tallies: list[list[Any]]) -> tuple[list[dict[
     policy = framework.scoring
     categories: list[dict[str, Any]] = []
     findings: list[dict[str, Any]] = []
-    for category, tally in zip(framework.categories, tallies, strict=True):
-        asked, scored, confidences, descriptive, spreads = tally
+    weak: list[tuple[float, int, dict[str, Any]]] = []
+    all_asked = all_used = 0
+    for category, members in plan.groups:
+        asked = descriptive = 0
+        scored: list[float] = []
+        weights: list[float] = []
+        confidences: list[float] = []
+        spreads: list[dict[str, Any]] = []
+        for position, counted in members:
+            entry = trace[position]
+            status = entry["status"]
+            if status is _NOT_ASKED:
+                continue
+            all_asked += 1
+            if counted:
+                asked += 1
+            if status is _SCORED:
+                all_used += 1
+                score = entry["score"]
+                if score is not None:
+                    scored.append(score)
+                    weights.append(entry["weight"])
+                    if score < 1.0:
+                        weak.append((score, position, entry))
+                if "confidence" in entry:
+                    confidences.append(entry["confidence"])
+            elif status is _DESCRIPTIVE:
+                all_used += 1
+                if counted:
+                    descriptive += 1
+            if "spread" in entry:
+                spreads.append(entry)
         usable = len(scored) if category.scored else descriptive
         coverage = usable / asked if asked else 0.0
-        score = _aggregate(policy.aggregation, scored) if category.scored else None
+        score = _aggregate(policy.aggregation, scored, weights) if category.scored else None
         written: dict[str, Any] = {"id": category.id, "score": None if score is None else _r(score), "coverage": _r(coverage)}
         if confidences:
             written["confidence"] = _r(sum(confidences) / len(confidences))
@@ -298,17 +303,18 @@ def _categories(plan: ScoringPlan, tallies: list[list[Any]]) -> tuple[list[dict[
         if scored:
             written["scored_items"] = len(scored)
         if spreads:
-            written["spread"] = _r(max(entry["spread"] for _, entry in spreads))
+            written["spread"] = _r(max(entry["spread"] for entry in spreads))
         categories.append(written)
         if asked and coverage < 0.5:
             message = f"only {usable} of {asked} items in category {category.id} have a usable answer"
             findings.append(_finding(_LOW_COVERAGE, message, None, category.id, None))
-        for item, entry in spreads:
+        for entry in spreads:
             spread = entry["spread"]
             if spread >= policy.disagreement_threshold:
-                message = f"respondents disagree strongly on {item.id} (spread {spread:.2f}): " + _item_text(framework, item.item)
+                item = plan.by_id[entry["item_id"]].item
+                message = f"respondents disagree strongly on {item.id} (spread {spread:.2f}): " + _item_text(framework, item)
                 findings.append(_finding(_DISAGREEMENT, message, item.id, category.id, entry["score"]))
-    return categories, findings
+    return categories, findings, weak, all_asked, all_used
 
 
 def _weakest(plan: ScoringPlan, weak: list[tuple[float, int, dict[str, Any]]]) -> list[dict[str, Any]]:

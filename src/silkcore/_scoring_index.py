@@ -455,6 +455,15 @@ class ScoringPlan:
         self.categories: dict[str, Category] = {category.id: category for category in framework.categories}
         self.has_rules = any(plan.rule is not None for plan in self.items)
         self.last_sound = LastSound()
+        #: Per category, in the framework's order: the category, and the positions in the trace
+        #: of its items with whether each counts towards its coverage.
+        self.groups: tuple[tuple[Category, tuple[tuple[int, bool], ...]], ...] = tuple(
+            (
+                category,
+                tuple((position, plan.counted) for position, plan in enumerate(self.items) if plan.category == category.id),
+            )
+            for category in framework.categories
+        )
 
     def problem(self, plan: ItemPlan, value: AnswerValue) -> str | None:
         """Why ``value`` does not fit the item, or None: the verdict and message of
