@@ -90,8 +90,8 @@ def answer_key(value: object) -> Hashable:
     ``-0.0``); lists are compared element by element. Options, applicability conditions,
     framework checks, scoring and the consolidation of several respondents all use it.
 
-    How a value is *written* (``1`` or ``1.0``) is another matter, for outputs and for
-    remembered objects that keep it: :func:`silkcore._objcache.exact_key`."""
+    How a value is *written* (``1`` or ``1.0``) is another matter, for outputs: a trace entry
+    shows the value as given (the scoring plan's tables of entries are keyed by exact type)."""
     kind = type(value)
     if kind is int or kind is float:
         return (float, value)

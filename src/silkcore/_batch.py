@@ -236,9 +236,7 @@ class LineProcessor:
         validating = self.task == "validate"
         try:
             # Scoring reads a response set as its document: its entity is not built.
-            entity, issues = check(
-                document, registry=self.registry, explain="rs", frameworks=self.frameworks, typed=validating
-            )
+            entity, issues = check(document, registry=self.registry, explain="rs", frameworks=self.frameworks, typed=validating)
         except DataError as exc:
             return _error(number, list(exc.errors))
         if issues:

@@ -1,14 +1,12 @@
-"""Remembered values: derived once, then looked up (a framework read once, scored a million
-times; the same partner named by a million flows).
+"""Remembered values: derived once, then looked up (a framework compiled once into a scoring
+plan and scored a million times; the same partner named by a million flows).
 
 :class:`PerObject` keys by identity: frozen attrs objects holding dicts cannot be hashed, so
 the cache keeps the object alive beside its value and an id is never reused while the entry
-exists. :class:`BoundedMemo` keys by value, with :func:`exact_key` where two equal-looking
-JSON values must stay apart. Both are bounded: they start afresh past ``limit`` entries.
-
-Whether two answers are the same *answer* is not a question for this module: that is
-:func:`silkcore._answers.answer_key`. :func:`exact_key` only makes sure a remembered object
-is handed back for a value written exactly the same way, since the object shows it.
+exists. :class:`BoundedMemo` keys by value (shared frozen values: partners, periods). Both
+are bounded: they start afresh past ``limit`` entries. Answers are not remembered: a
+response set is checked and scored against its framework's compiled plan
+(:mod:`silkcore._scoring_index`).
 """
 
 from __future__ import annotations
@@ -16,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-__all__ = ["BoundedMemo", "PerObject", "exact_key"]
+__all__ = ["BoundedMemo", "PerObject"]
 
 T = TypeVar("T")
 V = TypeVar("V")
-_ABSENT = object()
 
 
 class PerObject(Generic[T, V]):
@@ -46,8 +43,7 @@ class BoundedMemo(dict[Any, Any]):
     """Values remembered by key, at most ``limit`` of them.
 
     ``memo[key]`` builds a missing value from the key itself with ``from_key`` (a hit then
-    costs one dict lookup in C: what the hottest paths use); :meth:`remember` builds it from
-    other arguments. A key that cannot be hashed is built every time, never remembered."""
+    costs one dict lookup in C: what the hottest paths use)."""
 
     def __init__(self, limit: int, from_key: Callable[[Any], Any] | None = None) -> None:
         super().__init__()
@@ -59,30 +55,8 @@ class BoundedMemo(dict[Any, Any]):
             raise KeyError(key)
         return self._store(key, self._from_key(key))
 
-    def remember(self, key: Any, build: Callable[..., Any], *args: Any) -> Any:
-        """The value for ``key``, built by ``build(*args)`` the first time."""
-        try:
-            found = self.get(key, _ABSENT)
-        except TypeError:  # unhashable: built, not remembered
-            return build(*args)
-        if found is _ABSENT:
-            found = self._store(key, build(*args))
-        return found
-
     def _store(self, key: Any, value: Any) -> Any:
         if len(self) >= self._limit:
             self.clear()
         self[key] = value
         return value
-
-
-def exact_key(value: Any) -> Any:
-    """A memo key equal for two JSON values only when they are written the same way: ``true``
-    is not ``1``, ``1`` is not ``1.0``, ``-0.0`` is not ``0.0`` (the remembered messages,
-    entities and trace entries quote the value). Never a test of answer equality."""
-    kind = type(value)
-    if kind is float:
-        return (kind, repr(value))
-    if kind is tuple or kind is list:
-        return (kind, tuple(map(exact_key, value)))
-    return (kind, value)

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ._errors import Issue
-from ._scoring_index import ScoringPlan, answer_value
+from ._scoring_index import ScoringPlan
 
 __all__ = ["MAX_SUGGESTED", "response_set_issues", "suggest"]
 
@@ -88,8 +88,12 @@ def response_set_issues(plan: ScoringPlan, response_set: dict[str, Any]) -> list
             issues.append(Issue(f"/responses/{position}/item_id", f"item {item_id!r} answered twice"))
             continue
         seen.add(item_id)
-        value = answer_value(response)
-        if value is not None and not item.fits(value):
+        value = response.get("value")
+        if value is None:
+            continue
+        if type(value) is list:  # a list of choices, read as the tuple an entity holds
+            value = tuple(value)
+        if not item.fits(value):
             problem = plan.problem(item, value)
             if problem:
                 issues.append(Issue(f"/responses/{position}/value", f"item {item_id}: {problem}"))

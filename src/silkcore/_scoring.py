@@ -19,6 +19,10 @@ How a score card is computed (the same rules are in docs/concepts.md):
 The same input always gives a byte-identical score card: nothing depends on time or on the
 order of the response sets (only the framework's own order counts), and every number is
 rounded to 6 decimals.
+
+The framework is compiled once into a scoring plan (:mod:`silkcore._scoring_index`); each
+answer is read once, as its document writes it, and the score card is computed as its
+document, which the batch writes as it is and the API structures into a :class:`ScoreCard`.
 """
 
 from __future__ import annotations
