@@ -95,7 +95,7 @@ def test_the_api_refuses_with_a_silk_error(hostile: tuple[Path, str | None]) -> 
     [
         ["validate"],
         ["assess", "--framework", "silk.evaluation-grid", "-o", "{out}"],
-        ["report", "-o", "{out}"],
+        ["report", "-o", "{out}.html"],  # a report's -o names its format
         ["export", "--format", "envelope", "-o", "{out}"],
         ["guide", "--framework", "silk.flowchart", "--answers", "{in}", "-o", "{out}"],
     ],
