@@ -51,7 +51,11 @@ the rounds' ratios:
 
 Every non-2xx answer and every socket error is counted and shown; a run with any is not a
 result. Not run by ``make test``. The PostgreSQL store's own figures (``bench_store.py``,
-``make bench-store``) are printed beside the table from ``benchmarks/RESULTS.md``.
+``make bench-store``) are printed beside the table from ``benchmarks/RESULTS.md``; with
+``--postgres`` a third server, the node over a PostgreSQL database (a throwaway server from
+``tests/_postgres.py``, or the one ``SILKCORE_BENCH_POSTGRES`` names), runs the node's
+scenarios in the same rounds. Options after ``--`` go to the node's ``silk serve``
+(``-- --access-log`` measures the access log's cost).
 """
 
 from __future__ import annotations
@@ -72,7 +76,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -347,42 +351,65 @@ SCENARIOS: dict[str, dict[str, tuple[str, bool]]] = {
 REFERENCE = "POST /documents, parse only"
 
 
-def run(seconds: float = 10.0, rounds: int = 3, connections: int = 32, node_args: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-    """Measure both servers, interleaved; one row per scenario and server (see the module's docstring).
+def run(
+    seconds: float = 10.0,
+    rounds: int = 3,
+    connections: int = 32,
+    node_args: tuple[str, ...] = (),
+    postgres_url: str | None = None,
+) -> list[dict[str, Any]]:
+    """Measure the servers, interleaved; one row per scenario and server (see the module's docstring).
 
-    Each row: ``scenario``, ``server`` (``minimal`` or ``node``), ``rate`` (requests/s,
-    median of the rounds), ``p50_ms``, ``p99_ms`` (medians), ``failures`` (summed),
-    ``ratio`` (median of the rounds' ratios to the minimal app in the same scenario),
-    ``vs_post`` (the same, to the minimal app's parse-only POST), ``rounds`` (each round's
-    rate)."""
+    With ``postgres_url`` (a database the node may create its tables in), a third server -
+    the node over PostgreSQL - runs the node's scenarios beside the others.
+
+    Each row: ``scenario``, ``server`` (``minimal``, ``node`` or ``node, PostgreSQL``),
+    ``rate`` (requests/s, median of the rounds), ``p50_ms``, ``p99_ms`` (medians),
+    ``failures`` (summed), ``ratio`` (median of the rounds' ratios to the minimal app in the
+    same scenario), ``vs_post`` (the same, to the minimal app's parse-only POST), ``rounds``
+    (each round's rate)."""
     silk = Path(sys.executable).parent / "silk"
-    with tempfile.TemporaryDirectory(prefix="silk-bench-node-") as tmp:
+    scenarios = {
+        scenario: {**targets, **({"node, PostgreSQL": targets["node"]} if postgres_url and "node" in targets else {})}
+        for scenario, targets in SCENARIOS.items()
+    }
+    with tempfile.TemporaryDirectory(prefix="silk-bench-node-") as tmp, ExitStack() as servers:
         workdir = Path(tmp)
         peers = workdir / "peers.json"
         peers.write_text(json.dumps({"peers": [{"id": PEER, "token": TOKEN}]}))
-        node_command = [
-            str(silk), "serve", "--port", "0", "--store", str(workdir / "node.sqlite"), "--peers", str(peers),
-            "--rate-limit", "0", "--anonymous-rate-limit", "0", "--cpu-budget", "0", *node_args,
-        ]  # fmt: skip
+
+        def node_command(store: str) -> list[str]:
+            return [
+                str(silk), "serve", "--port", "0", "--store", store, "--peers", str(peers),
+                "--rate-limit", "0", "--anonymous-rate-limit", "0", "--cpu-budget", "0", *node_args,
+            ]  # fmt: skip
+
         minimal_command = [sys.executable, str(Path(__file__).resolve()), "--minimal", str(workdir / "minimal.sqlite")]
         generator = Generator(workdir, connections)
-        with (
-            server(node_command, workdir / "node.log", "/openapi.json") as node,
-            server(minimal_command, workdir / "minimal.log", "/documents/" + SEEDED) as minimal,
-        ):
-            post_json(f"{node}/documents", envelope(SEEDED), 201)
-            urls = {"minimal": minimal, "node": node}
-            for targets in SCENARIOS.values():  # warm-up: imports, thread pools, store connections
+        urls = {
+            "node": servers.enter_context(
+                server(node_command(str(workdir / "node.sqlite")), workdir / "node.log", "/openapi.json")
+            ),
+            "minimal": servers.enter_context(server(minimal_command, workdir / "minimal.log", "/documents/" + SEEDED)),
+        }
+        if postgres_url:
+            urls["node, PostgreSQL"] = servers.enter_context(
+                server(node_command(postgres_url), workdir / "pg.log", "/openapi.json")
+            )
+        for name, url in urls.items():
+            if name != "minimal":
+                post_json(f"{url}/documents", envelope(SEEDED), 201)
+        for targets in scenarios.values():  # warm-up: imports, thread pools, store connections
+            for name, (path, post) in targets.items():
+                generator.drive(urls[name] + path, post, 2)
+        runs: dict[tuple[str, str], list[Run]] = {}
+        for _round in range(rounds):
+            for scenario, targets in scenarios.items():
                 for name, (path, post) in targets.items():
-                    generator.drive(urls[name] + path, post, 2)
-            runs: dict[tuple[str, str], list[Run]] = {}
-            for _round in range(rounds):
-                for scenario, targets in SCENARIOS.items():
-                    for name, (path, post) in targets.items():
-                        runs.setdefault((scenario, name), []).append(generator.drive(urls[name] + path, post, seconds))
+                    runs.setdefault((scenario, name), []).append(generator.drive(urls[name] + path, post, seconds))
     rows: list[dict[str, Any]] = []
     reference = runs[(REFERENCE, "minimal")]
-    for scenario, targets in SCENARIOS.items():
+    for scenario, targets in scenarios.items():
         base = runs[(scenario, "minimal")]
         for name in targets:
             own = runs[(scenario, name)]
@@ -471,21 +498,59 @@ def postgres_figures() -> str:
     return head + "|---|---:|---:|---:|---:|---:|---:|---:|\n" + "\n".join(rows)
 
 
+@contextmanager
+def postgres_database(wanted: bool) -> Iterator[str | None]:
+    """A new database for the node (None unless ``wanted``), on a throwaway server unless
+    ``SILKCORE_BENCH_POSTGRES`` names one; the throwaway server is stopped afterwards."""
+    if not wanted:
+        yield None
+        return
+    sys.path.insert(0, str(ROOT))
+    from tests._postgres import PostgresServer, find_bin_dir
+
+    throwaway = None
+    base_url = os.environ.get("SILKCORE_BENCH_POSTGRES")
+    if base_url is None:
+        bin_dir = find_bin_dir()
+        if bin_dir is None:
+            raise SystemExit("PostgreSQL is not installed: run `make postgres`, or set SILKCORE_BENCH_POSTGRES")
+        throwaway = PostgresServer(bin_dir).start()
+        base_url = throwaway.url()
+    import psycopg
+
+    name = f"bench_node_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+    try:
+        yield base_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        if throwaway is not None:
+            throwaway.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument(
+        "--postgres",
+        action="store_true",
+        help="also run the node over PostgreSQL: a throwaway server (tests/_postgres.py; `make postgres` installs it), "
+        "or the one SILKCORE_BENCH_POSTGRES names (its database must allow CREATE DATABASE)",
+    )
     parser.add_argument("--minimal", metavar="DB", help=argparse.SUPPRESS)  # serve the minimal app (internal)
     parser.add_argument("node_args", nargs="*", help="extra `silk serve` options for the node (after --)")
     args = parser.parse_args()
     if args.minimal:
         serve_minimal(args.minimal)
         return
-    rows = run(args.seconds, args.rounds, args.connections, tuple(args.node_args))
+    with postgres_database(args.postgres) as postgres_url:
+        rows = run(args.seconds, args.rounds, args.connections, tuple(args.node_args), postgres_url)
     load = os.getloadavg()
+    stores = "SQLite store" + (" (and PostgreSQL)" if args.postgres else "")
     print(
-        f"silk serve vs a minimal Starlette app on loopback, SQLite store; {args.connections} connections, "
+        f"silk serve vs a minimal Starlette app on loopback, {stores}; {args.connections} connections, "
         f"{args.seconds:g} s per run, {args.rounds} interleaved rounds; {load_generator_version()}; "
         f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, load average {load[0]:.1f}\n"
     )
