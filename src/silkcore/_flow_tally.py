@@ -15,22 +15,16 @@ from typing import Any
 from ._flows import balance, decimals_json, intangible_share
 from ._model import Direction, Flow, FlowKind
 
-__all__ = ["Amount", "FlowTally", "flow_score"]
+__all__ = ["FlowTally", "flow_score"]
 
 _ZERO = Decimal(0)
 
 
-class Amount(dict[str, str]):
-    """A flow score's amount as JSON (``{"amount": "12.50", "currency": "EUR"}``), carrying the
-    exact :class:`~decimal.Decimal` it was written from, so the tally of the same process adds
-    it without reading the text back. Written out, it is the plain dict."""
-
-    __slots__ = ("exact",)
-
-    def __init__(self, exact: Decimal, currency: str) -> None:
-        text = str(exact)  # the plain notation, unless the number needs an exponent
-        super().__init__(amount=text if "E" not in text else format(exact, "f"), currency=currency)
-        self.exact = exact
+def _plain(exact: Decimal) -> str:
+    """An amount in plain notation (``format(exact, "f")``, which ``str`` gives faster unless
+    the number needs an exponent)."""
+    text = str(exact)
+    return text if "E" not in text else format(exact, "f")
 
 
 def flow_score(flow: Flow) -> dict[str, Any]:
@@ -42,7 +36,7 @@ def flow_score(flow: Flow) -> dict[str, Any]:
         "flow_id": flow.flow_id,
         "kind": flow.kind._value_,  # the code; ``.value`` is a slower property
         "direction": None if direction is None else direction._value_,
-        "amount": None if amount is None else Amount(amount.amount, amount.currency),
+        "amount": None if amount is None else {"amount": _plain(amount.amount), "currency": amount.currency},
     }
 
 
@@ -67,8 +61,7 @@ class FlowTally:
         if amount is not None:
             money = cell[1]
             currency = amount["currency"]
-            exact = amount.exact if type(amount) is Amount else Decimal(amount["amount"])
-            money[currency] = money.get(currency, _ZERO) + exact
+            money[currency] = money.get(currency, _ZERO) + Decimal(amount["amount"])
 
     def merge(self, other: FlowTally) -> None:
         """Add another tally's totals (a worker's chunk) to this one."""
