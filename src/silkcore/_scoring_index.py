@@ -421,7 +421,10 @@ def one_entry(policy: ScoringPolicy, item: ItemPlan, response: Answer | None, as
                 confidence = response.get("confidence")
                 if confidence is None:
                     confidence = _EVIDENCE_CONFIDENCE if response.get("evidence") else _DEFAULT_CONFIDENCE
-                return {**entry, "confidence": round(0.0 + confidence, 6), "respondents": 1}
+                entry = entry.copy()  # keys in order: confidence and respondents come last
+                entry["confidence"] = round(0.0 + confidence, 6)
+                entry["respondents"] = 1
+                return entry
     else:
         entry = item.fixed.get(status)
         if entry is not None:
