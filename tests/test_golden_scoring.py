@@ -102,3 +102,38 @@ def test_cli_assess_prints_the_api_card(tmp_path: Path) -> None:
     result = run_silk("assess", "--framework", entry["framework"], "--json", *paths)
     assert result.returncode == 0, result.stderr
     assert result.stdout == expected[several] + "\n"
+
+
+def test_a_plugins_own_scorer_gets_the_typed_response_set_in_a_batch() -> None:
+    """The batch scores response sets from their documents with the generic scorer; a plugin's
+    own scorer still receives ResponseSet entities, and its card is written."""
+    from silkcore import ResponseSet, hookimpl
+    from silkcore._batch import LineProcessor
+    from silkcore._scoring import GenericScorer
+    from silkcore.testing import catalog_with
+
+    framework = build_catalog().resolve_framework(RESPONSES["all-kinds"]["framework"])
+    received: list[Any] = []
+
+    class Own:
+        framework_id = framework.id
+
+        def score(self, framework: Any, response_sets: Any) -> Any:
+            received.extend(response_sets)
+            return GenericScorer().score(framework, response_sets)
+
+    class Plugin:
+        @hookimpl
+        def silk_register_frameworks(self, register: Any) -> None:
+            register(framework)
+
+        @hookimpl
+        def silk_register_scorers(self, register: Any) -> None:
+            register(Own())
+
+    lines = read_gz(GOLDEN / "all-kinds.in.jsonl.gz").splitlines()
+    expected = read_gz(GOLDEN / "all-kinds.batch.jsonl.gz").splitlines()
+    process = LineProcessor("score", catalog=catalog_with(Plugin()))
+    for number, (line, want) in enumerate(zip(lines, expected, strict=True), 1):
+        assert dumps(process(number, line.encode()), indent=None) == want
+    assert received and all(isinstance(rs, ResponseSet) for rs in received)
