@@ -137,3 +137,20 @@ def test_a_plugins_own_scorer_gets_the_typed_response_set_in_a_batch() -> None:
     for number, (line, want) in enumerate(zip(lines, expected, strict=True), 1):
         assert dumps(process(number, line.encode()), indent=None) == want
     assert received and all(isinstance(rs, ResponseSet) for rs in received)
+
+
+def test_a_list_given_for_one_option_is_quoted_as_the_entity_holds_it() -> None:
+    """The check reads answers from the document; a list is quoted as the tuple the entity holds,
+    whether the batch asks for the entity or not."""
+    from silkcore._documents import check
+
+    catalog = build_catalog()
+    framework = catalog.framework("silk.evaluation-grid")
+    item = next(i for i in framework.items if i.kind.value == "scale")
+    doc = json.loads((GOLDEN.parents[1] / "examples" / "demo" / "response_sets" / "evaluation-grid-board.json").read_text())
+    doc["responses"] = [{"item_id": item.id, "value": ["a", 7]}]
+    options = [o.value for o in framework.options_of(item)]
+    expected = f"item {item.id}: ('a', 7) is not one of the options {options!r}"
+    for typed in (True, False):
+        entity, issues = check(dict(doc), frameworks=catalog.framework_resolver(), typed=typed)
+        assert entity is None and [(i.pointer, i.message) for i in issues] == [("/responses/0/value", expected)]

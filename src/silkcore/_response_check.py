@@ -91,6 +91,11 @@ def response_set_issues(plan: ScoringPlan, response_set: dict[str, Any]) -> list
         value = response.get("value")
         if value is None:
             continue
+        one_of = item.one_of
+        if one_of is not None:  # one option: a table look-up (what ItemPlan.fits does first)
+            table = one_of.get(type(value))
+            if table is not None and value in table:
+                continue
         if type(value) is list:  # a list of choices, read as the tuple an entity holds
             value = tuple(value)
         if not item.fits(value):

@@ -99,6 +99,7 @@ class ItemPlan:
         "id",
         "item",
         "low",
+        "one_of",
         "reverse",
         "rule",
         "scored",
@@ -127,6 +128,8 @@ class ItemPlan:
         #: the option has no score, which counts 0). Integers and floats share one table
         #: (``1`` and ``1.0`` are one answer); booleans and strings have their own.
         self.by_type: dict[type, dict[Any, float | None]] | None = None
+        #: ``by_type`` for an item answered with one option (what the check looks up inline).
+        self.one_of: dict[type, dict[Any, float | None]] | None = None
         if kind in OPTION_KINDS:
             numbers: dict[Any, float | None] = {}
             tables: dict[type, dict[Any, float | None]] = {str: {}, bool: {}, int: numbers, float: numbers}
@@ -135,6 +138,7 @@ class ItemPlan:
             self.by_type = tables
             self.how = "option score"
             self.check = _MULTI if kind == ItemKind.MULTI_CHOICE else _OPTIONS
+            self.one_of = tables if self.check == _OPTIONS else None
         elif kind in NUMERIC_KINDS:
             self.how = "distance to target" if item.target is not None else "position in range"
             self.check = _NUMBER
@@ -264,6 +268,12 @@ ItemResult = tuple[TraceStatus, float | None, AnswerValue | None, float | None, 
 
 def _r(value: float) -> float:
     return round(value, 6)
+
+
+#: ``_r(0.0 + c)`` of the confidences written with at most two decimals (0, 0.05, 0.8, 1...),
+#: looked up: rounding a float is what costs most in a scored answer's entry. A fixed table
+#: (``1`` finds ``1.0``; ``-0.0`` finds ``0.0``), never added to.
+_HUNDREDTHS: dict[float, float] = {i / 100: _r(0.0 + i / 100) for i in range(101)}
 
 
 def confidence_of(response: Answer) -> float:
@@ -422,7 +432,8 @@ def one_entry(policy: ScoringPolicy, item: ItemPlan, response: Answer | None, as
                 if confidence is None:
                     confidence = _EVIDENCE_CONFIDENCE if response.get("evidence") else _DEFAULT_CONFIDENCE
                 entry = entry.copy()  # keys in order: confidence and respondents come last
-                entry["confidence"] = round(0.0 + confidence, 6)
+                rounded = _HUNDREDTHS.get(confidence)
+                entry["confidence"] = round(0.0 + confidence, 6) if rounded is None else rounded
                 entry["respondents"] = 1
                 return entry
     else:
