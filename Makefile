@@ -13,7 +13,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 # ~/.rustup/settings.toml. During installs rustup keeps its settings inside the venv instead.
 PIP := RUSTUP_HOME=$(CURDIR)/$(VENV)/.rustup $(BIN)/python -m pip
 
-.PHONY: demo test test-long lint typecheck docs clean browser postgres fuzz bench bench-store install-sizes
+.PHONY: demo test test-long lint typecheck docs clean browser postgres wrk fuzz bench bench-node bench-store install-sizes
 
 $(ALL_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,17 @@ fuzz: $(STAMP)
 # Throughput and memory next to the raw floor, measured in one run (results: benchmarks/RESULTS.md).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_batch.py $${FLOWS:-1000000} $${RESPONSE_SETS:-10000}
+
+# The node's load benchmark needs wrk (Debian's package); installed when we can (as root).
+wrk:
+	@command -v wrk >/dev/null 2>&1 || command -v oha >/dev/null 2>&1 || \
+		{ [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) ; } || \
+		echo "wrk could not be installed: the node benchmark needs wrk (or oha)"
+
+# The node against a minimal Starlette app under wrk, and over PostgreSQL (a throwaway server).
+bench-node: $(STAMP) wrk postgres
+	$(BIN)/python benchmarks/bench_node.py --seconds $${NODE_SECONDS:-10} --rounds $${NODE_ROUNDS:-3} --postgres
 
 # The store on SQLite and PostgreSQL (a throwaway server), 1, 2 and 4 writer processes.
 bench-store: $(STAMP) postgres
