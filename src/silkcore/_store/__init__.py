@@ -18,7 +18,7 @@ import sqlite3 as sqlite3  # the SQLite dialect's driver, reachable here as befo
 from .base import APPLICATION_ID, AssessmentRecord, Location, Store, history, open_store
 from .location import StoreURL, check_store_path, default_store_path, is_store_url
 from .migrations import LATEST as SCHEMA_VERSION
-from .records import UNKNOWN_SENDER, Change, PutOutcome, RecordConflict, RecordHead, StoredRecord
+from .records import UNKNOWN_SENDER, Change, PutOutcome, RecordConflict, RecordHead, RecordPut, StoredRecord, prepare
 from .sqlite import _read_identity as _read_identity  # looked up here on open (.sqlite._check_existing)
 
 __all__ = [
@@ -31,6 +31,7 @@ __all__ = [
     "PutOutcome",
     "RecordConflict",
     "RecordHead",
+    "RecordPut",
     "Store",
     "StoreURL",
     "StoredRecord",
@@ -39,4 +40,5 @@ __all__ = [
     "history",
     "is_store_url",
     "open_store",
+    "prepare",
 ]

@@ -31,7 +31,7 @@ from .._jsonio import dumps
 from . import migrations, records
 from .location import StoreURL, is_store_url
 from .protocol import Db
-from .records import Change, PutOutcome, RecordHead, StoredRecord
+from .records import Change, PutOutcome, RecordHead, RecordPut, StoredRecord
 
 __all__ = ["APPLICATION_ID", "AssessmentRecord", "Location", "Store", "history", "open_store"]
 
@@ -80,6 +80,9 @@ class Store:
     _DDL_WORDS: ClassVar[Mapping[str, str]] = {}
     #: How the store names itself in messages: the path, or the URL without its password.
     location: str
+    #: Write transactions this object committed (not the schema's): what the tests count to
+    #: see that a batch of records took one commit.
+    commits: int = 0
 
     def __new__(cls, location: Location, *args: Any, **kwargs: Any) -> Store:
         if cls is Store:  # Store(location) opens the backend the location names
@@ -152,6 +155,7 @@ class Store:
                 yield db
         except self._errors as exc:
             raise StoreError(f"cannot {what}: {exc}") from None
+        self.commits += 1
 
     @contextmanager
     def _read(self) -> Iterator[Db]:
@@ -260,16 +264,36 @@ class Store:
     ) -> PutOutcome:
         """Store a version of the record ``envelope`` carries: ``created`` (a new id),
         ``unchanged`` (content already kept), ``new_version`` (same publisher, later
-        ``generated_at``); :class:`~.records.RecordConflict` otherwise."""
+        ``generated_at``); :class:`~.records.RecordConflict` otherwise. The envelope is kept
+        as it is given: it must not be changed afterwards."""
+        item = records.prepare(
+            envelope, received_from=received_from, received_at=received_at, subject=subject, publisher_verified=publisher_verified
+        )  # the canonical form and its hash, before the transaction
         with self._writing("store the record", feed=True) as db:
-            return records.put(
-                db,
-                envelope,
-                received_from=received_from,
-                received_at=received_at,
-                subject=subject,
-                publisher_verified=publisher_verified,
-            )
+            return records.put_prepared(db, item)
+
+    def put_records(self, batch: Sequence[RecordPut]) -> list[PutOutcome | StoreError]:
+        """Store several prepared versions (:func:`~.records.prepare`) in one write
+        transaction - one commit, one wait for the disk - each by the rules of
+        :meth:`put_record`, in order: a later item sees the earlier ones (the same record
+        sent twice is ``unchanged`` the second time), and their changes are numbered in that
+        order, gap-free.
+
+        One result per item, in order: its :class:`~.records.PutOutcome`, or the
+        :class:`StoreError` refusing it (a :class:`~.records.RecordConflict`, or a stored row
+        the rules cannot read) - a refused item writes nothing (the rules refuse before the
+        first write) and the others are stored. When the transaction itself fails (the
+        database, the disk), nothing is stored and :class:`StoreError` is raised."""
+        results: list[PutOutcome | StoreError] = []
+        if not batch:
+            return results
+        with self._writing(f"store {len(batch)} records", feed=True) as db:
+            for item in batch:
+                try:
+                    results.append(records.put_prepared(db, item))
+                except StoreError as exc:  # the rules' refusal; the driver's errors end the transaction
+                    results.append(exc)
+        return results
 
     def record(self, record_id: str, version: int | None = None) -> StoredRecord | None:
         """One version of a record (the latest when ``version`` is None), or None."""

@@ -22,13 +22,14 @@ import json
 from typing import Any, Literal
 
 import attrs
+import orjson
 import rfc8785
 
 from .._errors import StoreError
 from .._jsonio import dumps
 from .protocol import Db
 
-__all__ = ["UNKNOWN_SENDER", "Change", "PutOutcome", "RecordConflict", "RecordHead", "StoredRecord"]
+__all__ = ["UNKNOWN_SENDER", "Change", "PutOutcome", "RecordConflict", "RecordHead", "RecordPut", "StoredRecord", "prepare"]
 
 #: ``received_from`` of records whose sender was not kept (envelopes stored before version 2).
 UNKNOWN_SENDER = "urn:silkcore:unknown-sender"
@@ -108,18 +109,88 @@ def parse_time(text: object, what: str) -> dt.datetime:
     raise StoreError(f"{what} is not an RFC 3339 time with an offset: {text!r:.80}")
 
 
+#: Integers RFC 8785 writes exactly as orjson does (beyond them it writes a double, or refuses).
+_SAFE_INTEGER = 2**53 - 1
+
+
+def _plain(value: Any) -> bool:
+    """Whether orjson's compact, sorted form of ``value`` is its RFC 8785 form and the value is
+    what a reader gets back from the stored text: only dicts, lists, strings, safe integers,
+    booleans and None (exact types: no subclass, tuple or Decimal), and keys below U+D800
+    (where sorting by code point, as orjson does, and by UTF-16 unit, as RFC 8785 does, may
+    differ). A float is not plain: RFC 8785 writes numbers as ECMAScript does."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return True
+    if kind is int:
+        return bool(-_SAFE_INTEGER <= value <= _SAFE_INTEGER)
+    if kind is dict:
+        for key, child in value.items():
+            if type(key) is not str or not (key.isascii() or max(key) < "\ud800") or not _plain(child):
+                return False
+        return True
+    if kind is list:
+        return all(_plain(child) for child in value)
+    return False
+
+
 def canonical(envelope: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
     """The envelope's stored text, its version hash, and the envelope as a reader gets it.
 
     The hash is taken over the text as stored, read back: what a reader gets from the store
-    is exactly what was hashed (a :class:`~decimal.Decimal` becomes the number JSON carries)."""
+    is exactly what was hashed (a tuple becomes a list). For plain JSON data (:func:`_plain`:
+    the common case) reading back gives the same value, so the envelope itself is kept and
+    hashed, its RFC 8785 form written by orjson (sorted keys, compact: the same bytes);
+    anything else - a float, a tuple, a subclass - is read back from the text and written
+    by the ``rfc8785`` package, as it always was."""
     try:
         body = dumps(envelope, indent=None)
-        kept: dict[str, Any] = json.loads(body)
-        digest = hashlib.sha256(rfc8785.dumps(kept)).hexdigest()
-    except (TypeError, ValueError, rfc8785.CanonicalizationError) as exc:
+        if _plain(envelope):
+            kept, form = envelope, orjson.dumps(envelope, option=orjson.OPT_SORT_KEYS)
+        else:
+            kept = json.loads(body)
+            form = rfc8785.dumps(kept)
+    except (TypeError, ValueError, RecursionError, rfc8785.CanonicalizationError) as exc:
         raise StoreError(f"cannot store a record that is not JSON data: {exc}") from None
-    return body, "sha256:" + digest, kept
+    return body, "sha256:" + hashlib.sha256(form).hexdigest(), kept
+
+
+@attrs.frozen
+class RecordPut:
+    """One version to store, prepared outside the write transaction (:func:`prepare`): the
+    fields the store indexes, its stored text and version hash, and where it came from.
+    The envelope is the one kept: it must not be changed afterwards."""
+
+    record_id: str
+    publisher: str
+    payload_schema: str
+    sharing_level: str
+    generated_at: str
+    generated: dt.datetime
+    body: str
+    version_hash: str
+    envelope: dict[str, Any]
+    received_from: str
+    received_at: str
+    subject: str | None
+    publisher_verified: bool
+
+
+def prepare(
+    envelope: dict[str, Any], *, received_from: str, received_at: str, subject: str | None, publisher_verified: bool
+) -> RecordPut:
+    """Everything :func:`put` needs that does not read the store (the canonical form and its
+    hash included): done before the write transaction. :class:`StoreError` for an envelope
+    the store cannot keep (a missing field, a time without an offset, not JSON data)."""
+    record_id = _text(envelope, "record_id")
+    publisher = _text(envelope, "publisher", "id")
+    schema = _text(envelope, "payload_schema")
+    level = _text(envelope, "sharing", "level")
+    generated_at = _text(envelope, "provenance", "generated_at")
+    generated = parse_time(generated_at, "the envelope's provenance.generated_at")
+    body, version_hash, kept = canonical(envelope)
+    return RecordPut(record_id, publisher, schema, level, generated_at, generated, body, version_hash, kept, received_from,
+                     received_at, subject, publisher_verified)  # fmt: skip
 
 
 def _text(envelope: dict[str, Any], *path: str) -> str:
@@ -171,13 +242,21 @@ def put(
     db: Db, envelope: dict[str, Any], *, received_from: str, received_at: str, subject: str | None, publisher_verified: bool
 ) -> PutOutcome:
     """Store a version of a record by the rules above (the feed lock is held)."""
-    record_id = _text(envelope, "record_id")
-    publisher = _text(envelope, "publisher", "id")
-    schema = _text(envelope, "payload_schema")
-    level = _text(envelope, "sharing", "level")
-    generated_at = _text(envelope, "provenance", "generated_at")
-    generated = parse_time(generated_at, "the envelope's provenance.generated_at")
-    body, version_hash, kept_envelope = canonical(envelope)
+    item = prepare(
+        envelope, received_from=received_from, received_at=received_at, subject=subject, publisher_verified=publisher_verified
+    )
+    return put_prepared(db, item)
+
+
+def put_prepared(db: Db, item: RecordPut) -> PutOutcome:
+    """Store a prepared version (:func:`prepare`) by the rules above (the feed lock is held):
+    the store's reads and writes only. Every refusal (:class:`RecordConflict`, a stored time
+    that cannot be read) comes before the first write, so a refused version leaves the
+    transaction as it found it (:meth:`~silkcore._store.base.Store.put_records` relies on it)."""
+    record_id, publisher, schema, level = item.record_id, item.publisher, item.payload_schema, item.sharing_level
+    generated_at, generated, body, version_hash = item.generated_at, item.generated, item.body, item.version_hash
+    received_from, received_at, subject = item.received_from, item.received_at, item.subject
+    publisher_verified, kept_envelope = item.publisher_verified, item.envelope
     kept = db.execute(
         "SELECT r.version, r.version_hash, r.generated_at, h.publisher, h.withdrawn_at "
         f"{_FROM} WHERE r.record_id = ? ORDER BY r.version",
