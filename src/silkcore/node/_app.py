@@ -117,6 +117,7 @@ def create_app(
         try:
             yield
         finally:
+            node.records.publisher.close()  # what is queued is stored first
             node.store.close()  # the PostgreSQL pool's connections, or every thread's SQLite file
 
     routes: list[BaseRoute] = list(node.routes())

@@ -8,14 +8,17 @@ For every request, in this order:
    route then answers 401 as it always has. No other per-request state is kept.
 2. one token is taken from the caller's request bucket, or the answer is 429.
 
-For ``POST /validate`` and ``POST /assess/{id}`` - the routes whose cost a stranger chooses -
+For ``POST /validate``, ``POST /assess/{id}`` and ``POST /documents`` - the routes whose cost a caller chooses -
 also:
 
 3. a caller whose CPU budget is spent is answered 429 before its body is read;
 4. the body is read here, up to the route's limit (413 beyond it). It is read *before* a
    CPU slot is taken, so a slow sender never holds a slot;
 5. a CPU slot is taken, waiting at most ``cpu_slot_wait`` (503 otherwise);
-6. the route runs; the time it took is charged to the caller's CPU budget.
+6. the route runs; the time it held the slot is charged to the caller's CPU budget. A
+   route may give its slot back before it ends (:class:`SlotLease`, in the scope under
+   :data:`CPU_SLOT`): ``POST /documents`` does once its checks are done, so waiting for its
+   record's commit (the disk's fsync) holds no slot and is not charged as CPU time.
 
 Refusals use the node's JSON error shape, with ``Retry-After`` in whole seconds
 (RFC 6585 §4, RFC 9110 §10.2.3).
@@ -36,9 +39,44 @@ from ._auth import CALLER, Peers
 from ._http import NodeError, error_response, retry_after, too_large_response
 from ._limits import NodeLimits
 
-__all__ = ["Buckets", "CpuSlots", "LimitsMiddleware", "address_key"]
+__all__ = ["CPU_SLOT", "Buckets", "CpuSlots", "LimitsMiddleware", "SlotLease", "address_key", "release_slot"]
 
 Clock = Callable[[], float]
+#: The scope key under which a costly request's route finds its :class:`SlotLease`.
+CPU_SLOT = "silkcore.cpu_slot"
+
+
+class SlotLease:
+    """The CPU slot a costly request holds, and since when: released once, by the route
+    (:func:`release_slot`) or when the request ends, whichever comes first."""
+
+    __slots__ = ("_clock", "_semaphore", "ended", "started")
+
+    def __init__(self, semaphore: asyncio.Semaphore, clock: Clock) -> None:
+        self._semaphore: asyncio.Semaphore | None = semaphore
+        self._clock = clock
+        self.started = clock()
+        self.ended: float | None = None
+
+    def release(self) -> None:
+        """Give the slot back (again: nothing happens)."""
+        if self._semaphore is not None:
+            self._semaphore.release()
+            self._semaphore = None
+            self.ended = self._clock()
+
+    @property
+    def seconds(self) -> float:
+        """How long the slot was (or has been) held."""
+        return (self.ended if self.ended is not None else self._clock()) - self.started
+
+
+def release_slot(scope: Scope) -> None:
+    """Give back the CPU slot this request holds, if it holds one: its CPU work is done and
+    what is left is waiting (the time held so far is what its caller is charged)."""
+    lease = scope.get(CPU_SLOT)
+    if isinstance(lease, SlotLease):
+        lease.release()
 
 
 class _Entry:
@@ -296,12 +334,12 @@ class LimitsMiddleware:
             message = f"the node is busy: all {self.slots.count} validation and assessment slots are in use"
             await _refuse(503, "busy", message, self.limits.cpu_slot_wait, scope, receive, send)
             return
-        started = self.clock()
+        lease = scope[CPU_SLOT] = SlotLease(semaphore, self.clock)
         try:
             await self.app(scope, _replay(body, receive), send)
         finally:
-            semaphore.release()
-            buckets.charge(key, self.clock() - started)
+            lease.release()
+            buckets.charge(key, lease.seconds)
 
 
 async def _refuse(status: int, code: str, message: str, wait: float, scope: Scope, receive: Receive, send: Send) -> None:

@@ -64,6 +64,20 @@ class NodeStore:
         10... ms) between tries; PostgreSQL needs no such lock."""
         return self._write_lock
 
+    def close_thread(self) -> None:
+        """Close this thread's own SQLite store, if it opened one (a thread that ends, such as
+        the publications' writer, closes its connection in the thread that owns it)."""
+        if self._shared is not None:
+            return
+        store: Store | None = getattr(self._local, "store", None)
+        if store is None:
+            return
+        self._local.store = None
+        with self._guard:
+            if store in self._opened:
+                self._opened.remove(store)
+        store.close()
+
     def store(self) -> Store:
         """This thread's open store (the name routes used first; see :meth:`backend`)."""
         return self.backend()
