@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-import yaml
+
+from silkcore import parse_yaml
 
 GRID_FILE = Path(__file__).with_name("impact_grid.yaml")
 EFFECTS = ("likely_improve", "risk_degrade", "uncertain")
@@ -66,7 +67,7 @@ class Grid:
 @cache
 def grid() -> Grid:
     """The grid file, parsed once."""
-    data = yaml.safe_load(GRID_FILE.read_text(encoding="utf-8"))
+    data = parse_yaml(GRID_FILE.read_bytes(), source=str(GRID_FILE))
     cells = tuple(
         Cell(
             c["strategy"],

@@ -8,8 +8,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from silkcore import (
     AnswerScale,
     Category,
@@ -25,6 +23,7 @@ from silkcore import (
     ScoringPolicy,
     growth_rate,
     latest,
+    parse_yaml,
     ratio,
 )
 
@@ -49,7 +48,7 @@ RATING = AnswerScale(
 @cache
 def catalogue() -> dict[str, Any]:
     """The catalogue file, parsed once (it is the plugin's own packaged data)."""
-    data: dict[str, Any] = yaml.safe_load(CATALOGUE_FILE.read_text(encoding="utf-8"))
+    data: dict[str, Any] = parse_yaml(CATALOGUE_FILE.read_bytes(), source=str(CATALOGUE_FILE))
     return data
 
 

@@ -6,9 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from silkcore import Policy, load_document
+from silkcore import Policy, load_document, parse_yaml
 
 DATA = Path(__file__).with_name("data")
 
@@ -35,7 +33,7 @@ def check_good_practices(items: list[dict[str, Any]]) -> None:
 @cache
 def brief() -> dict[str, Any]:
     """The policy brief file, parsed once and checked (every good practice's wording)."""
-    data: dict[str, Any] = yaml.safe_load((DATA / "policy_brief.yaml").read_text(encoding="utf-8"))
+    data: dict[str, Any] = parse_yaml((DATA / "policy_brief.yaml").read_bytes(), source=str(DATA / "policy_brief.yaml"))
     check_good_practices(data["good_practices"])
     return data
 

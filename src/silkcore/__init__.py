@@ -91,7 +91,7 @@ if TYPE_CHECKING:
     from ._framework_data import framework_document, framework_hash, load_framework
     from ._graph_render import to_dot, to_mermaid
     from ._guide import Guide, GuideOutcome, text_of
-    from ._jsonio import Limits, parse_csv_rows, parse_json
+    from ._jsonio import Limits, parse_csv_rows, parse_json, parse_yaml
     from ._keys import SigningKey, load_signing_key, new_signing_key, save_signing_key
     from ._lazy_command import lazy_command
     from ._measures import (
@@ -161,7 +161,7 @@ __all__ = [
     "UnknownComponentError", "UnknownPolicy", "__version__", "assess", "atomic_output", "build_catalog",
     "check_output", "dump_document",
     "framework_document", "framework_hash", "get_catalog", "hookimpl", "load_document", "load_framework",
-    "parse_csv_rows", "parse_json", "terminal_text", "validate", "write_output",
+    "parse_csv_rows", "parse_json", "parse_yaml", "terminal_text", "validate", "write_output",
     # documents, flows, sharing, the guide, indicators: what plugins and embedders build on
     "read_documents", "to_document", "FLOW_DIRECTIONS", "FLOW_KINDS", "FlowAnalysis", "analyse_flows",
     "to_dot", "to_mermaid", "Guide", "GuideOutcome", "text_of", "growth_rate", "latest", "rank", "ratio",
@@ -273,6 +273,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "new_signing_key": ("_keys", "new_signing_key"),
     "parse_csv_rows": ("_jsonio", "parse_csv_rows"),
     "parse_json": ("_jsonio", "parse_json"),
+    "parse_yaml": ("_jsonio", "parse_yaml"),
     "prepare_for": ("_sharing", "prepare_for"),
     "progress": ("_progress", "progress"),
     "rank": ("_measures", "rank"),

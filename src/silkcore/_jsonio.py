@@ -53,6 +53,7 @@ __all__ = [
     "iter_json_lines",
     "iter_raw_lines",
     "load_yaml",
+    "parse_yaml",
     "loads",
     "parse_csv_rows",
     "parse_json",
@@ -574,8 +575,16 @@ def _yaml_types(value: Any, limits: Limits = DEFAULT_LIMITS) -> list[Issue]:
     return issues
 
 
-def load_yaml(data: bytes | str, *, source: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Any:
-    """Parse a YAML document safely (no tags, no aliases, no duplicate keys, numbers within the limits)."""
+def parse_yaml(data: bytes | str, *, source: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Any:
+    """One YAML document read by silkcore's strict reader (libyaml's parser when it is installed):
+    what plugins should read their data files with.
+
+    Refused, each as an :class:`~silkcore._errors.Issue` with its line and column or JSON
+    Pointer: tags, aliases, duplicate keys, numbers beyond ``limits``, and what
+    :func:`parse_json` refuses in the data it gives.
+
+    :raises DataError: listing every problem found.
+    """
     text = _decode(data, source, limits)
     try:
         loader = _StrictYamlLoader(text)
@@ -849,3 +858,7 @@ def _finite(value: Any) -> bool:
         elif isinstance(node, float) and not -_INF < node < _INF:
             return False
     return True
+
+
+#: The name the document readers use.
+load_yaml = parse_yaml
