@@ -101,16 +101,17 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def dask_run(path: Path, target: Path) -> tuple[float, float] | None:
-    """(seconds, largest worker's peak MB) for the same scoring on a local Dask cluster of two
-    worker processes, results written as JSON Lines files into ``target`` (None without Dask)."""
+def dask_run(path: Path, target: Path, workers: int = 2) -> tuple[float, float] | None:
+    """(seconds, largest worker's peak MB) for the same scoring on a local Dask cluster of
+    ``workers`` worker processes, results written as JSON Lines files into ``target`` (None
+    without Dask)."""
     try:
         import distributed
 
         from silkcore._dask_adapter import score_bag
     except ImportError:
         return None
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
     with cluster, distributed.Client(cluster) as client:
         start = time.perf_counter()
         score_bag(str(path), "score", blocksize="16MiB").to_textfiles(str(target / "*.jsonl"))
@@ -171,13 +172,15 @@ def measure(flow_count: int, response_count: int, *, workers_two: bool = True, d
                 )
         # Last: a Dask client leaves this process large, and a command forked after it would
         # report that as its own peak.
-        if dask:
-            (Path(tmp) / "dask-out").mkdir()
-            on_dask = dask_run(inputs["flows"], Path(tmp) / "dask-out")
-            if on_dask is not None:
-                label = "Dask adapter, local cluster of 2 processes"
-                floor = next(r.seconds for r in rows if r.table == "flows" and r.ratio == 1.0)
-                rows.append(Row("flows", label, flow_count, on_dask[0], on_dask[0] / floor, on_dask[1]))
+        if dask:  # the scaling table: a LocalCluster of 1, then 2 worker processes
+            floor = next(r.seconds for r in rows if r.table == "flows" and r.ratio == 1.0)
+            for workers in (1, 2):
+                out = Path(tmp) / f"dask-out-{workers}"
+                out.mkdir()
+                on_dask = dask_run(inputs["flows"], out, workers)
+                if on_dask is not None:
+                    label = f"Dask adapter, LocalCluster of {workers} worker process{'es' if workers > 1 else ''}"
+                    rows.append(Row("flows", label, flow_count, on_dask[0], on_dask[0] / floor, on_dask[1]))
     print(f"flows: {said['flows']}\nresponse sets: {said['response sets']}", file=sys.stderr)
     return rows
 
