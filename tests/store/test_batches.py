@@ -157,7 +157,10 @@ def test_the_canonical_form_of_edge_cases(value: dict[str, Any]) -> None:
 
 def test_plain_data_is_kept_as_given_and_anything_else_as_read_back() -> None:
     plain = envelope()
-    assert records.canonical(plain)[2] is plain  # no round trip through the text
+    assert records.canonical(plain, owned=True)[2] is plain  # handed over: no round trip through the text
+    copied = records.canonical(plain)[2]
+    assert copied == plain and copied is not plain  # else the kept envelope is the caller's no more
+    assert records.canonical(plain) == records.canonical(plain, owned=True)
     with_tuple = dict(envelope(), amounts=(1, 2.5))
     kept = records.canonical(with_tuple)[2]
     assert kept is not with_tuple and kept["amounts"] == [1, 2.5]

@@ -264,8 +264,7 @@ class Store:
     ) -> PutOutcome:
         """Store a version of the record ``envelope`` carries: ``created`` (a new id),
         ``unchanged`` (content already kept), ``new_version`` (same publisher, later
-        ``generated_at``); :class:`~.records.RecordConflict` otherwise. The envelope is kept
-        as it is given: it must not be changed afterwards."""
+        ``generated_at``); :class:`~.records.RecordConflict` otherwise."""
         item = records.prepare(
             envelope, received_from=received_from, received_at=received_at, subject=subject, publisher_verified=publisher_verified
         )  # the canonical form and its hash, before the transaction

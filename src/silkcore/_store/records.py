@@ -134,19 +134,22 @@ def _plain(value: Any) -> bool:
     return False
 
 
-def canonical(envelope: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
+def canonical(envelope: dict[str, Any], *, owned: bool = False) -> tuple[str, str, dict[str, Any]]:
     """The envelope's stored text, its version hash, and the envelope as a reader gets it.
 
     The hash is taken over the text as stored, read back: what a reader gets from the store
     is exactly what was hashed (a tuple becomes a list). For plain JSON data (:func:`_plain`:
-    the common case) reading back gives the same value, so the envelope itself is kept and
-    hashed, its RFC 8785 form written by orjson (sorted keys, compact: the same bytes);
-    anything else - a float, a tuple, a subclass - is read back from the text and written
-    by the ``rfc8785`` package, as it always was."""
+    the common case) reading back gives the same value, so its RFC 8785 form is written by
+    orjson (sorted keys, compact: the same bytes), and with ``owned`` (the caller hands the
+    envelope over and never changes it: the node's freshly parsed bodies) the envelope itself
+    is kept, with no round trip through the text. Anything else - a float, a tuple, a
+    subclass - is read back from the text and written by the ``rfc8785`` package, as it
+    always was."""
     try:
         body = dumps(envelope, indent=None)
         if _plain(envelope):
-            kept, form = envelope, orjson.dumps(envelope, option=orjson.OPT_SORT_KEYS)
+            kept = envelope if owned else json.loads(body)
+            form = orjson.dumps(envelope, option=orjson.OPT_SORT_KEYS)
         else:
             kept = json.loads(body)
             form = rfc8785.dumps(kept)
@@ -158,8 +161,7 @@ def canonical(envelope: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
 @attrs.frozen
 class RecordPut:
     """One version to store, prepared outside the write transaction (:func:`prepare`): the
-    fields the store indexes, its stored text and version hash, and where it came from.
-    The envelope is the one kept: it must not be changed afterwards."""
+    fields the store indexes, its stored text and version hash, and where it came from."""
 
     record_id: str
     publisher: str
@@ -177,18 +179,25 @@ class RecordPut:
 
 
 def prepare(
-    envelope: dict[str, Any], *, received_from: str, received_at: str, subject: str | None, publisher_verified: bool
+    envelope: dict[str, Any],
+    *,
+    received_from: str,
+    received_at: str,
+    subject: str | None,
+    publisher_verified: bool,
+    owned: bool = False,
 ) -> RecordPut:
     """Everything :func:`put` needs that does not read the store (the canonical form and its
     hash included): done before the write transaction. :class:`StoreError` for an envelope
-    the store cannot keep (a missing field, a time without an offset, not JSON data)."""
+    the store cannot keep (a missing field, a time without an offset, not JSON data).
+    ``owned``: the envelope is handed over, never to be changed again (see :func:`canonical`)."""
     record_id = _text(envelope, "record_id")
     publisher = _text(envelope, "publisher", "id")
     schema = _text(envelope, "payload_schema")
     level = _text(envelope, "sharing", "level")
     generated_at = _text(envelope, "provenance", "generated_at")
     generated = parse_time(generated_at, "the envelope's provenance.generated_at")
-    body, version_hash, kept = canonical(envelope)
+    body, version_hash, kept = canonical(envelope, owned=owned)
     return RecordPut(record_id, publisher, schema, level, generated_at, generated, body, version_hash, kept, received_from,
                      received_at, subject, publisher_verified)  # fmt: skip
 

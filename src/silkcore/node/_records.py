@@ -144,6 +144,7 @@ class Records:
             received_at=utc_now(),
             subject=received.subject,
             publisher_verified=received.publisher_verified,
+            owned=True,  # parsed from this body: nothing else holds it
         )
 
     async def post_document(self, request: Request) -> Response:

@@ -73,7 +73,7 @@ class Publisher:
             if self._closed:
                 raise StoreError("the node is closing: nothing more is stored")
             self._queue.append((item, future))
-            if self._thread is None:
+            if self._thread is None or not self._thread.is_alive():  # the first, or after a crash
                 self._thread = threading.Thread(target=self._run, name="silkcore-publisher", daemon=True)
                 self._thread.start()
             self._ready.notify()
