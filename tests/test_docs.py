@@ -229,6 +229,16 @@ NOT_RUN = {
         "installs into the reader's environment; where a page's outputs include the plugin "
         "(writing-a-plugin.md) PLUGINS_FROM_BLOCK installs it for the commands after it"
     ),
+    "pip install silkcore": (
+        "installs into the reader's environment (network); the core-only install is checked by "
+        "tests/test_core_install.py, in a venv built that way"
+    ),
+    "pip install 'silkcore[report,serve]'": "installs into the reader's environment (network)",
+    "pip install 'silkcore[all]'": "installs into the reader's environment (network); `make demo` installs .[all]",
+    "silk report examples/demo/organisation.json -o report.html": (
+        "shows the error of a core-only install (no extras), which the docs test's venv is not: "
+        "tests/test_core_install.py checks that behaviour in a venv built that way"
+    ),
     "(cd tests/js && npm ci)": "installs npm packages (network); the tests install them once (tests/conftest.py node_tools)",
 }
 
@@ -393,6 +403,7 @@ EXAMPLES_PER_PAGE = {
     "docs/flows-and-exchange.md": 28,
     "docs/getting-started.md": 14,
     "docs/index.md": 2,
+    "docs/install.md": 6,
     "docs/network-node.md": 7,
     "docs/node.md": 2,
     "docs/plugins/hooks.md": 17,
