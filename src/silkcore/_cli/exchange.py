@@ -11,7 +11,7 @@ import click
 
 from .._documents import read_documents, read_source
 from .._documents import validate as validate_doc
-from .._errors import Issue, PartialImportError, SchemaValidationError, SilkError
+from .._errors import DataError, Issue, PartialImportError, SchemaValidationError, SilkError
 from .._framework import Framework
 from .._jsonio import dumps
 from .common import ExitCode, catalog_of, fail, framework_option, print_issues
@@ -49,7 +49,14 @@ def export(
             else:
                 documents.append(catalog.resolve_framework(ref))
         # Options go only to exporters that were given some, so ``export(self, documents)`` works too.
-        data = exporter.export(documents, **options) if options else exporter.export(documents)
+        try:
+            data = exporter.export(documents, **options) if options else exporter.export(documents)
+        except (SchemaValidationError, DataError) as exc:
+            files = [ref for ref in inputs if ref != "-" and Path(ref).is_file()]
+            if len(files) != 1:  # several inputs: the exporter's issue cannot say which one
+                raise
+            kind = SchemaValidationError if isinstance(exc, SchemaValidationError) else DataError
+            raise kind(_named(exc.errors, files[0])) from None
     except SilkError as exc:
         fail(exc)
     except ValueError as exc:
@@ -80,7 +87,16 @@ def _run_importer(
     try:
         return list(importer.import_(data, name, **options)), ()
     except PartialImportError as partial:
-        return partial.documents, partial.errors
+        return partial.documents, _named(partial.errors, name)
+    except SchemaValidationError as exc:  # an importer's refusal names the file it was given
+        raise SchemaValidationError(_named(exc.errors, name)) from None
+    except DataError as exc:
+        raise DataError(_named(exc.errors, name)) from None
+
+
+def _named(issues: Sequence[Issue], name: str) -> list[Issue]:
+    """Each issue with the input's name where the importer left it out."""
+    return [issue if issue.source else issue.located(name) for issue in issues]
 
 
 @click.command("import")
