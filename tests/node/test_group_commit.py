@@ -234,3 +234,30 @@ def test_a_route_that_gives_its_slot_back_is_charged_for_the_slot_time_only(peer
 
     # Charged 0.4 s each (not 100.4): the budget of 1 s allows three, and refuses the fourth.
     assert asyncio.run(scenario()) == [200, 200, 200, 429]
+
+
+def test_a_publication_whose_client_went_away_is_stored_all_the_same(store_path: Path | str) -> None:
+    from silkcore._store import prepare
+    from silkcore.node._storage import NodeStore
+
+    store = NodeStore(store_path)
+    publisher = Publisher(store)
+    item = prepare(
+        envelope(ORGANISATION, "network"), received_from="x", received_at="2026-02-01T00:00:00Z", subject=None,
+        publisher_verified=True,
+    )  # fmt: skip
+
+    async def scenario() -> bool:
+        task = asyncio.create_task(publisher.put(item))
+        await asyncio.sleep(0)  # queued: the task now waits for its commit
+        task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            return True
+        return False  # committed before the cancel arrived: stored too
+
+    asyncio.run(scenario())
+    publisher.close()  # after the loop closed: its answer is dropped, the record kept
+    assert store.backend().record(item.record_id) is not None
+    store.close()

@@ -180,6 +180,9 @@ class CpuSlots:
     async def acquire(self, wait: float) -> asyncio.Semaphore | None:
         """A slot's semaphore (release it when done), or None if none came free within ``wait`` seconds."""
         semaphore = self._semaphore()
+        if not semaphore.locked():  # a free slot: taken at once, with no timer to set and cancel
+            await semaphore.acquire()
+            return semaphore
         try:
             async with asyncio.timeout(wait):
                 await semaphore.acquire()
