@@ -384,7 +384,7 @@ EXAMPLE_PLUGIN = ("event_readiness", "silk-event-readiness", "1.0.0", "silk_even
 PLUGINS_FROM_BLOCK: dict[tuple[str, int], list[tuple[str, str, str, str]]] = {
     ("docs/plugins/hooks.md", 3): [("acme_grid_scorer", "acme-silk-plugins", "0.3.0", "acme_grid_scorer")],
     ("docs/plugins/hooks.md", 4): [],
-    ("docs/plugins/hooks.md", 15): [("hello", "silk-hello", "0.1.0", "hello_command")],
+    ("docs/plugins/hooks.md", 16): [("hello", "silk-hello", "0.1.0", "hello_command")],
     ("docs/writing-a-plugin.md", 3): [EXAMPLE_PLUGIN],
     ("docs/writing-a-plugin.md", 7): [EXAMPLE_PLUGIN, ("broken_demo", "broken-demo", "0.1", "broken_demo")],
     ("docs/writing-a-plugin.md", 8): [("event_readiness", "silk-event-readiness", "1.0.0", "event_readiness_raising")],
@@ -406,10 +406,10 @@ EXAMPLES_PER_PAGE = {
     "docs/install.md": 6,
     "docs/network-node.md": 7,
     "docs/node.md": 2,
-    "docs/plugins/hooks.md": 17,
+    "docs/plugins/hooks.md": 18,
     "docs/protocol.md": 0,
     "docs/questionnaire.md": 4,
-    "docs/reports-and-history.md": 8,
+    "docs/reports-and-history.md": 11,
     "docs/signing.md": 7,
     "docs/tools/cases.md": 7,
     "docs/tools/evaluation-grid.md": 4,
@@ -418,7 +418,7 @@ EXAMPLES_PER_PAGE = {
     "docs/tools/indicators.md": 3,
     "docs/tools/policy-brief.md": 5,
     "docs/writing-a-framework.md": 6,
-    "docs/writing-a-plugin.md": 13,
+    "docs/writing-a-plugin.md": 16,
 }
 
 #: The fence languages whose blocks are run; the others are data, files or other languages.
