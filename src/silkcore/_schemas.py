@@ -137,8 +137,12 @@ def _rs_issues(errors: Iterable[Any]) -> list[Issue]:
 
 
 def _short(message: str, limit: int = 500) -> str:
-    """A message never repeats a huge offending value in full."""
-    return message if len(message) <= limit else message[: limit - 20] + "... (shortened)"
+    """A message never repeats a huge offending value in full. Its start and its end are kept:
+    validators quote the value first and say what is wrong with it last ("... is too long")."""
+    if len(message) <= limit:
+        return message
+    keep = (limit - 40) // 2
+    return f"{message[:keep]} ... ({len(message) - 2 * keep:,} characters left out) ... {message[-keep:]}"
 
 
 @lru_cache(maxsize=4096)
