@@ -411,7 +411,7 @@ EXAMPLES_PER_PAGE = {
     "docs/questionnaire.md": 4,
     "docs/reports-and-history.md": 11,
     "docs/signing.md": 7,
-    "docs/tools/cases.md": 7,
+    "docs/tools/cases.md": 9,
     "docs/tools/evaluation-grid.md": 4,
     "docs/tools/flowchart.md": 7,
     "docs/tools/impact-grid.md": 5,
