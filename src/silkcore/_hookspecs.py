@@ -57,11 +57,22 @@ ComputeFn = Callable[["Sequence[Measurement]"], "Decimal | None"]
 
 
 class RegisterFramework(Protocol):
-    """The callback of ``silk_register_frameworks``: takes a Framework or the Path of a
-    framework file, and optionally the plugins (entry-point names, or ``"*"`` for any) allowed
-    to register scorers and analyses for it."""
+    """The callback of ``silk_register_frameworks``: takes a Framework, the Path of a framework
+    file or (with ``id``) a function of no argument returning one, and optionally the plugins
+    (entry-point names, or ``"*"`` for any) allowed to register scorers and analyses for it.
 
-    def __call__(self, framework: Framework | Path, /, *, open_to: str | Iterable[str] = ()) -> None: ...
+    With ``id`` the framework is built on first use, once: commands that do not need it never
+    read it. A framework that turns out not to have that id, or not to be sound, fails your
+    plugin as an eager one would."""
+
+    def __call__(
+        self,
+        framework: Framework | Path | Callable[[], Framework],
+        /,
+        *,
+        open_to: str | Iterable[str] = (),
+        id: str | None = None,
+    ) -> None: ...
 
 
 class RegisterIndicator(Protocol):
