@@ -113,9 +113,10 @@ def no_home_writes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     runs (matplotlib reads ``MPLCONFIGDIR`` once, when silkcore first draws a chart), and
     inherited by every ``silk`` subprocess."""
     base = tmp_path_factory.mktemp("home-writes")
-    saved = {name: os.environ.get(name) for name in _REDIRECTED}
+    saved = {name: os.environ.get(name) for name in (*_REDIRECTED, *_SWITCHED_OFF)}
     for name in _REDIRECTED:
         os.environ[name] = str(base / name.lower())
+    os.environ.update(_SWITCHED_OFF)
     try:
         yield base
     finally:
@@ -126,8 +127,21 @@ def no_home_writes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
                 os.environ[name] = value
 
 
-#: The variables :func:`no_home_writes` points into the test session's temporary folder.
-_REDIRECTED = ("MPLCONFIGDIR", "XDG_CACHE_HOME", "XDG_DATA_HOME")
+#: The variables :func:`no_home_writes` points into the test session's temporary folder:
+#: matplotlib's cache, XDG caches, data, state and configuration (Chromium keeps its crash
+#: reports under the last), npm's cache and logs (the JavaScript peers), and rustup's settings
+#: (pip asks ``rustc --version`` for its User-Agent when the tests install a wheel).
+_REDIRECTED = (
+    "MPLCONFIGDIR",
+    "XDG_CACHE_HOME",
+    "XDG_DATA_HOME",
+    "XDG_STATE_HOME",
+    "XDG_CONFIG_HOME",
+    "npm_config_cache",
+    "RUSTUP_HOME",
+)
+#: And what it switches off: npm's check for a newer npm writes a stamp in the home.
+_SWITCHED_OFF = {"npm_config_update_notifier": "false"}
 
 
 @pytest.fixture(scope="session")
