@@ -9,14 +9,16 @@ STAMP := $(VENV)/.installed-dev
 # pip keeps no cache and checks for no new version: nothing is written to the home directory.
 export PIP_NO_CACHE_DIR := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-# pip asks `rustc --version` for its User-Agent; where rustc is rustup's proxy, that writes
-# ~/.rustup/settings.toml. During installs rustup keeps its settings inside the venv instead.
-PIP := RUSTUP_HOME=$(CURDIR)/$(VENV)/.rustup $(BIN)/python -m pip
+# pip asks `rustc --version` for its User-Agent (ensurepip too, when the venv is made); where
+# rustc is rustup's proxy, that writes ~/.rustup/settings.toml. During installs rustup keeps
+# its settings inside the venv instead.
+OWN_RUSTUP := RUSTUP_HOME=$(CURDIR)/$(VENV)/.rustup
+PIP := $(OWN_RUSTUP) $(BIN)/python -m pip
 
 .PHONY: demo test test-long lint typecheck docs clean browser postgres wrk fuzz bench bench-node bench-store install-sizes
 
 $(ALL_STAMP): pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || $(OWN_RUSTUP) $(PYTHON) -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -e '.[all]'
 	touch $@
