@@ -494,7 +494,8 @@ def markdown(rows: list[dict[str, Any]]) -> str:
 def postgres_figures() -> str:
     """The PostgreSQL store's figures as ``benchmarks/RESULTS.md`` records them (``bench_store.py``)."""
     text = (ROOT / "benchmarks" / "RESULTS.md").read_text()
-    rows = [line for line in text.splitlines() if line.startswith("| postgresql |")]
+    # make bench copies these rows into its own section: each row once, as bench_store wrote it
+    rows = list(dict.fromkeys(line for line in text.splitlines() if line.startswith("| postgresql |")))
     if not rows:
         return "(no PostgreSQL figures recorded in benchmarks/RESULTS.md)"
     head = "| backend | workers | put_record/s | raw INSERT/s | put/raw | record()/s | raw SELECT/s | read/raw |\n"
