@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import socket
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -188,3 +191,22 @@ def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
         yield url
     finally:
         postgres_server.drop_database(url)
+
+
+def start_silk_serve(
+    argv: list[str], cwd: Path, env: dict[str, str], log: Path, *, tries: int = 1200
+) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``silk serve`` (``argv``, on port 0) with its output in ``log``; its process and
+    the address it listens on, once the application has started."""
+    with log.open("wb") as handle:
+        process = subprocess.Popen(argv, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT, env=env)
+    for _ in range(tries):  # a hang guard, not a timing claim
+        text = log.read_text(errors="replace")
+        found = re.search(r"listening on http://(127\.0\.0\.1:\d+)", text)
+        if found and "Application startup complete" in text:
+            return process, found.group(1)
+        if process.poll() is not None:
+            raise AssertionError(f"{shlex.join(argv)} exited: {text}")
+        time.sleep(0.05)
+    process.kill()
+    raise AssertionError(f"{shlex.join(argv)} did not start: {log.read_text(errors='replace')}")

@@ -24,7 +24,7 @@ import pytest
 from silkcore import _hookspecs as hookspecs
 
 from . import docs_commands
-from .conftest import GUARD, ROOT
+from .conftest import GUARD, ROOT, start_silk_serve
 
 DOCS = ROOT / "docs"
 
@@ -170,19 +170,7 @@ def run_python(page: str, snippets: list[docs_commands.Example], work: Path, env
 def start_server(command: str, work: Path, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
     """A page's ``silk serve``, on a free port instead of the one shown; its process and address."""
     argv = [*shlex.split(re.sub(r"--port \d+", "", command.split("#")[0])), "--port", "0"]
-    log = work.parent / f"serve-{time.monotonic_ns()}.log"
-    with log.open("wb") as handle:
-        process = subprocess.Popen(argv, cwd=work, stdout=handle, stderr=subprocess.STDOUT, env=env)
-    for _ in range(1200):  # a hang guard, not a timing claim
-        text = log.read_text(errors="replace")
-        found = re.search(r"listening on http://(127\.0\.0\.1:\d+)", text)
-        if found and "Application startup complete" in text:
-            return process, found.group(1)
-        if process.poll() is not None:
-            raise AssertionError(f"{command} exited: {text}")
-        time.sleep(0.05)
-    process.kill()
-    raise AssertionError(f"{command} did not start: {log.read_text(errors='replace')}")
+    return start_silk_serve(argv, work, env, work.parent / f"serve-{time.monotonic_ns()}.log")
 
 
 @pytest.fixture(scope="session")

@@ -9,12 +9,11 @@ import re
 import shlex
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from ..conftest import GUARD, ROOT
+from ..conftest import GUARD, ROOT, start_silk_serve
 
 PAGE = ROOT / "docs" / "network-node.md"
 DOCUMENTED_ADDRESS = "127.0.0.1:8080"
@@ -40,18 +39,7 @@ def environment() -> dict[str, str]:
 def start_node(command: str, cwd: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
     """Start the page's ``silk serve`` on a free port; its process and address."""
     argv = shlex.split(command.replace("--port 8080", "--port 0"))
-    with log.open("wb") as handle:
-        process = subprocess.Popen(argv, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT, env=environment())
-    for _ in range(600):  # a hang guard, not a timing claim
-        text = log.read_text(errors="replace")
-        found = re.search(r"listening on http://(127\.0\.0\.1:\d+)", text)
-        if found and "Application startup complete" in text:
-            return process, found.group(1)
-        if process.poll() is not None:
-            raise AssertionError(f"silk serve exited: {text}")
-        time.sleep(0.05)
-    process.kill()
-    raise AssertionError(f"silk serve did not start: {log.read_text(errors='replace')}")
+    return start_silk_serve(argv, cwd, environment(), log, tries=600)
 
 
 def test_the_peers_file_shown_is_the_one_shipped() -> None:
