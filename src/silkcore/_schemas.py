@@ -5,7 +5,9 @@ Only schemas shipped in the package or registered by plugins are ever used: a do
 Neither validator is allowed to retrieve anything - no network, no ``file://`` reads.
 
 jsonschema-rs gives the verdict (it is fast and its regex engine does not backtrack);
-python-jsonschema explains a failure in detail. Tests keep the two in agreement.
+python-jsonschema explains a failure in detail. Tests keep the two in agreement. The
+explainer lives in :mod:`silkcore._schema_explain` and is imported only when a document is
+refused (or the python engine is asked for): a valid document never pays for it.
 """
 
 from __future__ import annotations
@@ -13,19 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping
-from functools import cached_property, lru_cache
+from collections.abc import Iterable, Mapping
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import jsonschema.exceptions
-import jsonschema.validators
 import jsonschema_rs
-import referencing
-import referencing.exceptions
-from referencing.jsonschema import DRAFT202012
 
 from ._errors import DuplicateRegistrationError, Issue, PluginError, UnknownComponentError
 from ._jsonio import MAX_ISSUES
@@ -99,23 +95,6 @@ def _is_date_time(value: str) -> bool:
 STRICT_FORMATS = {"date": _is_date, "date-time": _is_date_time}
 
 
-def _python_issues(error: jsonschema.exceptions.ValidationError) -> list[Issue]:
-    """Turn one python-jsonschema error into issues pointing at the offending value."""
-    path = list(error.absolute_path)
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        allowed = sorted(error.schema.get("properties", {}))
-        extras = [k for k in error.instance if k not in error.schema.get("properties", {})]
-        hint = f"; expected only: {', '.join(allowed)}" if allowed else ""
-        return [Issue(pointer_join([*path, key]), f"unknown key {key!r}{hint}") for key in extras]
-    if error.context:
-        best = jsonschema.exceptions.best_match(error.context)
-        if best is not None and len(best.absolute_path) >= len(error.absolute_path):
-            deeper = _python_issues(best)
-            if deeper:
-                return deeper
-    return [Issue(pointer_join(path), _short(error.message))]
-
-
 _FORMAT_OF_PATTERN = {pattern: name for name, pattern in FORMAT_PATTERNS.items()}
 
 
@@ -145,34 +124,6 @@ def _short(message: str, limit: int = 500) -> str:
     return f"{message[:keep]} ... ({len(message) - 2 * keep:,} characters left out) ... {message[-keep:]}"
 
 
-@lru_cache(maxsize=4096)
-def _ecma_regex(pattern: str) -> Any:
-    """A matcher with ECMA-262 semantics, in linear time: jsonschema-rs's regex engine."""
-    return jsonschema_rs.Draft202012Validator({"pattern": pattern})
-
-
-def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[jsonschema.exceptions.ValidationError]:
-    if validator.is_type(instance, "string") and not _ecma_regex(pattern).is_valid(instance):
-        yield jsonschema.exceptions.ValidationError(f"{_short(repr(instance), 200)} does not match {pattern!r}")
-
-
-def _pattern_properties(validator: Any, patterns: Any, instance: Any, schema: Any) -> Iterator[Any]:
-    if not validator.is_type(instance, "object"):
-        return
-    for pattern, subschema in patterns.items():
-        matcher = _ecma_regex(pattern)
-        for key, value in instance.items():
-            if matcher.is_valid(key):
-                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
-
-
-#: python-jsonschema with ECMA-262 patterns, as the specification says: Python's ``re`` lets
-#: ``$`` match before a final newline ("FR\n" passed ``^[A-Z]{2}$``) and backtracks exponentially.
-_PythonValidator: Any = jsonschema.validators.extend(
-    jsonschema.Draft202012Validator, {"pattern": _pattern, "patternProperties": _pattern_properties}
-)
-
-
 class SchemaRegistry:
     """Every known schema by name, with both validators built lazily and reused."""
 
@@ -182,7 +133,7 @@ class SchemaRegistry:
         for owner, schema in extra:
             self._add(owner, dict(schema))
         self._rs_validators: dict[str, Any] = {}
-        self._py_validators: dict[str, jsonschema.Draft202012Validator] = {}
+        self._py_validators: dict[str, Any] = {}
         self._compile_plugin_schemas()
 
     def _compile_plugin_schemas(self) -> None:
@@ -202,11 +153,13 @@ class SchemaRegistry:
             raise DuplicateRegistrationError("schema", name, self._owner[name], owner)
         if schema.get("$schema") != DIALECT:
             raise PluginError(f'schema {name!r} from {owner!r} must declare "$schema": {DIALECT!r}', plugin_name=owner)
-        try:
-            jsonschema.Draft202012Validator.check_schema(schema)
-        except jsonschema.exceptions.SchemaError as exc:
+        try:  # against the 2020-12 meta-schema; compiling it (below) catches a bad regex or $ref
+            jsonschema_rs.meta.validate(schema)
+        except jsonschema_rs.ValidationError as exc:
+            where = pointer_join(list(exc.instance_path))
             raise PluginError(
-                f"schema {name!r} from {owner!r} is not a valid JSON Schema: {exc.message}", plugin_name=owner
+                f"schema {name!r} from {owner!r} is not a valid JSON Schema: at {where or '/'}: {exc.message}",
+                plugin_name=owner,
             ) from None
         self._schemas[name] = schema
         self._owner[name] = owner
@@ -227,10 +180,10 @@ class SchemaRegistry:
             raise UnknownComponentError("schema", name, self._schemas) from None
 
     @cached_property
-    def _referencing(self) -> referencing.Registry[Any]:
-        resources_ = [(s["$id"], DRAFT202012.create_resource(s)) for s in self._schemas.values()]
-        registry: referencing.Registry[Any] = referencing.Registry().with_resources(resources_)
-        return registry.crawl()  # no retrieve=: nothing is ever fetched
+    def _referencing(self) -> Any:
+        from ._schema_explain import local_registry
+
+        return local_registry((s["$id"], s) for s in self._schemas.values())
 
     @cached_property
     def _rs_registry(self) -> Any:
@@ -251,15 +204,13 @@ class SchemaRegistry:
             self._rs_validators[name] = validator
         return validator
 
-    def python_validator(self, name: str) -> jsonschema.Draft202012Validator:
+    def python_validator(self, name: str) -> Any:
         """The python-jsonschema validator for ``name`` (local registry, format assertion on)."""
         validator = self._py_validators.get(name)
         if validator is None:
-            validator = _PythonValidator(
-                self.schema(name),
-                registry=self._referencing,
-                format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
-            )
+            from ._schema_explain import python_validator
+
+            validator = python_validator(self.schema(name), self._referencing)
             self._py_validators[name] = validator
         return validator
 
@@ -314,15 +265,9 @@ class SchemaRegistry:
         return sorted(set(issues), key=lambda i: (i.pointer, i.message))[:MAX_ISSUES]
 
     def _explain(self, name: str, instance: Any) -> list[Issue]:
-        issues: list[Issue] = []
-        try:
-            for error in self.python_validator(name).iter_errors(instance):
-                issues.extend(_python_issues(error))
-        except (referencing.exceptions.Unresolvable, jsonschema.exceptions._WrappedReferencingError) as exc:
-            issues.append(Issue("", f"schema {name!r} has a reference outside the local registry: {exc}"))
-        except (re.error, RecursionError, OverflowError) as exc:
-            issues.append(Issue("", f"schema {name!r} could not be applied by python-jsonschema: {type(exc).__name__}: {exc}"))
-        return issues
+        from ._schema_explain import explain
+
+        return explain(self.python_validator(name), name, instance)
 
 
 def validate_against(
@@ -343,16 +288,15 @@ def validate_against(
             registry = jsonschema_rs.Registry(pairs) if pairs else None
             validator = jsonschema_rs.Draft202012Validator(schema, validate_formats=formats, registry=registry, offline=True)
             return bool(validator.is_valid(instance))
-        local = referencing.Registry().with_resources((uri, DRAFT202012.create_resource(s)) for uri, s in pairs)
-        checker = jsonschema.Draft202012Validator.FORMAT_CHECKER if formats else None
-        py_validator = _PythonValidator(schema, registry=local, format_checker=checker)
-        return bool(py_validator.is_valid(instance))
+        from ._schema_explain import ApplyErrors, local_registry, python_validator
+
+        try:
+            return bool(python_validator(schema, local_registry(pairs), formats=formats).is_valid(instance))
+        except ApplyErrors as exc:
+            raise SchemaValidationError([Issue("", f"schema cannot be applied: {type(exc).__name__}: {exc}")]) from None
     except (
         jsonschema_rs.ValidationError,
         jsonschema_rs.ReferencingError,
-        referencing.exceptions.Unresolvable,
-        jsonschema.exceptions._WrappedReferencingError,
-        jsonschema.exceptions.SchemaError,
         re.error,
         RecursionError,
         OverflowError,
