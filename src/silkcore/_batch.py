@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import ctypes
 import gzip
+import io
 import multiprocessing
 import os
 import pickle
@@ -32,7 +33,7 @@ import sys
 import threading
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -45,7 +46,7 @@ from ._documents import check, to_document
 from ._errors import DataError, Issue, SilkError
 from ._fastpath import FAST_BUILDERS
 from ._flow_tally import FlowTally, flow_score
-from ._jsonio import DEFAULT_LIMITS, EntityDocument, dumps_line, iter_raw_lines, parse_line
+from ._jsonio import DEFAULT_LIMITS, EntityDocument, dumps_line_bytes, iter_raw_lines, parse_line
 from ._model import Flow
 from ._scoring import GenericScorer, answers_of
 
@@ -278,10 +279,10 @@ def _processor(task: str, framework_id: str | None, source: str) -> LineProcesso
 
 
 class _Written(NamedTuple):
-    """One finished line: its number, its JSON text (newline included), whether it failed."""
+    """One finished line: its number, its JSON text as UTF-8 (newline included), whether it failed."""
 
     line: int
-    text: str
+    data: bytes
     failed: bool
 
 
@@ -289,7 +290,7 @@ def _finish(record: dict[str, Any], tally: FlowTally) -> _Written:
     failed = "errors" in record
     if not failed and "flow" in record:
         tally.add(record["flow"])
-    return _Written(record["line"], dumps_line(record), failed)
+    return _Written(record["line"], dumps_line_bytes(record), failed)
 
 
 # In a worker process: [the shared table, this worker's slot]. The table holds, per worker,
@@ -490,10 +491,17 @@ def _results(
 
 
 def run_batch(
-    task: str, source: str, output: IO[str], *, framework_id: str | None = None, workers: int = 1, catalog: Any = None
+    task: str,
+    source: str,
+    output: IO[str] | IO[bytes],
+    *,
+    framework_id: str | None = None,
+    workers: int = 1,
+    catalog: Any = None,
 ) -> BatchCounts:
     """Process ``source`` (a path, a gzip file, or ``-`` for stdin) line by line, writing one
-    JSON line per input line to ``output``, in input order; returns the counts.
+    JSON line per input line to ``output`` (a text or, faster, a binary stream: lines are
+    written as the UTF-8 bytes they are made of), in input order; returns the counts.
 
     Raises :class:`~silkcore._errors.DataError` when the source cannot be opened (nothing is
     written), and :class:`BatchError` - with the counts of the lines written so far - when
@@ -501,16 +509,17 @@ def run_batch(
     has its result in ``output``, none after it."""
     counts = BatchCounts()
     reader = _Input(source)
-    write = output.write
+    write = _line_writer(output)
+    ok = failed = 0
     try:
         for written in _results(task, framework_id, source, reader, workers, counts.flows, catalog):
-            counts.lines += 1
             if written.failed:
-                counts.failed += 1
+                failed += 1
             else:
-                counts.ok += 1
-            write(written.text)
+                ok += 1
+            write(written.data)
     except _WorkerDied as died:
+        counts.lines, counts.ok, counts.failed = ok + failed, ok, failed
         held = f" while it held lines {died.held[0]}-{died.held[1]}" if died.held else ""
         stop = f"; no results from line {died.first} on" if died.first else ""
         if died.why:
@@ -519,7 +528,21 @@ def run_batch(
             message = f"a worker process died{held} (killed, or out of memory){stop}"
         raise BatchError([Issue("", message, reader.name)], counts, died.held) from None
     finally:
+        counts.lines, counts.ok, counts.failed = ok + failed, ok, failed
         reader.close()
     if reader.damage is not None:
         raise BatchError([reader.damage], counts)
     return counts
+
+
+def _line_writer(output: IO[str] | IO[bytes]) -> Callable[[bytes], Any]:
+    """How a finished line reaches ``output``: as it is to a binary stream, decoded to any other."""
+    binary = isinstance(output, io.RawIOBase | io.BufferedIOBase) or "b" in str(getattr(output, "mode", ""))
+    if binary and not isinstance(output, io.TextIOBase):
+        return output.write  # type: ignore[return-value]
+    write_text = output.write
+
+    def write(data: bytes) -> Any:
+        return write_text(str(data, "utf-8"))  # type: ignore[call-overload]
+
+    return write

@@ -26,6 +26,7 @@ from ._frameworks_check import framework_issues
 from ._jsonio import DEFAULT_LIMITS, Limits, load_yaml, loads
 from ._locate import locate_issues
 from ._model import Envelope, Flow, IndicatorDefinition, Measurement, Organisation, Strategy
+from ._objcache import PerObject
 from ._response_check import response_set_issues
 from ._schemas import SchemaRegistry
 from ._scoring_index import scoring_plan
@@ -200,37 +201,65 @@ def check(
     that could fail it is built, so the verdict is the same. The document comes back in the
     entity's place."""
     registry = registry or default_registry()
-    name, issues = registry.resolve_name(doc, schema_name)
-    if name is None:
-        return None, issues
-    candidate = dict(doc, schema=name) if isinstance(doc, dict) and "schema" not in doc else doc
+    kinds = _kinds_of(registry)
+    # A document naming a kind already met in this registry skips the name's checks: only a
+    # name resolve_name accepted is ever in the table (the registry does not change).
+    named = doc.get("schema") if schema_name is None and type(doc) is dict else None
+    kind = kinds.get(named) if type(named) is str else None
+    if kind is None:
+        name, issues = registry.resolve_name(doc, schema_name)
+        if name is None:
+            return None, issues
+        kind = kinds.get(name) or kinds.setdefault(name, _Kind(registry, name))
+        if isinstance(doc, dict) and "schema" not in doc:
+            doc = dict(doc, schema=name)
     # The compiled validator's verdict first (what registry.validate decides by, without its
     # second look at the name); only a document it refuses is explained.
-    if engine != "rs" or not registry.rs_validator(name).is_valid(candidate):
-        issues = registry.validate(candidate, name, engine=engine, explain=explain)
+    if engine != "rs" or not kind.is_valid(doc):
+        issues = registry.validate(doc, kind.name, engine=engine, explain=explain)
         if issues:
             return None, issues
-    if not typed and name == ResponseSet.SCHEMA and response_set_buildable(candidate):
-        issues = semantic_issues(name, candidate, candidate, registry, frameworks)
-        return (None, issues) if issues else (candidate, [])
-    cls = DOCUMENT_TYPES.get(name)
-    fast = FAST_BUILDERS.get(name)
-    entity: Any
-    try:
-        # Flows and response sets (by the million in a batch) are built by hand: the schema
-        # has already checked every key, type and value. Whatever the builder cannot build (an
-        # entity's own check failing) the converter builds or explains, with a placed pointer.
-        entity = fast(candidate) if fast is not None else None
-    except Exception:
-        entity = None
-    if entity is None:
-        if cls is None:
-            entity = candidate
-        else:
-            with _collector_paused():
-                entity = structure(doc_without_schema(candidate), cls)
-    issues = semantic_issues(name, candidate, entity, registry, frameworks)
+    if not typed and kind.is_response_set and response_set_buildable(doc):
+        issues = _response_set_issues(doc, frameworks) if frameworks is not None else []
+        return (None, issues) if issues else (doc, [])
+    entity = kind.entity(doc)
+    issues = semantic_issues(kind.name, doc, entity, registry, frameworks)
     return (None, issues) if issues else (entity, [])
+
+
+class _Kind:
+    """One kind of document as :func:`check` handles it, compiled once per registry: its
+    name, its compiled validator, and how its entity is built."""
+
+    __slots__ = ("cls", "fast", "is_response_set", "is_valid", "name")
+
+    def __init__(self, registry: SchemaRegistry, name: str) -> None:
+        self.name = name
+        self.is_valid: Callable[[Any], bool] = registry.rs_validator(name).is_valid
+        self.cls = DOCUMENT_TYPES.get(name)
+        self.fast = FAST_BUILDERS.get(name)
+        self.is_response_set = name == ResponseSet.SCHEMA
+
+    def entity(self, doc: dict[str, Any]) -> Any:
+        """The entity of a schema-valid document (the document itself for a plugin's kind)."""
+        if self.fast is not None:
+            # Flows and response sets (by the million in a batch) are built by hand: the schema
+            # has already checked every key, type and value. Whatever the builder cannot build
+            # (an entity's own check failing) the converter builds or explains, with a pointer.
+            try:
+                built = self.fast(doc)
+            except Exception:  # the converter builds it, or says what is wrong
+                built = None
+            if built is not None:
+                return built
+        if self.cls is None:
+            return doc
+        with _collector_paused():
+            return structure(doc_without_schema(doc), self.cls)
+
+
+#: Each registry's kinds, compiled as documents name them.
+_kinds_of: PerObject[SchemaRegistry, dict[str, _Kind]] = PerObject(lambda _registry: {})
 
 
 @contextlib.contextmanager

@@ -50,6 +50,7 @@ __all__ = [
     "Limits",
     "dumps",
     "dumps_line",
+    "dumps_line_bytes",
     "iter_json_lines",
     "iter_raw_lines",
     "load_yaml",
@@ -803,6 +804,12 @@ def dumps(value: Any, *, indent: int | None = 2) -> str:
 def dumps_line(value: Any) -> str:
     """One JSON Lines line: ``dumps(value, indent=None)`` and a newline, written in one go."""
     return str(_written(value, _LINE), "utf-8")
+
+
+def dumps_line_bytes(value: Any) -> bytes:
+    """:func:`dumps_line` as the UTF-8 bytes it is made of: what a writer of binary output
+    (a batch writing a score card a line) takes without decoding and encoding it again."""
+    return _written(value, _LINE)
 
 
 def _written(value: Any, option: int) -> bytes:

@@ -38,7 +38,7 @@ def _run_batch(
             check_output(output, inputs=(source,))
         if summary is not None:
             check_output(summary, inputs=(source, output))
-        with atomic_output(output or "-") as handle:
+        with atomic_output(output or "-", "wb") as handle:
             counts = run_batch(task, source, handle, framework_id=framework_id, workers=workers, catalog=catalog)
     except BatchError as exc:  # stopped early: the lines done are counted, the -o file is not left half-written
         click.echo(f"{exc.counts.lines} line(s): {exc.counts.ok} ok, {exc.counts.failed} failed", err=True)
