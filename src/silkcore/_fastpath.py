@@ -66,44 +66,75 @@ def _org(ref: dict[str, Any]) -> OrgRef:
 
 
 _new = object.__new__
-# Money and Quantity (two fields, no check of their own) with their fields set directly.
+# Money and Quantity (two fields, no check of their own) have their fields set directly.
 _PAIR_SETTERS = {cls: tuple(cls.__dict__[a.name].__set__ for a in attrs.fields(cls)) for cls in (Money, Quantity)}
 
 
-def _pair(cls: type[Any], first: Decimal, second: str) -> Any:
-    value = _new(cls)
-    set_first, set_second = _PAIR_SETTERS[cls]
-    set_first(value, first)
-    set_second(value, second)
-    return value
+# A Flow's fields set one by one, in the order of its attributes (frozen to its users, not to
+# its builder): about a third cheaper than the generated __init__, which looks each name up.
+(
+    _FLOW_ID,
+    _FLOW_STATUS,
+    _FLOW_KIND,
+    _FLOW_PROVIDER,
+    _FLOW_RECEIVER,
+    _FLOW_INTANGIBLE,
+    _FLOW_FOCAL,
+    _FLOW_DIRECTION,
+    _FLOW_AMOUNT,
+    _FLOW_QUANTITY,
+    _FLOW_PERIOD,
+    _FLOW_ORIGIN,
+    _FLOW_DESTINATION,
+    _FLOW_STRATEGIES,
+    _FLOW_RECIPROCAL,
+    _FLOW_DESCRIPTION,
+) = (Flow.__dict__[field.name].__set__ for field in attrs.fields(Flow))
+_MONEY_AMOUNT, _MONEY_CURRENCY = _PAIR_SETTERS[Money]
+_QUANTITY_VALUE, _QUANTITY_UNIT = _PAIR_SETTERS[Quantity]
 
 
 def build_flow(doc: dict[str, Any]) -> Flow:
-    """A Flow from a schema-valid flow document (the ``schema`` key is ignored)."""
+    """A Flow from a schema-valid flow document (the ``schema`` key is ignored). Flow has no
+    check of its own to run: the schema has checked every field (tests keep the result equal
+    to the converter's, field by field)."""
     get = doc.get
-    provider, receiver = doc["provider"], doc["receiver"]
-    amount = get("amount")
-    quantity = get("quantity")
-    period = get("period")
-    strategies = get("strategies")
-    return Flow(
-        doc["flow_id"],
-        _STATUS[doc["status"]],
-        _KIND[doc["kind"]],
-        _ORGS[provider["org_id"], provider.get("name"), provider.get("country")],
-        _ORGS[receiver["org_id"], receiver.get("name"), receiver.get("country")],
-        _INTANGIBLE[get("intangible_type")],
-        get("focal_organisation"),
-        _DIRECTION[get("direction")],
-        None if amount is None else _pair(Money, Decimal(amount["amount"]), amount["currency"]),
-        None if quantity is None else _pair(Quantity, Decimal(quantity["value"]), quantity["unit"]),
-        None if period is None else _PERIODS[period["start"], period.get("end")],
-        get("origin_country"),
-        get("destination_country"),
-        _STRATEGIES[tuple(strategies)] if strategies else (),
-        get("reciprocal_of"),
-        get("description"),
-    )
+    flow = _new(Flow)
+    _FLOW_ID(flow, doc["flow_id"])
+    _FLOW_STATUS(flow, _STATUS[doc["status"]])
+    _FLOW_KIND(flow, _KIND[doc["kind"]])
+    party = doc["provider"]
+    _FLOW_PROVIDER(flow, _ORGS[party["org_id"], party.get("name"), party.get("country")])
+    party = doc["receiver"]
+    _FLOW_RECEIVER(flow, _ORGS[party["org_id"], party.get("name"), party.get("country")])
+    _FLOW_INTANGIBLE(flow, _INTANGIBLE[get("intangible_type")])
+    _FLOW_FOCAL(flow, get("focal_organisation"))
+    _FLOW_DIRECTION(flow, _DIRECTION[get("direction")])
+    given = get("amount")
+    if given is None:
+        _FLOW_AMOUNT(flow, None)
+    else:
+        money = _new(Money)
+        _MONEY_AMOUNT(money, Decimal(given["amount"]))
+        _MONEY_CURRENCY(money, given["currency"])
+        _FLOW_AMOUNT(flow, money)
+    given = get("quantity")
+    if given is None:
+        _FLOW_QUANTITY(flow, None)
+    else:
+        quantity = _new(Quantity)
+        _QUANTITY_VALUE(quantity, Decimal(given["value"]))
+        _QUANTITY_UNIT(quantity, given["unit"])
+        _FLOW_QUANTITY(flow, quantity)
+    given = get("period")
+    _FLOW_PERIOD(flow, None if given is None else _PERIODS[given["start"], given.get("end")])
+    _FLOW_ORIGIN(flow, get("origin_country"))
+    _FLOW_DESTINATION(flow, get("destination_country"))
+    given = get("strategies")
+    _FLOW_STRATEGIES(flow, _STRATEGIES[tuple(given)] if given else ())
+    _FLOW_RECIPROCAL(flow, get("reciprocal_of"))
+    _FLOW_DESCRIPTION(flow, get("description"))
+    return flow
 
 
 _ANSWER_STATUS: dict[str, AnswerStatus] = {m.value: m for m in AnswerStatus}
