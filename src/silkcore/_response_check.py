@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from ._errors import Issue
-from ._scoring_index import ScoringPlan
+from ._scoring_index import Answer, ScoringPlan
 
-__all__ = ["MAX_SUGGESTED", "response_set_issues", "suggest"]
+__all__ = ["MAX_SUGGESTED", "checked_answers", "response_set_issues", "suggest"]
 
 #: Unknown ids that get a "did you mean" suggestion in one response set; the rest are still
 #: reported, without one (a suggestion costs a scan of the framework's ids).
@@ -54,24 +54,30 @@ def response_set_issues(plan: ScoringPlan, response_set: dict[str, Any]) -> list
 
     ``response_set`` is the set as its document writes it: the document read, or the
     document view of a :class:`~silkcore._assessment.ResponseSet` (``scoring.answers_of``)."""
-    if plan.last_sound.value is response_set:
-        return []
+    return checked_answers(plan, response_set)[0]
+
+
+def checked_answers(plan: ScoringPlan, response_set: dict[str, Any]) -> tuple[list[Issue], dict[str, Answer]]:
+    """:func:`response_set_issues`, and the set's answers by item id, gathered on the way (what
+    the scorer reads; all of them when there is no issue). A set found sound is remembered
+    with its answers (:class:`~silkcore._scoring_index.LastSound`), so the scorer checking it
+    again right after finds both at once."""
+    held = plan.last_sound.held
+    if held[0] is response_set:
+        return [], held[1]
     framework = plan.framework
     framework_id, framework_version = response_set["framework_id"], response_set["framework_version"]
     if framework_id != framework.id:
-        return [Issue("/framework_id", f"answers framework {framework_id!r}, not {framework.id!r}")]
-    issues: list[Issue] = []
+        return [Issue("/framework_id", f"answers framework {framework_id!r}, not {framework.id!r}")], {}
     if _major(framework_version) != _major(framework.version):
-        issues.append(
-            Issue(
-                "/framework_version",
-                f"answers version {framework_version} of {framework.id}, which is not compatible "
-                f"with version {framework.version} (different major version)",
-            )
+        message = (
+            f"answers version {framework_version} of {framework.id}, which is not compatible "
+            f"with version {framework.version} (different major version)"
         )
-        return issues
+        return [Issue("/framework_version", message)], {}
+    issues: list[Issue] = []
     known = plan.by_id
-    seen: set[str] = set()
+    answered: dict[str, Answer] = {}
     suggested = 0
     for position, response in enumerate(response_set["responses"]):
         item_id = response["item_id"]
@@ -84,10 +90,10 @@ def response_set_issues(plan: ScoringPlan, response_set: dict[str, Any]) -> list
                 hint = f"; did you mean {guess!r}?" if guess else ""
             issues.append(Issue(f"/responses/{position}/item_id", f"unknown item {item_id!r} in {framework.id}{hint}"))
             continue
-        if item_id in seen:
+        if item_id in answered:
             issues.append(Issue(f"/responses/{position}/item_id", f"item {item_id!r} answered twice"))
             continue
-        seen.add(item_id)
+        answered[item_id] = response
         value = response.get("value")
         if value is None:
             continue
@@ -103,5 +109,5 @@ def response_set_issues(plan: ScoringPlan, response_set: dict[str, Any]) -> list
             if problem:
                 issues.append(Issue(f"/responses/{position}/value", f"item {item_id}: {problem}"))
     if not issues:
-        plan.last_sound.value = response_set
-    return issues
+        plan.last_sound.held = (response_set, answered)
+    return issues, answered

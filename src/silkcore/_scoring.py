@@ -28,16 +28,26 @@ document, which the batch writes as it is and the API structures into a :class:`
 from __future__ import annotations
 
 from collections.abc import Sequence
-from operator import mul
 from typing import Any, Protocol, runtime_checkable
 
 from ._answers import rule_holds
 from ._assessment import AnswerValue, Response, ResponseSet, ScoreCard, TraceStatus
 from ._convert import structure, unstructure
 from ._errors import ScoringError
-from ._framework import Aggregation, Framework, Item
-from ._response_check import response_set_issues
-from ._scoring_index import Answer, ScoringPlan, answer_value, consolidate, item_result, one_entry, scoring_plan
+from ._framework import Category, Framework
+from ._response_check import checked_answers
+from ._scoring_index import (
+    Answer,
+    CategoryPlan,
+    ItemPlan,
+    Outcome,
+    ScoringPlan,
+    answer_value,
+    consolidate,
+    item_result,
+    scoring_plan,
+    weighted_mean,
+)
 
 __all__ = ["GenericScorer", "Scorer", "answers_of", "assess"]
 
@@ -67,31 +77,13 @@ def _r(value: float) -> float:
 def _check(plan: ScoringPlan, response_set: dict[str, Any], position_in_batch: int) -> dict[str, Answer]:
     """The set's answers by item id, once :func:`~silkcore._response_check.response_set_issues`
     (the same check ``silk validate`` applies) finds nothing wrong."""
-    issues = response_set_issues(plan, response_set)
+    issues, answered = checked_answers(plan, response_set)
     if issues:
         where = response_set.get("response_set_id") or f"response set {position_in_batch + 1}"
         located = [i.located(where) for i in issues]
         more = f" (and {len(issues) - 1} more)" if len(issues) > 1 else ""
         raise ScoringError(f"{located[0]}{more}", located)
-    return {response["item_id"]: response for response in response_set["responses"]}
-
-
-def _item_text(framework: Framework, item: Item) -> str:
-    return item.text.get(framework.default_language or "en") or next(iter(item.text.values()))
-
-
-def _aggregate(aggregation: Aggregation, scores: list[float], weights: list[float]) -> float | None:
-    """The scores combined, in their order (sums left to right, so the same input always gives
-    the same last digit)."""
-    if not scores:
-        return None
-    if aggregation == Aggregation.MINIMUM:
-        return min(scores)
-    if aggregation == Aggregation.MEAN:
-        return sum(scores) / len(scores)
-    total = sum(weights)
-    weighted: float = sum(map(mul, scores, weights))
-    return weighted / total
+    return answered
 
 
 def _respondent_label(response_set: dict[str, Any]) -> str:
@@ -186,7 +178,9 @@ class GenericScorer:
     def score_document(self, framework: Framework, response_sets: Sequence[dict[str, Any]]) -> dict[str, Any]:
         """The score card of :meth:`score` as the document it writes (``to_document`` of the
         card), computed from the framework's compiled plan and written once: what the batch
-        writes a line of. ``response_sets`` are their documents (or :func:`answers_of` them)."""
+        writes a line of. ``response_sets`` are their documents (or :func:`answers_of` them).
+        Trace entries compiled in advance are shared by every card that has them: the card is
+        to be read (written out, or structured into a :class:`ScoreCard`), never written into."""
         if not response_sets:
             raise ScoringError("nothing to score: no response set given")
         subjects = {rs["subject"]["org_id"] for rs in response_sets}
@@ -194,52 +188,34 @@ class GenericScorer:
             raise ScoringError(f"response sets describe different organisations: {', '.join(sorted(subjects))}")
         plan = scoring_plan(framework)
         answered = [_check(plan, rs, i) for i, rs in enumerate(response_sets)]
-        policy = framework.scoring
         values: list[dict[str, Any]]
         if plan.has_rules:
             values = [{k: answer_value(r) for k, r in by_item.items() if r.get("value") is not None} for by_item in answered]
         else:
             values = [{} for _ in answered]
-        items = plan.items
-        if len(answered) == 1:  # one respondent (every line of a batch)
-            get, only_values = answered[0].get, values[0]
-            trace = [
-                one_entry(policy, item, get(item.id), item.rule is None or rule_holds(item.rule, only_values)) for item in items
-            ]
-        else:
-            labels = [_respondent_label(rs) for rs in response_sets]
-            trace = [
-                consolidate(
-                    item,
-                    [
-                        item_result(policy, item, by_item.get(item.id), item.rule is None or rule_holds(item.rule, vals))
-                        for by_item, vals in zip(answered, values, strict=True)
-                    ],
-                    labels,
-                )
-                for item in items
-            ]
-        categories, findings, weak, asked, used = _categories(plan, trace)
-        profile = {e["item_id"]: e["value"] for e in trace if e["status"] is _DESCRIPTIVE and "value" in e}
+        labels = [_respondent_label(rs) for rs in response_sets] if len(answered) > 1 else []
+        scored = _Scored(plan, answered, values, labels)
+        trace = scored.trace
+        profile = {trace[p]["item_id"]: trace[p]["value"] for p in sorted(scored.described) if "value" in trace[p]}
         overall = None
-        if policy.overall:
+        if framework.scoring.overall:
             counted = [
                 (c["score"], plan.categories[c["id"]].weight)
-                for c in categories
+                for c in scored.categories
                 if c["score"] is not None and plan.categories[c["id"]].scored
             ]
-            overall_score = _aggregate(Aggregation.WEIGHTED_MEAN, [s for s, _ in counted], [w for _, w in counted])
-            overall = None if overall_score is None else _r(overall_score)
+            if counted:
+                overall = _r(weighted_mean([s for s, _ in counted], [w for _, w in counted]))
         card: dict[str, Any] = {
             "schema": ScoreCard.SCHEMA,
             "framework_id": framework.id,
             "framework_version": framework.version,
             "framework_hash": plan.hash,
             "subject": _org(min((rs["subject"] for rs in response_sets), key=_subject_order)),
-            "categories": categories,
+            "categories": scored.categories,
             "overall": overall,
-            "coverage": _r(used / asked) if asked else 0.0,
-            "findings": _weakest(plan, weak) + findings,
+            "coverage": _r(scored.used / scored.asked) if scored.asked else 0.0,
+            "findings": _weakest(plan, scored.weak) + scored.findings,
             "trace": trace,
         }
         ids = sorted(rs["response_set_id"] for rs in response_sets if rs.get("response_set_id"))
@@ -251,84 +227,141 @@ class GenericScorer:
         return card
 
 
-def _categories(
-    plan: ScoringPlan, trace: list[dict[str, Any]]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[tuple[float, int, dict[str, Any]]], int, int]:
-    """Each category's score, coverage, confidence and spread, and the findings about them; the
-    scored entries below 1 (with their place in the trace); the items asked and those with a
-    usable answer, over the whole framework.
+class _Scored:
+    """The trace and the categories, made in one pass over the items, category by category.
+
+    Each item's :data:`~silkcore._scoring_index.Outcome` (one respondent's compiled in
+    advance where it can be, see :meth:`~silkcore._scoring_index.ItemPlan.outcome`; several
+    respondents' consolidated) gives its trace entry, and its status, score and confidence go
+    straight into its category's score, coverage and confidence, with no second reading of
+    the entries. Gathered on the way: the findings on categories, the scored items below 1
+    (score and place in the trace), the places of descriptive answers (the profile), and the
+    items asked and those with a usable answer over the whole framework.
 
     In a scored category only scored items count towards coverage: a descriptive question
     answered there must not make the category look less complete."""
-    framework = plan.framework
-    policy = framework.scoring
-    categories: list[dict[str, Any]] = []
-    findings: list[dict[str, Any]] = []
-    weak: list[tuple[float, int, dict[str, Any]]] = []
-    all_asked = all_used = 0
-    for category, members in plan.groups:
-        asked = descriptive = 0
-        scored: list[float] = []
+
+    __slots__ = ("asked", "categories", "described", "findings", "trace", "used", "weak")
+
+    def __init__(
+        self, plan: ScoringPlan, answered: list[dict[str, Answer]], values: list[dict[str, AnswerValue]], labels: list[str]
+    ) -> None:
+        self.trace: list[dict[str, Any]] = [_UNSET] * len(plan.items)
+        self.categories: list[dict[str, Any]] = []
+        self.findings: list[dict[str, Any]] = []
+        self.weak: list[tuple[float, int]] = []
+        self.described: list[int] = []
+        self.asked = self.used = 0
+        for group in plan.groups:
+            self._category(plan, group, answered, values, labels)
+
+    def _category(
+        self,
+        plan: ScoringPlan,
+        group: CategoryPlan,
+        answered: list[dict[str, Answer]],
+        values: list[dict[str, AnswerValue]],
+        labels: list[str],
+    ) -> None:
+        """One category's items (their entries into the trace) and the category's part of the card."""
+        trace, weak, described = self.trace, self.weak, self.described
+        one = answered[0].get if len(answered) == 1 else None
+        facts = values[0]
+        scores: list[float] = []
         weights: list[float] = []
+        weighted = group.weighted
         confidences: list[float] = []
         spreads: list[dict[str, Any]] = []
-        for position, counted in members:
-            entry = trace[position]
-            status = entry["status"]
-            if status is _NOT_ASKED:
-                continue
-            all_asked += 1
-            if counted:
-                asked += 1
+        not_asked = not_asked_counted = descriptive = 0
+        was_described = len(described)
+        for position, item in group.members:
+            if one is not None:  # one respondent (every line of a batch)
+                rule = item.rule
+                if rule is None or rule_holds(rule, facts):
+                    entry, status, score, confidence = item.outcome(one(item.id))
+                else:
+                    entry, status, score, confidence = item.not_asked
+            else:
+                entry, status, score, confidence = _consolidated(item, answered, values, labels)
+                if "spread" in entry:
+                    spreads.append(entry)
+            trace[position] = entry
             if status is _SCORED:
-                all_used += 1
-                score = entry["score"]
-                if score is not None:
-                    scored.append(score)
-                    weights.append(entry["weight"])
-                    if score < 1.0:
-                        weak.append((score, position, entry))
-                if "confidence" in entry:
-                    confidences.append(entry["confidence"])
+                scores.append(score)  # type: ignore[arg-type]
+                if weighted:
+                    weights.append(item.weight)
+                if score < 1.0:  # type: ignore[operator]
+                    weak.append((score, position))  # type: ignore[arg-type]
+                if confidence is not None:
+                    confidences.append(confidence)
             elif status is _DESCRIPTIVE:
-                all_used += 1
-                if counted:
+                described.append(position)
+                if item.counted:
                     descriptive += 1
-            if "spread" in entry:
-                spreads.append(entry)
-        usable = len(scored) if category.scored else descriptive
+            elif status is _NOT_ASKED:
+                not_asked += 1
+                if item.counted:
+                    not_asked_counted += 1
+        self.asked += len(group.members) - not_asked
+        self.used += len(scores) + len(described) - was_described
+        asked = group.counted - not_asked_counted
+        category = group.category
+        usable = len(scores) if category.scored else descriptive
         coverage = usable / asked if asked else 0.0
-        score = _aggregate(policy.aggregation, scored, weights) if category.scored else None
+        score = group.combine(scores, weights) if category.scored and scores else None
         written: dict[str, Any] = {"id": category.id, "score": None if score is None else _r(score), "coverage": _r(coverage)}
         if confidences:
             written["confidence"] = _r(sum(confidences) / len(confidences))
         if asked:
             written["applicable_items"] = asked
-        if scored:
-            written["scored_items"] = len(scored)
+        if scores:
+            written["scored_items"] = len(scores)
         if spreads:
             written["spread"] = _r(max(entry["spread"] for entry in spreads))
-        categories.append(written)
+        self.categories.append(written)
         if asked and coverage < 0.5:
             message = f"only {usable} of {asked} items in category {category.id} have a usable answer"
-            findings.append(_finding(_LOW_COVERAGE, message, None, category.id, None))
+            self.findings.append(_finding(_LOW_COVERAGE, message, None, category.id, None))
+        if spreads:
+            self._disagreements(plan, category, spreads)
+
+    def _disagreements(self, plan: ScoringPlan, category: Category, spreads: list[dict[str, Any]]) -> None:
+        """Findings on the items of ``category`` whose respondents' scores are far apart."""
+        threshold = plan.framework.scoring.disagreement_threshold
         for entry in spreads:
             spread = entry["spread"]
-            if spread >= policy.disagreement_threshold:
-                item = plan.by_id[entry["item_id"]].item
-                message = f"respondents disagree strongly on {item.id} (spread {spread:.2f}): " + _item_text(framework, item)
-                findings.append(_finding(_DISAGREEMENT, message, item.id, category.id, entry["score"]))
-    return categories, findings, weak, all_asked, all_used
+            if spread >= threshold:
+                item = plan.by_id[entry["item_id"]]
+                message = f"respondents disagree strongly on {item.id} (spread {spread:.2f}): {item.text}"
+                self.findings.append(_finding(_DISAGREEMENT, message, item.id, category.id, entry["score"]))
 
 
-def _weakest(plan: ScoringPlan, weak: list[tuple[float, int, dict[str, Any]]]) -> list[dict[str, Any]]:
-    """Findings on the lowest item scores (below 1), lowest first, then in the framework's order."""
-    weak.sort(key=lambda s: (s[0], s[1]))
-    framework = plan.framework
+#: What a trace holds at an item's place until the item's entry is made.
+_UNSET: dict[str, Any] = {}
+
+
+def _consolidated(
+    item: ItemPlan, answered: list[dict[str, Answer]], values: list[dict[str, AnswerValue]], labels: list[str]
+) -> Outcome:
+    """Several respondents' outcome for an item: their results, consolidated."""
+    policy = item.policy
+    rule = item.rule
+    results = [
+        item_result(policy, item, by_item.get(item.id), rule is None or rule_holds(rule, facts))
+        for by_item, facts in zip(answered, values, strict=True)
+    ]
+    entry = consolidate(item, results, labels)
+    return entry, entry["status"], entry["score"], entry.get("confidence")
+
+
+def _weakest(plan: ScoringPlan, weak: list[tuple[float, int]]) -> list[dict[str, Any]]:
+    """Findings on the lowest item scores (below 1), lowest first, then in the framework's order
+    (a pair's position breaks a tie: positions differ)."""
+    weak.sort()
     findings = []
-    for score, _, entry in weak[: framework.scoring.findings]:
-        item = plan.by_id[entry["item_id"]].item
-        message = f"weak answer on {item.id} ({score:.2f}): {_item_text(framework, item)}"
+    for score, position in weak[: plan.framework.scoring.findings]:
+        item = plan.items[position]
+        message = f"weak answer on {item.id} ({score:.2f}): {item.text}"
         findings.append(_finding(_WEAK_ITEM, message, item.id, item.category, score))
     return findings
 

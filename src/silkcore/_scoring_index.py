@@ -16,7 +16,8 @@ import datetime as dt
 import json
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import mul
 from typing import Any
 
 from ._answers import answer_key, answer_problem
@@ -24,6 +25,7 @@ from ._assessment import AnswerValue, TraceStatus
 from ._framework import (
     NUMERIC_KINDS,
     OPTION_KINDS,
+    Aggregation,
     ApplicabilityRule,
     Category,
     Framework,
@@ -37,7 +39,11 @@ from ._framework_data import framework_hash
 from ._objcache import PerObject
 
 __all__ = [
+    "COMBINE",
     "Answer",
+    "CategoryPlan",
+    "Confidences",
+    "Outcome",
     "answer_value",
     "ItemPlan",
     "ItemResult",
@@ -93,19 +99,23 @@ class ItemPlan:
         "category",
         "check",
         "counted",
+        "described",
         "fixed",
         "high",
         "how",
         "id",
         "item",
         "low",
+        "not_asked",
         "one_of",
+        "policy",
         "reverse",
         "rule",
         "scored",
-        "scored_prefix",
-        "tally",
+        "scored_answers",
         "target",
+        "text",
+        "unanswered",
         "weight",
     )
 
@@ -118,10 +128,11 @@ class ItemPlan:
         self.reverse = item.reverse
         self.target = item.target
         self.weight = item.weight
-        positions = {category.id: position for position, category in enumerate(framework.categories)}
-        #: The item's category by position, and whether the item counts towards its coverage
-        #: (in a scored category only scored items do).
-        self.tally = positions.get(item.category, -1)
+        self.policy = framework.scoring
+        #: The item's text in the framework's language, for the findings about it.
+        self.text = item.text.get(framework.default_language or "en") or next(iter(item.text.values()))
+        #: Whether the item counts towards its category's coverage (in a scored category only
+        #: scored items do).
         self.counted = self.scored or not any(c.id == item.category and c.scored for c in framework.categories)
         kind = item.kind
         #: For items answered with options: the answer's type -> option value -> score (None:
@@ -150,30 +161,64 @@ class ItemPlan:
         percentage = kind == ItemKind.PERCENTAGE
         self.low = 0.0 if percentage and item.min is None else item.min
         self.high = 100.0 if percentage and item.max is None else item.max
-        #: The entries one respondent's answer gets when they do not depend on the answer
-        #: (not asked, no answer, left out as not applicable or unknown), by status; and a
-        #: scored option answer's entry up to its value, by the value as written (exact type:
-        #: the entry shows the value, so ``3.0`` does not find option ``3`` here). Both are what
-        #: :func:`consolidate` gives for one respondent, made once.
-        self.fixed: dict[Any, dict[str, Any]] = {}
-        self.scored_prefix: dict[type, dict[Any, dict[str, Any]]] = {}
-        policy = framework.scoring
-        for key, response, asked in (
-            (_NOT_ASKED, None, False),
-            (None, None, True),
-            ("not_applicable", {"item_id": item.id, "status": "not_applicable"}, True),
-            ("unknown", {"item_id": item.id, "status": "unknown"}, True),
-        ):
-            result = item_result(policy, self, response, asked)
+        self._compile_outcomes(framework)
+
+    def _compile_outcomes(self, framework: Framework) -> None:
+        """What one respondent's answer gives when it can be told in advance (what
+        :func:`consolidate` gives for one respondent, made once), as :data:`Outcome`s: the item
+        not asked or not answered; answered "not_applicable" or "unknown" when the policy
+        leaves it unscored; and answered with an option, by the value as written (exact type:
+        the entry shows the value, so ``3.0`` does not find option ``3`` here), a scored
+        option's by the answer's confidence too."""
+        policy, item = self.policy, self.item
+        self.not_asked = _outcome(consolidate(self, [item_result(policy, self, None, False)]))
+        self.unanswered = _outcome(consolidate(self, [item_result(policy, self, None, True)]))
+        self.fixed: dict[str, Outcome] = {}
+        for status in ("not_applicable", "unknown"):
+            result = item_result(policy, self, {"item_id": item.id, "status": status}, True)
             if result[1] is None:  # not scored by policy: the entry holds no confidence
-                self.fixed[key] = consolidate(self, [result])
+                self.fixed[status] = _outcome(consolidate(self, [result]))
+        self.described: dict[type, dict[Any, Outcome]] = {}
+        self.scored_answers: dict[type, dict[Any, Confidences]] = {}
         if self.by_type is not None and self.check == _OPTIONS:
             for option in framework.options_of(item):
-                if type(option.value) in (str, bool, int):
-                    entry = consolidate(self, [item_result(policy, self, {"item_id": item.id, "value": option.value}, True)])
+                kind = type(option.value)
+                if kind is str or kind is bool or kind is int:
+                    answer = {"item_id": item.id, "value": option.value}
+                    entry = consolidate(self, [item_result(policy, self, answer, True)])
                     if self.scored:
-                        entry.pop("confidence"), entry.pop("respondents")
-                    self.scored_prefix.setdefault(type(option.value), {})[option.value] = entry
+                        self.scored_answers.setdefault(kind, {})[option.value] = Confidences(entry)
+                    else:
+                        self.described.setdefault(kind, {})[option.value] = _outcome(entry)
+
+    def outcome(self, response: Answer | None) -> Outcome:
+        """One respondent's outcome for the item (asked), ``response`` being their answer or
+        None: compiled in advance when it can be, else :func:`consolidate` of their result."""
+        if response is None:
+            return self.unanswered
+        status = response.get("status")
+        if status is None:
+            value = response["value"]
+            if self.scored:
+                confidences = self.scored_answers.get(type(value))
+                if confidences is not None:
+                    by_confidence = confidences.get(value)
+                    if by_confidence is not None:
+                        confidence = response.get("confidence")
+                        if confidence is None:
+                            confidence = _EVIDENCE_CONFIDENCE if response.get("evidence") else _DEFAULT_CONFIDENCE
+                        return by_confidence[confidence]
+            else:
+                described = self.described.get(type(value))
+                if described is not None:
+                    found = described.get(value)
+                    if found is not None:
+                        return found
+        else:
+            found = self.fixed.get(status)
+            if found is not None:
+                return found
+        return _outcome(consolidate(self, [item_result(self.policy, self, response, True)]))
 
     def fits(self, value: AnswerValue) -> bool:
         """Whether ``value`` plainly fits the item (when in doubt, False: then
@@ -264,6 +309,15 @@ def answer_value(response: Answer) -> AnswerValue | None:
 
 #: One respondent's outcome for one item: (status, score, value, confidence, reason).
 ItemResult = tuple[TraceStatus, float | None, AnswerValue | None, float | None, str]
+
+#: An item's trace entry with what the category scores are made of: its status (the
+#: member's own string, compared by identity), score and confidence, held apart so that the
+#: scorer reads them without a dict look-up.
+Outcome = tuple[dict[str, Any], str, float | None, float | None]
+
+
+def _outcome(entry: dict[str, Any]) -> Outcome:
+    return entry, entry["status"], entry["score"], entry.get("confidence")
 
 
 def _r(value: float) -> float:
@@ -412,50 +466,102 @@ def consolidate(item: ItemPlan, results: list[ItemResult], labels: Sequence[str]
     return trace_entry(item.item, tied[0][1][0], None, _bounded(reason), value, None, len(tied))
 
 
+class Confidences(dict[Any, Outcome]):
+    """One respondent's outcomes for one scored option, by the confidence the answer gives
+    (or was given: 0.5, 0.75), each made on first use from the option's entry.
+
+    An entry is shared by every card with that answer, like the entries compiled in advance
+    (nothing writes into a trace entry). Kept only for the confidences written with at most two
+    decimals (at most 101 of them: ``1`` finds ``1.0``); any other is made each time."""
+
+    __slots__ = ("entry",)
+
+    def __init__(self, entry: dict[str, Any]) -> None:
+        super().__init__()
+        self.entry = {k: v for k, v in entry.items() if k != "confidence" and k != "respondents"}
+
+    def __missing__(self, confidence: float) -> Outcome:
+        rounded = _HUNDREDTHS.get(confidence)
+        entry = self.entry.copy()  # keys in order: confidence and respondents come last
+        entry["confidence"] = _r(0.0 + confidence) if rounded is None else rounded
+        entry["respondents"] = 1
+        outcome = _outcome(entry)
+        if rounded is not None:
+            self[confidence] = outcome
+        return outcome
+
+
 def one_entry(policy: ScoringPolicy, item: ItemPlan, response: Answer | None, asked: bool) -> dict[str, Any]:
     """One respondent's trace entry for an item: :func:`consolidate` of that respondent's
-    result, taken from the entries compiled in advance when the answer is one of them."""
-    if not asked:
-        return item.fixed[_NOT_ASKED]
-    if response is None:
-        return item.fixed[None]
-    status = response.get("status")
-    if status is None:
-        value = response["value"]
-        written = item.scored_prefix.get(type(value))
-        if written is not None:
-            entry = written.get(value)
-            if entry is not None:
-                if not item.scored:
-                    return entry
-                confidence = response.get("confidence")
-                if confidence is None:
-                    confidence = _EVIDENCE_CONFIDENCE if response.get("evidence") else _DEFAULT_CONFIDENCE
-                entry = entry.copy()  # keys in order: confidence and respondents come last
-                rounded = _HUNDREDTHS.get(confidence)
-                entry["confidence"] = round(0.0 + confidence, 6) if rounded is None else rounded
-                entry["respondents"] = 1
-                return entry
-    else:
-        entry = item.fixed.get(status)
-        if entry is not None:
-            return entry
-    return consolidate(item, [item_result(policy, item, response, asked)])
+    result, compiled in advance where it can be (:meth:`ItemPlan.outcome`; ``policy`` is the
+    framework's own, which the item's plan was compiled with; another is applied afresh)."""
+    if policy is not item.policy and policy != item.policy:
+        return consolidate(item, [item_result(policy, item, response, asked)])
+    return (item.outcome(response) if asked else item.not_asked)[0]
 
 
 class LastSound:
-    """The last response set found sound against one framework, held by identity.
+    """The last response set found sound against one framework, held by identity, with its
+    answers by item id.
 
     A response set is checked when it is read (:func:`silkcore._documents.check`) and again
     by the scorer, which cannot know it was; entities are frozen, so the same object found
     sound a moment ago is sound still and the second check is skipped (batch scoring: one
-    check a line, not two). One slot: memory stays flat, and a set checked by another
+    check a line, not two), and the scorer takes the answers by item id the check gathered.
+    One slot, set and read as one tuple: memory stays flat, and a set checked by another
     thread in between is simply checked again."""
 
-    __slots__ = ("value",)
+    __slots__ = ("held",)
 
     def __init__(self) -> None:
-        self.value: object = None
+        self.held: tuple[object, dict[str, Answer]] = (None, {})
+
+
+#: How a category combines its item scores (and the framework its category scores), each
+#: summing left to right, so the same input always gives the same last digit.
+Combine = Callable[[list[float], list[float]], float]
+
+
+def minimum(scores: list[float], weights: list[float]) -> float:
+    """The lowest score."""
+    return min(scores)
+
+
+def mean(scores: list[float], weights: list[float]) -> float:
+    """The mean score (also the weighted mean when every weight is 1: ``s * 1.0`` is ``s``
+    and the weights sum to their number exactly, so the two give the same float)."""
+    return sum(scores) / len(scores)
+
+
+def weighted_mean(scores: list[float], weights: list[float]) -> float:
+    """The weighted mean score."""
+    total = sum(weights)
+    weighted: float = sum(map(mul, scores, weights))
+    return weighted / total
+
+
+COMBINE: dict[Aggregation, Combine] = {
+    Aggregation.MINIMUM: minimum,
+    Aggregation.MEAN: mean,
+    Aggregation.WEIGHTED_MEAN: weighted_mean,
+}
+
+
+class CategoryPlan:
+    """A category compiled: its items with their positions in the trace, how many of them
+    count towards its coverage, and how its score combines theirs (the weights gathered only
+    when they can change it)."""
+
+    __slots__ = ("category", "combine", "counted", "members", "weighted")
+
+    def __init__(self, framework: Framework, category: Category, items: Sequence[ItemPlan]) -> None:
+        self.category = category
+        self.members = tuple((position, item) for position, item in enumerate(items) if item.category == category.id)
+        self.counted = sum(1 for _, item in self.members if item.counted)
+        self.combine = COMBINE[framework.scoring.aggregation]
+        self.weighted = self.combine is weighted_mean and any(item.weight != 1.0 for _, item in self.members)
+        if self.combine is weighted_mean and not self.weighted:
+            self.combine = mean
 
 
 class ScoringPlan:
@@ -469,15 +575,9 @@ class ScoringPlan:
         self.categories: dict[str, Category] = {category.id: category for category in framework.categories}
         self.has_rules = any(plan.rule is not None for plan in self.items)
         self.last_sound = LastSound()
-        #: Per category, in the framework's order: the category, and the positions in the trace
-        #: of its items with whether each counts towards its coverage.
-        self.groups: tuple[tuple[Category, tuple[tuple[int, bool], ...]], ...] = tuple(
-            (
-                category,
-                tuple((position, plan.counted) for position, plan in enumerate(self.items) if plan.category == category.id),
-            )
-            for category in framework.categories
-        )
+        #: The categories in the framework's order (the scorer's one pass over the items goes
+        #: category by category).
+        self.groups = tuple(CategoryPlan(framework, category, self.items) for category in framework.categories)
 
     def problem(self, plan: ItemPlan, value: AnswerValue) -> str | None:
         """Why ``value`` does not fit the item, or None: the verdict and message of
