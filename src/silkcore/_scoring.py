@@ -241,11 +241,12 @@ class _Scored:
     In a scored category only scored items count towards coverage: a descriptive question
     answered there must not make the category look less complete."""
 
-    __slots__ = ("asked", "categories", "described", "findings", "trace", "used", "weak")
+    __slots__ = ("answered", "asked", "categories", "described", "findings", "labels", "trace", "used", "values", "weak")
 
     def __init__(
         self, plan: ScoringPlan, answered: list[dict[str, Answer]], values: list[dict[str, AnswerValue]], labels: list[str]
     ) -> None:
+        self.answered, self.values, self.labels = answered, values, labels
         self.trace: list[dict[str, Any]] = [_UNSET] * len(plan.items)
         self.categories: list[dict[str, Any]] = []
         self.findings: list[dict[str, Any]] = []
@@ -253,28 +254,23 @@ class _Scored:
         self.described: list[int] = []
         self.asked = self.used = 0
         for group in plan.groups:
-            self._category(plan, group, answered, values, labels)
+            self._category(plan, group)
+        if plan.ungrouped:  # items of no category (a framework built in Python): traced, counted nowhere
+            self._items(plan.ungrouped, False, [])
 
-    def _category(
-        self,
-        plan: ScoringPlan,
-        group: CategoryPlan,
-        answered: list[dict[str, Answer]],
-        values: list[dict[str, AnswerValue]],
-        labels: list[str],
-    ) -> None:
-        """One category's items (their entries into the trace) and the category's part of the card."""
-        trace, weak, described = self.trace, self.weak, self.described
+    def _items(self, members: tuple[tuple[int, ItemPlan], ...], weighted: bool, weak: list[tuple[float, int]]) -> _Tally:
+        """The items ``members`` (position in the trace, item): their entries into the trace,
+        scores below 1 into ``weak``, descriptive answers' places into the profile's; the rest
+        of what they give, for their category."""
+        trace, described = self.trace, self.described
+        answered, values, labels = self.answered, self.values, self.labels
         one = answered[0].get if len(answered) == 1 else None
         facts = values[0]
-        scores: list[float] = []
-        weights: list[float] = []
-        weighted = group.weighted
-        confidences: list[float] = []
-        spreads: list[dict[str, Any]] = []
+        tally = _Tally()
+        scores, weights, confidences, spreads = tally.scores, tally.weights, tally.confidences, tally.spreads
         not_asked = not_asked_counted = descriptive = 0
         was_described = len(described)
-        for position, item in group.members:
+        for position, item in members:
             if one is not None:  # one respondent (every line of a batch)
                 rule = item.rule
                 if rule is None or rule_holds(rule, facts):
@@ -302,13 +298,21 @@ class _Scored:
                 not_asked += 1
                 if item.counted:
                     not_asked_counted += 1
-        self.asked += len(group.members) - not_asked
-        self.used += len(scores) + len(described) - was_described
-        asked = group.counted - not_asked_counted
+        tally.not_asked, tally.not_asked_counted, tally.descriptive = not_asked, not_asked_counted, descriptive
+        tally.described = len(described) - was_described
+        return tally
+
+    def _category(self, plan: ScoringPlan, group: CategoryPlan) -> None:
+        """One category's items (their entries into the trace) and the category's part of the card."""
+        tally = self._items(group.members, group.weighted, self.weak)
+        scores, confidences, spreads = tally.scores, tally.confidences, tally.spreads
+        self.asked += len(group.members) - tally.not_asked
+        self.used += len(scores) + tally.described
+        asked = group.counted - tally.not_asked_counted
         category = group.category
-        usable = len(scores) if category.scored else descriptive
+        usable = len(scores) if category.scored else tally.descriptive
         coverage = usable / asked if asked else 0.0
-        score = group.combine(scores, weights) if category.scored and scores else None
+        score = group.combine(scores, tally.weights) if category.scored and scores else None
         written: dict[str, Any] = {"id": category.id, "score": None if score is None else _r(score), "coverage": _r(coverage)}
         if confidences:
             written["confidence"] = _r(sum(confidences) / len(confidences))
@@ -338,6 +342,22 @@ class _Scored:
 
 #: What a trace holds at an item's place until the item's entry is made.
 _UNSET: dict[str, Any] = {}
+
+
+class _Tally:
+    """What a pass over a category's items gathers for the category's part of the card: its
+    scores (with their weights when they count) and confidences, the entries with a spread,
+    the items not asked (and of them those counting towards coverage), the descriptive answers
+    (and of them those counting towards coverage)."""
+
+    __slots__ = ("confidences", "described", "descriptive", "not_asked", "not_asked_counted", "scores", "spreads", "weights")
+
+    def __init__(self) -> None:
+        self.scores: list[float] = []
+        self.weights: list[float] = []
+        self.confidences: list[float] = []
+        self.spreads: list[dict[str, Any]] = []
+        self.not_asked = self.not_asked_counted = self.described = self.descriptive = 0
 
 
 def _consolidated(

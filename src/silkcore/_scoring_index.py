@@ -100,6 +100,7 @@ class ItemPlan:
         "check",
         "counted",
         "described",
+        "description",
         "fixed",
         "high",
         "how",
@@ -180,6 +181,11 @@ class ItemPlan:
                 self.fixed[status] = _outcome(consolidate(self, [result]))
         self.described: dict[type, dict[Any, Outcome]] = {}
         self.scored_answers: dict[type, dict[Any, Confidences]] = {}
+        #: An unscored item's entry for any value, up to the value (which the answer gives).
+        self.description: dict[str, Any] = {}
+        if not self.scored:
+            entry = consolidate(self, [item_result(policy, self, {"item_id": item.id, "value": ""}, True)])
+            self.description = {k: v for k, v in entry.items() if k != "value" and k != "respondents"}
         if self.by_type is not None and self.check == _OPTIONS:
             for option in framework.options_of(item):
                 kind = type(option.value)
@@ -214,11 +220,21 @@ class ItemPlan:
                     found = described.get(value)
                     if found is not None:
                         return found
+                if value is not None:
+                    return self._described(value)
         else:
             found = self.fixed.get(status)
             if found is not None:
                 return found
         return _outcome(consolidate(self, [item_result(self.policy, self, response, True)]))
+
+    def _described(self, value: Any) -> Outcome:
+        """An unscored item's outcome for any value: its entry with the value as given (a
+        list of choices as a list of its own)."""
+        entry = self.description.copy()
+        entry["value"] = list(value) if type(value) is list or type(value) is tuple else value
+        entry["respondents"] = 1
+        return entry, _DESCRIBED, None, None
 
     def fits(self, value: AnswerValue) -> bool:
         """Whether ``value`` plainly fits the item (when in doubt, False: then
@@ -314,6 +330,9 @@ ItemResult = tuple[TraceStatus, float | None, AnswerValue | None, float | None, 
 #: member's own string, compared by identity), score and confidence, held apart so that the
 #: scorer reads them without a dict look-up.
 Outcome = tuple[dict[str, Any], str, float | None, float | None]
+
+
+_DESCRIBED = _DESCRIPTIVE._value_
 
 
 def _outcome(entry: dict[str, Any]) -> Outcome:
@@ -578,6 +597,9 @@ class ScoringPlan:
         #: The categories in the framework's order (the scorer's one pass over the items goes
         #: category by category).
         self.groups = tuple(CategoryPlan(framework, category, self.items) for category in framework.categories)
+        #: The items of no category (a framework built in Python can have them), with their positions.
+        grouped = {position for group in self.groups for position, _ in group.members}
+        self.ungrouped = tuple((position, item) for position, item in enumerate(self.items) if position not in grouped)
 
     def problem(self, plan: ItemPlan, value: AnswerValue) -> str | None:
         """Why ``value`` does not fit the item, or None: the verdict and message of
