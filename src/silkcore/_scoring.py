@@ -28,6 +28,7 @@ document, which the batch writes as it is and the API structures into a :class:`
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import itemgetter
 from typing import Any, Protocol, runtime_checkable
 
 from ._answers import rule_holds
@@ -375,15 +376,23 @@ def _consolidated(
 
 
 def _weakest(plan: ScoringPlan, weak: list[tuple[float, int]]) -> list[dict[str, Any]]:
-    """Findings on the lowest item scores (below 1), lowest first, then in the framework's order
-    (a pair's position breaks a tie: positions differ)."""
-    weak.sort()
+    """Findings on the lowest item scores (below 1), lowest first, then in the framework's order.
+
+    Sorted by score alone (floats compare fast), which keeps the order of equal scores: the
+    order they were met in, the trace's when the categories meet the items in it
+    (``plan.in_order``), else made so by sorting by position first."""
+    if not plan.in_order:
+        weak.sort(key=_POSITION)
+    weak.sort(key=_SCORE)
     findings = []
     for score, position in weak[: plan.framework.scoring.findings]:
         item = plan.items[position]
         message = f"weak answer on {item.id} ({score:.2f}): {item.text}"
-        findings.append(_finding(_WEAK_ITEM, message, item.id, item.category, score))
+        findings.append({"kind": _WEAK_ITEM, "message": message, "item_id": item.id, "category": item.category, "score": score})
     return findings
+
+
+_SCORE, _POSITION = itemgetter(0), itemgetter(1)
 
 
 def assess(framework: Framework, response_sets: ResponseSet | Sequence[ResponseSet]) -> ScoreCard:

@@ -17,6 +17,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 from operator import mul
 from typing import Any
 
@@ -597,8 +598,12 @@ class ScoringPlan:
         #: The categories in the framework's order (the scorer's one pass over the items goes
         #: category by category).
         self.groups = tuple(CategoryPlan(framework, category, self.items) for category in framework.categories)
-        #: The items of no category (a framework built in Python can have them), with their positions.
-        grouped = {position for group in self.groups for position, _ in group.members}
+        #: The items of no category (a framework built in Python can have them), with their
+        #: positions; and whether the pass meets the others in the trace's order (each
+        #: category's items together, in the framework's order).
+        met = [position for group in self.groups for position, _ in group.members]
+        self.in_order = all(a < b for a, b in pairwise(met))
+        grouped = set(met)
         self.ungrouped = tuple((position, item) for position, item in enumerate(self.items) if position not in grouped)
 
     def problem(self, plan: ItemPlan, value: AnswerValue) -> str | None:
