@@ -386,7 +386,7 @@ def _weakest(plan: ScoringPlan, weak: list[tuple[float, int]]) -> list[dict[str,
     weak.sort(key=_SCORE)
     findings = []
     for score, position in weak[: plan.framework.scoring.findings]:
-        item = plan.items[position]
+        item = plan.by_id[plan.items[position].id]  # the item the entry names (ids are meant to differ)
         message = f"weak answer on {item.id} ({score:.2f}): {item.text}"
         findings.append({"kind": _WEAK_ITEM, "message": message, "item_id": item.id, "category": item.category, "score": score})
     return findings

@@ -2,12 +2,16 @@
 
 Per item the plan holds its kind, whether it is scored, its option scores (in tables by the
 answer's type, so ``True`` never finds option ``1`` and ``1.0`` finds it), its range, target,
-reverse flag, weight and applicability rule, the words its trace entries use, and the trace
-entries that do not depend on the answer (not asked, unanswered, not applicable, unknown).
-A framework is frozen, so its plan is compiled on first use and kept while the framework
-object lives. Whether an answer fits stays :func:`silkcore._answers.answer_problem`'s to say
-(the plan only recognises, in a table look-up, the answers that plainly fit); how a fitting
-answer scores is :meth:`ItemPlan.score`.
+reverse flag, weight and applicability rule, the words its trace entries use, and one
+respondent's outcomes (:data:`Outcome`: the trace entry, with its status, score and
+confidence held apart) wherever they can be told in advance: not asked, unanswered, not
+applicable, unknown, an option chosen (per confidence, made on first use), a descriptive
+answer up to its value. Per category it holds its items with their places in the trace and
+how its score combines theirs (:class:`CategoryPlan`), so the scorer makes the trace and the
+category scores in one pass. A framework is frozen, so its plan is compiled on first use and
+kept while the framework object lives. Whether an answer fits stays
+:func:`silkcore._answers.answer_problem`'s to say (the plan only recognises, in a table
+look-up, the answers that plainly fit); how a fitting answer scores is :meth:`ItemPlan.score`.
 """
 
 from __future__ import annotations
@@ -93,7 +97,7 @@ def trace_entry(
 
 
 class ItemPlan:
-    """One item compiled: its rules, words and the trace entries that need no answer."""
+    """One item compiled: its rules, words and the outcomes one respondent's answer can be told in advance to give."""
 
     __slots__ = (
         "by_type",
@@ -329,7 +333,8 @@ ItemResult = tuple[TraceStatus, float | None, AnswerValue | None, float | None, 
 
 #: An item's trace entry with what the category scores are made of: its status (the
 #: member's own string, compared by identity), score and confidence, held apart so that the
-#: scorer reads them without a dict look-up.
+#: scorer reads them without a dict look-up. A score and a confidence are there exactly when
+#: the status is "scored".
 Outcome = tuple[dict[str, Any], str, float | None, float | None]
 
 
