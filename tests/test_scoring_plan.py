@@ -8,6 +8,8 @@ spelling and confidence, and count what is made per card (no wall clock).
 
 from __future__ import annotations
 
+import math
+import random
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,7 @@ import pytest
 from silkcore import build_catalog
 from silkcore._framework import NUMERIC_KINDS, OPTION_KINDS, Framework, ItemKind, NotApplicablePolicy, UnknownPolicy
 from silkcore._response_check import checked_answers
-from silkcore._scoring import GenericScorer
+from silkcore._scoring import GenericScorer, _r
 from silkcore._scoring_index import ItemPlan, consolidate, item_result, scoring_plan
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -133,3 +135,12 @@ def test_an_item_of_no_category_is_traced_and_counted_nowhere() -> None:
     assert [entry["item_id"] for entry in card["trace"]] == [item.id for item in odd.items]
     assert sum(c.get("applicable_items", 0) for c in card["categories"]) <= len(odd.items) - 1
     assert all(f.get("item_id") != lost.id for f in card["findings"])
+
+
+def test_numbers_are_rounded_as_round_rounds_them_once_made_or_looked_up() -> None:
+    rng = random.Random(6)
+    numbers = [rng.random() for _ in range(200)] + [i / 7 for i in range(50)] + [1.0, 0.5, 1e-7, 0.0000005]
+    for _ in range(2):  # made, then looked up
+        for number in numbers:
+            assert _r(number) == round(number, 6) and type(_r(number)) is float
+    assert math.copysign(1.0, _r(-0.0)) == -1.0 and math.copysign(1.0, _r(0.0)) == 1.0  # one key, two roundings
