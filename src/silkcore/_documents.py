@@ -63,6 +63,7 @@ DOCUMENT_TYPES: dict[str, type[Any]] = {
 }
 # Older versions still read into the current entity (a MINOR version only adds optional fields).
 DOCUMENT_TYPES["silkcore_framework-v1.0.0"] = Framework
+DOCUMENT_TYPES["silkcore_framework-v1.1.0"] = Framework
 DOCUMENT_TYPES["silkcore_envelope-v1.0.0"] = Envelope
 
 Source = str | bytes | Path | dict[str, Any]
@@ -140,7 +141,10 @@ def semantic_issues(
 
 def _response_set_issues(response_set: dict[str, Any], frameworks: FrameworkResolver) -> list[Issue]:
     try:
-        framework = frameworks(response_set["framework_id"])
+        # the version the set answers, when the resolver knows several (FrameworkFinder)
+        for_answers = getattr(frameworks, "for_answers", None)
+        framework_id = response_set["framework_id"]
+        framework = for_answers(framework_id, response_set["framework_version"]) if for_answers else frameworks(framework_id)
     except UnknownComponentError as exc:
         hint = f"; installed: {', '.join(exc.available)}" if exc.available else ""
         return [

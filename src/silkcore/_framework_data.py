@@ -16,7 +16,7 @@ from ._frameworks_check import framework_issues
 from ._objcache import PerObject
 from ._schemas import SchemaRegistry
 
-__all__ = ["framework_document", "framework_hash", "framework_problems", "load_framework"]
+__all__ = ["document_schema", "framework_document", "framework_hash", "framework_problems", "load_framework"]
 
 
 def load_framework(source: str | Path | bytes | dict[str, Any], *, registry: SchemaRegistry | None = None) -> Framework:
@@ -54,7 +54,18 @@ def framework_document(framework: Framework) -> dict[str, Any]:
     doc = unstructure(attrs.evolve(framework, items=tuple(items)))
     full_policy = {f.name: unstructure(getattr(framework.scoring, f.name)) for f in attrs.fields(type(framework.scoring))}
     doc["scoring"] = full_policy
-    return {"schema": Framework.SCHEMA, **doc}
+    return {"schema": document_schema(framework), **doc}
+
+
+#: The schema a framework without declared changes is written under: 1.2 only adds
+#: ``changes``, so such a framework keeps its 1.1 document - and its hash, which score cards
+#: and histories already recorded - and readers that know only 1.1 still read it.
+_BEFORE_CHANGES = "silkcore_framework-v1.1.0"
+
+
+def document_schema(framework: Framework) -> str:
+    """The oldest framework schema that holds ``framework``'s document."""
+    return Framework.SCHEMA if framework.changes is not None else _BEFORE_CHANGES
 
 
 def _hash_of(framework: Framework) -> str:
