@@ -104,8 +104,13 @@ def report(
         subject = next((d.org_id for d in documents if isinstance(d, Organisation)), None)
         # Only a store the user named: a default one would add sections from runs nobody chose.
         if subject is not None and store_path is not None:
+            from .._history_versions import compare_versions
+
             with Store(store_path) as store:
-                rows = history(store.assessments(subject))
+                # across framework versions, changed categories are re-scored from the stored answers
+                rows = compare_versions(
+                    history(store.assessments(subject)), frameworks.versions, store.assessment_response_sets, catalog
+                )
         with atomic_path(output) as partial:
             sections = write_organisation_report(catalog, documents, cards, rows, partial, frameworks, language)
     except SilkError as exc:
