@@ -405,7 +405,8 @@ class Change:
     - ``split``: ``item`` became the items ``into``; its answer is carried to ``carry_to``;
     - ``merge``: ``items`` became ``to``; the answer of ``carry_from`` is carried;
     - ``remap``: the options of ``item`` (its id in this version) changed, as ``options`` maps them;
-    - ``scale``: the reusable scale ``scale`` changed, as ``options`` maps them;
+    - ``scale``: the reusable scale ``scale`` changed, as ``options`` maps them, for the items using
+      it (``items``, or every item naming the scale);
     - ``add``: ``item`` is new; ``drop``: ``item`` is no longer asked, for ``reason``;
     - ``weight``: the weight of ``item`` or ``category`` changed.
     """

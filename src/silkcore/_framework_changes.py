@@ -159,6 +159,8 @@ def changes_issues(framework: Framework) -> list[Issue]:
                 issues.append(Issue(f"{at}/scale", f"{change.scale!r} is not a scale of this version"))
             else:
                 issues.extend(_map_issues(change.options, [o.value for o in scale.options], at, f"scale {scale.id!r}"))
+            for position, name in enumerate(change.items):
+                new_item(f"{at}/items/{position}", name)
     for index, change in enumerate(changes.operations):  # a remap names an item that takes an old answer
         if change.op in (ChangeOp.REMAP, ChangeOp.REWORD) and change.item in new and change.item not in carried_into:
             issues.append(
@@ -241,8 +243,12 @@ def _inverse(
 def _option_plans(framework: Framework) -> dict[str, dict[tuple[type, OptionValue], OptionValue | _AskAgain]]:
     """New item -> its option plan, from a ``remap`` of the item or a ``scale`` it uses."""
     assert framework.changes is not None
-    by_scale = {c.scale: _plan(c.options) for c in framework.changes.operations if c.op == ChangeOp.SCALE}
-    plans = {item.id: by_scale[item.scale] for item in framework.items if item.scale in by_scale}
+    plans: dict[str, dict[tuple[type, OptionValue], OptionValue | _AskAgain]] = {}
+    for change in framework.changes.operations:
+        if change.op == ChangeOp.SCALE:
+            plan = _plan(change.options)
+            users = change.items or tuple(item.id for item in framework.items if item.scale == change.scale)
+            plans.update(dict.fromkeys(users, plan))
     for change in framework.changes.operations:
         if change.op == ChangeOp.REMAP and change.item is not None:
             plans[change.item] = _plan(change.options)

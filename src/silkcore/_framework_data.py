@@ -11,7 +11,7 @@ import attrs
 
 from ._convert import unstructure
 from ._errors import Issue, SchemaValidationError
-from ._framework import Framework
+from ._framework import ChangeOp, Framework
 from ._frameworks_check import framework_issues
 from ._objcache import PerObject
 from ._schemas import SchemaRegistry
@@ -51,7 +51,16 @@ def framework_document(framework: Framework) -> dict[str, Any]:
     for item in framework.items:
         resolved = attrs.evolve(item, scale=None, options=framework.options_of(item), scored=framework.is_scored(item))
         items.append(resolved)
-    doc = unstructure(attrs.evolve(framework, items=tuple(items)))
+    changes = framework.changes
+    if changes is not None:  # a resolved item no longer names its scale: a scale change names its items
+        users = {
+            c.scale: tuple(i.id for i in framework.items if i.scale == c.scale)
+            for c in changes.operations
+            if c.op == ChangeOp.SCALE and not c.items
+        }
+        operations = tuple(attrs.evolve(c, items=users[c.scale]) if users.get(c.scale) else c for c in changes.operations)
+        changes = attrs.evolve(changes, operations=operations)
+    doc = unstructure(attrs.evolve(framework, items=tuple(items), changes=changes))
     full_policy = {f.name: unstructure(getattr(framework.scoring, f.name)) for f in attrs.fields(type(framework.scoring))}
     doc["scoring"] = full_policy
     return {"schema": document_schema(framework), **doc}

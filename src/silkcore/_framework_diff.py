@@ -104,7 +104,7 @@ def diff_frameworks(a: Framework, b: Framework) -> FrameworkDiff:
             if change.op == ChangeOp.REMAP and change.item:
                 covered_options.add(change.item)
             elif change.op == ChangeOp.SCALE and change.scale:
-                covered_options.update(scale_users.get(change.scale, ()))
+                covered_options.update(change.items or scale_users.get(change.scale, ()))
             elif change.op == ChangeOp.REWORD and change.item:
                 covered_text.add(change.item)
             elif change.op == ChangeOp.WEIGHT:
@@ -162,7 +162,7 @@ def _declared(change: Any, new: Framework, scale_users: dict[str, list[str]]) ->
         what = change.item if op == ChangeOp.REMAP else f"scale {change.scale}"
         mapped = {str(m.old) for m in change.options}
         steps = ", ".join(f"{m.old!r} -> {_ask(m)}" for m in change.options)
-        users = (change.item,) if op == ChangeOp.REMAP else tuple(scale_users.get(change.scale, ()))
+        users = (change.item,) if op == ChangeOp.REMAP else tuple(change.items or scale_users.get(change.scale, ()))
         added = []
         if op == ChangeOp.SCALE:
             scale = next((s for s in new.scales if s.id == change.scale), None)
@@ -197,7 +197,7 @@ def _unmapped_options(
         if change.op not in (ChangeOp.REMAP, ChangeOp.SCALE):
             continue
         mapped = {(type(m.old), m.old) for m in change.options}
-        targets = [change.item] if change.op == ChangeOp.REMAP else scale_users.get(change.scale, [])
+        targets = [change.item] if change.op == ChangeOp.REMAP else list(change.items or scale_users.get(change.scale, []))
         missing: dict[str, None] = {}
         for target in targets:
             before = old_items.get(pairs.get(target, ""))
