@@ -23,7 +23,8 @@ def migrate_command(
 ) -> None:
     """Carry response sets (JSON, or JSON Lines of them) to another version of their framework,
     following its declared changes. Answers that cannot be carried become unknown, with the
-    reason in their comment; the output is one document, or JSON Lines when the input was."""
+    reason in their comment. One JSON input gives one document; JSON Lines or several inputs
+    give JSON Lines. See docs/writing-a-framework.md, "Evolving a framework"."""
     from .._assessment import ResponseSet
     from .._documents import dump_document, read_documents
     from .._migrate import migrate
