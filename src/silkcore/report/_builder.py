@@ -148,7 +148,7 @@ _REASONS = {
 def _compared(assessments: Sequence[dict[str, Any]], language: str) -> tuple[str, list[str]]:
     """When the last assessment answers another version than the one before: a heading and,
     per category, whether it compares (and why not) - else ``("", [])``."""
-    if len(assessments) < 2 or assessments[-1]["framework_version"] == assessments[-2]["framework_version"]:
+    if len(assessments) < 2 or assessments[-1].get("framework_version") == assessments[-2].get("framework_version"):
         return "", []
     _ = _translator(language)
     lines = []
