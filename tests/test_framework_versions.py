@@ -376,3 +376,17 @@ def test_the_store_keeps_the_answers_to_re_score(two_versions: Path) -> None:
         rows = silkcore.compare_versions(history(records), lambda _id: [], store.assessment_response_sets)
     assert all(c["status"] == "not comparable" for c in rows[1]["categories"])
     assert "status" not in rows[0]["categories"][0]
+
+
+def test_a_reworded_item_is_undeclared_until_the_reword_is_declared() -> None:
+    old = silkcore.load_framework(V10)
+    document = v11_document()
+    document["items"][0]["text"] = {"en": "What is the first motive for the partnership?"}
+    reworded = silkcore.load_framework(document)
+    found = [e for e in silkcore.diff_frameworks(old, reworded).entries if e.change == "text"]
+    assert [(e.new, e.declared) for e in found] == [(("why.motive",), False)]
+    document["changes"]["operations"].append({"op": "reword", "item": "why.motive"})
+    declared = silkcore.diff_frameworks(old, silkcore.load_framework(document))
+    assert not declared.undeclared and declared.entries[-1].change == "reword"
+    # the split items are new questions: their texts are not compared with the old one
+    assert not [e for e in declared.entries if e.change == "text"]

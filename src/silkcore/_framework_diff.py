@@ -133,9 +133,12 @@ def diff_frameworks(a: Framework, b: Framework) -> FrameworkDiff:
         before, after = old_items.get(source), new_items.get(target)
         if before is None or after is None:
             continue
-        entries += _item_changes(
-            old, new, before, after, target in covered_options, target in covered_text, target in covered_weight
+        # an item split or merged is a new question: its text may differ without a reword
+        same_question = target == source or any(
+            c.op == ChangeOp.RENAME and c.to == target for c in (changes.operations if changes else ())
         )
+        text_declared = target in covered_text or not same_question
+        entries += _item_changes(old, new, before, after, target in covered_options, text_declared, target in covered_weight)
     old_categories = {c.id: c for c in old.categories}
     for category in new.categories:
         was = old_categories.get(category.id)
