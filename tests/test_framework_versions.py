@@ -390,3 +390,29 @@ def test_a_reworded_item_is_undeclared_until_the_reword_is_declared() -> None:
     assert not declared.undeclared and declared.entries[-1].change == "reword"
     # the split items are new questions: their texts are not compared with the old one
     assert not [e for e in declared.entries if e.change == "text"]
+
+
+def test_with_the_earlier_version_at_hand_validate_checks_the_list_and_every_old_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert silk(capsys, "validate", "-f", str(V10), str(V11))[0] == 0
+    document = v11_document()
+    scale = document["changes"]["operations"][2]
+    scale["options"] = [m for m in scale["options"] if m["old"] != "partly"]
+    unmapped = write_yaml(tmp_path / "unmapped.json", document)
+    assert silk(capsys, "validate", str(unmapped))[0] == 0  # alone, the declaration cannot know 1.0's options
+    code, _, err = silk(capsys, "validate", "-f", str(V10), str(unmapped))
+    assert code == 1 and "at /changes/operations/2/options: option 'partly' of why.members in version 1.0.0 is not mapped" in err
+    document = v11_document()
+    document["changes"]["from_items"].remove("why.motive")
+    document["changes"]["from_items"].append("why.motive_old")
+    document["changes"]["operations"].append({"op": "drop", "item": "why.motive_old", "reason": "x"})
+    document["changes"]["operations"].append({"op": "add", "item": "why.motive"})
+    unlisted = write_yaml(tmp_path / "unlisted.json", document)
+    assert silk(capsys, "validate", str(unlisted))[0] == 0
+    code, _, err = silk(capsys, "validate", "-f", str(V10), str(unlisted))
+    assert (
+        code == 1
+        and "'why.motive_old' is not an item of version 1.0.0" in err
+        and "'why.motive' of version 1.0.0 is not listed" in err
+    )

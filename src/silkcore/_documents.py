@@ -22,6 +22,7 @@ from ._convert import json_data_issues, source_issues, structure, unstructure
 from ._errors import DataError, Issue, SchemaValidationError, UnknownComponentError
 from ._fastpath import FAST_BUILDERS, response_set_buildable
 from ._framework import Framework
+from ._framework_changes import earlier_version_issues
 from ._frameworks_check import framework_issues
 from ._jsonio import DEFAULT_LIMITS, Limits, load_yaml, loads
 from ._locate import locate_issues
@@ -132,8 +133,8 @@ def semantic_issues(
         return [Issue("/direction", issue)] if issue else []
     if name == ResponseSet.SCHEMA:  # the entity, or (untyped) the document it would be built from
         return [] if frameworks is None else _response_set_issues(doc, frameworks)
-    if isinstance(entity, Framework):
-        return framework_issues(entity)
+    if isinstance(entity, Framework):  # and, given its earlier version, its declared changes against it
+        return framework_issues(entity) or earlier_version_issues(entity, frameworks)
     if name.startswith("silkcore_envelope-"):
         return _envelope_issues(doc, registry, frameworks)
     return []

@@ -20,10 +20,10 @@ from typing import Final
 
 import attrs
 
-from ._errors import Issue
+from ._errors import Issue, SilkError
 from ._framework import OPTION_KINDS, Change, ChangeOp, Framework, FrameworkChanges, Item, OptionMap, OptionValue
 
-__all__ = ["ASK_AGAIN", "OptionPlan", "Step", "backward_step", "changes_issues", "forward_step"]
+__all__ = ["ASK_AGAIN", "OptionPlan", "Step", "backward_step", "changes_issues", "earlier_version_issues", "forward_step"]
 
 
 class _AskAgain:
@@ -328,3 +328,49 @@ def backward_step(framework: Framework, earlier: Framework | None = None) -> Ste
         asked[source] = f"{reason}; no answer to carry back"
     order = tuple(item.id for item in earlier.items) if earlier is not None else changes.from_items
     return Step(framework.id, version, changes.from_version, order, carried, asked, left, frozenset(forward.targets))
+
+
+def earlier_version_issues(framework: Framework, frameworks: object) -> list[Issue]:
+    """With the earlier version at hand (a resolver that knows ``versions``, as
+    :class:`~silkcore._catalog.FrameworkFinder` does): ``from_items`` must list exactly its
+    items, and each declared option map every option its old items had. ``[]`` otherwise."""
+    changes = framework.changes
+    versions = getattr(frameworks, "versions", None)
+    if changes is None or not callable(versions):
+        return []
+    try:
+        earlier = next((f for f in versions(framework.id) if f.version == changes.from_version), None)
+    except SilkError:
+        return []
+    if earlier is None:
+        return []
+    what = f"version {earlier.version}"
+    old_items = {item.id: item for item in earlier.items}
+    listed = set(changes.from_items)
+    issues = [
+        Issue(f"/changes/from_items/{position}", f"{name!r} is not an item of {what}")
+        for position, name in enumerate(changes.from_items)
+        if name not in old_items
+    ]
+    issues += [Issue("/changes/from_items", f"item {name!r} of {what} is not listed") for name in old_items if name not in listed]
+    if issues:
+        return issues
+    carried = forward_step(framework).carried
+    scale_users: dict[str | None, tuple[str, ...]] = {}
+    for change in changes.operations:
+        if change.op == ChangeOp.SCALE:
+            scale_users[change.scale] = change.items or tuple(i.id for i in framework.items if i.scale == change.scale)
+    for index, change in enumerate(changes.operations):
+        if change.op not in (ChangeOp.REMAP, ChangeOp.SCALE):
+            continue
+        mapped = {key(m.old) for m in change.options}
+        targets = (change.item or "",) if change.op == ChangeOp.REMAP else scale_users.get(change.scale, ())
+        for target in targets:
+            source = old_items.get(carried[target][0]) if target in carried else None
+            if source is None:
+                continue
+            for option in earlier.options_of(source):
+                if key(option.value) not in mapped:
+                    message = f"option {option.value!r} of {source.id} in {what} is not mapped (new, or ask_again)"
+                    issues.append(Issue(f"/changes/operations/{index}/options", message))
+    return list(dict.fromkeys(issues))
