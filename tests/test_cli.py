@@ -19,7 +19,11 @@ def all_examples() -> list[str]:
 
 
 #: Examples answering frameworks that are files, not installed plugins: given with --framework.
-EXAMPLE_FRAMEWORK_FILES = [ENERGY_FW, EXAMPLES / "plugin-event-readiness" / "silk_event_readiness" / "event_readiness.yaml"]
+EXAMPLE_FRAMEWORK_FILES = [
+    ENERGY_FW,
+    EXAMPLES / "frameworks" / "community-energy-readiness-1.1.yaml",  # each response set is checked against its version
+    EXAMPLES / "plugin-event-readiness" / "silk_event_readiness" / "event_readiness.yaml",
+]
 
 
 def test_validate_every_example_exits_zero() -> None:

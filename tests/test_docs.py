@@ -407,7 +407,7 @@ EXAMPLES_PER_PAGE = {
     "docs/tools/impact-grid.md": 5,
     "docs/tools/indicators.md": 3,
     "docs/tools/policy-brief.md": 5,
-    "docs/writing-a-framework.md": 6,
+    "docs/writing-a-framework.md": 14,
     "docs/writing-a-plugin.md": 16,
 }
 

@@ -204,11 +204,13 @@ def test_minor_version_keeps_old_documents_valid_and_upgrades() -> None:
     old = parse_bytes((EXAMPLES / "frameworks" / "community-energy-readiness.yaml").read_bytes(), "f.yaml")
     assert old["schema"] == "silkcore_framework-v1.0.0"
     registry = SchemaRegistry()
-    assert {"silkcore_framework-v1.0.0", "silkcore_framework-v1.1.0"} <= set(registry.names())
+    assert {"silkcore_framework-v1.0.0", "silkcore_framework-v1.1.0", "silkcore_framework-v1.2.0"} <= set(registry.names())
     assert validate(old) == []
+    middle = upgrade(old, "silkcore_framework-v1.1.0")
+    assert middle["schema"] == "silkcore_framework-v1.1.0" and validate(middle) == []
     new = upgrade(old)
-    assert new["schema"] == "silkcore_framework-v1.1.0" and validate(new) == []
-    assert upgrade(new) == new
+    assert new["schema"] == "silkcore_framework-v1.2.0" and validate(new) == []
+    assert upgrade(new) == new and upgrade(middle) == new
 
 
 def test_lock_catches_an_edited_released_file(tmp_path: Path) -> None:

@@ -68,7 +68,7 @@ if TYPE_CHECKING:
         TraceStatus,
     )
     from ._case import Case, CaseFigure, CaseFlow, CaseStrategy, Cell, Fact, Jurisdiction, Policy
-    from ._catalog import Catalog, IndicatorEntry, build_catalog, get_catalog
+    from ._catalog import Catalog, FrameworkFinder, IndicatorEntry, build_catalog, get_catalog
     from ._documents import dump_document, load_document, read_documents, to_document
     from ._extras import EXTRAS, MissingExtraError, extra_installed, require_extra
     from ._flows import DIRECTIONS as FLOW_DIRECTIONS
@@ -79,18 +79,24 @@ if TYPE_CHECKING:
         AnswerScale,
         ApplicabilityRule,
         Category,
+        Change,
+        ChangeOp,
         Condition,
         Framework,
+        FrameworkChanges,
         Item,
         ItemKind,
         NotApplicablePolicy,
         Option,
+        OptionMap,
         ScoringPolicy,
         UnknownPolicy,
     )
     from ._framework_data import framework_document, framework_hash, load_framework
+    from ._framework_diff import DiffEntry, FrameworkDiff, diff_frameworks
     from ._graph_render import to_dot, to_mermaid
     from ._guide import Guide, GuideOutcome, text_of
+    from ._history_versions import compare_versions
     from ._jsonio import Limits, parse_csv_rows, parse_json, parse_yaml
     from ._keys import SigningKey, load_signing_key, new_signing_key, save_signing_key
     from ._lazy_command import lazy_command
@@ -105,6 +111,7 @@ if TYPE_CHECKING:
         ratio,
         standing,
     )
+    from ._migrate import Migration, migrate, migrate_response_set
     from ._model import (
         Approach,
         Direction,
@@ -171,6 +178,9 @@ __all__ = [
     "lazy_command",
     # signed envelopes (W3C Data Integrity, eddsa-jcs-2022) and the did:key signing keys
     "SigningKey", "load_signing_key", "new_signing_key", "save_signing_key", "sign_envelope", "verify_envelope",
+    # versions of a framework: declared changes, what changed, answers and histories carried across
+    "Change", "ChangeOp", "FrameworkChanges", "OptionMap", "DiffEntry", "FrameworkDiff", "diff_frameworks",
+    "Migration", "migrate", "migrate_response_set", "compare_versions", "FrameworkFinder",
     # loaded on first use (the store, batch and Dask pull in more)
     "AssessmentRecord", "BatchCounts", "BatchError", "Store", "history", "run_batch", "score_bag",
 ]  # fmt: skip
@@ -293,6 +303,18 @@ _LAZY: dict[str, tuple[str, str]] = {
     "verify_received": ("_sharing", "verify_received"),
     "write_output": ("_outputs", "write_output"),
     "lazy_command": ("_lazy_command", "lazy_command"),
+    "Change": ("_framework", "Change"),
+    "ChangeOp": ("_framework", "ChangeOp"),
+    "FrameworkChanges": ("_framework", "FrameworkChanges"),
+    "OptionMap": ("_framework", "OptionMap"),
+    "DiffEntry": ("_framework_diff", "DiffEntry"),
+    "FrameworkDiff": ("_framework_diff", "FrameworkDiff"),
+    "diff_frameworks": ("_framework_diff", "diff_frameworks"),
+    "Migration": ("_migrate", "Migration"),
+    "migrate": ("_migrate", "migrate"),
+    "migrate_response_set": ("_migrate", "migrate_response_set"),
+    "compare_versions": ("_history_versions", "compare_versions"),
+    "FrameworkFinder": ("_catalog", "FrameworkFinder"),
     "AssessmentRecord": ("_store", "AssessmentRecord"),
     "Store": ("_store", "Store"),
     "history": ("_store", "history"),

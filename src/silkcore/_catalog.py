@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     from ._scoring import Scorer
     from .report import ReportSection
 
-__all__ = ["Catalog", "IndicatorEntry", "build_catalog", "get_catalog"]
+__all__ = ["Catalog", "FrameworkFinder", "IndicatorEntry", "build_catalog", "get_catalog"]
 
 _FRAMEWORK_SUFFIXES = (".yaml", ".yml", ".json")
 #: The user's choice of plugins allowed to score (and analyse) another plugin's framework.
@@ -143,6 +143,62 @@ def _chosen_frameworks(given: Mapping[str, str | Iterable[str]] | None) -> dict[
             raise PluginError(f"{OPEN_FRAMEWORKS_VARIABLE}: expected FRAMEWORK_ID=PLUGIN[,FRAMEWORK_ID=PLUGIN...], got {part!r}")
         chosen[framework_id] = chosen.get(framework_id, frozenset()) | {plugin}
     return chosen
+
+
+class FrameworkFinder:
+    """The frameworks a command knows - files the user gave, then the registered ones - by
+    id, and by id and version. Called with an id it is a
+    :data:`~silkcore._documents.FrameworkResolver`."""
+
+    def __init__(self, catalog: Catalog, given: Iterable[Framework]) -> None:
+        from ._migrate import version_key
+
+        self._catalog = catalog
+        self._given: dict[str, dict[str, Framework]] = {}
+        for framework in given:
+            self._given.setdefault(framework.id, {})[framework.version] = framework
+        # by id alone: the newest version given
+        self._newest = {fid: max(found.values(), key=lambda f: version_key(f.version)) for fid, found in self._given.items()}
+
+    def __call__(self, framework_id: str) -> Framework:
+        found = self._newest.get(framework_id)
+        if found is not None:
+            return found
+        try:
+            return self._catalog.framework(framework_id)
+        except UnknownComponentError as exc:
+            raise UnknownComponentError("framework", framework_id, {*exc.available, *self._newest}) from None
+
+    def versions(self, framework_id: str) -> list[Framework]:
+        """Every known version of a framework, oldest first (empty when the id is unknown)."""
+        from ._migrate import version_key
+
+        found = dict(self._given.get(framework_id, {}))
+        if framework_id in self._catalog.framework_ids():
+            with contextlib.suppress(SilkError):
+                registered = self._catalog.framework(framework_id)
+                found.setdefault(registered.version, registered)
+        return sorted(found.values(), key=lambda f: version_key(f.version))
+
+    def version(self, framework_id: str, version: str) -> Framework:
+        """Version ``version`` of a framework; :class:`UnknownComponentError` (naming the
+        versions known) when that version is not known."""
+        versions = self.versions(framework_id)
+        for framework in versions:
+            if framework.version == version:
+                return framework
+        if not versions:
+            self(framework_id)  # raises: the id itself is unknown
+        known = {f"{framework_id} {f.version}": None for f in versions}
+        raise UnknownComponentError("framework version", f"{framework_id} {version}", known)
+
+    def for_answers(self, framework_id: str, version: str) -> Framework:
+        """The version a response set answers when it is known, else the framework by id
+        (whose check then says which version it is)."""
+        for framework in self.versions(framework_id):
+            if framework.version == version:
+                return framework
+        return self(framework_id)
 
 
 class Catalog:
@@ -518,21 +574,13 @@ class Catalog:
             return load_framework(path, registry=self.schemas)
         return self.framework(ref)
 
-    def framework_resolver(self, *given: Framework) -> Callable[[str], Framework]:
+    def framework_resolver(self, *given: Framework) -> FrameworkFinder:
         """Finds a framework by id for the checks of :func:`~silkcore._documents.check`: the
-        ``given`` frameworks first (files a user named), then the registered ones."""
-        chosen = {framework.id: framework for framework in given}
-
-        def resolve(framework_id: str) -> Framework:
-            found = chosen.get(framework_id)
-            if found is not None:
-                return found
-            try:
-                return self.framework(framework_id)
-            except UnknownComponentError as exc:
-                raise UnknownComponentError("framework", framework_id, {*exc.available, *chosen}) from None
-
-        return resolve
+        ``given`` frameworks first (files a user named), then the registered ones. Several
+        versions of one id may be given: by id alone the newest is found, and
+        :meth:`FrameworkFinder.version` finds each one (how response sets are checked
+        against the version they answer, and how ``silk migrate`` finds both ends)."""
+        return FrameworkFinder(self, given)
 
     def owner(self, kind: str, component_id: str) -> str:
         """Which plugin registered a component (``framework``, ``indicator``, ``scorer``,

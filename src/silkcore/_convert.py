@@ -173,7 +173,7 @@ def make_converter(*, detailed: bool = True) -> cattrs.Converter:
         lambda t: t in (AnswerValue, AnswerValue | None), lambda v: list(v) if isinstance(v, tuple) else v
     )
     option = lambda value, _: _scalar(value, (str, bool, int), "a string, integer or boolean")  # noqa: E731
-    converter.register_structure_hook_func(lambda t: t == OptionValue, option)
+    converter.register_structure_hook_func(lambda t: t in (OptionValue, OptionValue | None), option)
     condition = lambda value, _: _scalar(value, (str, bool, int, float), "a string, number or boolean")  # noqa: E731
     converter.register_structure_hook_func(lambda t: t in (ConditionValue, ConditionValue | None), condition)
     converter.register_structure_hook(ApplicabilityRule, _structure_rule(converter))

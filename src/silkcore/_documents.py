@@ -22,6 +22,7 @@ from ._convert import json_data_issues, source_issues, structure, unstructure
 from ._errors import DataError, Issue, SchemaValidationError, UnknownComponentError
 from ._fastpath import FAST_BUILDERS, response_set_buildable
 from ._framework import Framework
+from ._framework_changes import earlier_version_issues
 from ._frameworks_check import framework_issues
 from ._jsonio import DEFAULT_LIMITS, Limits, load_yaml, loads
 from ._locate import locate_issues
@@ -64,6 +65,7 @@ DOCUMENT_TYPES: dict[str, type[Any]] = {
 }
 # Older versions still read into the current entity (a MINOR version only adds optional fields).
 DOCUMENT_TYPES["silkcore_framework-v1.0.0"] = Framework
+DOCUMENT_TYPES["silkcore_framework-v1.1.0"] = Framework
 DOCUMENT_TYPES["silkcore_envelope-v1.0.0"] = Envelope
 
 Source = str | bytes | Path | dict[str, Any]
@@ -132,8 +134,8 @@ def semantic_issues(
         return [Issue("/direction", issue)] if issue else []
     if name == ResponseSet.SCHEMA:  # the entity, or (untyped) the document it would be built from
         return [] if frameworks is None else _response_set_issues(doc, frameworks)
-    if isinstance(entity, Framework):
-        return framework_issues(entity)
+    if isinstance(entity, Framework):  # and, given its earlier version, its declared changes against it
+        return framework_issues(entity) or earlier_version_issues(entity, frameworks)
     if name.startswith("silkcore_envelope-"):
         return _envelope_issues(doc, registry, frameworks)
     return []
@@ -141,7 +143,10 @@ def semantic_issues(
 
 def _response_set_issues(response_set: dict[str, Any], frameworks: FrameworkResolver) -> list[Issue]:
     try:
-        framework = frameworks(response_set["framework_id"])
+        # the version the set answers, when the resolver knows several (FrameworkFinder)
+        for_answers = getattr(frameworks, "for_answers", None)
+        framework_id = response_set["framework_id"]
+        framework = for_answers(framework_id, response_set["framework_version"]) if for_answers else frameworks(framework_id)
     except UnknownComponentError as exc:
         hint = f"; installed: {', '.join(exc.available)}" if exc.available else ""
         return [

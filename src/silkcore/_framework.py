@@ -42,10 +42,13 @@ __all__ = [
     "AnswerScale",
     "ApplicabilityRule",
     "Category",
+    "Change",
+    "ChangeOp",
     "Condition",
     "Edge",
     "EdgeKind",
     "Framework",
+    "FrameworkChanges",
     "Graph",
     "Item",
     "ItemKind",
@@ -54,6 +57,7 @@ __all__ = [
     "NodeKind",
     "NotApplicablePolicy",
     "Option",
+    "OptionMap",
     "PointerTo",
     "ScoringPolicy",
     "UnknownPolicy",
@@ -369,11 +373,75 @@ class Graph:
         return tuple(e for e in self.edges if e.from_ == node_id)
 
 
+class ChangeOp(StrEnum):
+    """What one declared change did to the items of the earlier version (see ``Change``)."""
+
+    RENAME = "rename"
+    REWORD = "reword"
+    SPLIT = "split"
+    MERGE = "merge"
+    REMAP = "remap"
+    SCALE = "scale"
+    ADD = "add"
+    DROP = "drop"
+    WEIGHT = "weight"
+
+
+@attrs.frozen
+class OptionMap:
+    """Where answers given with the old option ``old`` go: the option ``new``, or nowhere
+    (``ask_again``: the migrated answer is unknown, to be asked again)."""
+
+    old: OptionValue
+    new: OptionValue | None = None
+    ask_again: bool = False
+
+
+@attrs.frozen
+class Change:
+    """One declared change from the earlier version; which fields it uses depends on ``op``:
+
+    - ``rename``: ``item`` (old id) became ``to``; ``reword``: ``item``'s text changed, not its meaning;
+    - ``split``: ``item`` became the items ``into``; its answer is carried to ``carry_to``;
+    - ``merge``: ``items`` became ``to``; the answer of ``carry_from`` is carried;
+    - ``remap``: the options of ``item`` (its id in this version) changed, as ``options`` maps them;
+    - ``scale``: the reusable scale ``scale`` changed, as ``options`` maps them, for the items using
+      it (``items``, or every item naming the scale);
+    - ``add``: ``item`` is new; ``drop``: ``item`` is no longer asked, for ``reason``;
+    - ``weight``: the weight of ``item`` or ``category`` changed.
+    """
+
+    op: ChangeOp
+    item: str | None = None
+    items: tuple[str, ...] = ()
+    to: str | None = None
+    into: tuple[str, ...] = ()
+    carry_to: tuple[str, ...] = ()
+    carry_from: str | None = None
+    scale: str | None = None
+    category: str | None = None
+    options: tuple[OptionMap, ...] = ()
+    reason: str | None = None
+    note: str | None = None
+
+
+@attrs.frozen
+class FrameworkChanges:
+    """What a version changed from ``from_version`` of the same framework. ``from_items``
+    lists every item of that version, so the declaration is checked (each old item kept
+    or named by a change) with no other file at hand."""
+
+    from_version: str
+    from_items: tuple[str, ...]
+    operations: tuple[Change, ...] = ()
+    note: str | None = None
+
+
 @attrs.frozen
 class Framework:
     """A versioned assessment framework. Build one with :func:`silkcore.load_framework`."""
 
-    SCHEMA: ClassVar[str] = "silkcore_framework-v1.1.0"
+    SCHEMA: ClassVar[str] = "silkcore_framework-v1.2.0"
 
     id: str
     version: str
@@ -387,6 +455,7 @@ class Framework:
     scales: tuple[AnswerScale, ...] = ()
     scoring: ScoringPolicy = ScoringPolicy()
     graph: Graph | None = None
+    changes: FrameworkChanges | None = None
 
     def __attrs_post_init__(self) -> None:
         check_fields(self, _FRAMEWORK_RULES)
@@ -443,6 +512,7 @@ _FRAMEWORK_RULES: tuple[Rule, ...] = (
     ("scales", tuple_of(AnswerScale), "a tuple of AnswerScale"),
     ("scoring", instance_of(ScoringPolicy), "a ScoringPolicy"),
     ("graph", opt_instance_of(Graph), "a Graph or None"),
+    ("changes", opt_instance_of(FrameworkChanges), "a FrameworkChanges or None"),
 )
 
 

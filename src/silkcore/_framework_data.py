@@ -11,12 +11,12 @@ import attrs
 
 from ._convert import unstructure
 from ._errors import Issue, SchemaValidationError
-from ._framework import Framework
+from ._framework import ChangeOp, Framework
 from ._frameworks_check import framework_issues
 from ._objcache import PerObject
 from ._schemas import SchemaRegistry
 
-__all__ = ["framework_document", "framework_hash", "framework_problems", "load_framework"]
+__all__ = ["document_schema", "framework_document", "framework_hash", "framework_problems", "load_framework"]
 
 
 def load_framework(source: str | Path | bytes | dict[str, Any], *, registry: SchemaRegistry | None = None) -> Framework:
@@ -51,10 +51,30 @@ def framework_document(framework: Framework) -> dict[str, Any]:
     for item in framework.items:
         resolved = attrs.evolve(item, scale=None, options=framework.options_of(item), scored=framework.is_scored(item))
         items.append(resolved)
-    doc = unstructure(attrs.evolve(framework, items=tuple(items)))
+    changes = framework.changes
+    if changes is not None:  # a resolved item no longer names its scale: a scale change names its items
+        users = {
+            c.scale: tuple(i.id for i in framework.items if i.scale == c.scale)
+            for c in changes.operations
+            if c.op == ChangeOp.SCALE and not c.items
+        }
+        operations = tuple(attrs.evolve(c, items=users[c.scale]) if users.get(c.scale) else c for c in changes.operations)
+        changes = attrs.evolve(changes, operations=operations)
+    doc = unstructure(attrs.evolve(framework, items=tuple(items), changes=changes))
     full_policy = {f.name: unstructure(getattr(framework.scoring, f.name)) for f in attrs.fields(type(framework.scoring))}
     doc["scoring"] = full_policy
-    return {"schema": Framework.SCHEMA, **doc}
+    return {"schema": document_schema(framework), **doc}
+
+
+#: The schema a framework without declared changes is written under: 1.2 only adds
+#: ``changes``, so such a framework keeps its 1.1 document - and its hash, which score cards
+#: and histories already recorded - and readers that know only 1.1 still read it.
+_BEFORE_CHANGES = "silkcore_framework-v1.1.0"
+
+
+def document_schema(framework: Framework) -> str:
+    """The oldest framework schema that holds ``framework``'s document."""
+    return Framework.SCHEMA if framework.changes is not None else _BEFORE_CHANGES
 
 
 def _hash_of(framework: Framework) -> str:

@@ -37,6 +37,7 @@ from ._framework import (
     NodeKind,
     Option,
 )
+from ._framework_changes import changes_issues
 from ._jsonio import MAX_ISSUES
 from ._locate import pointer_join
 
@@ -327,6 +328,7 @@ def framework_issues(framework: Framework) -> list[Issue]:
             return _capped(issues)
     if framework.graph is not None:
         issues += _graph_issues(framework.graph, index, set(categories))
+    issues += changes_issues(framework)
     return _capped(issues)
 
 

@@ -27,6 +27,8 @@ def _rename(target: str) -> Callable[[Document], Document]:
 #: One step per (from, to) pair; :func:`upgrade` chains them.
 UPGRADES: dict[str, tuple[str, Callable[[Document], Document]]] = {
     "silkcore_framework-v1.0.0": ("silkcore_framework-v1.1.0", _rename("silkcore_framework-v1.1.0")),
+    # v1.2.0 adds the optional ``changes`` (declared changes from an earlier version).
+    "silkcore_framework-v1.1.0": ("silkcore_framework-v1.2.0", _rename("silkcore_framework-v1.2.0")),
     # v1.1.0 adds the optional ``proof`` (a signature); an unsigned envelope is the same either way.
     "silkcore_envelope-v1.0.0": ("silkcore_envelope-v1.1.0", _rename("silkcore_envelope-v1.1.0")),
 }

@@ -9,6 +9,7 @@ import html
 import json
 import re
 import secrets
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -401,6 +402,17 @@ def test_uploads_are_off_unless_allowed_and_checked_by_the_one_check(tmp_path: P
         token = token_of(good.headers["location"])
         first = client.get(f"/r/{token}", follow_redirects=True)
         assert first.status_code == 200 and shown_items(first.text)
+        # a version declaring its changes from an earlier one is asked like any other
+        evolved = EXAMPLES / "frameworks" / "community-energy-readiness-1.1.yaml"
+        fields["csrf_token"] = csrf_of(client.get("/upload").text)
+        later = client.post("/upload", data=fields, files={"framework_file": (evolved.name, evolved.read_bytes())},
+                            follow_redirects=False)  # fmt: skip
+        assert later.status_code == 303, later.text
+        page = client.get(f"/r/{token_of(later.headers['location'])}", follow_redirects=True)
+        assert page.status_code == 200 and shown_items(page.text)
+    with sqlite3.connect(tmp_path / "on.sqlite") as db:  # what was kept is a valid questionnaire state
+        payloads = [json.loads(row[0])["payload"] for row in db.execute("SELECT envelope FROM records")]
+    assert len(payloads) == 2 and all(silkcore.validate(payload) == [] for payload in payloads)
 
 
 def test_errors_are_html_pages_without_a_traceback(client: TestClient) -> None:

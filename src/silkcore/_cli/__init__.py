@@ -56,6 +56,11 @@ _BUILT_IN: dict[str, tuple[str, str]] = {
     ),
     "report": ("report", "Write the HTML (or Markdown) report for one organisation from its documents."),
     "history": ("report", "An organisation's assessments over time, with the change per category."),
+    "migrate": (
+        "migrate",
+        "Carry response sets (JSON, or JSON Lines of them) to another version of their framework, following its "
+        "declared changes.",
+    ),
     "export": ("exchange", "Convert documents (files, or registered framework ids) to another format."),
     "import": ("exchange", "Read another format into validated silkcore documents."),
     "keys": ("keys", "Signing keys: an Ed25519 key whose identity is a did:key."),

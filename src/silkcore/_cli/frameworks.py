@@ -1,13 +1,21 @@
-"""``silk frameworks`` (list, ``show``) and ``silk schema``: what is installed."""
+"""``silk frameworks`` (list, ``show``, ``diff``) and ``silk schema``: what is installed, and how versions differ."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from .._errors import SilkError, terminal_text
 from .._framework_data import framework_document
 from .._render import render_framework_list
-from .common import catalog_of, fail, print_json
+from .common import catalog_of, fail, framework_option, given_frameworks, print_json
+
+if TYPE_CHECKING:
+    from .._catalog import Catalog
+    from .._framework import Framework
 
 __all__ = ["COMMANDS"]
 
@@ -68,6 +76,47 @@ def frameworks_show(ctx: click.Context, framework_ref: str, as_json: bool, langu
             width = max(len(i.id) for i in framework.items)
             echo(f"    {mark} {item.id:<{width}} {item.kind.value:<12} {item.text.get(language, next(iter(item.text.values())))}")
     click.echo("  (* scored)")
+
+
+def resolve_version(catalog: Catalog, ref: str, given: Sequence[Framework]) -> Framework:
+    """A framework named on the command line: ``ID@VERSION`` (a version among the installed
+    framework and the ``--framework`` files), otherwise as everywhere (an id or a file)."""
+    framework_id, at, version = ref.rpartition("@")
+    if at and framework_id and not Path(ref).is_file():
+        return catalog.framework_resolver(*given).version(framework_id, version)
+    return catalog.resolve_framework(ref)
+
+
+@frameworks.command("diff")
+@click.argument("old")
+@click.argument("new")
+@framework_option("Another version of the framework, as a file (repeatable), to name by ID@VERSION.", multiple=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
+@click.pass_context
+def frameworks_diff(ctx: click.Context, old: str, new: str, framework_refs: tuple[str, ...], as_json: bool) -> None:
+    """What changed between two versions of a framework (files, ids, or ID@VERSION), item by
+    item: the changes the newer version declares, and any it does not."""
+    from .._framework_diff import diff_frameworks
+
+    catalog = catalog_of(ctx)
+    try:
+        given = given_frameworks(catalog, framework_refs)
+        result = diff_frameworks(resolve_version(catalog, old, given), resolve_version(catalog, new, given))
+    except SilkError as exc:
+        fail(exc)
+    if as_json:
+        print_json(result.to_json())
+        return
+    source = "declared" if result.declared else "no changes declared"
+    click.echo(f"{result.framework_id} {result.old_version} -> {result.new_version} ({source})")
+    width = max((len(e.change) for e in result.entries), default=0)
+    for entry in result.entries:
+        mark = "" if entry.declared else "  [undeclared]"
+        click.echo(terminal_text(f"  {entry.change:<{width}}  {entry.detail}{mark}"))
+    if not result.entries:
+        click.echo("  no changes")
+    elif result.undeclared:
+        click.echo(f"  {len(result.undeclared)} change(s) not declared")
 
 
 @click.command()

@@ -10,7 +10,7 @@ import click
 
 from .._catalog import Catalog
 from .._documents import read_documents
-from .._errors import Issue, SilkError, StoreError, UnknownComponentError
+from .._errors import Issue, SilkError, StoreError, UnknownComponentError, terminal_text
 from .._extras import require_extra
 from .._i18n import DEFAULT_LANGUAGE, LANGUAGES
 from .._model import Organisation
@@ -104,8 +104,13 @@ def report(
         subject = next((d.org_id for d in documents if isinstance(d, Organisation)), None)
         # Only a store the user named: a default one would add sections from runs nobody chose.
         if subject is not None and store_path is not None:
+            from .._history_versions import compare_versions
+
             with Store(store_path) as store:
-                rows = history(store.assessments(subject))
+                # across framework versions, changed categories are re-scored from the stored answers
+                rows = compare_versions(
+                    history(store.assessments(subject)), frameworks.versions, store.assessment_response_sets, catalog
+                )
         with atomic_path(output) as partial:
             sections = write_organisation_report(catalog, documents, cards, rows, partial, frameworks, language)
     except SilkError as exc:
@@ -125,24 +130,38 @@ def _framework_id(catalog: Catalog, ref: str) -> str:
 @click.command("history")
 @click.argument("org_id")
 @store_option()
-@framework_option("Only this framework (an id, or a framework file whose id is taken).")
+@framework_option(
+    "Only this framework (an id, or a framework file whose id is taken); repeat it with the files of its versions "
+    "to compare assessments across versions.",
+    multiple=True,
+)
+@click.option("--rescore", is_flag=True, help="Re-score the stored answers of an earlier version where a category changed.")
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
-def history_command(ctx: click.Context, org_id: str, store_path: Path | None, framework_ref: str | None, as_json: bool) -> None:
-    """An organisation's assessments over time, with the change per category."""
+def history_command(
+    ctx: click.Context, org_id: str, store_path: Path | None, framework_refs: tuple[str, ...], rescore: bool, as_json: bool
+) -> None:
+    """An organisation's assessments over time, with the change per category. Across versions
+    of a framework each category is comparable, re-scored or not comparable (with why)."""
+    from .._history_versions import compare_versions
     from .._store import Store, history
 
     path = store_path or default_store()
+    catalog = catalog_of(ctx)
     try:
-        framework_id = None if framework_ref is None else _framework_id(catalog_of(ctx), framework_ref)
+        given = [catalog.resolve_framework(ref) for ref in framework_refs if Path(ref).is_file()]
+        framework_ids = {_framework_id(catalog, ref) for ref in framework_refs}
         if not path.exists():
             raise StoreError(
                 f"no store at {path}; record assessments with `silk assess --store {path}` or `silk demo --store {path}`"
             )
         if store_path is None:
             announce_store(path)
+        finder = catalog.framework_resolver(*given)
         with Store(path) as store:
-            rows = history(store.assessments(org_id, framework_id))
+            records = [r for r in store.assessments(org_id) if not framework_ids or r.framework_id in framework_ids]
+            earlier = store.assessment_response_sets if rescore else None
+            rows = compare_versions(history(records), finder.versions, earlier, catalog)
     except SilkError as exc:
         fail(exc)
     if as_json:
@@ -150,12 +169,21 @@ def history_command(ctx: click.Context, org_id: str, store_path: Path | None, fr
         return
     if not rows:
         click.echo(f"no assessments of {org_id} in {path}")
+    previous: dict[str, str] = {}
     for row in rows:
         scores = [c for c in row["categories"] if c["score"] is not None]
         changes = ", ".join(
             f"{c['id']} {c['score']:.2f}" + (f" ({c['change']:+.2f})" if c["change"] is not None else "") for c in scores
         )
         click.echo(f"{row['created_at'][:19]}  {row['framework_id']} {row['framework_version']}  {changes}")
+        before = previous.get(row["framework_id"])
+        if before is not None and before != row["framework_version"]:
+            click.echo(f"  compared with {before}:")
+            width = max(len(c["id"]) for c in row["categories"])
+            for category in row["categories"]:
+                reason = "" if category["status"] == "comparable" else f": {category['reason']}"
+                click.echo(terminal_text(f"    {category['id']:<{width}}  {category['status']}{reason}"))
+        previous[row["framework_id"]] = row["framework_version"]
 
 
 COMMANDS: tuple[click.Command, ...] = (report, history_command)

@@ -250,6 +250,15 @@ class Store:
             rows = db.execute(query + " ORDER BY a.created_at, a.rowid", params).fetchall()
         return [AssessmentRecord(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6])) for row in rows]
 
+    def assessment_response_sets(self, assessment_id: str) -> list[dict[str, Any]]:
+        """The response sets an assessment was scored from, as stored (for re-scoring them,
+        say under a newer version of their framework); :class:`StoreError` if unknown."""
+        with self._read() as db:
+            row = db.execute("SELECT response_records FROM assessments WHERE assessment_id = ?", (assessment_id,)).fetchone()
+        if row is None:
+            raise StoreError(f"no assessment {assessment_id!r} in the store")
+        return [self.document(record_id) for record_id in json.loads(row[0])]
+
     def count(self, table: str) -> int:
         """Rows in ``documents`` or ``assessments``."""
         if table not in ("documents", "assessments"):

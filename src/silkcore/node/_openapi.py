@@ -84,6 +84,11 @@ _SCHEMAS: dict[str, Any] = {
             "categories": {"type": "integer", "minimum": 0},
             "items": {"type": "integer", "minimum": 0},
             "plugin": {"type": "string"},
+            "versions": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Every version the node serves (?version=).",
+            },
         },
     },
     "Document": {
@@ -180,8 +185,17 @@ def _paths() -> dict[str, Any]:
         "/frameworks/{framework_id}": {
             "get": {
                 "operationId": "getFramework",
-                "summary": "One framework document (scales resolved into its items)",
-                "parameters": [framework_id],
+                "summary": "One framework document (scales resolved into its items): the newest version, or ?version=X",
+                "parameters": [
+                    framework_id,
+                    {
+                        "name": "version",
+                        "in": "query",
+                        "required": False,
+                        "description": "A version of the framework the node knows (default: the newest); 404 otherwise.",
+                        "schema": {"type": "string", "minLength": 1, "maxLength": 100},
+                    },
+                ],
                 "responses": {"200": _answer("The framework", _ref("Document")), "401": _UNAUTHORIZED, "404": _NOT_FOUND},
             }
         },

@@ -56,16 +56,18 @@ class Node:
         frameworks: Sequence[Framework] = (),
     ) -> None:
         self.catalog = catalog
-        #: Frameworks the operator gave as files (``silk serve --framework FILE``), beside the installed ones.
-        self.given = {framework.id: framework for framework in frameworks}
-        #: The one way this node finds a framework by id: for /frameworks, /assess and every check.
+        #: The one way this node finds a framework by id (and by version): for /frameworks,
+        #: /assess and every check.
         self.frameworks = catalog.framework_resolver(*frameworks)
+        #: Frameworks the operator gave as files (``silk serve --framework FILE``), beside the
+        #: installed ones: by id, the newest version given (every version is served by ``?version=``).
+        self.given = {framework.id: self.frameworks(framework.id) for framework in frameworks}
         self.store = store
         self.peers = peers
         self.max_body = max_body
         self.limits = Limits(max_bytes=max_body)
         self.openapi = openapi
-        self._framework_docs: dict[str, dict[str, Any]] = {}
+        self._framework_docs: dict[tuple[str, str | None], dict[str, Any]] = {}
         #: Publishing, reading, withdrawing, the feed, histories and profiles.
         self.records = Records(catalog, store, peers, self.frameworks, max_body)
 
@@ -96,11 +98,12 @@ class Node:
         """Who is asking (anonymous, or a peer); 401 for an unknown token."""
         return self.records.caller(request)
 
-    def _framework_document(self, framework_id: str) -> dict[str, Any]:
-        document = self._framework_docs.get(framework_id)
+    def _framework_document(self, framework_id: str, version: str | None = None) -> dict[str, Any]:
+        document = self._framework_docs.get((framework_id, version))
         if document is None:
-            document = framework_document(self.frameworks(framework_id))
-            self._framework_docs[framework_id] = document
+            framework = self.frameworks(framework_id) if version is None else self.frameworks.version(framework_id, version)
+            document = framework_document(framework)
+            self._framework_docs[(framework_id, version)] = document
         return document
 
     # -- catalog --------------------------------------------------------------------------
@@ -116,15 +119,19 @@ class Node:
                 "categories": len(f.categories),
                 "items": len(f.items),
                 "plugin": "(file)" if f.id in self.given else self.catalog.owner("framework", f.id),
+                "versions": [known.version for known in self.frameworks.versions(f.id)],
             }
             for f in sorted({**{f.id: f for f in self.catalog.frameworks()}, **self.given}.values(), key=lambda f: f.id)
         ]
         return json_response(rows, headers=PUBLIC_CACHE)
 
     async def get_framework(self, request: Request) -> Response:
-        """``GET /frameworks/{id}``: one framework document, scales resolved into its items."""
+        """``GET /frameworks/{id}[?version=X]``: one framework document, scales resolved into its
+        items - the newest version the node knows, or version X (404 naming the versions known)."""
         self.caller(request)
-        return json_response(self._framework_document(request.path_params["framework_id"]), headers=PUBLIC_CACHE)
+        version = request.query_params.get("version") or None
+        document = self._framework_document(request.path_params["framework_id"], version)
+        return json_response(document, headers=PUBLIC_CACHE)
 
     async def list_schemas(self, request: Request) -> Response:
         """``GET /schemas``: the names in the local registry (packaged and plugin schemas)."""

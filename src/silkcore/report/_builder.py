@@ -131,6 +131,40 @@ def scorecard_section(card: ScoreCard, framework: Any, language: str = DEFAULT_L
     return SectionContent(f"{_text(framework.title, language, default)} ({card.framework_id})", html, markdown, charts=1)
 
 
+#: The words for a category's comparison across framework versions
+#: (:mod:`silkcore._history_versions`), translated where shown.
+_STATUSES = {"comparable": N_("comparable"), "re-scored": N_("re-scored"), "not comparable": N_("not comparable")}
+_REASONS = {
+    "same_version": N_("the same version of the framework"),
+    "unchanged": N_("no declared change touches the category's items"),
+    "rescored": N_("the earlier answers were migrated and re-scored under the newer version"),
+    "version_missing": N_("the earlier version of the framework is not at hand"),
+    "no_path": N_("no declared changes lead from the earlier version to the newer one"),
+    "not_rescored": N_("the category's items changed and the earlier answers were not re-scored"),
+    "no_answers": N_("no answer of the category could be carried from the earlier version"),
+}
+
+
+def _compared(assessments: Sequence[dict[str, Any]], language: str) -> tuple[str, list[str]]:
+    """When the last assessment answers another version than the one before: a heading and,
+    per category, whether it compares (and why not) - else ``("", [])``."""
+    if len(assessments) < 2 or assessments[-1].get("framework_version") == assessments[-2].get("framework_version"):
+        return "", []
+    _ = _translator(language)
+    lines = []
+    for category in assessments[-1]["categories"]:
+        status = category.get("status")
+        if status not in _STATUSES:
+            continue
+        reason = _REASONS.get(category.get("reason_code", ""))
+        line = _("%(category)s: %(status)s") % {"category": category["id"], "status": _(_STATUSES[status])}
+        lines.append(f"{line} ({_(reason)})" if reason and status != "comparable" else line)
+    if not lines:
+        return "", []
+    heading = _("Compared with version %(version)s of the framework:") % {"version": assessments[-2]["framework_version"]}
+    return heading, lines
+
+
 def history_section(rows: Sequence[dict[str, Any]], language: str = DEFAULT_LANGUAGE) -> SectionContent | None:
     """Scores over time, one line per category, when there are at least two assessments."""
     _ = _translator(language)
@@ -161,13 +195,17 @@ def history_section(rows: Sequence[dict[str, Any]], language: str = DEFAULT_LANG
         charts += 1
         last = assessments[-1]
         changes = [c for c in last["categories"] if c["change"] is not None]
+        heading, compared = _compared(assessments, language)
         parts.append(
             fragment(
-                "<h3>{{ fid }}</h3><figure>{{ chart|safe }}</figure><p>{{ changes }}</p>",
+                "<h3>{{ fid }}</h3><figure>{{ chart|safe }}</figure><p>{{ changes }}</p>"
+                "{% if heading %}<p>{{ heading }}</p><ul>{% for line in compared %}<li>{{ line }}</li>{% endfor %}</ul>{% endif %}",
                 fid=framework_id,
                 chart=chart,
                 changes=_("Change since the previous assessment: %(changes)s")
                 % {"changes": ", ".join(f"{c['id']} {c['change']:+.2f}" for c in changes) or _("none")},
+                heading=heading,
+                compared=compared,
             )
         )
         markdown.append(
@@ -179,6 +217,9 @@ def history_section(rows: Sequence[dict[str, Any]], language: str = DEFAULT_LANG
                 "changes": ", ".join(f"{markdown_text(c['id'])} {c['change']:+.2f}" for c in changes),
             }
         )
+        if heading:
+            markdown.append("  - " + markdown_text(heading))
+            markdown.extend(f"    - {markdown_text(line)}" for line in compared)
     if not parts:
         return None
     return SectionContent(_("Progress over time"), Markup("").join(parts), "\n".join(markdown), charts)

@@ -16,6 +16,7 @@ import hmac
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import attrs
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
@@ -204,5 +205,8 @@ async def upload(request: Request) -> Response:
         framework, issues = await web.run(_read_framework, web, data)
     if issues or form.problems or framework is None:
         return _form_page(request, language, str(token), framework=None, mode="upload", form=form, file_issues=issues, status=422)
+    # A saved questionnaire keeps a 1.1 framework document (its schema's): declared changes
+    # from an earlier version say nothing about the questions asked, and are left out.
+    framework = attrs.evolve(framework, changes=None)
     described = Web.describe(framework, framework_document(framework))
     return await _create(request, web, framework, described, form, language, team=False)
