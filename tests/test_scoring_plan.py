@@ -92,8 +92,8 @@ def test_a_scored_options_entry_is_made_once_per_confidence_and_shared() -> None
     """Two cards with the same answer share the entry; another confidence gets its own."""
     framework = _framework("all-kinds.yaml")
     plan = scoring_plan(framework)
-    item = next(p for p in plan.items if p.scored_answers and p.rule is None)
-    value = next(iter(next(iter(item.scored_answers.values()))))
+    item = next(p for p in plan.items if p.scored_options and p.rule is None)
+    value = next(iter(next(iter(item.scored_options.values()))))
     first, again = ({"item_id": item.id, "value": value, "confidence": 0.8} for _ in range(2))
     assert item.outcome(first)[0] is item.outcome(again)[0]
     assert item.outcome({"item_id": item.id, "value": value, "confidence": 1})[0] is not item.outcome(first)[0]

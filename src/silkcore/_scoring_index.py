@@ -104,7 +104,7 @@ class ItemPlan:
         "category",
         "check",
         "counted",
-        "described",
+        "described_options",
         "description",
         "fixed",
         "high",
@@ -118,7 +118,7 @@ class ItemPlan:
         "reverse",
         "rule",
         "scored",
-        "scored_answers",
+        "scored_options",
         "target",
         "text",
         "unanswered",
@@ -184,8 +184,8 @@ class ItemPlan:
             result = item_result(policy, self, {"item_id": item.id, "status": status}, True)
             if result[1] is None:  # not scored by policy: the entry holds no confidence
                 self.fixed[status] = _outcome(consolidate(self, [result]))
-        self.described: dict[type, dict[Any, Outcome]] = {}
-        self.scored_answers: dict[type, dict[Any, Confidences]] = {}
+        self.described_options: dict[type, dict[Any, Outcome]] = {}
+        self.scored_options: dict[type, dict[Any, Confidences]] = {}
         #: An unscored item's entry for any value, up to the value (which the answer gives).
         self.description: dict[str, Any] = {}
         if not self.scored:
@@ -198,9 +198,9 @@ class ItemPlan:
                     answer = {"item_id": item.id, "value": option.value}
                     entry = consolidate(self, [item_result(policy, self, answer, True)])
                     if self.scored:
-                        self.scored_answers.setdefault(kind, {})[option.value] = Confidences(entry)
+                        self.scored_options.setdefault(kind, {})[option.value] = Confidences(entry)
                     else:
-                        self.described.setdefault(kind, {})[option.value] = _outcome(entry)
+                        self.described_options.setdefault(kind, {})[option.value] = _outcome(entry)
 
     def outcome(self, response: Answer | None) -> Outcome:
         """One respondent's outcome for the item (asked), ``response`` being their answer or
@@ -211,16 +211,16 @@ class ItemPlan:
         if status is None:
             value = response["value"]
             if self.scored:
-                confidences = self.scored_answers.get(type(value))
-                if confidences is not None:
-                    by_confidence = confidences.get(value)
+                scored = self.scored_options.get(type(value))
+                if scored is not None:
+                    by_confidence = scored.get(value)
                     if by_confidence is not None:
                         confidence = response.get("confidence")
                         if confidence is None:
                             confidence = _EVIDENCE_CONFIDENCE if response.get("evidence") else _DEFAULT_CONFIDENCE
                         return by_confidence[confidence]
             else:
-                described = self.described.get(type(value))
+                described = self.described_options.get(type(value))
                 if described is not None:
                     found = described.get(value)
                     if found is not None:
