@@ -42,7 +42,7 @@ from typing import IO, Any, NamedTuple
 import attrs
 
 from ._assessment import ResponseSet
-from ._documents import check, to_document
+from ._documents import answered_framework, check, to_document
 from ._errors import DataError, Issue, SilkError
 from ._fastpath import FAST_BUILDERS
 from ._flow_tally import FlowTally, flow_score
@@ -253,7 +253,7 @@ class LineProcessor:
         else:
             return _error(number, [Issue("/schema", "expected a response set or a flow to score")])
         try:
-            framework = self.framework or self.frameworks(answers["framework_id"])
+            framework = self.framework or answered_framework(self.frameworks, answers)  # the version check() used
             scorer = self.catalog.scorer(framework.id)
             if getattr(type(scorer), "score", None) is GenericScorer.score:  # its card, written once
                 card = scorer.score_document(framework, [answers])

@@ -145,20 +145,25 @@ def _chosen_frameworks(given: Mapping[str, str | Iterable[str]] | None) -> dict[
     return chosen
 
 
+def _version_order(framework: Framework) -> Any:
+    from ._migrate import version_key  # only when versions are compared: not at every start-up
+
+    return version_key(framework.version)
+
+
 class FrameworkFinder:
     """The frameworks a command knows - files the user gave, then the registered ones - by
     id, and by id and version. Called with an id it is a
     :data:`~silkcore._documents.FrameworkResolver`."""
 
     def __init__(self, catalog: Catalog, given: Iterable[Framework]) -> None:
-        from ._migrate import version_key
-
         self._catalog = catalog
         self._given: dict[str, dict[str, Framework]] = {}
         for framework in given:
             self._given.setdefault(framework.id, {})[framework.version] = framework
+        self._answering: dict[tuple[str, str], Framework] = {}
         # by id alone: the newest version given
-        self._newest = {fid: max(found.values(), key=lambda f: version_key(f.version)) for fid, found in self._given.items()}
+        self._newest = {fid: max(found.values(), key=_version_order) for fid, found in self._given.items()}
 
     def __call__(self, framework_id: str) -> Framework:
         found = self._newest.get(framework_id)
@@ -194,11 +199,14 @@ class FrameworkFinder:
 
     def for_answers(self, framework_id: str, version: str) -> Framework:
         """The version a response set answers when it is known, else the framework by id
-        (whose check then says which version it is)."""
-        for framework in self.versions(framework_id):
-            if framework.version == version:
-                return framework
-        return self(framework_id)
+        (whose check then says which version it is). Remembered: a batch asks once a line."""
+        found = self._answering.get((framework_id, version))
+        if found is None:
+            found = next((f for f in self.versions(framework_id) if f.version == version), None) or self(framework_id)
+            if len(self._answering) >= 256:  # ids and versions come from documents: bounded
+                self._answering.clear()
+            self._answering[framework_id, version] = found
+        return found
 
 
 class Catalog:

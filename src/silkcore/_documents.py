@@ -22,7 +22,6 @@ from ._convert import json_data_issues, source_issues, structure, unstructure
 from ._errors import DataError, Issue, SchemaValidationError, UnknownComponentError
 from ._fastpath import FAST_BUILDERS, response_set_buildable
 from ._framework import Framework
-from ._framework_changes import earlier_version_issues
 from ._frameworks_check import framework_issues
 from ._jsonio import DEFAULT_LIMITS, Limits, load_yaml, loads
 from ._locate import locate_issues
@@ -34,6 +33,7 @@ from ._scoring_index import scoring_plan
 
 __all__ = [
     "DOCUMENT_TYPES",
+    "answered_framework",
     "FrameworkResolver",
     "check",
     "is_yaml_input",
@@ -135,18 +135,32 @@ def semantic_issues(
     if name == ResponseSet.SCHEMA:  # the entity, or (untyped) the document it would be built from
         return [] if frameworks is None else _response_set_issues(doc, frameworks)
     if isinstance(entity, Framework):  # and, given its earlier version, its declared changes against it
-        return framework_issues(entity) or earlier_version_issues(entity, frameworks)
+        issues = framework_issues(entity)
+        if issues or entity.changes is None:
+            return issues
+        from ._framework_changes import earlier_version_issues
+
+        return earlier_version_issues(entity, frameworks)
     if name.startswith("silkcore_envelope-"):
         return _envelope_issues(doc, registry, frameworks)
     return []
 
 
+def answered_framework(frameworks: FrameworkResolver, response_set: dict[str, Any]) -> Framework:
+    """The framework a response set is checked and scored against: the version it answers when
+    the resolver knows several (a :class:`~silkcore._catalog.FrameworkFinder`), else the one
+    its id names. Raises :class:`UnknownComponentError` for an id the resolver does not know."""
+    for_answers = getattr(frameworks, "for_answers", None)
+    framework_id = response_set["framework_id"]
+    if for_answers is None:
+        return frameworks(framework_id)
+    found: Framework = for_answers(framework_id, response_set["framework_version"])
+    return found
+
+
 def _response_set_issues(response_set: dict[str, Any], frameworks: FrameworkResolver) -> list[Issue]:
     try:
-        # the version the set answers, when the resolver knows several (FrameworkFinder)
-        for_answers = getattr(frameworks, "for_answers", None)
-        framework_id = response_set["framework_id"]
-        framework = for_answers(framework_id, response_set["framework_version"]) if for_answers else frameworks(framework_id)
+        framework = answered_framework(frameworks, response_set)
     except UnknownComponentError as exc:
         hint = f"; installed: {', '.join(exc.available)}" if exc.available else ""
         return [

@@ -37,7 +37,6 @@ from ._framework import (
     NodeKind,
     Option,
 )
-from ._framework_changes import changes_issues
 from ._jsonio import MAX_ISSUES
 from ._locate import pointer_join
 
@@ -328,7 +327,10 @@ def framework_issues(framework: Framework) -> list[Issue]:
             return _capped(issues)
     if framework.graph is not None:
         issues += _graph_issues(framework.graph, index, set(categories))
-    issues += changes_issues(framework)
+    if framework.changes is not None:  # (the declaration's module loads only for a framework that has one)
+        from ._framework_changes import changes_issues
+
+        issues += changes_issues(framework)
     return _capped(issues)
 
 
