@@ -111,7 +111,7 @@ def test_the_scorer_takes_the_answers_the_check_gathered() -> None:
         "subject": {"org_id": "urn:silk:org:test"},
         "responses": [{"item_id": framework.items[0].id, "status": "unknown"}],
     }
-    issues, answered = checked_answers(plan, document)
+    issues, answered, _ = checked_answers(plan, document)
     assert issues == [] and answered == {framework.items[0].id: document["responses"][0]}
     assert checked_answers(plan, document)[1] is answered  # found, not gathered again
     assert checked_answers(plan, dict(document))[1] is not answered  # another object: checked again

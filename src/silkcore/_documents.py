@@ -27,7 +27,7 @@ from ._jsonio import DEFAULT_LIMITS, Limits, load_yaml, loads
 from ._locate import locate_issues
 from ._model import Envelope, Flow, IndicatorDefinition, Measurement, Organisation, Strategy
 from ._objcache import PerObject
-from ._response_check import response_set_issues
+from ._response_check import CheckedAnswers, checked_answers
 from ._schemas import SchemaRegistry
 from ._scoring_index import scoring_plan
 
@@ -159,6 +159,12 @@ def answered_framework(frameworks: FrameworkResolver, response_set: dict[str, An
 
 
 def _response_set_issues(response_set: dict[str, Any], frameworks: FrameworkResolver) -> list[Issue]:
+    checked = _checked_answers(response_set, frameworks)
+    return checked if isinstance(checked, list) else checked.issues
+
+
+def _checked_answers(response_set: dict[str, Any], frameworks: FrameworkResolver) -> CheckedAnswers | list[Issue]:
+    """The set checked against the framework it answers, or the issue that it names none known."""
     try:
         framework = answered_framework(frameworks, response_set)
     except UnknownComponentError as exc:
@@ -169,7 +175,21 @@ def _response_set_issues(response_set: dict[str, Any], frameworks: FrameworkReso
                 f"unknown framework {response_set['framework_id']!r}{hint} (give its file with --framework FILE)",
             )
         ]
-    return response_set_issues(scoring_plan(framework), response_set)
+    return checked_answers(scoring_plan(framework), response_set)
+
+
+def _untyped_response_set(doc: dict[str, Any], frameworks: FrameworkResolver | None) -> tuple[Any, list[Issue]] | None:
+    """The verdict on a schema-valid response set without building its entity - or None when
+    building it could fail, and the entity must be built to decide. Checked against its
+    framework, whether it builds is looked at in the check's own pass over the answers."""
+    if frameworks is None:
+        return (doc, []) if response_set_buildable(doc) else None
+    checked = _checked_answers(doc, frameworks)
+    if isinstance(checked, list):  # no framework to check it against
+        return (None, checked) if response_set_buildable(doc) else None
+    if not checked.buildable:
+        return None
+    return (None, checked.issues) if checked.issues else (doc, [])
 
 
 _REQUIRED = re.compile(r"^['\"](?P<key>[^'\"]+)['\"] is a required property$")
@@ -238,9 +258,10 @@ def check(
         issues = registry.validate(doc, kind.name, engine=engine, explain=explain)
         if issues:
             return None, issues
-    if not typed and kind.is_response_set and response_set_buildable(doc):
-        issues = _response_set_issues(doc, frameworks) if frameworks is not None else []
-        return (None, issues) if issues else (doc, [])
+    if not typed and kind.is_response_set:
+        verdict = _untyped_response_set(doc, frameworks)
+        if verdict is not None:
+            return verdict
     entity = kind.entity(doc)
     issues = semantic_issues(kind.name, doc, entity, registry, frameworks)
     return (None, issues) if issues else (entity, [])

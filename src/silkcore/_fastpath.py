@@ -36,7 +36,7 @@ from ._model import (
 )
 from ._objcache import BoundedMemo
 
-__all__ = ["FAST_BUILDERS", "response_set_buildable"]
+__all__ = ["FAST_BUILDERS", "collected_at_sound", "response_set_buildable", "value_sound"]
 
 _date = dt.date.fromisoformat
 # Enum members by value: a dict lookup is ten times cheaper than calling the Enum class.
@@ -146,7 +146,7 @@ _SET_ITEM, _SET_VALUE, _SET_STATUS, _SET_COMMENT, _SET_EVIDENCE, _SET_CONFIDENCE
 )
 
 
-def _value_sound(value: Any) -> bool:
+def value_sound(value: Any) -> bool:
     """Whether a schema-valid answer value is one a :class:`Response` holds: no NUL or lone
     surrogate in text (the strict reader refuses them, a Python mapping may hold them), an
     integer of at most 4,300 digits, a finite number, a list of distinct strings and integers
@@ -166,37 +166,42 @@ def _value_sound(value: Any) -> bool:
         return False
 
 
+def collected_at_sound(collected_at: Any) -> bool:
+    """Whether a schema-valid ``collected_at`` is a date-time the entity takes."""
+    try:
+        parse_datetime(collected_at, dt.datetime)
+    except Exception:
+        return False
+    return True
+
+
 def response_set_buildable(doc: dict[str, Any]) -> bool:
     """Whether :func:`build_response_set` surely builds a schema-valid response set document:
-    every value sound (:func:`_value_sound`), its ``collected_at`` a date-time the entity
+    every value sound (:func:`value_sound`), its ``collected_at`` a date-time the entity
     takes, and no evidence (built and checked by the converter). False means "build it and
-    see", never "it is wrong"."""
+    see", never "it is wrong". (Checked against a framework, the same is looked at in the
+    check's own pass: :func:`~silkcore._response_check.checked_answers`.)"""
     for response in doc["responses"]:
         value = response.get("value")
         if "evidence" in response:
             return False
         if value is None or (type(value) is str and value.isascii() and "\x00" not in value):  # most answers
             continue
-        if not _value_sound(value):
+        if not value_sound(value):
             return False
     collected_at = doc.get("collected_at")
-    if collected_at is not None:
-        try:
-            parse_datetime(collected_at, dt.datetime)
-        except Exception:
-            return False
-    return True
+    return collected_at is None or collected_at_sound(collected_at)
 
 
 def _response(doc: dict[str, Any]) -> Response:
     """A response from a schema-valid one. The schema has checked every field's type and
     range and that a value or a status is given; what only the entity checks about a value is
-    :func:`_value_sound`, and a value that fails it goes to the converter, which refuses it
+    :func:`value_sound`, and a value that fails it goes to the converter, which refuses it
     with its message."""
     get = doc.get
     value = get("value")
     if value is not None:
-        if not _value_sound(value):
+        if not value_sound(value):
             raise ValueError("not an answer value")
         if type(value) is list:
             value = answer_value(value)

@@ -13,12 +13,13 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from ._errors import Issue
+from ._fastpath import collected_at_sound, response_set_buildable, value_sound
 from ._scoring_index import Answer, ScoringPlan
 
-__all__ = ["MAX_SUGGESTED", "checked_answers", "response_set_issues", "suggest"]
+__all__ = ["MAX_SUGGESTED", "CheckedAnswers", "checked_answers", "response_set_issues", "suggest"]
 
 #: Unknown ids that get a "did you mean" suggestion in one response set; the rest are still
 #: reported, without one (a suggestion costs a scan of the framework's ids).
@@ -54,35 +55,57 @@ def response_set_issues(plan: ScoringPlan, response_set: dict[str, Any]) -> list
 
     ``response_set`` is the set as its document writes it: the document read, or the
     document view of a :class:`~silkcore._assessment.ResponseSet` (``scoring.answers_of``)."""
-    return checked_answers(plan, response_set)[0]
+    return checked_answers(plan, response_set).issues
 
 
-def checked_answers(plan: ScoringPlan, response_set: dict[str, Any]) -> tuple[list[Issue], dict[str, Answer]]:
-    """:func:`response_set_issues`, and the set's answers by item id, gathered on the way (what
-    the scorer reads; all of them when there is no issue). A set found sound is remembered
-    with its answers (:class:`~silkcore._scoring_index.LastSound`), so the scorer checking it
-    again right after finds both at once."""
+class CheckedAnswers(NamedTuple):
+    """What checking a response set against its framework finds, in one pass over its answers."""
+
+    #: every issue (empty: the set can be scored)
+    issues: list[Issue]
+    #: the answers by item id (all of them when there is no issue): what the scorer reads
+    answered: dict[str, Answer]
+    #: whether its entity surely builds (:func:`~silkcore._fastpath.response_set_buildable`,
+    #: looked at in the same pass): False means "build it and see", never "it is wrong"
+    buildable: bool
+
+
+def checked_answers(plan: ScoringPlan, response_set: dict[str, Any]) -> CheckedAnswers:
+    """:func:`response_set_issues`, the set's answers by item id and whether its entity surely
+    builds, gathered in one pass. A set found sound is remembered with what was found
+    (:class:`~silkcore._scoring_index.LastSound`), so the scorer checking it again right after
+    finds it all at once."""
     held = plan.last_sound.held
     if held[0] is response_set:
-        return [], held[1]
+        found: CheckedAnswers = held[1]
+        return found
     framework = plan.framework
     framework_id, framework_version = response_set["framework_id"], response_set["framework_version"]
     if framework_id != framework.id:
-        return [Issue("/framework_id", f"answers framework {framework_id!r}, not {framework.id!r}")], {}
+        issue = Issue("/framework_id", f"answers framework {framework_id!r}, not {framework.id!r}")
+        return CheckedAnswers([issue], {}, response_set_buildable(response_set))
     if _major(framework_version) != _major(framework.version):
         message = (
             f"answers version {framework_version} of {framework.id}, which is not compatible "
             f"with version {framework.version} (different major version)"
         )
-        return [Issue("/framework_version", message)], {}
+        return CheckedAnswers([Issue("/framework_version", message)], {}, response_set_buildable(response_set))
     issues: list[Issue] = []
     known = plan.by_id
     answered: dict[str, Answer] = {}
     suggested = 0
+    buildable = True
     for position, response in enumerate(response_set["responses"]):
+        # What would keep the entity from being built is looked at in the same pass, by the
+        # rules of response_set_buildable (an option found in the item's table is sound).
+        if buildable and "evidence" in response:
+            buildable = False
+        value = response.get("value")
         item_id = response["item_id"]
         item = known.get(item_id)
         if item is None:
+            if buildable and value is not None and not value_sound(value):
+                buildable = False
             hint = ""
             if suggested < MAX_SUGGESTED:
                 suggested += 1
@@ -91,10 +114,11 @@ def checked_answers(plan: ScoringPlan, response_set: dict[str, Any]) -> tuple[li
             issues.append(Issue(f"/responses/{position}/item_id", f"unknown item {item_id!r} in {framework.id}{hint}"))
             continue
         if item_id in answered:
+            if buildable and value is not None and not value_sound(value):
+                buildable = False
             issues.append(Issue(f"/responses/{position}/item_id", f"item {item_id!r} answered twice"))
             continue
         answered[item_id] = response
-        value = response.get("value")
         if value is None:
             continue
         one_of = item.one_of
@@ -102,12 +126,17 @@ def checked_answers(plan: ScoringPlan, response_set: dict[str, Any]) -> tuple[li
             table = one_of.get(type(value))
             if table is not None and value in table:
                 continue
+        if buildable and not (type(value) is str and value.isascii() and "\x00" not in value) and not value_sound(value):
+            buildable = False
         if type(value) is list:  # a list of choices, read as the tuple an entity holds
             value = tuple(value)
         if not item.fits(value):
             problem = plan.problem(item, value)
             if problem:
                 issues.append(Issue(f"/responses/{position}/value", f"item {item_id}: {problem}"))
+    if buildable and response_set.get("collected_at") is not None:
+        buildable = collected_at_sound(response_set["collected_at"])
+    checked = CheckedAnswers(issues, answered, buildable)
     if not issues:
-        plan.last_sound.held = (response_set, answered)
-    return issues, answered
+        plan.last_sound.held = (response_set, checked)
+    return checked

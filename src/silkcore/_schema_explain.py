@@ -103,4 +103,9 @@ def explain(validator: Any, name: str, instance: Any) -> list[Issue]:
         issues.append(Issue("", f"schema {name!r} has a reference outside the local registry: {exc}"))
     except (re.error, RecursionError, OverflowError) as exc:
         issues.append(Issue("", f"schema {name!r} could not be applied by python-jsonschema: {type(exc).__name__}: {exc}"))
+    except ValueError:
+        # Writing its message failed: an integer of more than 4,300 digits (a Python mapping
+        # may hold one; the strict reader refuses it) cannot be shown. The caller then
+        # explains with jsonschema-rs, which names the same place.
+        return []
     return issues

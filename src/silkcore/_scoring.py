@@ -86,7 +86,7 @@ _ROUNDED = BoundedMemo(4096, lambda value: round(value, 6))
 def _check(plan: ScoringPlan, response_set: dict[str, Any], position_in_batch: int) -> dict[str, Answer]:
     """The set's answers by item id, once :func:`~silkcore._response_check.response_set_issues`
     (the same check ``silk validate`` applies) finds nothing wrong."""
-    issues, answered = checked_answers(plan, response_set)
+    issues, answered, _ = checked_answers(plan, response_set)
     if issues:
         where = response_set.get("response_set_id") or f"response set {position_in_batch + 1}"
         located = [i.located(where) for i in issues]

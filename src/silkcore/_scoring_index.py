@@ -27,6 +27,7 @@ from typing import Any
 
 from ._answers import answer_key, answer_problem
 from ._assessment import AnswerValue, TraceStatus
+from ._fastpath import value_sound
 from ._framework import (
     NUMERIC_KINDS,
     OPTION_KINDS,
@@ -155,7 +156,12 @@ class ItemPlan:
             self.by_type = tables
             self.how = "option score"
             self.check = _MULTI if kind == ItemKind.MULTI_CHOICE else _OPTIONS
-            self.one_of = tables if self.check == _OPTIONS else None
+            if self.check == _OPTIONS:
+                # Only values that surely build an entity are settled by this look-up: the check
+                # then skips their soundness (an option of a framework built in Python may hold a
+                # NUL; its answers take the general way, and are found not buildable there).
+                sound = {id(table): {v: s for v, s in table.items() if value_sound(v)} for table in tables.values()}
+                self.one_of = {kind: sound[id(table)] for kind, table in tables.items()}
         elif kind in NUMERIC_KINDS:
             self.how = "distance to target" if item.target is not None else "position in range"
             self.check = _NUMBER
@@ -526,8 +532,8 @@ def one_entry(policy: ScoringPolicy, item: ItemPlan, response: Answer | None, as
 
 
 class LastSound:
-    """The last response set found sound against one framework, held by identity, with its
-    answers by item id.
+    """The last response set found sound against one framework, held by identity, with what
+    the check found (its answers by item id, whether its entity surely builds).
 
     A response set is checked when it is read (:func:`silkcore._documents.check`) and again
     by the scorer, which cannot know it was; entities are frozen, so the same object found
@@ -539,7 +545,7 @@ class LastSound:
     __slots__ = ("held",)
 
     def __init__(self) -> None:
-        self.held: tuple[object, dict[str, Answer]] = (None, {})
+        self.held: tuple[object, Any] = (None, None)  # (the set, its CheckedAnswers)
 
 
 #: How a category combines its item scores (and the framework its category scores), each
