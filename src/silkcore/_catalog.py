@@ -146,7 +146,7 @@ def _chosen_frameworks(given: Mapping[str, str | Iterable[str]] | None) -> dict[
 
 
 def _version_order(framework: Framework) -> Any:
-    from ._migrate import version_key  # only when versions are compared: not at every start-up
+    from ._framework import version_key  # (loaded by then: a framework exists)
 
     return version_key(framework.version)
 
@@ -176,14 +176,12 @@ class FrameworkFinder:
 
     def versions(self, framework_id: str) -> list[Framework]:
         """Every known version of a framework, oldest first (empty when the id is unknown)."""
-        from ._migrate import version_key
-
         found = dict(self._given.get(framework_id, {}))
         if framework_id in self._catalog.framework_ids():
             with contextlib.suppress(SilkError):
                 registered = self._catalog.framework(framework_id)
                 found.setdefault(registered.version, registered)
-        return sorted(found.values(), key=lambda f: version_key(f.version))
+        return sorted(found.values(), key=_version_order)
 
     def version(self, framework_id: str, version: str) -> Framework:
         """Version ``version`` of a framework; :class:`UnknownComponentError` (naming the

@@ -61,6 +61,7 @@ __all__ = [
     "PointerTo",
     "ScoringPolicy",
     "UnknownPolicy",
+    "version_key",
 ]
 
 OptionValue = str | bool | int
@@ -522,3 +523,10 @@ def framework_argument(value: Any) -> Framework | str | PurePath:
     if isinstance(value, Framework | str | PurePath):
         return value
     raise DataError([Issue("", f"expected a Framework, a framework id or a file path, got {shown(value)}")])
+
+
+def version_key(version: str) -> tuple[tuple[int, ...], str]:
+    """A SemVer string as a sort key: numeric parts in order, a pre-release before the release."""
+    core, _, pre = version.partition("-")
+    numbers = tuple(int(part) if part.isdigit() else 0 for part in core.split("+")[0].split("."))
+    return numbers, pre or "\uffff"

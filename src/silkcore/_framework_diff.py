@@ -13,9 +13,8 @@ from typing import Any
 import attrs
 
 from ._errors import DataError, Issue
-from ._framework import ChangeOp, Framework, Item
+from ._framework import ChangeOp, Framework, Item, version_key
 from ._framework_changes import forward_step
-from ._migrate import version_key
 
 __all__ = ["DiffEntry", "FrameworkDiff", "diff_frameworks"]
 

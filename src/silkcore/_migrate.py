@@ -19,19 +19,12 @@ import attrs
 
 from ._assessment import ResponseSet
 from ._errors import DataError, Issue, SchemaValidationError
-from ._framework import Framework
+from ._framework import Framework, version_key
 from ._framework_changes import ASK_AGAIN, OptionPlan, Step, backward_step, forward_step, key
 
 __all__ = ["Migration", "find_steps", "migrate", "migrate_response_set", "version_key"]
 
 _COMMENT_LIMIT = 4000  # the response schema's maxLength for a comment
-
-
-def version_key(version: str) -> tuple[tuple[int, ...], str]:
-    """A SemVer string as a sort key: numeric parts in order, a pre-release before the release."""
-    core, _, pre = version.partition("-")
-    numbers = tuple(int(part) if part.isdigit() else 0 for part in core.split("+")[0].split("."))
-    return numbers, pre or "\uffff"
 
 
 @attrs.frozen
