@@ -245,7 +245,7 @@ class LineProcessor:
         if validating:
             return {"line": number, "valid": True, "schema": document["schema"]}
         if isinstance(entity, Flow):
-            return {"line": number, "flow": flow_score(entity)}
+            return EntityDocument(line=number, flow=flow_score(entity))  # (written from the entity: finite)
         if isinstance(entity, ResponseSet):  # one check() chose to build (evidence, a date-time)
             answers = answers_of(entity)
         elif type(entity) is dict and entity.get("schema") == ResponseSet.SCHEMA:
@@ -262,7 +262,7 @@ class LineProcessor:
                 card = to_document(scorer.score(framework, [typed]))
         except SilkError as exc:
             return _error(number, list(getattr(exc, "errors", ())) or [Issue("", str(exc))])
-        return {"line": number, "scorecard": EntityDocument(card)}
+        return EntityDocument(line=number, scorecard=card)  # a card's numbers are checked: no NaN to look for
 
 
 _PROCESSORS: dict[tuple[str, str | None, str], LineProcessor] = {}

@@ -859,8 +859,9 @@ def _written(value: Any, option: int) -> bytes:
         # orjson writes integers of at most 64 bits; a longer one (a JSON number may have any
         # number of digits) is written from its exact text, in the same output.
         text = orjson.dumps(_long_integers_written(value), option=option)
-    # orjson writes a non-finite float as null: only a value with a null in it is looked at.
-    if b"null" in text and not _finite(value):
+    # orjson writes a non-finite float as null: only a value with a null in it is looked at
+    # (never a document written from entities, whose numbers were checked as they were built).
+    if type(value) is not EntityDocument and b"null" in text and not _finite(value):
         raise ValueError("Out of range float values are not JSON compliant: NaN and infinity have no JSON number")
     return text
 
