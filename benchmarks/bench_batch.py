@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
+from bench_startup import command_env  # noqa: E402
 from make_flows import main as make_flows  # noqa: E402
 from make_response_sets import main as make_response_sets  # noqa: E402
 
@@ -86,7 +87,9 @@ def command(path: Path, workers: int, expected_exit: int) -> tuple[float, float,
     waited-for workers in as a maximum)."""
     silk = [sys.executable, "-m", "silkcore", "batch", "score", str(path), "-o", "/dev/null", "--workers", str(workers)]
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-c", _MEASURE, *silk], check=False, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *silk], check=False, capture_output=True, text=True, env=command_env()
+    )
     seconds = time.perf_counter() - start
     if result.returncode != expected_exit:
         raise SystemExit(f"the batch did not run as expected (exit {result.returncode}): {result.stderr[-2000:]}")

@@ -65,10 +65,20 @@ def _time_once(argv: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
-def rows(runs: int = 15) -> list[Row]:
-    """Run every command ``runs`` times, interleaved; one :class:`Row` each, the reference first."""
+def command_env() -> dict[str, str]:
+    """The environment the measured commands run in: as a user's installed silkcore, whose
+    modules have their bytecode cached (as jsonschema's, the reference, has in site-packages).
+    An inherited ``PYTHONDONTWRITEBYTECODE`` would leave the editable checkout's modules to be
+    compiled again at every start, and import timing would slow every run."""
     env = dict(os.environ)
     env.pop("PYTHONPROFILEIMPORTTIME", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
+def rows(runs: int = 15) -> list[Row]:
+    """Run every command ``runs`` times, interleaved; one :class:`Row` each, the reference first."""
+    env = command_env()
     argvs = {label: _silk_argv(args) for label, args in COMMANDS.items()}
     for argv in argvs.values():  # warm the page cache and the bytecode caches once, untimed
         _time_once(argv, env)
