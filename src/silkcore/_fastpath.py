@@ -66,6 +66,8 @@ def _org(ref: dict[str, Any]) -> OrgRef:
 
 
 _new = object.__new__
+#: A slot's setter: ``Class.__dict__[field].__set__`` (instance, value).
+Setter = Callable[[Any, Any], None]
 # Money and Quantity (two fields, no check of their own) have their fields set directly.
 _PAIR_SETTERS = {cls: tuple(cls.__dict__[a.name].__set__ for a in attrs.fields(cls)) for cls in (Money, Quantity)}
 
@@ -94,6 +96,14 @@ _MONEY_AMOUNT, _MONEY_CURRENCY = _PAIR_SETTERS[Money]
 _QUANTITY_VALUE, _QUANTITY_UNIT = _PAIR_SETTERS[Quantity]
 
 
+def _exact(cls: type[Any], set_number: Setter, set_unit: Setter, number: str, unit: str) -> Any:
+    """A Money or a Quantity (an exact number and its currency or unit), its fields set directly."""
+    value = _new(cls)
+    set_number(value, Decimal(number))
+    set_unit(value, unit)
+    return value
+
+
 def build_flow(doc: dict[str, Any]) -> Flow:
     """A Flow from a schema-valid flow document (the ``schema`` key is ignored). Flow has no
     check of its own to run: the schema has checked every field (tests keep the result equal
@@ -111,21 +121,11 @@ def build_flow(doc: dict[str, Any]) -> Flow:
     _FLOW_FOCAL(flow, get("focal_organisation"))
     _FLOW_DIRECTION(flow, _DIRECTION[get("direction")])
     given = get("amount")
-    if given is None:
-        _FLOW_AMOUNT(flow, None)
-    else:
-        money = _new(Money)
-        _MONEY_AMOUNT(money, Decimal(given["amount"]))
-        _MONEY_CURRENCY(money, given["currency"])
-        _FLOW_AMOUNT(flow, money)
+    amount = None if given is None else _exact(Money, _MONEY_AMOUNT, _MONEY_CURRENCY, given["amount"], given["currency"])
+    _FLOW_AMOUNT(flow, amount)
     given = get("quantity")
-    if given is None:
-        _FLOW_QUANTITY(flow, None)
-    else:
-        quantity = _new(Quantity)
-        _QUANTITY_VALUE(quantity, Decimal(given["value"]))
-        _QUANTITY_UNIT(quantity, given["unit"])
-        _FLOW_QUANTITY(flow, quantity)
+    quantity = None if given is None else _exact(Quantity, _QUANTITY_VALUE, _QUANTITY_UNIT, given["value"], given["unit"])
+    _FLOW_QUANTITY(flow, quantity)
     given = get("period")
     _FLOW_PERIOD(flow, None if given is None else _PERIODS[given["start"], given.get("end")])
     _FLOW_ORIGIN(flow, get("origin_country"))
