@@ -241,6 +241,15 @@ def test_a_framework_failing_while_a_command_runs_is_reported(tmp_path: Path, ca
     assert err.count("warning: plugin 'acme' failed and was skipped (in silk_register_frameworks:") == 1, err
 
 
+def main_help(catalog: Any) -> str:
+    """What ``silk --help`` prints over ``catalog``."""
+    from click.testing import CliRunner
+
+    from silkcore._cli import build_cli
+
+    return CliRunner().invoke(build_cli(catalog), ["--help"], obj={"catalog": catalog}).output
+
+
 def test_a_lazy_main_drops_the_commands_of_a_plugin_that_fails_to_register(capsys: pytest.CaptureFixture[str]) -> None:
     def frameworks(register: Any) -> None:
         raise RuntimeError("no framework today")
@@ -250,9 +259,15 @@ def test_a_lazy_main_drops_the_commands_of_a_plugin_that_fails_to_register(capsy
 
     acme = plugin("acme", silk_register_frameworks=hookimpl(frameworks), silk_add_cli_commands=hookimpl(commands))
     catalog = build_catalog(load_entrypoints=False, plugins=[acme], lazy=True)
+    assert "acme-hello" in main_help(catalog)  # listed: --help does not register plugins
     code = main(["acme-hello"], catalog=catalog)
     err = capsys.readouterr().err
-    assert code == 2 and "No such command 'acme-hello'" in err
+    # run, it says why it is not there (its plugin failed), once, with the plugin-failure code
+    assert code == 4, err
+    [line] = [line for line in err.splitlines() if line.startswith("error:")]
+    assert line.startswith("error: command 'acme-hello' is not available: plugin 'acme' failed (") and "no framework today" in line
+    assert "No such command" not in err and "Traceback" not in err
+    assert main(["no-such-command"], catalog=catalog) == 2  # an unknown name stays a usage error
 
 
 # -- plugin commands imported when run -----------------------------------------------------

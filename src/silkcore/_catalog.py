@@ -232,6 +232,8 @@ class Catalog:
         self._registered = False
         #: commands added by plugins: (group, plugin, name, command), dropped if the plugin fails later
         self._commands: list[tuple[click.Group, str, str, click.Command]] = []
+        #: the commands taken away because their plugin failed: name -> plugin
+        self._dropped_commands: dict[str, str] = {}
         if not lazy:
             self.ensure_registered()
 
@@ -279,6 +281,7 @@ class Catalog:
         for group, plugin, key, command in self._commands:
             if plugin in failed and stored(group.commands, key) is command:
                 del group.commands[key]
+                self._dropped_commands[key] = plugin
         self._commands = [entry for entry in self._commands if entry[1] not in failed]
         if not self._registered:
             return
@@ -688,6 +691,15 @@ class Catalog:
 
         self.host.call_each("silk_add_cli_commands", run)
         self._drop_failed()
+
+    def dropped_command(self, name: str) -> PluginStatus | None:
+        """The status of the failed plugin whose command ``name`` was taken away, or None when
+        no failed plugin added a command of that name (``silk --help`` lists a lazy catalog's
+        plugin commands before registration has shown which plugins fail)."""
+        plugin = self._dropped_commands.get(name)
+        if plugin is None:
+            return None
+        return next((s for s in self.failed_plugins(build_waiting=False) if s.name == plugin), None)
 
     def _guard_command(self, group: click.Group, plugin: str, key: str) -> None:
         """Guard the command a plugin added - once it is imported, if it is a

@@ -137,7 +137,20 @@ class SilkGroup(click.Group):
                 formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in shown])
 
     def resolve_command(self, ctx: click.Context, args: list[str]) -> tuple[str | None, click.Command | None, list[str]]:
-        name, command, rest = super().resolve_command(ctx, args)
+        try:
+            name, command, rest = super().resolve_command(ctx, args)
+        except click.UsageError:
+            # a command --help listed, whose plugin then failed to register: say so, not "No such command"
+            catalog = (ctx.obj or {}).get("catalog") or self.catalog
+            status = catalog.dropped_command(args[0]) if catalog is not None and args else None
+            if status is None:
+                raise
+            fail(
+                PluginError(
+                    f"command {args[0]!r} is not available: plugin {status.name!r} failed ({status.error})",
+                    plugin_name=status.name,
+                )
+            )
         ctx.meta[_COMMAND] = (name, command)
         return name, command, rest
 
