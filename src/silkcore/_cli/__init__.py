@@ -15,7 +15,8 @@ table equal to the commands), through a :class:`~silkcore._lazy_command.LazyComm
 plugins can use too (``silkcore.lazy_command``). The catalog :func:`main` builds is lazy: the plugins are
 loaded and add their commands, but the registration hooks run only when a command is
 invoked, so ``silk --help`` and ``silk --version`` call none of them. A plugin that then
-fails to register loses its commands, as if it had failed before adding them. Every error leaves through
+fails to register loses its commands, as if it had failed before adding them; running one says
+which plugin failed (exit 4), not click's "No such command". Every error leaves through
 :func:`~silkcore._cli.common.fail`, for built-in and plugin commands alike: a plugin command
 that raises is one ``error: plugin 'x' failed in command 'y': ...`` line and exit 4 (the
 traceback only with ``--debug``), and ``--strict-plugins`` turns every plugin failure while
