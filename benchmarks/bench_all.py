@@ -2,8 +2,9 @@
 
 Start-up (``bench_startup``: ``silk --help`` and ``silk validate`` against ``import jsonschema``),
 batch scoring (``bench_batch``: flows and response sets against orjson + jsonschema-rs, with the
-Dask scaling table at 1 and 2 workers) and the node (``bench_node``: wrk against the node and a
-minimal Starlette app on the same server settings). Each baseline is measured in the same run
+Dask scaling table at 1 and 2 workers), where a flow's time goes (``bench_flow_steps``: the
+necessary steps added one at a time, then silkcore's line processor) and the node
+(``bench_node``: wrk against the node and a minimal Starlette app on the same server settings). Each baseline is measured in the same run
 as what it is compared with, on the same machine, so a busy machine moves both.
 
 The tables are printed and written into ``benchmarks/RESULTS.md`` between the ``make bench``
@@ -26,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import bench_batch  # noqa: E402 - the benchmarks folder is put on the path just above
+import bench_flow_steps  # noqa: E402
 import bench_node  # noqa: E402
 import bench_startup  # noqa: E402
 
@@ -61,6 +63,7 @@ def main() -> None:
     startup = bench_startup.rows(15)
     batch = bench_batch.measure(flows, sets)
     node = bench_node.run(seconds, rounds, 32)
+    flow_steps = bench_flow_steps.table(min(flows, 200_000))
 
     help_row, validate_row = (next(r for r in startup if r.command.startswith(p)) for p in ("silk --help", "silk validate"))
     one_worker = {r.table: r for r in batch if r.what.startswith(bench_batch.ONE_WORKER)}
@@ -92,6 +95,7 @@ def main() -> None:
             "### Start-up (15 interleaved runs each)\n\n" + bench_startup.table(startup),
             "### Batch scoring (elapsed time, and CPU time of all the command's processes)\n\n"
             + _captured(bench_batch.print_rows, batch),
+            "### Where a flow's time goes (`bench_flow_steps.py`)\n\n" + flow_steps,
             "### The node against a minimal Starlette app\n\n" + bench_node.markdown(node),
             "The store alone on PostgreSQL (`make bench-store`, recorded below):\n\n" + bench_node.postgres_figures(),
             END,

@@ -88,7 +88,8 @@ def stages(lines: list[bytes]) -> list[tuple[str, Callable[[], object]]]:
     ]
 
 
-def main(count: int) -> None:
+def table(count: int) -> str:
+    """The pipelines timed over ``count`` generated flow lines, as a Markdown table."""
     with tempfile.TemporaryDirectory(prefix="silkcore-bench-") as folder:
         path = Path(folder) / "flows.jsonl"
         make_flows(count, path)
@@ -101,11 +102,15 @@ def main(count: int) -> None:
             run()
             timings[name] = min(timings.get(name, float("inf")), time.perf_counter() - start)
     floor = timings[pipelines[0][0]]
-    print(f"{len(lines):,} flow lines, best of 3 interleaved rounds, in one process\n")
-    print("| pipeline | us a line | vs floor |\n|---|---:|---:|")
+    rows = ["| pipeline | us a line | vs floor |", "|---|---:|---:|"]
     for name, _ in pipelines:
         seconds = timings[name]
-        print(f"| {name} | {seconds / len(lines) * 1e6:.2f} | {seconds / floor:.2f}x |")
+        rows.append(f"| {name} | {seconds / len(lines) * 1e6:.2f} | {seconds / floor:.2f}x |")
+    return f"{len(lines):,} flow lines, best of 3 interleaved rounds, in one process\n\n" + "\n".join(rows)
+
+
+def main(count: int) -> None:
+    print(table(count))
 
 
 if __name__ == "__main__":
