@@ -4,8 +4,9 @@ Start-up (``bench_startup``: ``silk --help`` and ``silk validate`` against ``imp
 batch scoring (``bench_batch``: flows and response sets against orjson + jsonschema-rs, with the
 Dask scaling table at 1 and 2 workers), where a flow's time goes (``bench_flow_steps``: the
 necessary steps added one at a time, then silkcore's line processor) and the node
-(``bench_node``: wrk against the node and a minimal Starlette app on the same server settings). Each baseline is measured in the same run
-as what it is compared with, on the same machine, so a busy machine moves both.
+(``bench_node``: wrk against the node and a minimal Starlette app on the same server
+settings). Each baseline is measured in the same run as what it is compared with, on the
+same machine, so a busy machine moves both.
 
 The tables are printed and written into ``benchmarks/RESULTS.md`` between the ``make bench``
 markers (the rest of the file - earlier, separately run benchmarks - is kept).
