@@ -59,3 +59,31 @@ def test_a_response_set_is_checked_against_the_version_it_answers(versions_clien
     new = json.loads((EXAMPLES / "response_sets" / "community-energy-readiness-1.1.json").read_text())
     assert versions_client.post("/validate", json=old).json() == {"valid": True}
     assert versions_client.post("/validate", json=new).json() == {"valid": True}
+
+
+def test_a_history_across_versions_marks_each_category(tmp_path: Path) -> None:
+    """As `silk history` without --rescore: a node keeps score cards, not the answers behind
+    them, so a category whose items changed is not comparable, and says why."""
+
+    from .conftest import AS_A, envelope, write_peers
+
+    cards = []
+    for framework_file, answers in ((V10, "community-energy-readiness.json"), (V11, "community-energy-readiness-1.1.json")):
+        framework = silkcore.load_framework(framework_file)
+        response_set = silkcore.load_document(EXAMPLES / "response_sets" / answers, frameworks=lambda _id, f=framework: f)
+        cards.append(silkcore.to_document(silkcore.assess(framework, response_set)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        app = create_app(tmp_path / "node.sqlite", write_peers(tmp_path / "peers.json"), frameworks=(V10, V11))
+        with TestClient(app, raise_server_exceptions=False) as client:
+            for card, when in zip(cards, ("2025-06-01T00:00:00Z", "2026-06-01T00:00:00Z"), strict=True):
+                response = client.post("/documents", json=envelope(card, "public", generated_at=when), headers=AS_A)
+                assert response.status_code == 201, response.text
+            org_id = cards[0]["subject"]["org_id"]
+            rows = client.get(f"/organisations/{org_id}/history").json()["assessments"]
+    assert [row["framework_version"] for row in rows] == ["1.0.0", "1.1.0"]
+    assert all("status" not in category for category in rows[0]["categories"])  # nothing before it
+    marks = {c["id"]: (c["status"], c["reason_code"]) for c in rows[1]["categories"]}
+    assert marks["who"] == ("comparable", "unchanged")  # a rename keeps the category comparable
+    assert marks["why"] == ("not comparable", "not_rescored") and marks["how"][0] == "not comparable"
+    assert all(c["status"] != "re-scored" for c in rows[1]["categories"])  # a node never re-scores

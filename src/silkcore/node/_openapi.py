@@ -345,7 +345,8 @@ def _paths() -> dict[str, Any]:
             "get": {
                 "operationId": "getHistory",
                 "summary": "An organisation's score cards over time, as the caller may see them, from publishers "
-                "that may speak for it",
+                "that may speak for it; across versions of a framework each category of an assessment says whether "
+                "it compares with the one before (status comparable or not comparable, reason, reason_code)",
                 "parameters": [org_id],
                 "responses": {
                     "200": _answer("The assessments, oldest first", _ref("History")),

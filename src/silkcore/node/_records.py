@@ -290,11 +290,21 @@ class Records:
                     card,
                 )
             )
-        return history(assessments)
+        rows = history(assessments)
+        versions = getattr(self.frameworks, "versions", None)
+        if versions is None:
+            return rows
+        # Across versions of a framework, each category says whether it compares with the
+        # assessment before (comparable, or not comparable and why), as `silk history` does;
+        # a node keeps score cards, not the answers behind them, so it never re-scores.
+        from .._history_versions import compare_versions
+
+        return compare_versions(rows, versions)
 
     async def history(self, request: Request) -> Response:
         """``GET /organisations/{org_id}/history``: the score cards the caller may see, from
-        publishers that may speak for the organisation, over time."""
+        publishers that may speak for the organisation, over time; across framework versions,
+        each category marked comparable or not comparable (with why)."""
         caller = self.caller(request)
         org_id = org_id_of(request)
         rows = await run_in_threadpool(self._history, org_id, caller)
