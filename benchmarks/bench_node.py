@@ -510,26 +510,10 @@ def postgres_database(wanted: bool) -> Iterator[str | None]:
         yield None
         return
     sys.path.insert(0, str(ROOT))
-    from tests._postgres import PostgresServer, find_bin_dir
+    from tests._postgres import benchmark_server, new_database
 
-    throwaway = None
-    base_url = os.environ.get("SILKCORE_BENCH_POSTGRES")
-    if base_url is None:
-        bin_dir = find_bin_dir()
-        if bin_dir is None:
-            raise SystemExit("PostgreSQL is not installed: run `make postgres`, or set SILKCORE_BENCH_POSTGRES")
-        throwaway = PostgresServer(bin_dir).start()
-        base_url = throwaway.url()
-    import psycopg
-
-    name = f"bench_node_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(base_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
-    try:
-        yield base_url.rsplit("/", 1)[0] + "/" + name
-    finally:
-        if throwaway is not None:
-            throwaway.stop()
+    with benchmark_server() as base_url:
+        yield new_database(base_url, "bench_node")
 
 
 def main() -> None:

@@ -218,41 +218,26 @@ def measure(backend: str, workers: int, total: int, new_location: Callable[[str]
 
 def main() -> None:
     total = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
-    from tests._postgres import PostgresServer, find_bin_dir
-
-    server = None
-    base_url = os.environ.get("SILKCORE_BENCH_POSTGRES")
-    if base_url is None:
-        bin_dir = find_bin_dir()
-        if bin_dir is None:
-            raise SystemExit("PostgreSQL is not installed: run `make postgres`, or set SILKCORE_BENCH_POSTGRES")
-        server = PostgresServer(bin_dir).start()
-        base_url = server.url()
     import psycopg
+    from tests._postgres import benchmark_server, new_database
 
-    def new_database(_: str) -> str:
-        name = f"bench_{uuid.uuid4().hex[:12]}"
-        with psycopg.connect(base_url, autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
-        return base_url.rsplit("/", 1)[0] + "/" + name
-
-    with psycopg.connect(base_url) as conn:
-        pg_version = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
-        settings = dict(conn.execute("SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit')"))
     rows: list[tuple[str, int, dict[str, float]]] = []
-    try:
-        with tempfile.TemporaryDirectory(prefix="silkcore-bench-store-") as scratch:
+    with benchmark_server() as base_url, tempfile.TemporaryDirectory(prefix="silkcore-bench-store-") as scratch:
+        with psycopg.connect(base_url) as conn:
+            pg_version = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
+            query = "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit')"
+            settings = dict(conn.execute(query))
 
-            def new_file(kind: str) -> str:
-                return str(Path(scratch) / f"{kind}-{uuid.uuid4().hex[:8]}.sqlite")
+        def new_pg_database(_: str) -> str:
+            return new_database(base_url, "bench")
 
-            for backend, new_location in (("sqlite", new_file), ("postgresql", new_database)):
-                for workers in WORKERS:
-                    rows.append((backend, workers, measure(backend, workers, total, new_location)))
-                    print(f"{backend} x{workers}: " + ", ".join(f"{k} {v:,.0f}/s" for k, v in rows[-1][2].items()), flush=True)
-    finally:
-        if server is not None:
-            server.stop()
+        def new_file(kind: str) -> str:
+            return str(Path(scratch) / f"{kind}-{uuid.uuid4().hex[:8]}.sqlite")
+
+        for backend, new_location in (("sqlite", new_file), ("postgresql", new_pg_database)):
+            for workers in WORKERS:
+                rows.append((backend, workers, measure(backend, workers, total, new_location)))
+                print(f"{backend} x{workers}: " + ", ".join(f"{k} {v:,.0f}/s" for k, v in rows[-1][2].items()), flush=True)
     print()
     print(f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, PostgreSQL {pg_version} "
           f"(fsync {settings.get('fsync')}, synchronous_commit {settings.get('synchronous_commit')}), "

@@ -21,9 +21,11 @@ import socket
 import subprocess
 import tempfile
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["PostgresServer", "PostgresUnavailable", "find_bin_dir"]
+__all__ = ["PostgresServer", "PostgresUnavailable", "benchmark_server", "find_bin_dir", "new_database"]
 
 USER = "silk"
 UNPRIVILEGED = "nobody"
@@ -148,3 +150,32 @@ class PostgresServer:
             self._run(str(self.bin_dir / "pg_ctl"), "-D", str(self.base / "data"), "-m", "fast", "-w", "-t", "60", "stop")
         shutil.rmtree(self.base, ignore_errors=True)
         self.base = None
+
+
+@contextmanager
+def benchmark_server() -> Iterator[str]:
+    """The URL of the PostgreSQL server a benchmark runs on: the one ``SILKCORE_BENCH_POSTGRES``
+    names (its database must allow CREATE DATABASE), else a throwaway one, stopped afterwards."""
+    base_url = os.environ.get("SILKCORE_BENCH_POSTGRES")
+    if base_url is not None:
+        yield base_url
+        return
+    bin_dir = find_bin_dir()
+    if bin_dir is None:
+        raise SystemExit("PostgreSQL is not installed: run `make postgres`, or set SILKCORE_BENCH_POSTGRES")
+    server = PostgresServer(bin_dir).start()
+    try:
+        yield server.url()
+    finally:
+        server.stop()
+
+
+def new_database(base_url: str, prefix: str) -> str:
+    """A new, empty database on the server at ``base_url`` (named ``prefix`` and a random
+    suffix); its URL."""
+    import psycopg
+
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(base_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
+    return base_url.rsplit("/", 1)[0] + "/" + name
