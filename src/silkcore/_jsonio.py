@@ -841,7 +841,7 @@ def dumps(value: Any, *, indent: int | None = 2) -> str:
 
 def dumps_line(value: Any) -> str:
     """One JSON Lines line: ``dumps(value, indent=None)`` and a newline, written in one go."""
-    return str(_written(value, _LINE), "utf-8")
+    return str(dumps_line_bytes(value), "utf-8")
 
 
 def dumps_line_bytes(value: Any) -> bytes:
