@@ -18,6 +18,7 @@ import pytest
 
 from silkcore import build_catalog
 from silkcore._framework import NUMERIC_KINDS, OPTION_KINDS, Framework, ItemKind, NotApplicablePolicy, UnknownPolicy
+from silkcore._jsonio import dumps_line_bytes
 from silkcore._response_check import checked_answers
 from silkcore._scoring import GenericScorer, _r
 from silkcore._scoring_index import ItemPlan, consolidate, item_result, scoring_plan
@@ -80,12 +81,19 @@ def test_one_respondents_outcome_is_the_consolidation_of_their_result(name: str,
         for answer in _answers(framework, item):
             expected = consolidate(item, [item_result(framework.scoring, item, answer, True)])
             for _ in range(2):  # made on first use, then found
-                entry, status, score, confidence = item.outcome(answer)
+                entry, status, score, confidence, written = item.outcome(answer)
                 assert entry == expected, (item.id, answer)
                 assert list(entry) == list(expected), (item.id, answer)  # keys in the card's order
                 assert (status, score, confidence) == (expected["status"], expected["score"], expected.get("confidence"))
+                assert _line(written) == _line(expected), (item.id, answer)  # a line writes the same bytes
         not_asked = consolidate(item, [item_result(framework.scoring, item, None, False)])
         assert item.not_asked[0] == not_asked
+        assert _line(item.not_asked[4]) == _line(not_asked)
+
+
+def _line(entry: Any) -> bytes:
+    """How a batch line writes a trace entry (or its JSON made once), inside a card."""
+    return dumps_line_bytes({"trace": [entry]})
 
 
 def test_a_scored_options_entry_is_made_once_per_confidence_and_shared() -> None:

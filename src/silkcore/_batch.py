@@ -256,7 +256,7 @@ class LineProcessor:
             framework = self.framework or answered_framework(self.frameworks, answers)  # the version check() used
             scorer = self.catalog.scorer(framework.id)
             if getattr(type(scorer), "score", None) is GenericScorer.score:  # its card, written once
-                card = scorer.score_document(framework, [answers])
+                card = scorer.score_document(framework, [answers], for_line=True)
             else:
                 typed = entity if isinstance(entity, ResponseSet) else FAST_BUILDERS[ResponseSet.SCHEMA](entity)
                 card = to_document(scorer.score(framework, [typed]))

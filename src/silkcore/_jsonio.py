@@ -850,6 +850,15 @@ def dumps_line_bytes(value: Any) -> bytes:
     return _written(value, _LINE)
 
 
+def written_once(value: Any) -> orjson.Fragment:
+    """``value`` written now as it is written in a line (:func:`dumps_line` without the
+    newline), to be held inside values written later by :func:`dumps_line`: its bytes then go
+    in as they are. What a value written in many lines (a trace entry compiled once, shared by
+    every score card with that answer) is serialised once as. Only for lines: an indented
+    document would keep these bytes compact."""
+    return orjson.Fragment(_written(value, _STRICT))
+
+
 def _written(value: Any, option: int) -> bytes:
     try:
         text: bytes = orjson.dumps(value, option=option)

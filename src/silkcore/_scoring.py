@@ -184,12 +184,19 @@ class GenericScorer:
         card: ScoreCard = structure(document, ScoreCard)
         return card
 
-    def score_document(self, framework: Framework, response_sets: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    def score_document(
+        self, framework: Framework, response_sets: Sequence[dict[str, Any]], *, for_line: bool = False
+    ) -> dict[str, Any]:
         """The score card of :meth:`score` as the document it writes (``to_document`` of the
         card), computed from the framework's compiled plan and written once: what the batch
         writes a line of. ``response_sets`` are their documents (or :func:`answers_of` them).
         Trace entries compiled in advance are shared by every card that has them: the card is
-        to be read (written out, or structured into a :class:`ScoreCard`), never written into."""
+        to be read (written out, or structured into a :class:`ScoreCard`), never written into.
+
+        ``for_line``: the card is only to be written as a line (by
+        :func:`~silkcore._jsonio.dumps_line_bytes`, what the batch does): its trace then holds
+        the entries compiled in advance as the JSON they were written as once, which a line
+        takes as it is. Same bytes, a third of the writing."""
         if not response_sets:
             raise ScoringError("nothing to score: no response set given")
         subjects = {rs["subject"]["org_id"] for rs in response_sets}
@@ -203,9 +210,9 @@ class GenericScorer:
         else:
             values = [{} for _ in answered]
         labels = [_respondent_label(rs) for rs in response_sets] if len(answered) > 1 else []
-        scored = _Scored(plan, answered, values, labels)
+        scored = _Scored(plan, answered, values, labels, for_line)
         trace = scored.trace
-        profile = {trace[p]["item_id"]: trace[p]["value"] for p in sorted(scored.described) if "value" in trace[p]}
+        profile = {e["item_id"]: e["value"] for _, e in sorted(scored.described, key=_PLACE) if "value" in e}
         overall = None
         if framework.scoring.overall:
             counted = [
@@ -244,23 +251,41 @@ class _Scored:
     respondents' consolidated) gives its trace entry, and its status, score and confidence go
     straight into its category's score, coverage and confidence, with no second reading of
     the entries. Gathered on the way: the findings on categories, the scored items below 1
-    (score and place in the trace), the places of descriptive answers (the profile), and the
-    items asked and those with a usable answer over the whole framework.
+    (score and place in the trace), the descriptive answers with their places (the profile),
+    and the items asked and those with a usable answer over the whole framework. The trace
+    holds each outcome's entry, or with ``for_line`` the entry as a line writes it.
 
     In a scored category only scored items count towards coverage: a descriptive question
     answered there must not make the category look less complete."""
 
-    __slots__ = ("answered", "asked", "categories", "described", "findings", "labels", "trace", "used", "values", "weak")
+    __slots__ = (
+        "answered",
+        "asked",
+        "categories",
+        "described",
+        "findings",
+        "for_line",
+        "labels",
+        "trace",
+        "used",
+        "values",
+        "weak",
+    )
 
     def __init__(
-        self, plan: ScoringPlan, answered: list[dict[str, Answer]], values: list[dict[str, AnswerValue]], labels: list[str]
+        self,
+        plan: ScoringPlan,
+        answered: list[dict[str, Answer]],
+        values: list[dict[str, AnswerValue]],
+        labels: list[str],
+        for_line: bool = False,
     ) -> None:
-        self.answered, self.values, self.labels = answered, values, labels
+        self.answered, self.values, self.labels, self.for_line = answered, values, labels, for_line
         self.trace: list[dict[str, Any]] = [_UNSET] * len(plan.items)
         self.categories: list[dict[str, Any]] = []
         self.findings: list[dict[str, Any]] = []
         self.weak: list[tuple[float, int]] = []
-        self.described: list[int] = []
+        self.described: list[tuple[int, dict[str, Any]]] = []
         self.asked = self.used = 0
         for group in plan.groups:
             self._category(plan, group)
@@ -271,7 +296,7 @@ class _Scored:
         """The items ``members`` (position in the trace, item): their entries into the trace,
         scores below 1 into ``weak``, descriptive answers' places into the profile's; the rest
         of what they give, for their category."""
-        trace, described = self.trace, self.described
+        trace, described, for_line = self.trace, self.described, self.for_line
         answered, values, labels = self.answered, self.values, self.labels
         one = answered[0].get if len(answered) == 1 else None
         facts = values[0]
@@ -283,14 +308,14 @@ class _Scored:
             if one is not None:  # one respondent (every line of a batch)
                 rule = item.rule
                 if rule is None or rule_holds(rule, facts):
-                    entry, status, score, confidence = item.outcome(one(item.id))
+                    entry, status, score, confidence, written = item.outcome(one(item.id))
                 else:
-                    entry, status, score, confidence = item.not_asked
+                    entry, status, score, confidence, written = item.not_asked
             else:
-                entry, status, score, confidence = _consolidated(item, answered, values, labels)
+                entry, status, score, confidence, written = _consolidated(item, answered, values, labels)
                 if "spread" in entry:
                     spreads.append(entry)
-            trace[position] = entry
+            trace[position] = written if for_line else entry
             if status is _SCORED:
                 scores.append(score)  # type: ignore[arg-type]
                 if weighted:
@@ -300,7 +325,7 @@ class _Scored:
                 if confidence is not None:
                     confidences.append(confidence)
             elif status is _DESCRIPTIVE:
-                described.append(position)
+                described.append((position, entry))
                 if item.counted:
                     descriptive += 1
             elif status is _NOT_ASKED:
@@ -380,7 +405,7 @@ def _consolidated(
         for by_item, facts in zip(answered, values, strict=True)
     ]
     entry = consolidate(item, results, labels)
-    return entry, entry["status"], entry["score"], entry.get("confidence")
+    return entry, entry["status"], entry["score"], entry.get("confidence"), entry
 
 
 def _weakest(plan: ScoringPlan, weak: list[tuple[float, int]]) -> list[dict[str, Any]]:
@@ -400,7 +425,8 @@ def _weakest(plan: ScoringPlan, weak: list[tuple[float, int]]) -> list[dict[str,
     return findings
 
 
-_SCORE, _POSITION = itemgetter(0), itemgetter(1)
+_SCORE, _POSITION = itemgetter(0), itemgetter(1)  # of a weak item: (score, position)
+_PLACE = itemgetter(0)  # of a descriptive answer: (position, entry)
 
 
 def assess(framework: Framework, response_sets: ResponseSet | Sequence[ResponseSet]) -> ScoreCard:

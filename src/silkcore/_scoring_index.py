@@ -42,6 +42,7 @@ from ._framework import (
     UnknownPolicy,
 )
 from ._framework_data import framework_hash
+from ._jsonio import written_once
 from ._objcache import PerObject
 
 __all__ = [
@@ -183,13 +184,13 @@ class ItemPlan:
         the entry shows the value, so ``3.0`` does not find option ``3`` here), a scored
         option's by the answer's confidence too."""
         policy, item = self.policy, self.item
-        self.not_asked = _outcome(consolidate(self, [item_result(policy, self, None, False)]))
-        self.unanswered = _outcome(consolidate(self, [item_result(policy, self, None, True)]))
+        self.not_asked = _kept(consolidate(self, [item_result(policy, self, None, False)]))
+        self.unanswered = _kept(consolidate(self, [item_result(policy, self, None, True)]))
         self.fixed: dict[str, Outcome] = {}
         for status in ("not_applicable", "unknown"):
             result = item_result(policy, self, {"item_id": item.id, "status": status}, True)
             if result[1] is None:  # not scored by policy: the entry holds no confidence
-                self.fixed[status] = _outcome(consolidate(self, [result]))
+                self.fixed[status] = _kept(consolidate(self, [result]))
         self.described_options: dict[type, dict[Any, Outcome]] = {}
         self.scored_options: dict[type, dict[Any, Confidences]] = {}
         #: An unscored item's entry for any value, up to the value (which the answer gives).
@@ -206,7 +207,7 @@ class ItemPlan:
                     if self.scored:
                         self.scored_options.setdefault(kind, {})[option.value] = Confidences(entry)
                     else:
-                        self.described_options.setdefault(kind, {})[option.value] = _outcome(entry)
+                        self.described_options.setdefault(kind, {})[option.value] = _kept(entry)
 
     def outcome(self, response: Answer | None) -> Outcome:
         """One respondent's outcome for the item (asked), ``response`` being their answer or
@@ -245,7 +246,7 @@ class ItemPlan:
         entry = self.description.copy()
         entry["value"] = list(value) if type(value) is list or type(value) is tuple else value
         entry["respondents"] = 1
-        return entry, _DESCRIBED, None, None
+        return entry, _DESCRIBED, None, None, entry
 
     def fits(self, value: AnswerValue) -> bool:
         """Whether ``value`` plainly fits the item (when in doubt, False: then
@@ -339,16 +340,24 @@ ItemResult = tuple[TraceStatus, float | None, AnswerValue | None, float | None, 
 
 #: An item's trace entry with what the category scores are made of: its status (the
 #: member's own string, compared by identity), score and confidence, held apart so that the
-#: scorer reads them without a dict look-up. A score and a confidence are there exactly when
-#: the status is "scored".
-Outcome = tuple[dict[str, Any], str, float | None, float | None]
+#: scorer reads them without a dict look-up (a score and a confidence are there exactly when
+#: the status is "scored"); last, the entry as a line writes it: for an outcome kept in the
+#: plan, its JSON made once (:func:`~silkcore._jsonio.written_once`: thousands of cards share
+#: it and write it as these bytes), else the entry itself.
+Outcome = tuple[dict[str, Any], str, float | None, float | None, Any]
 
 
 _DESCRIBED = _DESCRIPTIVE._value_
 
 
 def _outcome(entry: dict[str, Any]) -> Outcome:
-    return entry, entry["status"], entry["score"], entry.get("confidence")
+    """The outcome of an entry made for one card."""
+    return entry, entry["status"], entry["score"], entry.get("confidence"), entry
+
+
+def _kept(entry: dict[str, Any]) -> Outcome:
+    """The outcome of an entry kept in the plan, shared by every card with that answer."""
+    return entry, entry["status"], entry["score"], entry.get("confidence"), written_once(entry)
 
 
 def _r(value: float) -> float:
@@ -516,9 +525,9 @@ class Confidences(dict[Any, Outcome]):
         entry = self.entry.copy()  # keys in order: confidence and respondents come last
         entry["confidence"] = _r(0.0 + confidence) if rounded is None else rounded
         entry["respondents"] = 1
-        outcome = _outcome(entry)
-        if rounded is not None:
-            self[confidence] = outcome
+        if rounded is None:
+            return _outcome(entry)
+        outcome = self[confidence] = _kept(entry)
         return outcome
 
 
