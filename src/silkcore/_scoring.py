@@ -411,20 +411,32 @@ def _consolidated(
 def _weakest(plan: ScoringPlan, weak: list[tuple[float, int]]) -> list[dict[str, Any]]:
     """Findings on the lowest item scores (below 1), lowest first, then in the framework's order.
 
-    Sorted by score alone (floats compare fast), which keeps the order of equal scores: the
-    order they were met in, the trace's when the categories meet the items in it
-    (``plan.in_order``), else made so by sorting by position first."""
+    ``weak`` holds (score, position in the trace) pairs. Sorted by score alone (floats compare
+    fast, and many scores are equal), which keeps the order of equal scores: the order they
+    were met in, the trace's when the categories meet the items in it (``plan.in_order``), else
+    made so by sorting by position first. A finding is made once per pair and kept in the
+    plan, shared by every card that has it like the trace entries (at most
+    :data:`_KEPT_FINDINGS` kept: a numeric item can score anything)."""
     if not plan.in_order:
         weak.sort(key=_POSITION)
     weak.sort(key=_SCORE)
+    made = plan.weak_findings
     findings = []
-    for score, position in weak[: plan.framework.scoring.findings]:
-        item = plan.by_id[plan.items[position].id]  # the item the entry names (ids are meant to differ)
-        message = f"weak answer on {item.id} ({score:.2f}): {item.text}"
-        findings.append({"kind": _WEAK_ITEM, "message": message, "item_id": item.id, "category": item.category, "score": score})
+    for pair in weak[: plan.framework.scoring.findings]:
+        score, position = pair
+        key = pair if score else (str(score), position)  # 0.0 and -0.0 are one float key, written apart
+        finding = made.get(key)
+        if finding is None:
+            item = plan.by_id[plan.items[position].id]  # the item the entry names (ids are meant to differ)
+            message = f"weak answer on {item.id} ({score:.2f}): {item.text}"
+            finding = {"kind": _WEAK_ITEM, "message": message, "item_id": item.id, "category": item.category, "score": score}
+            if len(made) < _KEPT_FINDINGS:
+                made[key] = finding
+        findings.append(finding)
     return findings
 
 
+_KEPT_FINDINGS = 4096
 _SCORE, _POSITION = itemgetter(0), itemgetter(1)  # of a weak item: (score, position)
 _PLACE = itemgetter(0)  # of a descriptive answer: (position, entry)
 

@@ -615,6 +615,9 @@ class ScoringPlan:
         self.categories: dict[str, Category] = {category.id: category for category in framework.categories}
         self.has_rules = any(plan.rule is not None for plan in self.items)
         self.last_sound = LastSound()
+        #: The findings on weak answers made so far, by (score, position of the item), for the
+        #: scorer to share between cards (see :func:`silkcore._scoring._weakest`).
+        self.weak_findings: dict[tuple[float | str, int], dict[str, Any]] = {}
         #: The categories in the framework's order (the scorer's one pass over the items goes
         #: category by category).
         self.groups = tuple(CategoryPlan(framework, category, self.items) for category in framework.categories)
