@@ -300,8 +300,10 @@ class _Scored:
         answered, values, labels = self.answered, self.values, self.labels
         one = answered[0].get if len(answered) == 1 else None
         facts = values[0]
-        tally = _Tally()
-        scores, weights, confidences, spreads = tally.scores, tally.weights, tally.confidences, tally.spreads
+        scores: list[float] = []
+        weights: list[float] = []
+        confidences: list[float] = []
+        spreads: list[dict[str, Any]] = []
         not_asked = not_asked_counted = descriptive = 0
         was_described = len(described)
         for position, item in members:
@@ -332,21 +334,21 @@ class _Scored:
                 not_asked += 1
                 if item.counted:
                     not_asked_counted += 1
-        tally.not_asked, tally.not_asked_counted, tally.descriptive = not_asked, not_asked_counted, descriptive
-        tally.described = len(described) - was_described
-        return tally
+        described_here = len(described) - was_described
+        return scores, weights, confidences, spreads, not_asked, not_asked_counted, described_here, descriptive
 
     def _category(self, plan: ScoringPlan, group: CategoryPlan) -> None:
         """One category's items (their entries into the trace) and the category's part of the card."""
-        tally = self._items(group.members, group.weighted, self.weak)
-        scores, confidences, spreads = tally.scores, tally.confidences, tally.spreads
-        self.asked += len(group.members) - tally.not_asked
-        self.used += len(scores) + tally.described
-        asked = group.counted - tally.not_asked_counted
+        scores, weights, confidences, spreads, not_asked, not_asked_counted, described, descriptive = self._items(
+            group.members, group.weighted, self.weak
+        )
+        self.asked += len(group.members) - not_asked
+        self.used += len(scores) + described
+        asked = group.counted - not_asked_counted
         category = group.category
-        usable = len(scores) if category.scored else tally.descriptive
+        usable = len(scores) if category.scored else descriptive
         coverage = usable / asked if asked else 0.0
-        score = group.combine(scores, tally.weights) if category.scored and scores else None
+        score = group.combine(scores, weights) if category.scored and scores else None
         written: dict[str, Any] = {"id": category.id, "score": None if score is None else _r(score), "coverage": _r(coverage)}
         if confidences:
             written["confidence"] = _r(sum(confidences) / len(confidences))
@@ -378,20 +380,12 @@ class _Scored:
 _UNSET: dict[str, Any] = {}
 
 
-class _Tally:
-    """What a pass over a category's items gathers for the category's part of the card: its
-    scores (with their weights when they count) and confidences, the entries with a spread,
-    the items not asked (and of them those counting towards coverage), the descriptive answers
-    (and of them those counting towards coverage)."""
-
-    __slots__ = ("confidences", "described", "descriptive", "not_asked", "not_asked_counted", "scores", "spreads", "weights")
-
-    def __init__(self) -> None:
-        self.scores: list[float] = []
-        self.weights: list[float] = []
-        self.confidences: list[float] = []
-        self.spreads: list[dict[str, Any]] = []
-        self.not_asked = self.not_asked_counted = self.described = self.descriptive = 0
+#: What a pass over a category's items gathers for the category's part of the card, in this
+#: order: its scores, their weights (when they count), the scores' confidences, the entries
+#: with a spread; the items not asked, and of them those counting towards coverage; the
+#: descriptive answers, and of them those counting towards coverage. A plain tuple: made six
+#: times a card, where an object's construction shows.
+_Tally = tuple[list[float], list[float], list[float], list[dict[str, Any]], int, int, int, int]
 
 
 def _consolidated(
