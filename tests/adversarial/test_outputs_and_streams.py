@@ -507,10 +507,10 @@ def started() -> Iterator[list[int]]:
 
 NO_PRCTL = """
 import types
-import silkcore._batch as batch
+import silkcore._batch_pool as pool
 def _no_libc(*args, **kwargs):
     raise OSError("no prctl here")
-batch.ctypes = types.SimpleNamespace(CDLL=_no_libc)
+pool.ctypes = types.SimpleNamespace(CDLL=_no_libc)
 """
 
 
