@@ -15,7 +15,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 OWN_RUSTUP := RUSTUP_HOME=$(CURDIR)/$(VENV)/.rustup
 PIP := $(OWN_RUSTUP) $(BIN)/python -m pip
 
-.PHONY: demo test test-long lint typecheck docs clean browser postgres wrk fuzz bench bench-node bench-store install-sizes
+.PHONY: demo test test-long lint typecheck docs clean browser postgres wrk fuzz bench bench-node bench-store install-sizes compiled-data
 
 $(ALL_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(OWN_RUSTUP) $(PYTHON) -m venv $(VENV)
@@ -61,6 +61,12 @@ test-long: $(STAMP)
 fuzz: $(STAMP)
 	$(PIP) install --quiet atheris
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python fuzz/fuzz_jsonio.py -max_total_time=$${FUZZ_SECONDS:-3600} -timeout=10 -rss_limit_mb=2048 fuzz/corpus
+
+# The compiled forms of the data files the built-in plugins ship (JSON, read in C at start-up
+# instead of the YAML; silkcore._plugin_data). tests/test_plugin_data.py fails when one is stale.
+PLUGIN_DATA := $(patsubst %.compiled,%,$(wildcard plugins/*/*.compiled plugins/*/data/*.compiled))
+compiled-data: $(STAMP)
+	$(BIN)/python -c "import sys; from silkcore import compile_plugin_data; [print(compile_plugin_data(p)) for p in sys.argv[1:]]" $(PLUGIN_DATA)
 
 # Every performance goal as a ratio against its baseline, measured in one run; the tables are
 # printed and written into benchmarks/RESULTS.md. FLOWS, RESPONSE_SETS, NODE_SECONDS, NODE_ROUNDS size it.

@@ -408,7 +408,7 @@ EXAMPLES_PER_PAGE = {
     "docs/tools/indicators.md": 3,
     "docs/tools/policy-brief.md": 5,
     "docs/writing-a-framework.md": 14,
-    "docs/writing-a-plugin.md": 16,
+    "docs/writing-a-plugin.md": 17,
 }
 
 #: The fence languages whose blocks are run; the others are data, files or other languages.

@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from silkcore import Approach, Case, CaseFlow, load_document, parse_yaml
+from silkcore import Approach, Case, CaseFlow, load_document, read_plugin_data
 
 DATA = Path(__file__).with_name("data")
 FLOW_BASIS_FILE = DATA / "flow_basis.yaml"
@@ -90,7 +90,7 @@ def check_flow_bases(bases: dict[str, list[dict[str, Any]]], cases: Iterable[Cas
 def flow_bases() -> dict[str, tuple[dict[str, str], ...]]:
     """Each case's flow classifications with their basis and reason, in the order of its flows
     (read from ``flow_basis.yaml`` and checked against the case files)."""
-    data: dict[str, list[dict[str, Any]]] = parse_yaml(FLOW_BASIS_FILE.read_bytes(), source=str(FLOW_BASIS_FILE))
+    data: dict[str, list[dict[str, Any]]] = read_plugin_data(FLOW_BASIS_FILE)
     check_flow_bases(data, all_cases())
     return {case_id: tuple(dict(e) for e in entries) for case_id, entries in data.items()}
 

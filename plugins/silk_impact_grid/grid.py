@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from silkcore import parse_yaml
+from silkcore import read_plugin_data
 
 GRID_FILE = Path(__file__).with_name("impact_grid.yaml")
 EFFECTS = ("likely_improve", "risk_degrade", "uncertain")
@@ -67,7 +67,7 @@ class Grid:
 @cache
 def grid() -> Grid:
     """The grid file, parsed once."""
-    data = parse_yaml(GRID_FILE.read_bytes(), source=str(GRID_FILE))
+    data = read_plugin_data(GRID_FILE)
     cells = tuple(
         Cell(
             c["strategy"],

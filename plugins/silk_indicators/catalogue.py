@@ -23,8 +23,8 @@ from silkcore import (
     ScoringPolicy,
     growth_rate,
     latest,
-    parse_yaml,
     ratio,
+    read_plugin_data,
 )
 
 CATALOGUE_FILE = Path(__file__).with_name("indicators.yaml")
@@ -48,7 +48,7 @@ RATING = AnswerScale(
 @cache
 def catalogue() -> dict[str, Any]:
     """The catalogue file, parsed once (it is the plugin's own packaged data)."""
-    data: dict[str, Any] = parse_yaml(CATALOGUE_FILE.read_bytes(), source=str(CATALOGUE_FILE))
+    data: dict[str, Any] = read_plugin_data(CATALOGUE_FILE)
     return data
 
 

@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from silkcore import Policy, load_document, parse_yaml
+from silkcore import Policy, load_document, read_plugin_data
 
 DATA = Path(__file__).with_name("data")
 
@@ -33,7 +33,7 @@ def check_good_practices(items: list[dict[str, Any]]) -> None:
 @cache
 def brief() -> dict[str, Any]:
     """The policy brief file, parsed once and checked (every good practice's wording)."""
-    data: dict[str, Any] = parse_yaml((DATA / "policy_brief.yaml").read_bytes(), source=str(DATA / "policy_brief.yaml"))
+    data: dict[str, Any] = read_plugin_data(DATA / "policy_brief.yaml")
     check_good_practices(data["good_practices"])
     return data
 

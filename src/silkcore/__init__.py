@@ -142,6 +142,7 @@ if TYPE_CHECKING:
         StrategyStatus,
     )
     from ._outputs import atomic_output, check_output, write_output
+    from ._plugin_data import compile_plugin_data, read_plugin_data
     from ._progress import progress
     from ._proof import sign_envelope, verify_envelope
     from ._protocols import Analysis, Exporter, Importer
@@ -169,6 +170,7 @@ __all__ = [
     "check_output", "dump_document",
     "framework_document", "framework_hash", "get_catalog", "hookimpl", "load_document", "load_framework",
     "parse_csv_rows", "parse_json", "parse_yaml", "terminal_text", "validate", "write_output",
+    "read_plugin_data", "compile_plugin_data",
     # documents, flows, sharing, the guide, indicators: what plugins and embedders build on
     "read_documents", "to_document", "FLOW_DIRECTIONS", "FLOW_KINDS", "FlowAnalysis", "analyse_flows",
     "to_dot", "to_mermaid", "Guide", "GuideOutcome", "text_of", "growth_rate", "latest", "rank", "ratio",
@@ -284,6 +286,8 @@ _LAZY: dict[str, tuple[str, str]] = {
     "parse_csv_rows": ("_jsonio", "parse_csv_rows"),
     "parse_json": ("_jsonio", "parse_json"),
     "parse_yaml": ("_jsonio", "parse_yaml"),
+    "read_plugin_data": ("_plugin_data", "read_plugin_data"),
+    "compile_plugin_data": ("_plugin_data", "compile_plugin_data"),
     "prepare_for": ("_sharing", "prepare_for"),
     "progress": ("_progress", "progress"),
     "rank": ("_measures", "rank"),

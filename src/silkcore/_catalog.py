@@ -437,11 +437,12 @@ class Catalog:
     def _built_framework(self, framework: Any) -> tuple[str, Framework]:
         """A framework checked in full: read from a file, or built in Python."""
         from ._framework import Framework
-        from ._framework_data import framework_problems, load_framework
+        from ._framework_data import framework_problems, load_plugin_framework
 
         if isinstance(framework, Path):
-            # Read, validated against the schema and checked in full: built once, not re-checked.
-            framework = load_framework(framework, registry=self.schemas)
+            # Read (a plugin's own file: through its compiled form when current), validated
+            # against the schema and checked in full: built once, not re-checked.
+            framework = load_plugin_framework(framework, registry=self.schemas)
             return framework.id, framework
         if not isinstance(framework, Framework):
             raise PluginError(f"expected a Framework or a Path, got {type(framework).__name__}")

@@ -10,13 +10,20 @@ from typing import Any
 import attrs
 
 from ._convert import unstructure
-from ._errors import Issue, SchemaValidationError
+from ._errors import Issue, SchemaValidationError, SilkError
 from ._framework import ChangeOp, Framework
 from ._frameworks_check import framework_issues
 from ._objcache import PerObject
 from ._schemas import SchemaRegistry
 
-__all__ = ["document_schema", "framework_document", "framework_hash", "framework_problems", "load_framework"]
+__all__ = [
+    "document_schema",
+    "framework_document",
+    "framework_hash",
+    "framework_problems",
+    "load_framework",
+    "load_plugin_framework",
+]
 
 
 def load_framework(source: str | Path | bytes | dict[str, Any], *, registry: SchemaRegistry | None = None) -> Framework:
@@ -31,6 +38,23 @@ def load_framework(source: str | Path | bytes | dict[str, Any], *, registry: Sch
     if not isinstance(framework, Framework):
         raise SchemaValidationError([], f"expected a framework document, got {type(framework).__name__}")
     return framework
+
+
+def load_plugin_framework(path: Path, *, registry: SchemaRegistry | None = None) -> Framework:
+    """A framework file a plugin ships, read through its compiled form when that is current
+    (:func:`~silkcore._plugin_data.read_plugin_data`) and checked in full like any other. A
+    file with anything to say against it is read again from itself, so the messages give its
+    lines and columns."""
+    from ._documents import check
+    from ._plugin_data import read_plugin_data
+
+    try:
+        framework, issues = check(read_plugin_data(path), registry=registry, explain="rs")
+        if not issues and isinstance(framework, Framework):
+            return framework
+    except SilkError:
+        pass  # said again below, placed in the file
+    return load_framework(path, registry=registry)
 
 
 def framework_problems(framework: Framework, registry: SchemaRegistry | None = None) -> list[Issue]:
