@@ -96,10 +96,10 @@ def test_a_file_with_no_form_and_an_invalid_file_are_read_as_always(tmp_path: Pa
     assert read_plugin_data(path) == _strict(path)
     bad = tmp_path / "bad.yaml"
     bad.write_bytes(b"a: 1\na: 2\n")
-    with pytest.raises(DataError, match="bad.yaml"):
+    with pytest.raises(DataError, match=r"bad\.yaml"):
         compile_plugin_data(bad)
     assert not plugin_data.compiled_path(bad).exists()  # nothing written for a file that is not valid
-    with pytest.raises(DataError, match="bad.yaml"):
+    with pytest.raises(DataError, match=r"bad\.yaml"):
         read_plugin_data(bad)
 
 
