@@ -105,6 +105,26 @@ def test_validating_a_response_set_builds_only_its_framework() -> None:
     assert set(report["frameworks"]) - set(report["waiting"]) == {"silk.evaluation-grid"}
 
 
+def test_json_input_and_shipped_data_load_no_yaml_reader() -> None:
+    """The built-in plugins' data files are read through their compiled forms, and JSON input
+    needs no YAML: validating a response set (which builds the Tool 2 grid) never imports
+    PyYAML, nor python-jsonschema, which only explains a refusal."""
+    report = probe("validate", "examples/demo/response_sets/evaluation-grid-board.json")
+    assert report["code"] == 0
+    for name in ("yaml", "silkcore._yaml_reader", "jsonschema"):
+        assert not loaded(report, name), f"silk validate of a JSON response set imported {name}"
+
+
+def test_a_batch_of_one_worker_starts_no_process_machinery(tmp_path: Path) -> None:
+    source = ROOT / "examples" / "demo" / "response_sets" / "evaluation-grid-board.json"
+    lines = tmp_path / "sets.jsonl"
+    lines.write_text(json.dumps(json.loads(source.read_text(encoding="utf-8"))) + "\n", encoding="utf-8")
+    report = probe("batch", "score", str(lines), "-o", str(tmp_path / "cards.jsonl"))
+    assert report["code"] == 0
+    for name in ("silkcore._batch_pool", "multiprocessing", "concurrent.futures", "yaml"):
+        assert not loaded(report, name), f"silk batch score with one worker imported {name}"
+
+
 def test_the_help_listing_is_unchanged_by_laziness() -> None:
     """Each built-in and plugin command is listed with the same short help as the command
     itself gives, at every width."""

@@ -19,7 +19,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import attrs
-import yaml
 
 from ._errors import Issue, printable
 
@@ -125,6 +124,8 @@ def _parents(pointer: str) -> list[str]:
 
 
 def _yaml_finder(text: str) -> Callable[[str], tuple[int, int] | None]:
+    import yaml  # only when a YAML input has something to place: a JSON-only command never loads PyYAML
+
     try:
         root: Any = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError:

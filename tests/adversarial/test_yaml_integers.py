@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from silkcore import Limits
 from silkcore._errors import DataError
-from silkcore._jsonio import _StrictYamlLoader, load_yaml
+from silkcore._jsonio import load_yaml
+from silkcore._yaml_reader import _StrictYamlLoader
 
 HUGE = [
     ("hexadecimal", "0x" + "f" * 5000, "hexadecimal digits"),
