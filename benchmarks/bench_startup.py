@@ -8,7 +8,10 @@ command's median wall time and its ratio to the median of the reference in the s
 * ``python -c "import jsonschema"`` - the reference;
 * ``silk --help``;
 * ``silk validate examples/documents/organisation-sol-del-valle.json``;
-* ``silk frameworks``.
+* ``silk frameworks``;
+* ``silk frameworks`` again, its plugins' data files read from their YAML instead of their
+  compiled forms (a ``SILKCORE_MAX_BYTES`` one byte under the default turns those off, see
+  :mod:`silkcore._plugin_data`): what the compiled forms save.
 
 :func:`rows` returns the same figures as data, for ``make bench``. Not run by ``make test``:
 speed is recorded, never asserted.
@@ -34,6 +37,11 @@ COMMANDS: dict[str, list[str]] = {
     "silk --help": ["-m", "silkcore", "--help"],
     f"silk validate {Path(ONE_DOCUMENT).name}": ["-m", "silkcore", "validate", ONE_DOCUMENT],
     "silk frameworks": ["-m", "silkcore", "frameworks"],
+    "silk frameworks, data read from YAML": ["-m", "silkcore", "frameworks"],
+}
+#: label -> variables set for that command alone.
+ENVIRONMENTS: dict[str, dict[str, str]] = {
+    "silk frameworks, data read from YAML": {"SILKCORE_MAX_BYTES": str(16 * 1024 * 1024 - 1)},
 }
 
 
@@ -80,12 +88,13 @@ def rows(runs: int = 15) -> list[Row]:
     """Run every command ``runs`` times, interleaved; one :class:`Row` each, the reference first."""
     env = command_env()
     argvs = {label: _silk_argv(args) for label, args in COMMANDS.items()}
-    for argv in argvs.values():  # warm the page cache and the bytecode caches once, untimed
-        _time_once(argv, env)
+    envs = {label: {**env, **ENVIRONMENTS.get(label, {})} for label in argvs}
+    for label, argv in argvs.items():  # warm the page cache and the bytecode caches once, untimed
+        _time_once(argv, envs[label])
     times: dict[str, list[float]] = {label: [] for label in argvs}
     for _ in range(runs):
         for label, argv in argvs.items():
-            times[label].append(_time_once(argv, env))
+            times[label].append(_time_once(argv, envs[label]))
     reference = statistics.median(next(iter(times.values())))
     return [
         Row(label, statistics.median(values), min(values), max(values), statistics.median(values) / reference)
