@@ -192,15 +192,19 @@ def _culprit(error: BaseException, impls: Iterable[Any], default: str) -> str:
 def _load_entry_points(host: PluginHost) -> None:
     disabled = _names("SILKCORE_DISABLE_PLUGINS") or set()
     allowed = _names("SILKCORE_LOAD_PLUGINS")
+    # A distribution's name and version come from its METADATA, which importlib.metadata parses
+    # (as an e-mail message) at each ask: asked once per distribution, not for each plugin.
+    named: dict[int, tuple[Any, str | None, str | None]] = {}  # by identity, each held (so no id is reused)
     for ep in sorted(metadata.entry_points(group=hookspecs.NAME), key=lambda e: e.name):
         if ep.name in host.statuses:
             continue  # the same distribution seen twice on sys.path
+        dist = ep.dist
+        if id(dist) not in named:
+            named[id(dist)] = (dist, dist.name, dist.version) if dist is not None else (None, None, None)
+        _, dist_name, version = named[id(dist)]
         if ep.name in disabled or (allowed is not None and ep.name not in allowed):
-            dist = ep.dist.name if ep.dist else None
-            host.statuses[ep.name] = PluginStatus(ep.name, dist, ep.dist.version if ep.dist else None, "disabled")
+            host.statuses[ep.name] = PluginStatus(ep.name, dist_name, version, "disabled")
             continue
-        dist_name = ep.dist.name if ep.dist else None
-        version = ep.dist.version if ep.dist else None
         host.statuses[ep.name] = PluginStatus(ep.name, dist_name, version, "ok")
         try:
             plugin = ep.load()
