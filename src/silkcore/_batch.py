@@ -215,6 +215,9 @@ class LineProcessor:
         chosen = self.framework
         self.frameworks = self.catalog.framework_resolver() if chosen is None else (lambda _framework_id: chosen)
         self.registry = self.catalog.schemas
+        #: framework id -> its scorer, and whether that is the generic one (which writes its
+        #: card as a document at once): looked up once, not once a line.
+        self._scorers: dict[str, tuple[Any, bool]] = {}
 
     def __call__(self, number: int, raw: bytes) -> dict[str, Any]:
         """The result or error record of one raw line."""
@@ -246,8 +249,8 @@ class LineProcessor:
             return _error(number, [Issue("/schema", "expected a response set or a flow to score")])
         try:
             framework = self.framework or answered_framework(self.frameworks, answers)  # the version check() used
-            scorer = self.catalog.scorer(framework.id)
-            if getattr(type(scorer), "score", None) is GenericScorer.score:  # its card, written once
+            scorer, generic = self._scorer(framework.id)
+            if generic:  # its card, written once
                 card = scorer.score_document(framework, [answers], for_line=True)
             else:
                 typed = entity if isinstance(entity, ResponseSet) else FAST_BUILDERS[ResponseSet.SCHEMA](entity)
@@ -255,6 +258,13 @@ class LineProcessor:
         except SilkError as exc:
             return _error(number, list(getattr(exc, "errors", ())) or [Issue("", str(exc))])
         return EntityDocument(line=number, scorecard=card)  # a card's numbers are checked: no NaN to look for
+
+    def _scorer(self, framework_id: str) -> tuple[Any, bool]:
+        found = self._scorers.get(framework_id)
+        if found is None:
+            scorer = self.catalog.scorer(framework_id)
+            found = self._scorers[framework_id] = (scorer, getattr(type(scorer), "score", None) is GenericScorer.score)
+        return found
 
 
 _PROCESSORS: dict[tuple[str, str | None, str], LineProcessor] = {}
