@@ -162,7 +162,7 @@ def pooled_results(
     size = 0
 
     def first_unsent() -> int:
-        return min([number for number, _ in chunk[:1]] + [w.line for w in too_long[:1]], default=0)
+        return min([number for number, _ in chunk[:1]] + [line for line, _, _ in too_long[:1]], default=0)
 
     def submit() -> None:
         nonlocal size
