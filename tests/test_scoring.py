@@ -92,6 +92,19 @@ def test_best_answers_give_one_everywhere() -> None:
     assert card.findings == ()
 
 
+@pytest.mark.parametrize("categories", [FRAMEWORK.categories, FRAMEWORK.categories[::-1]], ids=["in order", "reversed"])
+def test_the_profile_keeps_the_traces_order_whatever_the_categories_order(categories: tuple[Category, ...]) -> None:
+    """The scorer goes category by category, then through the items of no category (a
+    framework built in Python can have them); the profile still follows the trace (the
+    framework's item order), with such an item placed first, and categories in or out of
+    that order."""
+    loose = Item("p0", "none", ItemKind.TEXT, {"en": "p0"}, "s")
+    reordered = attrs.evolve(FRAMEWORK, categories=categories, items=(loose, *FRAMEWORK.items))
+    card = assess(reordered, rs(*BEST.responses, Response("p0", "first")))
+    assert list(card.profile) == ["p0", "p1", "p2"]
+    assert [e.item_id for e in card.trace] == [i.id for i in reordered.items]
+
+
 def test_weights_reverse_target_and_multichoice() -> None:
     card = assess(
         FRAMEWORK,

@@ -199,7 +199,8 @@ class GenericScorer:
         takes as it is. Same bytes, a third of the writing."""
         if not response_sets:
             raise ScoringError("nothing to score: no response set given")
-        subjects = {rs["subject"]["org_id"] for rs in response_sets}
+        subjects_given = [rs["subject"] for rs in response_sets]
+        subjects = {subject["org_id"] for subject in subjects_given}
         if len(subjects) > 1:
             raise ScoringError(f"response sets describe different organisations: {', '.join(sorted(subjects))}")
         plan = scoring_plan(framework)
@@ -212,7 +213,10 @@ class GenericScorer:
         labels = [_respondent_label(rs) for rs in response_sets] if len(answered) > 1 else []
         scored = _Scored(plan, answered, values, labels, for_line)
         trace = scored.trace
-        profile = {e["item_id"]: e["value"] for _, e in sorted(scored.described, key=_PLACE) if "value" in e}
+        # the profile in the trace's order: the order the pass met them in, when that is it
+        in_order = plan.in_order and not plan.ungrouped
+        described = scored.described if in_order else sorted(scored.described, key=_PLACE)
+        profile = {e["item_id"]: e["value"] for _, e in described if "value" in e}
         overall = None
         if framework.scoring.overall:
             counted = [
@@ -227,7 +231,7 @@ class GenericScorer:
             "framework_id": framework.id,
             "framework_version": framework.version,
             "framework_hash": plan.hash,
-            "subject": _org(min((rs["subject"] for rs in response_sets), key=_subject_order)),
+            "subject": _org(response_sets[0]["subject"] if len(response_sets) == 1 else min(subjects_given, key=_subject_order)),
             "categories": scored.categories,
             "overall": overall,
             "coverage": _r(scored.used / scored.asked) if scored.asked else 0.0,
