@@ -11,8 +11,8 @@ JSON in C, after checking that it is current:
 
 * the file's bytes have that hash (an edited file is read from itself, never from a stale form);
 * the reader version is this silkcore's (one whose reading could differ is not trusted);
-* the input limits are the built-in ones it was read under (tighter ``SILKCORE_MAX_*``
-  limits go to the strict reader, which applies them).
+* the input limits are the built-in ones it was read under (with any ``SILKCORE_MAX_*`` set
+  to another value, the strict reader reads the file and applies them).
 
 Otherwise, or if the compiled form cannot be read, the file is read as always: the value is
 the same either way (the test suite holds every compiled form shipped to its file). This is
