@@ -42,6 +42,11 @@ def test_wheel_contains_every_schema_and_data_file(wheel: Path) -> None:
     assert "silkcore/schemas/RELEASED.lock" in names
     assert "silkcore/demo/organisation.json" in names
     assert "silk_evaluation_grid/evaluation_grid.yaml" in names
+    # the compiled forms of the plugins' data files (silkcore._plugin_data), beside their files
+    compiled = sorted((ROOT / "plugins").rglob("*.compiled"))
+    assert len(compiled) >= 6
+    for form in compiled:
+        assert form.relative_to(ROOT / "plugins").as_posix() in names, form
     assert "silkcore/py.typed" in names
     web = ROOT / "src" / "silkcore" / "web"
     for kept in [*web.glob("templates/*.html"), *web.glob("static/*")]:
@@ -64,6 +69,15 @@ def test_installed_wheel_finds_its_packaged_schemas(wheel: Path, tmp_path: Path)
         [sys.executable, "-c", code], env={"PYTHONPATH": str(target)}, capture_output=True, text=True, check=True
     )
     assert Path(out.stdout.strip()) == target / "silkcore" / "schemas"
+    # and an installed plugin reads its data through the compiled form shipped with it
+    code = (
+        "import silk_evaluation_grid as g, silkcore._plugin_data as d; "
+        "print(d._compiled_value(g.FRAMEWORK_FILE, g.FRAMEWORK_FILE.read_bytes()) is not d._UNREAD)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], env={"PYTHONPATH": str(target)}, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "True"
 
 
 BROKEN_PYPROJECT = """
