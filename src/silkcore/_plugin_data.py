@@ -71,6 +71,7 @@ def compile_plugin_data(path: str | Path) -> Path:
     data file it ships, and ships what it writes.
 
     :raises DataError: when the file is not valid (nothing is written then).
+    :raises OutputError: when the compiled form cannot be written.
     """
     source = Path(path)
     data, name = read_source(source)
@@ -79,8 +80,11 @@ def compile_plugin_data(path: str | Path) -> Path:
     written = dumps_line_bytes(record)
     if orjson.loads(written)["value"] != value:  # JSON holds every value the strict reader gives; proven, not assumed
         raise ValueError(f"{name}: its value does not survive JSON")
+    from ._outputs import atomic_output  # a build step's need, not a start-up's
+
     target = compiled_path(source)
-    target.write_bytes(written)
+    with atomic_output(target, "wb") as out:  # a reader meanwhile finds the old form or the new, never half of one
+        out.write(written)
     return target
 
 
