@@ -9,12 +9,13 @@ parser is deliberately less forgiving than Python's ``json`` module:
 * integers longer than :attr:`Limits.max_int_digits` are rejected before CPython's 4,300-digit guard;
 * invalid UTF-8, lone surrogates and NUL characters are rejected; a leading UTF-8 BOM and
   CRLF line ends are accepted;
-* YAML numbers follow the same limits, counted in every base before any conversion;
+* YAML numbers follow the same limits, counted in every base before any conversion (the
+  YAML reader itself is :mod:`silkcore._yaml_reader`, loaded by the first YAML read);
 * CSV (:func:`parse_csv_rows`, for importers) has strict quoting and a field-size limit.
 
 The limits are :class:`Limits`; :data:`DEFAULT_LIMITS` reads ``SILKCORE_MAX_*`` environment
-variables (:data:`LIMIT_VARIABLES`). Plugins reach these readers as ``silkcore.parse_json``
-and ``silkcore.parse_csv_rows``.
+variables (:data:`LIMIT_VARIABLES`). Plugins reach these readers as ``silkcore.parse_json``,
+``silkcore.parse_yaml`` and ``silkcore.parse_csv_rows``.
 
 Problems are reported as :class:`~silkcore._errors.Issue` objects with a JSON Pointer. The
 offending values are found after parsing: the parser's hooks plant marker objects where a
