@@ -78,7 +78,9 @@ def compile_plugin_data(path: str | Path) -> Path:
     value = parse_bytes(data, name, Limits())
     record = {"compiled_from": source.name, "sha256": _digest(data), "reader": READER_VERSION, "value": value}
     written = dumps_line_bytes(record)
-    if orjson.loads(written)["value"] != value:  # JSON holds every value the strict reader gives; proven, not assumed
+    # Read back, it must write the same bytes: every value, and its type (1 is not 1.0 nor
+    # true, which == would take as equal), survives JSON - proven for each file, not assumed.
+    if dumps_line_bytes(orjson.loads(written)) != written:
         raise ValueError(f"{name}: its value does not survive JSON")
     from ._outputs import atomic_output  # a build step's need, not a start-up's
 
