@@ -58,8 +58,9 @@ def read_plugin_data(path: str | Path) -> Any:
 
     :raises DataError: when the file cannot be read or is not valid, naming it.
     """
-    data, name = read_source(Path(path))
-    value = _compiled_value(Path(path), data)
+    source = Path(path)
+    data, name = read_source(source)
+    value = _compiled_value(source, data)
     if value is not _UNREAD:
         return value
     return parse_bytes(data, name)
