@@ -29,7 +29,7 @@ from ._i18n import DEFAULT_LANGUAGE
 from ._model import Organisation
 from ._outputs import OutputError, atomic_path, check_output, write_output
 from ._render import render_scorecard
-from ._store import Store, check_store_path, history
+from ._store import Store, StoreURL, check_store_path, history
 from .report._assemble import score_all, write_organisation_report
 
 __all__ = ["STORE_NAME", "DemoOutcome", "demo_bundle", "load_bundle", "run_demo"]
@@ -69,7 +69,7 @@ def _safe_file_name(name: str) -> str:
 
 
 def run_demo(
-    catalog: Catalog, output_dir: Path, store_path: Path | None = None, *, language: str = DEFAULT_LANGUAGE
+    catalog: Catalog, output_dir: Path, store_path: Path | StoreURL | None = None, *, language: str = DEFAULT_LANGUAGE
 ) -> DemoOutcome:
     """Score, store and report the demo organisation.
 

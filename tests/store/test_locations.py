@@ -151,6 +151,28 @@ def test_history_on_an_unreachable_server_is_exit_5_without_a_traceback() -> Non
     assert not Path("postgresql:").exists()  # the URL was never taken for a file name
 
 
+def test_silkcore_store_takes_a_url_as_store_does(postgres_url: str, tmp_path: Path) -> None:
+    """``$SILKCORE_STORE`` is read as ``--store`` is: a URL in it is the PostgreSQL store, named
+    without its password, never a file called ``postgresql:``."""
+    url = with_password(postgres_url)
+    sets = sorted(str(p) for p in (EXAMPLES / "demo" / "response_sets").glob("evaluation-grid-*.json"))
+    assert run_silk("assess", "--framework", "silk.evaluation-grid", *sets, "--store", url).returncode == 0
+    result = run_silk("history", DEMO_ORG, "--json", cwd=tmp_path, env={"SILKCORE_STORE": url})
+    assert result.returncode == 0, result.stderr
+    assert [a["framework_id"] for a in json.loads(result.stdout)["assessments"]] == ["silk.evaluation-grid"]
+    assert result.stderr.splitlines() == [f"using the store {postgres_url} ($SILKCORE_STORE; choose one with --store)"]
+    assert SECRET not in result.stderr and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", [("history", DEMO_ORG), ("sync", "http://127.0.0.1:9", "--token", "t")])
+def test_an_unreachable_silkcore_store_url_is_exit_5_without_the_password(tmp_path: Path, command: tuple[str, ...]) -> None:
+    url = f"postgres://silk:{SECRET}@127.0.0.1:{_free_port()}/history"
+    result = run_silk(*command, cwd=tmp_path, env={"SILKCORE_STORE": url})
+    assert result.returncode == 5 and "Traceback" not in result.stderr
+    assert "cannot reach the PostgreSQL store postgres://silk@127.0.0.1" in result.stderr
+    assert SECRET not in result.stderr + result.stdout and list(tmp_path.iterdir()) == []  # no file named after it
+
+
 def test_a_connection_the_server_dropped_is_replaced(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from silkcore._store import postgres
 

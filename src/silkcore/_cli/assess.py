@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -15,6 +16,9 @@ from .._errors import Issue, SchemaValidationError, SilkError
 from .._framework import Framework
 from .._render import render_scorecard
 from .common import catalog_of, fail, framework_option, store_option
+
+if TYPE_CHECKING:
+    from .._store import StoreURL
 
 __all__ = ["COMMANDS", "load_response_sets"]
 
@@ -49,7 +53,7 @@ def assess(
     responses: tuple[Path, ...],
     as_json: bool,
     output: Path | None,
-    store_path: Path | None,
+    store_path: Path | StoreURL | None,
     language: str,
 ) -> None:
     """Score response sets (several respondents for one organisation consolidate into one card)."""

@@ -14,9 +14,10 @@ import click
 
 from .._errors import Issue, PluginError, SilkError, StoreError, UnknownComponentError
 
-if TYPE_CHECKING:  # imported by the commands that use them: ``silk --help`` needs neither
+if TYPE_CHECKING:  # imported by the commands that use them: ``silk --help`` needs none
     from .._catalog import Catalog
     from .._framework import Framework
+    from .._store import StoreURL
 
 __all__ = [
     "DEBUG",
@@ -145,22 +146,21 @@ class _StoreLocation(click.ParamType[Any]):
     name = "store"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        from .._store import StoreURL, is_store_url
+        from .._store import StoreURL, store_location
 
-        if isinstance(value, StoreURL):
-            return value
-        if is_store_url(value):
-            return StoreURL(str(value))
+        location = store_location(value)
+        if isinstance(location, StoreURL):
+            return location
         return _STORE_FILE.convert(value, param, ctx)
 
 
 _STORE_FILE = click.Path(dir_okay=False, path_type=Path)
 
 
-def default_store() -> Path:
-    """The store a command uses when ``--store`` is not given: ``$SILKCORE_STORE``, else
-    ``silkcore/history.sqlite`` in the user's data directory. Say so with
-    :func:`announce_store` once it is known to be read."""
+def default_store() -> Path | StoreURL:
+    """The store a command uses when ``--store`` is not given: ``$SILKCORE_STORE`` (a file or
+    a PostgreSQL URL, read as ``--store`` reads it), else ``silkcore/history.sqlite`` in the
+    user's data directory. Say so with :func:`announce_store` once it is known to be read."""
     from .._store import default_store_path
 
     return default_store_path()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -10,6 +11,9 @@ from .._errors import SilkError
 from .._extras import require_extra
 from .common import catalog_of, fail, store_option
 from .report import language_option
+
+if TYPE_CHECKING:
+    from .._store import StoreURL
 
 __all__ = ["COMMANDS"]
 
@@ -21,7 +25,7 @@ __all__ = ["COMMANDS"]
 @store_option("The history store: a file, or a postgresql:// URL (default: history.sqlite in the output directory).")
 @language_option()
 @click.pass_context
-def demo(ctx: click.Context, output_dir: Path, store_path: Path | None, language: str) -> None:
+def demo(ctx: click.Context, output_dir: Path, store_path: Path | StoreURL | None, language: str) -> None:
     """Run every installed tool on the bundled example organisation: score, store, write a
     report (in --language, English by default)."""
     try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -25,6 +25,9 @@ from .common import (
     print_json,
     store_option,
 )
+
+if TYPE_CHECKING:
+    from .._store import StoreURL
 
 __all__ = ["COMMANDS", "REPORT_SUFFIXES", "check_report_format", "language_option"]
 
@@ -78,7 +81,7 @@ def report(
     output: Path,
     report_format: str | None,
     framework_refs: tuple[str, ...],
-    store_path: Path | None,
+    store_path: Path | StoreURL | None,
     language: str,
 ) -> None:
     """Write the HTML (or Markdown) report for one organisation from its documents. Every
@@ -139,7 +142,12 @@ def _framework_id(catalog: Catalog, ref: str) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 @click.pass_context
 def history_command(
-    ctx: click.Context, org_id: str, store_path: Path | None, framework_refs: tuple[str, ...], rescore: bool, as_json: bool
+    ctx: click.Context,
+    org_id: str,
+    store_path: Path | StoreURL | None,
+    framework_refs: tuple[str, ...],
+    rescore: bool,
+    as_json: bool,
 ) -> None:
     """An organisation's assessments over time, with the change per category. Across versions
     of a framework each category is comparable, re-scored or not comparable (with why)."""

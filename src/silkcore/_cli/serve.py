@@ -19,6 +19,7 @@ from .._extras import require_extra
 from .common import ExitCode, announce_store, catalog_of, default_store, fail, framework_option, store_option
 
 if TYPE_CHECKING:
+    from .._store import StoreURL
     from ..node import NodeLimits
 
 __all__ = ["COMMANDS", "LIMIT_OPTIONS", "UI_OPTIONS"]
@@ -155,7 +156,7 @@ def serve(
     /,
     host: str,
     port: int,
-    store_path: str | Path | None,
+    store_path: Path | StoreURL | None,
     peers_path: Path | None,
     max_body: int,
     forwarded_allow_ips: str | None,

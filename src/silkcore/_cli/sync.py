@@ -11,6 +11,7 @@ from .._errors import SilkError
 from .common import ExitCode, announce_store, catalog_of, default_store, fail, print_json, store_option
 
 if TYPE_CHECKING:
+    from .._store import StoreURL
     from ..node._sync import SyncReport
 
 __all__ = ["COMMANDS"]
@@ -38,7 +39,7 @@ def sync(
     ctx: click.Context,
     node_url: str,
     token: str,
-    store_path: str | Path | None,
+    store_path: Path | StoreURL | None,
     peers_path: Path | None,
     source_id: str | None,
     as_json: bool,

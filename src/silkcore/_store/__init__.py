@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlite3 as sqlite3  # the SQLite dialect's driver, reachable here as before the split
 
 from .base import APPLICATION_ID, AssessmentRecord, Location, Store, history, open_store
-from .location import StoreURL, check_store_path, default_store_path, is_store_url
+from .location import StoreURL, check_store_path, default_store_path, is_store_url, store_location
 from .migrations import LATEST as SCHEMA_VERSION
 from .records import UNKNOWN_SENDER, Change, PutOutcome, RecordConflict, RecordHead, RecordPut, StoredRecord, prepare
 from .sqlite import _read_identity as _read_identity  # looked up here on open (.sqlite._check_existing)
@@ -41,4 +41,5 @@ __all__ = [
     "is_store_url",
     "open_store",
     "prepare",
+    "store_location",
 ]

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from .._errors import StoreError
 
-__all__ = ["StoreURL", "check_store_path", "default_store_path", "is_store_url"]
+__all__ = ["StoreURL", "check_store_path", "default_store_path", "is_store_url", "store_location"]
 
 _URL = re.compile(r"^postgres(?:ql)?://", re.IGNORECASE)
 
@@ -83,10 +83,22 @@ def redact(url: str) -> str:
     return f"{parts.scheme}://{netloc}{parts.path}"
 
 
-def default_store_path() -> Path:
-    """``$SILKCORE_STORE``, else the user's data directory (XDG), ``silkcore/history.sqlite``."""
+def store_location(location: str | os.PathLike[str] | StoreURL) -> Path | StoreURL:
+    """Where a location given as text names a store: a :class:`StoreURL` for a PostgreSQL
+    URL, else a file path. The one reading of ``--store`` and of ``$SILKCORE_STORE``: a URL
+    in either is never taken for a file name (nor shown with its password)."""
+    if isinstance(location, StoreURL):
+        return location
+    if is_store_url(location):
+        return StoreURL(str(location))
+    return Path(location)
+
+
+def default_store_path() -> Path | StoreURL:
+    """``$SILKCORE_STORE`` (a file or a PostgreSQL URL, read by :func:`store_location`), else
+    ``silkcore/history.sqlite`` in the user's data directory (XDG)."""
     if os.environ.get("SILKCORE_STORE"):
-        return Path(os.environ["SILKCORE_STORE"])
+        return store_location(os.environ["SILKCORE_STORE"])
     return data_directory() / "history.sqlite"
 
 
@@ -105,11 +117,9 @@ def check_store_path(path: str | os.PathLike[str] | StoreURL) -> Path | StoreURL
     of a path it was given - and be writable, and ``path`` must not be a directory. Raises
     :class:`StoreError` (exit 5) with one line; an existing file that is not a store is
     refused when the store is opened."""
+    path = store_location(path)
     if isinstance(path, StoreURL):
         return path
-    if is_store_url(path):
-        return StoreURL(str(path))
-    path = Path(path)
     try:
         if path.is_dir():
             raise StoreError(f"cannot open the store {path}: it is a directory")

@@ -36,6 +36,7 @@ from starlette.routing import BaseRoute, Mount, Route
 
 from .._catalog import Catalog, get_catalog
 from .._framework import Framework
+from .._store import StoreURL
 from ._auth import load_peers
 from ._http import error_response
 from ._limits import DEFAULT_MAX_BODY, NodeLimits
@@ -73,7 +74,7 @@ def _version() -> str:
 
 
 def create_app(
-    store_path: str | Path,
+    store_path: str | Path | StoreURL,
     peers_path: str | Path | None = None,
     catalog: Catalog | None = None,
     max_body: int | None = None,

@@ -27,7 +27,7 @@ import uvicorn
 from uvicorn.config import LOGGING_CONFIG
 
 from .._catalog import Catalog
-from .._store import default_store_path
+from .._store import StoreURL, default_store_path
 from ._app import create_app
 from ._connections import GuardedListener, Refusals, fit_open_files, protocol_class
 from ._limits import FILE_RESERVE, NodeLimits
@@ -65,7 +65,7 @@ def _logging(level: str) -> dict[str, Any]:
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
-    store: str | Path | None = None,
+    store: str | Path | StoreURL | None = None,
     peers: str | Path | None = None,
     *,
     catalog: Catalog | None = None,
