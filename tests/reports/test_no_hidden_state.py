@@ -92,6 +92,18 @@ def test_report_reads_history_only_from_a_store_it_is_given(tmp_path: Path, hist
     assert "Progress over time" in (tmp_path / "given.html").read_text()
 
 
+@pytest.mark.parametrize("command", ["report", "history"])
+def test_a_command_that_reads_a_store_never_creates_one(tmp_path: Path, command: str) -> None:
+    """A mistyped --store is an error naming how to make a store: not an empty store made in
+    passing (which would show an empty history, and stay behind)."""
+    typo = tmp_path / "histroy.sqlite"
+    inputs = [str(EXAMPLES / "demo" / "organisation.json"), *map(str, GRID_SETS)]
+    args = [*inputs, "-o", str(tmp_path / "r.html")] if command == "report" else [DEMO_ORG]
+    result = run_silk(command, *args, "--store", str(typo))
+    assert result.returncode == 5 and result.stderr.startswith(f"error: no store at {typo}; record assessments with")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_history_says_which_store_it_read_when_none_is_given(tmp_path: Path, history_store: Path) -> None:
     from_env = run_silk("history", DEMO_ORG, "--json", env={"SILKCORE_STORE": str(history_store)})
     assert from_env.returncode == 0, from_env.stderr

@@ -10,7 +10,7 @@ import psycopg
 import pytest
 
 from silkcore import StoreError
-from silkcore._store import Store, StoreURL, check_store_path, is_store_url, open_store
+from silkcore._store import Store, StoreURL, check_store_path, is_store_url, open_store, store_location
 from silkcore._store.postgres import PostgresStore
 from silkcore._store.sqlite import SQLiteStore
 
@@ -64,6 +64,49 @@ def test_a_malformed_url_is_a_store_error_without_the_password(url: str) -> None
     with pytest.raises(StoreError) as caught:
         open_store(url)
     assert SECRET not in str(caught.value)
+
+
+# Passwords libpq accepts that a generic URL parser reads as a fragment, a query or a path,
+# a password in the query, and USER:PASSWORD written without its "@" (a host and a port).
+AWKWARD = [
+    (f"postgresql://silk:{SECRET}#x@127.0.0.1:{{port}}/db", "postgresql://silk@127.0.0.1:{port}/db"),
+    (f"postgresql://silk:{SECRET}?x@127.0.0.1:{{port}}/db", "postgresql://silk@127.0.0.1:{port}/db"),
+    # libpq reads this one as host 127.0.0.1 and port SECRET (and resolves no name: no network here)
+    (f"postgresql://127.0.0.1:{SECRET}/x@127.0.0.1:{{port}}/db", "postgresql://***"),
+    (f"postgresql://silk@127.0.0.1:{{port}}/db?password={SECRET}%ZZ", "postgresql://silk@127.0.0.1:{port}/db"),
+    (f"postgresql://silk@127.0.0.1:{{port}}/db?sslpassword={SECRET}%ZZ", "postgresql://silk@127.0.0.1:{port}/db"),
+    (f"postgresql://127.0.0.1:{SECRET}/db", "postgresql://127.0.0.1:***/db"),
+]
+
+
+@pytest.mark.parametrize(("url", "shown"), AWKWARD)
+def test_an_awkward_password_is_never_shown(url: str, shown: str) -> None:
+    port = _free_port()
+    url, shown = url.format(port=port), shown.format(port=port)
+    assert str(StoreURL(url)) == shown
+    with pytest.raises(StoreError) as caught:
+        open_store(url)
+    message = str(caught.value)
+    assert SECRET not in message and SECRET[:8] not in message and "\n" not in message, message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"postgresql+psycopg://silk:{SECRET}@127.0.0.1/db",  # another scheme
+        f" postgresql://silk:{SECRET}@127.0.0.1/db",  # a space before it
+        f"postgresql:/silk:{SECRET}@127.0.0.1/db",  # a slash missing
+        f"https://silk:{SECRET}@example.org/db",
+    ],
+)
+def test_a_url_that_is_not_a_store_is_refused_not_taken_for_a_file(text: str, tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="not a store location") as caught:
+        store_location(text)
+    assert SECRET not in str(caught.value)
+    result = run_silk("history", DEMO_ORG, "--store", text, cwd=tmp_path)
+    assert result.returncode == 5 and "Traceback" not in result.stderr and "not a store location" in result.stderr
+    assert SECRET not in result.stderr + result.stdout and list(tmp_path.iterdir()) == []
+    assert store_location("C:/silk/history.sqlite") == Path("C:/silk/history.sqlite")  # a drive, not a scheme
 
 
 def test_a_missing_database_is_a_store_error(postgres_server: PostgresServer) -> None:

@@ -21,9 +21,9 @@ if TYPE_CHECKING:  # imported by the commands that use them: ``silk --help`` nee
 
 __all__ = [
     "DEBUG",
+    "ExitCode",
     "REPORTED_PLUGINS",
     "STRICT_PLUGINS",
-    "ExitCode",
     "announce_store",
     "catalog_of",
     "default_store",
@@ -33,6 +33,7 @@ __all__ = [
     "given_frameworks",
     "print_issues",
     "print_json",
+    "read_only_store",
     "store_option",
 ]
 
@@ -164,6 +165,17 @@ def default_store() -> Path | StoreURL:
     from .._store import default_store_path
 
     return default_store_path()
+
+
+def read_only_store(path: Path | StoreURL) -> Path | StoreURL:
+    """``path``, for a command that only reads a store (``report``, ``history``): a missing
+    file is a :class:`StoreError` naming how to make one, never an empty store created in
+    passing (a mistyped name would otherwise show an empty history and leave a file behind).
+    A database URL is checked when it is opened."""
+    if not path.exists():
+        how = f"record assessments with `silk assess --store {path}` or `silk demo --store {path}`"
+        raise StoreError(f"no store at {path}; {how}")
+    return path
 
 
 def announce_store(path: object) -> None:

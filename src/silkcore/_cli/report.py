@@ -10,7 +10,7 @@ import click
 
 from .._catalog import Catalog
 from .._documents import read_documents
-from .._errors import Issue, SilkError, StoreError, UnknownComponentError, terminal_text
+from .._errors import Issue, SilkError, UnknownComponentError, terminal_text
 from .._extras import require_extra
 from .._i18n import DEFAULT_LANGUAGE, LANGUAGES
 from .._model import Organisation
@@ -23,6 +23,7 @@ from .common import (
     framework_option,
     given_frameworks,
     print_json,
+    read_only_store,
     store_option,
 )
 
@@ -99,7 +100,7 @@ def report(
 
         check_output(output, inputs=(*inputs, *(ref for ref in framework_refs if Path(ref).is_file())))
         if store_path is not None:
-            check_store_path(store_path)
+            read_only_store(check_store_path(store_path))
         frameworks = catalog.framework_resolver(*given_frameworks(catalog, framework_refs))
         documents = read_documents(inputs, registry=catalog.schemas, frameworks=frameworks)
         cards = [card for _, card in score_all(catalog, documents, frameworks)]
@@ -159,10 +160,7 @@ def history_command(
     try:
         given = [catalog.resolve_framework(ref) for ref in framework_refs if Path(ref).is_file()]
         framework_ids = {_framework_id(catalog, ref) for ref in framework_refs}
-        if not path.exists():
-            raise StoreError(
-                f"no store at {path}; record assessments with `silk assess --store {path}` or `silk demo --store {path}`"
-            )
+        read_only_store(path)
         if store_path is None:
             announce_store(path)
         finder = catalog.framework_resolver(*given)

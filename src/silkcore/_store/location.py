@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote
 
 from .._errors import StoreError
 
@@ -58,29 +58,64 @@ class StoreURL:
         return hash(self.url)
 
 
-def password_of(url: str) -> str | None:
-    """The password written in ``url`` (to scrub from driver messages that quote the URL)."""
-    netloc = url.split("://", 1)[-1].split("/", 1)[0].split("?", 1)[0]
-    userinfo, at, _ = netloc.rpartition("@")
-    _, colon, password = userinfo.partition(":")
-    return password if at and colon and password else None
+#: Text that looks like a URL (a scheme, then ``:`` and a slash) or like a PostgreSQL URL
+#: mistyped (``postgresql:/...``, ``postgresql+psycopg://...``): never a file name here.
+_URL_LIKE = re.compile(r"^\s*(?:[A-Za-z][A-Za-z0-9+.-]+:/|postgres(?:ql)?[+:])", re.IGNORECASE)  # "C:/" is a drive
+_SCHEME = re.compile(r"^\s*([A-Za-z][A-Za-z0-9+.-]*):/*")
+_HIDDEN = "***"
+#: A query parameter that carries a password (``password=``, ``sslpassword=``): its value.
+_QUERY_PASSWORD = re.compile(r"[?&][^=&#]*pass[^=&#]*=([^&#]*)", re.IGNORECASE)
+
+
+def _url_parts(url: str) -> tuple[str, str | None, set[str], str]:
+    """``(scheme, user, secrets, host and database as shown)`` of a URL, read conservatively.
+
+    libpq ends a URL's user part at its first ``@`` or ``/``, but a password may hold ``#``
+    or ``?`` (which :func:`urllib.parse.urlsplit` takes for the fragment or the query), and
+    a mistyped URL may hold anything. So the user part here runs to the *last* ``@``: a
+    password can never be shown as a host. When that part holds a ``/`` (or its user name a
+    ``?`` or ``#``) it cannot be told from a path or a query: nothing of the URL but its
+    scheme is shown, and the part and each of its pieces are secrets (the driver may read a
+    piece as a host or a port). The query and fragment (which may carry ``password=``) are
+    never shown, nor a port that is not a number (``USER:PASSWORD`` written without its
+    ``@`` reads as a host and a port): that port is a secret too."""
+    matched = _SCHEME.match(url)
+    scheme, rest = (matched.group(1), url[matched.end() :]) if matched else ("", url)
+    secrets = {value for match in _QUERY_PASSWORD.finditer(url) for value in (match.group(1), unquote(match.group(1)))}
+    userinfo, at, after = rest.rpartition("@")
+    user, colon, password = userinfo.partition(":")
+    if at and ("/" in userinfo or "?" in user or "#" in user):
+        return scheme, None, {userinfo, *re.split(r"[:/?#@]", userinfo), *secrets} - {""}, _HIDDEN
+    if colon and password:
+        secrets.add(password)
+    host, slash, database = re.split(r"[?#]", after, maxsplit=1)[0].partition("/")
+    hosts = []
+    for one in host.split(","):  # libpq takes several HOST:PORT, comma-separated
+        name, port_colon, port = one.rpartition(":") if not one.endswith("]") else ("", "", one)
+        if port_colon and not port.isdigit() and "]" not in port:
+            secrets.add(port)
+            one = f"{name}:{_HIDDEN}"
+        hosts.append(one)
+    return scheme, (user if at else None), secrets - {""}, ",".join(hosts) + slash + database
+
+
+def secrets_of(url: str) -> set[str]:
+    """What of ``url`` a message must not show, as :func:`redact` reads it (to scrub from
+    driver messages that quote the URL): its password, a port that is not a number, the
+    value of any query parameter that carries a password (as written and decoded), and
+    every piece of a user part that could not be read."""
+    return _url_parts(url)[2]
 
 
 def redact(url: str) -> str:
-    """``url`` without its password or query: ``postgresql://USER@HOST:PORT/DATABASE``.
+    """``url`` without its password, query or fragment: ``postgresql://USER@HOST:PORT/DATABASE``.
 
     Hand-split rather than parsed by the driver, so even a URL the driver refuses is shown
-    without its secret."""
-    try:
-        parts = urlsplit(url)
-        netloc = parts.netloc
-    except ValueError:  # a malformed IPv6 bracket, say: show the scheme and nothing else
-        return url.split("://", 1)[0] + "://..."
-    user, at, host = netloc.rpartition("@")  # the last "@": a password may hold one
-    if at:
-        user = user.split(":", 1)[0]
-        netloc = f"{user}@{host}"
-    return f"{parts.scheme}://{netloc}{parts.path}"
+    without its secret (see :func:`_url_parts` for how a doubtful one is read)."""
+    scheme, user, _, shown = _url_parts(url)
+    if shown == _HIDDEN:
+        return f"{scheme}://{_HIDDEN}"
+    return f"{scheme}://{user + '@' if user is not None else ''}{shown}"
 
 
 def store_location(location: str | os.PathLike[str] | StoreURL) -> Path | StoreURL:
@@ -91,6 +126,10 @@ def store_location(location: str | os.PathLike[str] | StoreURL) -> Path | StoreU
         return location
     if is_store_url(location):
         return StoreURL(str(location))
+    if isinstance(location, str) and _URL_LIKE.match(location):
+        # Another scheme, a space before the URL, a slash missing: refused (never a file
+        # called "postgresql:"), and shown without the password it may hold.
+        raise StoreError(f"not a store location: {redact(location)!r}; expected a file or a postgresql://USER@HOST/DATABASE URL")
     return Path(location)
 
 

@@ -27,7 +27,7 @@ from .._errors import StoreError
 from .._extras import require_extra
 from . import migrations
 from .base import APPLICATION_ID, Location, Store
-from .location import StoreURL, is_store_url, password_of
+from .location import StoreURL, is_store_url, secrets_of
 from .protocol import Db, Rows
 
 if TYPE_CHECKING:
@@ -69,9 +69,15 @@ class _Connection:
 def _one_line(exc: BaseException, url: StoreURL, secret: str | None) -> str:
     """The driver's message on one line, without the URL's password (libpq quotes a URL it
     cannot parse; the password may also be percent-encoded there or decoded)."""
-    text = " ".join(str(exc).split()).replace(url.url, url.redacted)
-    for hidden in {secret, password_of(url.url)} - {None, ""}:
-        text = text.replace(str(hidden), "***")
+    return _scrubbed(str(exc), url, secret)
+
+
+def _scrubbed(text: str, url: StoreURL, secret: str | None) -> str:
+    """``text`` on one line, with ``url`` shown redacted and nothing of its password in it."""
+    text = " ".join(text.split()).replace(url.url, url.redacted)
+    hidden = secrets_of(url.url) | ({secret} if secret else set())
+    for part in sorted(hidden, key=len, reverse=True):  # the longest first: a piece may lie inside another
+        text = text.replace(part, "***")
     return text
 
 
@@ -97,7 +103,9 @@ class PostgresStore(Store):
         except psycopg.Error as exc:
             raise StoreError(f"not a valid PostgreSQL URL {self.location}: {_one_line(exc, self.url, None)}") from None
         self._secret = str(params["password"]) if params.get("password") else None
-        self._where = f"host {params.get('host') or 'localhost (default)'}, port {params.get('port') or 5432}"
+        # As the driver read the URL: a password written with a "/" reads as a host and a port.
+        where = f"host {params.get('host') or 'localhost (default)'}, port {params.get('port') or 5432}"
+        self._where = _scrubbed(where, self.url, self._secret)
         self._kwargs: dict[str, Any] = {"autocommit": True}
         if "connect_timeout" not in params:
             self._kwargs["connect_timeout"] = CONNECT_TIMEOUT
