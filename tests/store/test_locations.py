@@ -58,6 +58,7 @@ def test_an_unreachable_server_is_named_without_the_password() -> None:
         f"postgresql://silk:{SECRET}@127.0.0.1/db?no_such_option=1",
         f"postgresql://silk:{SECRET}@[::1/db",
         "POSTGRESQL://silk@127.0.0.1/db",
+        f"postgresql://silk:{SECRET}\udcff@127.0.0.1/db",  # a byte that was not UTF-8, from a command line
     ],
 )
 def test_a_malformed_url_is_a_store_error_without_the_password(url: str) -> None:

@@ -35,6 +35,8 @@ class StoreURL:
     def __init__(self, url: str) -> None:
         if not _URL.match(url):
             raise StoreError(f"not a PostgreSQL URL: {redact(url)!r} (expected postgresql://USER@HOST/DATABASE)")
+        if not url.isascii() and _undecodable(url):
+            raise StoreError(f"not a PostgreSQL URL: {redact(url)!r} holds bytes that are not UTF-8 text")
         self.url = url
         self.redacted = redact(url)
 
@@ -56,6 +58,16 @@ class StoreURL:
 
     def __hash__(self) -> int:
         return hash(self.url)
+
+
+def _undecodable(text: str) -> bool:
+    """Whether ``text`` holds bytes that were not UTF-8 (a command line's undecodable bytes
+    arrive as lone surrogates), which the driver cannot encode."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 #: Text that looks like a URL (a scheme, then ``:`` and a slash) or like a PostgreSQL URL
