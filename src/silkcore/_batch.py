@@ -18,7 +18,9 @@ that dies, stops it with a :class:`BatchError` that names the file and the compr
 offset reached, or the lines the dead worker held, and carries the counts of the lines
 written before. Workers die with the process that started them (``PR_SET_PDEATHSIG`` on
 Linux, a thread watching the parent elsewhere), so none outlives a killed ``silk batch``.
-The workers live in :mod:`silkcore._batch_pool`, imported only when there are several.
+The workers live in :mod:`silkcore._batch_pool`, imported only when there are several; they
+check and score with the caller's catalog, as one process does (where processes cannot fork
+to inherit it, a batch given a catalog runs in one process).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from __future__ import annotations
 import gzip
 import io
 import sys
+import warnings
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -199,6 +202,13 @@ def _catalog() -> Any:
     return _CATALOG[0]
 
 
+def _adopt_catalog(catalog: Any) -> None:
+    """In a worker process: check and score with ``catalog`` (the caller's, inherited) from now
+    on. The processors this process inherited were built over the default catalog: dropped."""
+    _CATALOG[:] = [catalog]
+    _PROCESSORS.clear()
+
+
 class LineProcessor:
     """Turns raw JSON Lines lines into result records. Built once per process (and task):
     it keeps the catalog and the framework resolver."""
@@ -308,16 +318,23 @@ def _results(
     task: str, framework_id: str | None, source: str, reader: _Input, workers: int, tally: FlowTally, catalog: Any = None
 ) -> Iterator[_Written]:
     lines = reader.lines()
-    if workers <= 1:
-        process = (
-            LineProcessor(task, framework_id, source, catalog) if catalog is not None else _processor(task, framework_id, source)
-        )
-        for number, raw in lines:
-            yield _finish(_error(number, list(raw.errors)) if isinstance(raw, DataError) else process(number, raw), tally)
-        return
-    from ._batch_pool import pooled_results  # processes, pipes and signals: only when they are used
+    if workers > 1:
+        from ._batch_pool import can_share, pooled_results  # processes, pipes and signals: only when they are used
 
-    yield from pooled_results(task, framework_id, source, lines, workers, tally)
+        if can_share(catalog):
+            yield from pooled_results(task, framework_id, source, lines, workers, tally, catalog)
+            return
+        # Workers that checked with another catalog would give other verdicts: slower, not wrong.
+        warnings.warn(
+            "this platform cannot fork: worker processes cannot share the catalog given, so the batch runs in one process",
+            RuntimeWarning,
+            stacklevel=3,  # the caller of run_batch
+        )
+    process = (
+        LineProcessor(task, framework_id, source, catalog) if catalog is not None else _processor(task, framework_id, source)
+    )
+    for number, raw in lines:
+        yield _finish(_error(number, list(raw.errors)) if isinstance(raw, DataError) else process(number, raw), tally)
 
 
 def run_batch(

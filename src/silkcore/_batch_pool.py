@@ -6,6 +6,9 @@ Each worker turns a chunk of raw lines into finished output lines with the same
 started them (``PR_SET_PDEATHSIG`` on Linux, a thread watching the parent elsewhere), and a
 worker that dies is named with the lines it held (a table shared with the parent). Imported
 only by a batch with more than one worker: a single process needs none of this.
+
+A caller's catalog (``run_batch(..., catalog=...)``, which ``silk batch`` passes) is the
+workers' catalog too: they are forked, and inherit it (see :func:`_context`).
 """
 
 from __future__ import annotations
@@ -21,13 +24,14 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import BaseContext
 from typing import Any, NamedTuple
 
-from ._batch import CHUNK, CHUNK_BYTES, _error, _finish, _processor, _WorkerDied, _Written
+from ._batch import CHUNK, CHUNK_BYTES, _adopt_catalog, _error, _finish, _processor, _WorkerDied, _Written
 from ._errors import DataError, SilkError
 from ._flow_tally import FlowTally
 
-__all__ = ["pooled_results"]
+__all__ = ["can_share", "pooled_results"]
 
 
 # In a worker process: [the shared table, this worker's slot]. The table holds, per worker,
@@ -66,8 +70,30 @@ def _stopped_by_pool(signum: int, frame: Any) -> None:
     os._exit(128 + signum)
 
 
-def _worker_init(table: Any, counter: Any) -> None:
+def can_share(catalog: Any) -> bool:
+    """Whether worker processes can check and score with ``catalog``: the default one (None),
+    which each builds itself, or a caller's, which they inherit - where processes can fork."""
+    return catalog is None or "fork" in multiprocessing.get_all_start_methods()
+
+
+def _context(catalog: Any) -> BaseContext:
+    """How the workers are started: by the platform's default without a catalog (each worker
+    builds the default catalog itself), by fork with the caller's (see :func:`can_share`)."""
+    # A caller's catalog reaches a worker only by fork, which copies it whole - plugins
+    # registered, frameworks built, ``open_frameworks`` and ``strict`` applied - and pickles
+    # nothing (the pool hands the initializer's arguments to a forked process as they are).
+    # Spawn and forkserver would pickle it, and cannot: it holds a pluggy PluginManager, plugin
+    # modules, hook functions, locks. Nor can a spawned worker rebuild it: a catalog does not
+    # keep how it was built (its plugins may be objects made at run time), and its plugins
+    # called again may register something else. So a catalog asks for fork even where the
+    # default start method is another (spawn on macOS, forkserver on Linux from Python 3.14).
+    return multiprocessing.get_context("fork" if catalog is not None else None)
+
+
+def _worker_init(table: Any, counter: Any, catalog: Any) -> None:
     _die_with_parent()
+    if catalog is not None:
+        _adopt_catalog(catalog)
     with counter.get_lock():
         slot = counter.value
         counter.value += 1
@@ -147,15 +173,22 @@ def pooled_results(
     lines: Iterator[tuple[int, bytes | DataError]],
     workers: int,
     tally: FlowTally,
+    catalog: Any = None,
 ) -> Iterator[_Written]:
     """The finished lines of ``lines``, in the input order, processed by ``workers`` worker
     processes a chunk at a time (at most ``2 x workers`` chunks in flight: memory stays flat).
-    A worker that dies stops the batch with :class:`_WorkerDied`, after the lines finished
-    before it."""
-    context = multiprocessing.get_context()
+    The workers check and score with ``catalog`` (default: the default catalog), which
+    :func:`can_share` must allow. A worker that dies stops the batch with
+    :class:`_WorkerDied`, after the lines finished before it."""
+    if catalog is not None:
+        # The plugins register here, once, so their failures are recorded in the caller's
+        # catalog (as with one worker) and not in copies of it that die with the workers.
+        catalog.ensure_registered()
+    context = _context(catalog)
     table = context.RawArray("q", workers * _FIELDS)
     counter = context.Value("i", 0)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init, initargs=(table, counter))
+    initargs = (table, counter, catalog)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_init, initargs=initargs)
     pending: list[_Chunk] = []
     chunk: list[tuple[int, bytes]] = []
     too_long: list[_Written] = []
