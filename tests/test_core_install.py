@@ -145,7 +145,7 @@ def test_the_core_commands_work_and_plugins_show_the_missing_extras(core_venv: P
         "sync",
         "http://127.0.0.1:9",
         "--token",
-        "t",
+        "a-token-of-16-chars-or-more",  # a token sync would send (a shorter one is refused first)
         "--store",
         "s.sqlite",
         cwd=tmp_path,

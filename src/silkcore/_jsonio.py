@@ -14,8 +14,9 @@ parser is deliberately less forgiving than Python's ``json`` module:
 * CSV (:func:`parse_csv_rows`, for importers) has strict quoting and a field-size limit.
 
 The limits are :class:`Limits`; :data:`DEFAULT_LIMITS` reads ``SILKCORE_MAX_*`` environment
-variables (:data:`LIMIT_VARIABLES`). Plugins reach these readers as ``silkcore.parse_json``,
-``silkcore.parse_yaml`` and ``silkcore.parse_csv_rows``.
+variables (:data:`LIMIT_VARIABLES`), and :func:`body_limits` gives them for an input whose size
+its receiver bounds (the node's request bodies, the answers ``silk sync`` fetches). Plugins
+reach these readers as ``silkcore.parse_json``, ``silkcore.parse_yaml`` and ``silkcore.parse_csv_rows``.
 
 Problems are reported as :class:`~silkcore._errors.Issue` objects with a JSON Pointer. The
 offending values are found after parsing: the parser's hooks plant marker objects where a
@@ -47,6 +48,7 @@ __all__ = [
     "LIMIT_VARIABLES",
     "EntityDocument",
     "Limits",
+    "body_limits",
     "dumps",
     "dumps_line",
     "dumps_line_bytes",
@@ -152,6 +154,22 @@ def _default_limits() -> Limits:
 
 
 DEFAULT_LIMITS = _default_limits()
+
+
+def body_limits(max_bytes: int) -> Limits:
+    """The limits for an input its receiver has already bounded to ``max_bytes`` (a request
+    body of the node, an answer ``silk sync`` fetched): :data:`DEFAULT_LIMITS`, so the
+    ``SILKCORE_MAX_*`` variables give one verdict through every door, with ``max_bytes``
+    in place of theirs.
+
+    Replaced rather than the smaller of the two: the receiver's bound is chosen for it (``silk
+    serve --max-body`` and its kind, each answered 413 before any parsing), and the built-in
+    16 MiB, which cannot be told from a chosen ``SILKCORE_MAX_BYTES``, would otherwise cap a
+    larger ``--max-body`` with a different answer.
+    """
+    return attrs.evolve(DEFAULT_LIMITS, max_bytes=max_bytes)
+
+
 #: At most this many issues are reported for one document: enough to act on, never unbounded.
 MAX_ISSUES = 100
 

@@ -151,6 +151,6 @@ def test_a_cache_folder_name_taken_by_a_link_is_not_used(tmp_path: Path, monkeyp
 def test_sync_names_the_store_it_was_not_given(tmp_path: Path) -> None:
     store = tmp_path / "pulled.sqlite"
     # Nothing listens on port 9 (discard): the command fails after choosing its store.
-    result = run_silk("sync", "http://127.0.0.1:9", "--token", "t", env={"SILKCORE_STORE": str(store)})
+    result = run_silk("sync", "http://127.0.0.1:9", "--token", "a-token-of-16-chars-or-more", env={"SILKCORE_STORE": str(store)})
     assert result.returncode != 0
     assert result.stderr.splitlines()[0] == f"using the store {store} ($SILKCORE_STORE; choose one with --store)"

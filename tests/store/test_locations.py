@@ -208,7 +208,7 @@ def test_silkcore_store_takes_a_url_as_store_does(postgres_url: str, tmp_path: P
     assert SECRET not in result.stderr and list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("command", [("history", DEMO_ORG), ("sync", "http://127.0.0.1:9", "--token", "t")])
+@pytest.mark.parametrize("command", [("history", DEMO_ORG), ("sync", "http://127.0.0.1:9", "--token", "a-token-of-16-chars")])
 def test_an_unreachable_silkcore_store_url_is_exit_5_without_the_password(tmp_path: Path, command: tuple[str, ...]) -> None:
     url = f"postgres://silk:{SECRET}@127.0.0.1:{_free_port()}/history"
     result = run_silk(*command, cwd=tmp_path, env={"SILKCORE_STORE": url})

@@ -42,14 +42,17 @@ from .._errors import DataError, Issue
 from .._jsonio import loads
 from ._node_error import NodeError
 
-__all__ = ["CALLER", "Caller", "Peer", "Peers", "load_peers"]
+__all__ = ["CALLER", "TOKEN_RULE", "Caller", "Peer", "Peers", "is_bearer_token", "load_peers"]
 
 #: The ASGI scope key under which the limits middleware leaves the caller it identified, so
 #: that the route does not hash and compare the token a second time.
 CALLER = "silkcore.node.caller"
 
-#: RFC 6750 ``b64token`` characters; at least 16 of them, so a token cannot be guessed.
-_TOKEN = re.compile(r"^[A-Za-z0-9\-._~+/]{16,512}=*$")
+#: RFC 6750 ``b64token`` characters; at least 16 of them, so a token cannot be guessed. Matched
+#: whole (``fullmatch``): ``$`` would also let a final line feed through.
+_TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]{16,512}=*")
+#: The token rule in words, for the messages of every door that applies it.
+TOKEN_RULE = "a bearer token of 16 to 512 characters (letters, digits, -._~+/, then any '=')"
 _HEX_DIGEST = re.compile(r"^[0-9a-f]{64}$")
 _URI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S{1,1990}$")
 _DID_KEY = re.compile(r"^did:key:z6Mk[1-9A-HJ-NP-Za-km-z]{40,60}$")
@@ -90,6 +93,13 @@ class Peer:
         return f"Peer(id={self.id!r})"
 
 
+def is_bearer_token(token: str) -> bool:
+    """Whether ``token`` keeps the one token rule (:data:`TOKEN_RULE`): of the peers file, of the
+    ``Authorization`` header a node accepts, and of ``silk sync --token`` (which must never put a
+    line break or another character HTTP cannot carry into a header)."""
+    return _TOKEN.fullmatch(token) is not None
+
+
 def _digest(token: str) -> bytes:
     return hashlib.sha256(token.encode("ascii")).digest()
 
@@ -125,7 +135,7 @@ class Peers:
             return Caller()
         scheme, _, token = authorization.strip().partition(" ")
         token = token.strip()
-        if scheme.lower() != "bearer" or not _TOKEN.match(token):
+        if scheme.lower() != "bearer" or not is_bearer_token(token):
             raise NodeError(401, "unauthorized", "expected 'Authorization: Bearer TOKEN' with a peer's token", headers=_CHALLENGE)
         presented = _digest(token)
         found: Peer | None = None
@@ -180,10 +190,10 @@ def _peer(entry: Any, index: int) -> tuple[Peer, list[Issue]]:
     if (token is None) == (hashed is None):
         issues.append(Issue(where, "give exactly one of 'token' and 'token_sha256'"))
     elif token is not None:
-        if isinstance(token, str) and _TOKEN.match(token):
+        if isinstance(token, str) and is_bearer_token(token):
             digest = _digest(token)
         else:
-            issues.append(Issue(f"{where}/token", "expected a bearer token of at least 16 characters (letters, digits, -._~+/)"))
+            issues.append(Issue(f"{where}/token", f"expected {TOKEN_RULE}"))
     elif isinstance(hashed, str) and _HEX_DIGEST.match(hashed):
         digest = bytes.fromhex(hashed)
     else:

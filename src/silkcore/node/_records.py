@@ -26,7 +26,7 @@ from .._assessment import ScoreCard
 from .._catalog import Catalog
 from .._documents import FrameworkResolver
 from .._errors import SilkError
-from .._jsonio import Limits
+from .._jsonio import body_limits
 from .._model import Envelope
 from .._store import AssessmentRecord, RecordConflict, RecordPut, StoredRecord, history, prepare
 from ._access import envelope_of, may_see, shown_document, trusted_about, visible_document
@@ -106,7 +106,7 @@ class Records:
         self.peers = peers
         self.frameworks = frameworks
         self.max_body = max_body
-        self.limits = Limits(max_bytes=max_body)
+        self.limits = body_limits(max_body)  # the environment's limits, as every door's, with this body size
         #: What the node made of each version it served (:mod:`silkcore.node._kept`).
         self.kept = KeptVersions()
         #: The one writer of publications: group commit (:mod:`silkcore.node._writer`).

@@ -27,7 +27,7 @@ from .._documents import validate as validate_document
 from .._errors import DataError, Issue, SchemaValidationError
 from .._framework import Framework
 from .._framework_data import framework_document
-from .._jsonio import Limits
+from .._jsonio import body_limits
 from ._auth import Caller, Peers
 from ._http import error_response, guarded, json_response, read_json_body
 from ._intake import parse_body
@@ -65,7 +65,9 @@ class Node:
         self.store = store
         self.peers = peers
         self.max_body = max_body
-        self.limits = Limits(max_bytes=max_body)
+        #: The strict reader's limits: the environment's (``SILKCORE_MAX_*``), as every other door
+        #: applies them, with the body size this node allows (:func:`~silkcore._jsonio.body_limits`).
+        self.limits = body_limits(max_body)
         self.openapi = openapi
         self._framework_docs: dict[tuple[str, str | None], dict[str, Any]] = {}
         #: Publishing, reading, withdrawing, the feed, histories and profiles.

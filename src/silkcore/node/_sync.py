@@ -14,12 +14,15 @@ from that node or that publisher. The cursor is saved after each page, so an int
 resumes where it stopped and a second run pulls nothing new.
 
 Only ``http``/``https`` URLs are fetched, with a timeout, a size limit on every answer and the
-strict JSON reader; nothing is followed but the node's own feed and records.
+strict JSON reader; nothing is followed but the node's own feed and records. The token must keep
+the peers file's rule (:func:`~silkcore.node._auth.is_bearer_token`), checked before any request,
+and no message ever quotes it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import http.client
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -30,11 +33,12 @@ import attrs
 
 from .._documents import FrameworkResolver, check
 from .._errors import DataError, Issue, SilkError
-from .._jsonio import Limits, loads
+from .._jsonio import body_limits, loads
 from .._model import Envelope
 from .._schemas import SchemaRegistry
 from .._sharing import verify_received
 from .._store import RecordConflict, Store
+from ._auth import TOKEN_RULE, is_bearer_token
 from ._provenance import publisher_proven
 from ._subject import subject_of
 
@@ -92,20 +96,32 @@ _OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedire
 
 
 def http_fetcher(token: str, timeout: float = TIMEOUT) -> Fetch:
-    """GET a URL with the bearer token; the body, or :class:`SyncError`."""
+    """GET a URL with the bearer token; the body, or :class:`SyncError`.
+
+    :raises SyncError: at once, before any request, when ``token`` is not a bearer token a
+        node could accept - a line break in it would otherwise reach http.client, whose error
+        quotes the header, token included.
+    """
+    if not is_bearer_token(token):
+        raise SyncError(_token_problem(token))
 
     def fetch(url: str) -> bytes:
         if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
             raise SyncError(f"only http and https nodes can be synced from, not {url!r}")
         request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}", "Accept": "application/json"})  # noqa: S310 - scheme checked above
+        # Every failure becomes one line, and none quotes the token: the other node could echo it
+        # (in a reason phrase, a status line http.client quotes whole), and these lines end up in
+        # logs and cron mail.
         try:
             with _OPENER.open(request, timeout=timeout) as answer:
                 body: bytes = answer.read(MAX_ANSWER + 1)
         except urllib.error.HTTPError as exc:
-            raise SyncError(f"{url}: the node answered {exc.code} {exc.reason}") from None
+            raise SyncError(_one_line(f"{url}: the node answered {exc.code} {exc.reason}", token)) from None
         except (urllib.error.URLError, OSError) as exc:
             reason = getattr(exc, "reason", exc)
-            raise SyncError(f"cannot reach {url}: {reason}") from None
+            raise SyncError(_one_line(f"cannot reach {url}: {reason}", token)) from None
+        except (http.client.HTTPException, ValueError) as exc:  # an answer that is not HTTP, a request http.client refused
+            raise SyncError(_one_line(f"cannot read {url}: {exc}", token)) from None
         if len(body) > MAX_ANSWER:
             raise SyncError(f"{url}: the answer is larger than {MAX_ANSWER} bytes")
         return body
@@ -113,9 +129,24 @@ def http_fetcher(token: str, timeout: float = TIMEOUT) -> Fetch:
     return fetch
 
 
+def _token_problem(token: str) -> str:
+    """Why ``token`` cannot be sent, in words that never quote it."""
+    problem = f"the token is not {TOKEN_RULE}"
+    if token != token.strip():
+        return f"{problem}: it starts or ends with a space or a line break (a token file with Windows line ends?)"
+    return problem
+
+
+def _one_line(message: str, token: str) -> str:
+    """``message`` with the token blanked out wherever it appears, and any line break or run of
+    spaces (a status line ends with one) made a single space."""
+    return " ".join(message.replace(token, "[token]").split())
+
+
 def _json(fetch: Fetch, url: str) -> Any:
     try:
-        return loads(fetch(url), source=url, limits=Limits(max_bytes=MAX_ANSWER))
+        # The environment's limits, as every other reader applies them; the size is the answer's own bound.
+        return loads(fetch(url), source=url, limits=body_limits(MAX_ANSWER))
     except DataError as exc:
         raise SyncError(f"{url}: not JSON: {exc.errors[0].message}") from None
 
