@@ -60,7 +60,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Catalog", "FrameworkFinder", "IndicatorEntry", "build_catalog", "get_catalog"]
 
-_FRAMEWORK_SUFFIXES = (".yaml", ".yml", ".json")
 #: The user's choice of plugins allowed to score (and analyse) another plugin's framework.
 OPEN_FRAMEWORKS_VARIABLE = "SILKCORE_OPEN_FRAMEWORKS"
 
@@ -566,9 +565,10 @@ class Catalog:
         :class:`Framework` as it is, a path to an existing file (YAML or JSON) read and
         checked in full, otherwise a registered id.
 
-        A string naming no registered framework is read as a file when it looks like one
-        (a ``.yaml``/``.yml``/``.json`` name), so a typo in a path says "cannot read file"
-        rather than "unknown framework"."""
+        A string naming no registered framework is read as a file when it looks like one (a
+        ``.yaml``/``.yml``/``.json`` name, in any case), so a typo in a path says "cannot read
+        file" rather than "unknown framework"."""
+        from ._documents import document_format
         from ._framework import Framework
         from ._framework_data import load_framework
 
@@ -580,7 +580,8 @@ class Catalog:
             )
         path = Path(ref)
         self.ensure_registered()
-        if isinstance(ref, Path) or path.is_file() or (ref not in self._frameworks and path.suffix in _FRAMEWORK_SUFFIXES):
+        looks_like_file = document_format(path) in ("yaml", "json")
+        if isinstance(ref, Path) or path.is_file() or (ref not in self._frameworks and looks_like_file):
             return load_framework(path, registry=self.schemas)
         return self.framework(ref)
 

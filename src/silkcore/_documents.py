@@ -34,6 +34,7 @@ from ._scoring_index import scoring_plan
 __all__ = [
     "DOCUMENT_TYPES",
     "answered_framework",
+    "document_format",
     "FrameworkResolver",
     "check",
     "is_yaml_input",
@@ -104,9 +105,21 @@ def read_source(source: str | bytes | Path, limits: Limits = DEFAULT_LIMITS) -> 
     return data, name
 
 
+#: The format each file name suffix says a document file holds.
+_FORMATS = {".yaml": "yaml", ".yml": "yaml", ".json": "json", ".jsonl": "jsonl"}
+
+
+def document_format(name: str | Path) -> str | None:
+    """What a file's name says it holds - ``"yaml"`` (``.yaml``/``.yml``), ``"json"`` or
+    ``"jsonl"`` (JSON Lines) - or None for a name that says none. The one rule for a file a
+    user names: its suffix in any case, since ``FW.YAML`` copied from a Windows share is
+    still YAML (a case-sensitive test read it as JSON and reported "invalid JSON")."""
+    return _FORMATS.get(Path(name).suffix.casefold())
+
+
 def parse_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Any:
-    """Parse JSON, or YAML when the name ends in .yaml/.yml; unnamed input (``<bytes>``)
-    is read as JSON when it starts with ``{`` or ``[``, as YAML otherwise."""
+    """Parse JSON, or YAML when the name says so (:func:`document_format`); unnamed input
+    (``<bytes>``) is read as JSON when it starts with ``{`` or ``[``, as YAML otherwise."""
     if is_yaml_input(data, name):
         return load_yaml(data, source=name, limits=limits)
     return loads(data, source=name, limits=limits)
@@ -116,7 +129,7 @@ def is_yaml_input(data: bytes, name: str) -> bool:
     """Whether :func:`parse_bytes` reads ``data`` as YAML."""
     if name.startswith("<"):
         return data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] not in (b"{", b"[")
-    return name.endswith((".yaml", ".yml"))
+    return document_format(name) == "yaml"
 
 
 def semantic_issues(
@@ -399,7 +412,7 @@ def read_documents(
     documents: list[Any] = []
     for item in paths:
         path = Path(item)
-        if path.suffix != ".jsonl":
+        if document_format(path) != "jsonl":
             documents.append(load_document(path, registry=registry, frameworks=frameworks))
             continue
         try:

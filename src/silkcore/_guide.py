@@ -32,6 +32,7 @@ from ._assessment import AnswerStatus, AnswerValue, Response, ResponseSet
 from ._errors import ScoringError
 from ._framework import Edge, EdgeKind, Framework, Item, Node, NodeKind, PointerTo
 from ._frameworks_check import shown_cycle
+from ._i18n import pick_text
 from ._model import OrgRef, Text
 
 __all__ = ["Guide", "GuideOutcome", "Revisit"]
@@ -246,7 +247,6 @@ class Guide:
 
 
 def text_of(texts: Mapping[str, str] | None, language: str = "en") -> str:
-    """The text in ``language``, or the first one available."""
-    if not texts:
-        return ""
-    return texts.get(language) or next(iter(texts.values()))
+    """The text in ``language``, by the library's one rule (:func:`~silkcore._i18n.pick_text`:
+    ``fr-FR`` finds ``fr``), else the first one available."""
+    return pick_text(texts, language)

@@ -6,20 +6,20 @@ escape (``\\x1b``), never sent to the terminal."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ._assessment import ScoreCard
 from ._errors import terminal_text
 from ._framework import Framework
+from ._i18n import pick_text
 
 __all__ = ["render_framework_list", "render_scorecard"]
 
 
-def _text(texts: dict[str, str] | None, language: str) -> str:
-    if not texts:
-        return ""
-    return terminal_text(texts.get(language) or next(iter(texts.values())))
+def _text(texts: Mapping[str, str] | None, language: str, default_language: str | None = None) -> str:
+    """A framework's text in ``language`` by the library's one rule (``fr-FR`` finds ``fr``), escaped."""
+    return terminal_text(pick_text(texts, language, default_language))
 
 
 def _bar(score: float | None, width: int = 20) -> str:
@@ -39,7 +39,7 @@ def render_scorecard(card: ScoreCard, framework: Framework | None = None, langua
     for category in card.categories:
         title = terminal_text(category.id)
         if framework is not None:
-            title = f"{title} {_text(framework.category(category.id).title, language)}"
+            title = f"{title} {_text(framework.category(category.id).title, language, framework.default_language)}"
         score = "  -  " if category.score is None else f"{category.score:5.2f}"
         confidence = "-" if category.confidence is None else f"{category.confidence:.2f}"
         lines.append(f"  {title[:34]:<34} {score}  {_bar(category.score)} {category.coverage:>8.0%} {confidence:>10}")

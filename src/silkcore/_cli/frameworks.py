@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -10,6 +10,7 @@ import click
 
 from .._errors import SilkError, terminal_text
 from .._framework_data import framework_document
+from .._i18n import pick_text
 from .._render import render_framework_list
 from .common import catalog_of, fail, framework_option, given_frameworks, print_json
 
@@ -67,14 +68,18 @@ def frameworks_show(ctx: click.Context, framework_ref: str, as_json: bool, langu
     def echo(text: str) -> None:
         click.echo(terminal_text(text))
 
-    echo(f"{framework.id} {framework.version}: {framework.title.get(language, next(iter(framework.title.values())))}")
+    def local(texts: Mapping[str, str]) -> str:
+        """The library's one rule for a language tag: ``fr-FR`` finds ``fr``, as everywhere."""
+        return pick_text(texts, language, framework.default_language)
+
+    echo(f"{framework.id} {framework.version}: {local(framework.title)}")
     for category in framework.categories:
         items = [i for i in framework.items if i.category == category.id]
-        echo(f"  {category.id} {category.title.get(language, next(iter(category.title.values())))} ({len(items)} items)")
+        echo(f"  {category.id} {local(category.title)} ({len(items)} items)")
         for item in items:
             mark = "*" if framework.is_scored(item) else " "
             width = max(len(i.id) for i in framework.items)
-            echo(f"    {mark} {item.id:<{width}} {item.kind.value:<12} {item.text.get(language, next(iter(item.text.values())))}")
+            echo(f"    {mark} {item.id:<{width}} {item.kind.value:<12} {local(item.text)}")
     click.echo("  (* scored)")
 
 

@@ -75,7 +75,9 @@ def migrate_command(
 
 def _as_lines(inputs: tuple[Path, ...]) -> bool:
     """JSON Lines out when any input is JSON Lines or there are several inputs."""
-    return len(inputs) > 1 or any(path.suffix == ".jsonl" for path in inputs)
+    from .._documents import document_format
+
+    return len(inputs) > 1 or any(document_format(path) == "jsonl" for path in inputs)
 
 
 COMMANDS: tuple[click.Command, ...] = (migrate_command,)

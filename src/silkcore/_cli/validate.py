@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from .._documents import is_yaml_input, parse_bytes, read_source
+from .._documents import document_format, is_yaml_input, parse_bytes, read_source
 from .._documents import validate as validate_doc
 from .._errors import DataError, Issue, SilkError
 from .._jsonio import iter_json_lines
@@ -49,7 +49,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], as_json: bool, engine:
     issues: list[Issue] = []
     checked = 0
     for path in progress(files, "validating"):
-        if path.suffix == ".jsonl":
+        if document_format(path) == "jsonl":
             try:
                 handle = path.open("rb")
             except OSError as exc:
