@@ -25,8 +25,9 @@ import attrs
 import orjson
 import rfc8785
 
-from .._errors import StoreError
+from .._errors import DataError, Issue, StoreError
 from .._jsonio import dumps
+from .._locate import pointer_join
 from .protocol import Db
 
 __all__ = ["UNKNOWN_SENDER", "Change", "PutOutcome", "RecordConflict", "RecordHead", "RecordPut", "StoredRecord", "prepare"]
@@ -111,6 +112,7 @@ def parse_time(text: object, what: str) -> dt.datetime:
 
 #: Integers RFC 8785 writes exactly as orjson does (beyond them it writes a double, or refuses).
 _SAFE_INTEGER = 2**53 - 1
+_INFINITY = float("inf")
 
 
 def _plain(value: Any) -> bool:
@@ -153,9 +155,34 @@ def canonical(envelope: dict[str, Any], *, owned: bool = False) -> tuple[str, st
         else:
             kept = json.loads(body)
             form = rfc8785.dumps(kept)
-    except (TypeError, ValueError, RecursionError, rfc8785.CanonicalizationError) as exc:
+    except rfc8785.CanonicalizationError as exc:
+        # The document's fault, not the store's: said with its place (422 at the node, a
+        # refused record for silk sync), never "store unavailable".
+        where = _uncanonical_number(envelope)
+        message = f"cannot be stored: a record's hash is taken over its RFC 8785 form, which cannot hold this number ({exc})"
+        raise DataError([Issue(where or "", message)]) from None
+    except (TypeError, ValueError, RecursionError) as exc:
         raise StoreError(f"cannot store a record that is not JSON data: {exc}") from None
     return body, "sha256:" + hashlib.sha256(form).hexdigest(), kept
+
+
+def _uncanonical_number(value: Any) -> str | None:
+    """The JSON Pointer of the first number RFC 8785 cannot write - an integer beyond 2**53
+    (a JSON number it holds as an IEEE double could not keep it exactly), a NaN or an
+    infinity - or None (iterative: no recursion limit)."""
+    stack: list[tuple[Any, list[str | int]]] = [(value, [])]
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            stack.extend((child, [*path, key]) for key, child in reversed(node.items()))
+        elif isinstance(node, list | tuple):
+            stack.extend((child, [*path, index]) for index, child in reversed(list(enumerate(node))))
+        elif isinstance(node, int) and not isinstance(node, bool):
+            if not -_SAFE_INTEGER <= node <= _SAFE_INTEGER:
+                return pointer_join(path)
+        elif isinstance(node, float) and not -_INFINITY < node < _INFINITY:
+            return pointer_join(path)
+    return None
 
 
 @attrs.frozen

@@ -237,6 +237,10 @@ def sync(
             except RecordConflict as exc:
                 report.refused.append((record_id, str(exc)))
                 continue
+            except DataError as exc:  # what the store cannot keep (a number beyond RFC 8785): this record only
+                issue = exc.errors[0]
+                report.refused.append((record_id, f"{issue.pointer or '/'}: {issue.message}"))
+                continue
             if outcome.status == "created":
                 report.stored += 1
             elif outcome.status == "new_version":
