@@ -3,7 +3,7 @@
 A compiled form is used only when it is current, and it always gives the value the strict
 reader gives for the file: held here for every compiled form the built-in plugins ship, and
 for the ways one can fall out of date (an edited file, another reader version, a damaged
-form, tighter input limits).
+form). A plugin's data is read under the built-in limits, whatever SILKCORE_MAX_* says.
 """
 
 from __future__ import annotations
@@ -103,16 +103,32 @@ def test_a_file_with_no_form_and_an_invalid_file_are_read_as_always(tmp_path: Pa
         read_plugin_data(bad)
 
 
-def test_tighter_limits_go_to_the_strict_reader(tmp_path: Path) -> None:
-    """A compiled form was read under the built-in limits: with SILKCORE_MAX_DEPTH=2 the
-    file itself is read, and refused as too deep, as it would be without a compiled form."""
+@pytest.mark.parametrize("compiled", [True, False])
+def test_a_plugins_data_is_read_under_the_built_in_limits(tmp_path: Path, compiled: bool) -> None:
+    """SILKCORE_MAX_* bound what users and peers send: tightened, they leave a plugin's own
+    data as it is (from its compiled form or from itself), and still refuse a user's document."""
     path = tmp_path / "grid.yaml"
     path.write_bytes(DATA)
-    compile_plugin_data(path)
-    code = "import sys; from silkcore import read_plugin_data; read_plugin_data(sys.argv[1])"
-    env = {**os.environ, "SILKCORE_MAX_DEPTH": "2"}
+    if compiled:
+        compile_plugin_data(path)
+    code = "import json, sys; from silkcore import read_plugin_data; print(json.dumps(read_plugin_data(sys.argv[1])))"
+    env = {**os.environ, "SILKCORE_MAX_DEPTH": "2", "SILKCORE_MAX_BYTES": "64"}
     result = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, env=env)
-    assert result.returncode != 0 and "deep" in result.stderr
+    assert result.returncode == 0, result.stderr
+    assert orjson.loads(result.stdout) == parse_yaml(DATA)
+    refused = subprocess.run([sys.executable, "-m", "silkcore", "validate", str(path)], capture_output=True, text=True, env=env)
+    assert refused.returncode == 1 and "SILKCORE_MAX_BYTES" in refused.stderr  # a file a user gives: their limits
+
+
+def test_tight_limits_leave_every_tool_installed(tmp_path: Path) -> None:
+    """An operator who tightens the limits for a node keeps the SILK tools: the grid (110 KB,
+    nested deeper than 3) and the cases, read under the built-in limits."""
+    env = {**os.environ, "SILKCORE_MAX_DEPTH": "3", "SILKCORE_MAX_BYTES": "1000", "HOME": str(tmp_path)}
+    listed = subprocess.run([sys.executable, "-m", "silkcore", "frameworks"], capture_output=True, text=True, env=env)
+    assert listed.returncode == 0 and listed.stderr == "", listed.stderr
+    assert {line.split()[0] for line in listed.stdout.splitlines()} >= {"silk.evaluation-grid", "silk.flowchart"}
+    cases = subprocess.run([sys.executable, "-m", "silkcore", "cases", "list"], capture_output=True, text=True, env=env)
+    assert cases.returncode == 0 and cases.stderr == "", cases.stderr
 
 
 def test_a_plugin_framework_with_a_problem_is_told_from_its_file(tmp_path: Path) -> None:

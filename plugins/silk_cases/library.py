@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from silkcore import Approach, Case, CaseFlow, load_document, read_plugin_data
+from silkcore import PLUGIN_DATA_LIMITS, Approach, Case, CaseFlow, load_document, read_plugin_data
 
 DATA = Path(__file__).with_name("data")
 FLOW_BASIS_FILE = DATA / "flow_basis.yaml"
@@ -35,7 +35,7 @@ def all_cases() -> tuple[Case, ...]:
     """Every case file, validated against ``silkcore_case``; the Tool 4 cases first, in the table's order."""
     loaded = []
     for path in sorted(DATA.glob("*.json")):
-        case = load_document(path)
+        case = load_document(path, limits=PLUGIN_DATA_LIMITS)  # the plugin's own data: not the user's limits
         assert isinstance(case, Case)
         loaded.append(case)
     order = {case_id: index for index, case_id in enumerate(TOOL4_ORDER)}

@@ -142,7 +142,7 @@ if TYPE_CHECKING:
         StrategyStatus,
     )
     from ._outputs import atomic_output, check_output, write_output
-    from ._plugin_data import compile_plugin_data, read_plugin_data
+    from ._plugin_data import PLUGIN_DATA_LIMITS, compile_plugin_data, read_plugin_data
     from ._progress import progress
     from ._proof import sign_envelope, verify_envelope
     from ._protocols import Analysis, Exporter, Importer
@@ -170,7 +170,7 @@ __all__ = [
     "check_output", "dump_document",
     "framework_document", "framework_hash", "get_catalog", "hookimpl", "load_document", "load_framework",
     "parse_csv_rows", "parse_json", "parse_yaml", "terminal_text", "validate", "write_output",
-    "read_plugin_data", "compile_plugin_data",
+    "read_plugin_data", "compile_plugin_data", "PLUGIN_DATA_LIMITS",
     # documents, flows, sharing, the guide, indicators: what plugins and embedders build on
     "read_documents", "to_document", "FLOW_DIRECTIONS", "FLOW_KINDS", "FlowAnalysis", "analyse_flows",
     "to_dot", "to_mermaid", "Guide", "GuideOutcome", "text_of", "growth_rate", "latest", "rank", "ratio",
@@ -288,6 +288,7 @@ _LAZY: dict[str, tuple[str, str]] = {
     "parse_yaml": ("_jsonio", "parse_yaml"),
     "read_plugin_data": ("_plugin_data", "read_plugin_data"),
     "compile_plugin_data": ("_plugin_data", "compile_plugin_data"),
+    "PLUGIN_DATA_LIMITS": ("_plugin_data", "PLUGIN_DATA_LIMITS"),
     "prepare_for": ("_sharing", "prepare_for"),
     "progress": ("_progress", "progress"),
     "rank": ("_measures", "rank"),

@@ -359,10 +359,12 @@ def load_document(
     registry: SchemaRegistry | None = None,
     name: str | None = None,
     frameworks: FrameworkResolver | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Any:
     """Parse, validate and structure one document; raise a :class:`SilkError` naming every issue.
 
-    ``source`` is a path, raw bytes, or an already parsed mapping.
+    ``source`` is a path, raw bytes, or an already parsed mapping, read under ``limits``
+    (default: the ``SILKCORE_MAX_*`` ones).
     """
     registry = registry or default_registry()
     data: bytes | None = None
@@ -375,9 +377,9 @@ def load_document(
         doc: Any = source
         display = name or "<mapping>"
     else:
-        data, display = read_source(source)
+        data, display = read_source(source, limits)
         display = name or display
-        doc = parse_bytes(data, display)
+        doc = parse_bytes(data, display, limits)
     try:
         entity, issues = check(doc, registry=registry, frameworks=frameworks)
     except DataError as exc:

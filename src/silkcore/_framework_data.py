@@ -13,6 +13,7 @@ from ._convert import unstructure
 from ._errors import Issue, SchemaValidationError, SilkError
 from ._framework import ChangeOp, Framework
 from ._frameworks_check import framework_issues
+from ._jsonio import DEFAULT_LIMITS, Limits
 from ._objcache import PerObject
 from ._schemas import SchemaRegistry
 
@@ -26,15 +27,18 @@ __all__ = [
 ]
 
 
-def load_framework(source: str | Path | bytes | dict[str, Any], *, registry: SchemaRegistry | None = None) -> Framework:
-    """Read a framework from a YAML/JSON file, bytes or a mapping, fully checked.
+def load_framework(
+    source: str | Path | bytes | dict[str, Any], *, registry: SchemaRegistry | None = None, limits: Limits = DEFAULT_LIMITS
+) -> Framework:
+    """Read a framework from a YAML/JSON file, bytes or a mapping, fully checked, under
+    ``limits`` (default: the ``SILKCORE_MAX_*`` ones).
 
     Raises :class:`~silkcore._errors.SchemaValidationError` (with JSON Pointers) when the
     document breaks the framework schema or its cross-references.
     """
     from ._documents import load_document  # which imports the scoring plan, which imports this module
 
-    framework = load_document(source, registry=registry)
+    framework = load_document(source, registry=registry, limits=limits)
     if not isinstance(framework, Framework):
         raise SchemaValidationError([], f"expected a framework document, got {type(framework).__name__}")
     return framework
@@ -46,7 +50,7 @@ def load_plugin_framework(path: Path, *, registry: SchemaRegistry | None = None)
     file with anything to say against it is read again from itself, so the messages give its
     lines and columns."""
     from ._documents import check
-    from ._plugin_data import read_plugin_data
+    from ._plugin_data import PLUGIN_DATA_LIMITS, read_plugin_data
 
     try:
         framework, issues = check(read_plugin_data(path), registry=registry, explain="rs")
@@ -54,7 +58,7 @@ def load_plugin_framework(path: Path, *, registry: SchemaRegistry | None = None)
             return framework
     except SilkError:
         pass  # said again below, placed in the file
-    return load_framework(path, registry=registry)
+    return load_framework(path, registry=registry, limits=PLUGIN_DATA_LIMITS)
 
 
 def framework_problems(framework: Framework, registry: SchemaRegistry | None = None) -> list[Issue]:

@@ -10,14 +10,16 @@ compiled-data`` does it for the built-in plugins). :func:`read_plugin_data` then
 JSON in C, after checking that it is current:
 
 * the file's bytes have that hash (an edited file is read from itself, never from a stale form);
-* the reader version is this silkcore's (one whose reading could differ is not trusted);
-* the input limits are the built-in ones it was read under (with any ``SILKCORE_MAX_*`` set
-  to another value, the strict reader reads the file and applies them).
+* the reader version is this silkcore's (one whose reading could differ is not trusted).
 
 Otherwise, or if the compiled form cannot be read, the file is read as always: the value is
 the same either way (the test suite holds every compiled form shipped to its file). This is
 only for files a plugin ships, trusted as its code is; a document a user gives is always read
 from itself, since a file beside it could say anything.
+
+A plugin's data is read under the built-in input limits (:data:`PLUGIN_DATA_LIMITS`), whatever
+``SILKCORE_MAX_*`` says: those variables bound what users and peers send, and an operator who
+tightens them for a node must not lose the SILK grid (110 KB, nested eight levels) with them.
 """
 
 from __future__ import annotations
@@ -29,9 +31,13 @@ from typing import Any
 import orjson
 
 from ._documents import parse_bytes, read_source
-from ._jsonio import DEFAULT_LIMITS, Limits, dumps_line_bytes
+from ._jsonio import Limits, dumps_line_bytes
 
-__all__ = ["COMPILED_SUFFIX", "compile_plugin_data", "compiled_path", "read_plugin_data"]
+__all__ = ["COMPILED_SUFFIX", "PLUGIN_DATA_LIMITS", "compile_plugin_data", "compiled_path", "read_plugin_data"]
+
+#: The limits a plugin's own data files are read under: the built-in ones, never the
+#: environment's (see this module), so also those its compiled forms were read under.
+PLUGIN_DATA_LIMITS = Limits()
 
 #: Added to a data file's name to name its compiled form (JSON, but not named ``.json``: a
 #: plugin that reads every ``*.json`` of a folder must not read it as one of its documents).
@@ -59,11 +65,11 @@ def read_plugin_data(path: str | Path) -> Any:
     :raises DataError: when the file cannot be read or is not valid, naming it.
     """
     source = Path(path)
-    data, name = read_source(source)
+    data, name = read_source(source, PLUGIN_DATA_LIMITS)
     value = _compiled_value(source, data)
     if value is not _UNREAD:
         return value
-    return parse_bytes(data, name)
+    return parse_bytes(data, name, PLUGIN_DATA_LIMITS)
 
 
 def compile_plugin_data(path: str | Path) -> Path:
@@ -75,8 +81,8 @@ def compile_plugin_data(path: str | Path) -> Path:
     :raises OutputError: when the compiled form cannot be written.
     """
     source = Path(path)
-    data, name = read_source(source)
-    value = parse_bytes(data, name, Limits())
+    data, name = read_source(source, PLUGIN_DATA_LIMITS)
+    value = parse_bytes(data, name, PLUGIN_DATA_LIMITS)
     record = {"compiled_from": source.name, "sha256": _digest(data), "reader": READER_VERSION, "value": value}
     written = dumps_line_bytes(record)
     # Read back, it must write the same bytes: every value, and its type (1 is not 1.0 nor
@@ -93,8 +99,6 @@ def compile_plugin_data(path: str | Path) -> Path:
 
 def _compiled_value(source: Path, data: bytes) -> Any:
     """The value the compiled form of ``source`` records for ``data``, or ``_UNREAD``."""
-    if Limits() != DEFAULT_LIMITS:
-        return _UNREAD
     try:
         record = orjson.loads(compiled_path(source).read_bytes())
     except (OSError, orjson.JSONDecodeError):
