@@ -131,6 +131,17 @@ def test_sync_refuses_a_token_outside_the_rule_in_one_line(given: str, token: st
     assert "Traceback" not in output and not any(part in output for part in (SECRET, SECRET[:10], SECRET[10:]))
 
 
+def test_sync_refuses_a_node_url_with_credentials_before_the_store(tmp_path: Path) -> None:
+    """A user or password in the node's URL would be shown in messages and kept as each record's
+    received_from: refused in one line without it, before the store is created."""
+    store = tmp_path / "s.sqlite"
+    result = run_silk("sync", f"http://alice:{SECRET}@127.0.0.1:9/", "--token", TOKEN_B, "--store", str(store))
+    assert result.returncode == 1 and result.stderr.splitlines() == [
+        "error: http://127.0.0.1:9: a node URL carries no user or password (the token authenticates); give it without them"
+    ]
+    assert SECRET not in result.stdout + result.stderr and not store.exists()
+
+
 def test_the_peers_file_keeps_the_same_rule() -> None:
     with pytest.raises(DataError) as refused:
         parse_peers({"peers": [{"id": PEER_A, "token": TOKEN_A + "\n"}]})

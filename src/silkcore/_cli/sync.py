@@ -50,17 +50,19 @@ def sync(
     Exit 3 when some records were refused (each is listed)."""
     from .._store import open_store
     from ..node._auth import load_peers
-    from ..node._sync import http_fetcher
+    from ..node._sync import checked_node_url, http_fetcher
     from ..node._sync import sync as pull
 
     catalog = catalog_of(ctx)
     try:
         peers = load_peers(peers_path)
+        checked_node_url(node_url)  # the URL and the token are refused before the store is touched
+        fetch = http_fetcher(token)
         if store_path is None:
             store_path = default_store()
             announce_store(store_path)
         with open_store(store_path) as store:
-            report = pull(node_url, store, http_fetcher(token), catalog.schemas, source=source_id, keys_of=peers.keys_of)
+            report = pull(node_url, store, fetch, catalog.schemas, source=source_id, keys_of=peers.keys_of)
     except SilkError as exc:
         fail(exc)
     if as_json:

@@ -42,7 +42,7 @@ from ._auth import TOKEN_RULE, is_bearer_token
 from ._provenance import publisher_proven
 from ._subject import subject_of
 
-__all__ = ["SyncError", "SyncReport", "sync"]
+__all__ = ["SyncError", "SyncReport", "checked_node_url", "sync"]
 
 #: The largest answer accepted from the other node, in bytes.
 MAX_ANSWER = 8 * 1024 * 1024
@@ -162,6 +162,18 @@ def _page(answer: Any, url: str) -> tuple[list[dict[str, Any]], str, bool]:
     return answer["items"], answer["next"], bool(answer.get("more"))
 
 
+def checked_node_url(node_url: str) -> str:
+    """``node_url``, or a SyncError (quoting it without them) when it carries a user or a
+    password: the token authenticates, and such a URL would be shown in messages and kept as
+    ``received_from``. The command checks it before it opens the store."""
+    scheme, _, rest = node_url.partition("://")
+    _, at, host = rest.split("/", 1)[0].rpartition("@")
+    if at:
+        why = "a node URL carries no user or password (the token authenticates); give it without them"
+        raise SyncError(f"{scheme}://{host}: {why}")
+    return node_url
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -206,8 +218,11 @@ def sync(
     """Pull into ``store`` what the node at ``node_url`` shows us, from where the last run stopped.
 
     ``source`` is the node's id as ``received_from`` records it (default: its URL);
-    ``keys_of`` gives the signing keys our peers file lists for a publisher."""
-    base = node_url.rstrip("/")
+    ``keys_of`` gives the signing keys our peers file lists for a publisher.
+
+    :raises SyncError: for a URL with a user or password in it (the token authenticates; such
+        a URL would be shown in messages and kept as ``received_from``), said without it."""
+    base = checked_node_url(node_url).rstrip("/")
     source = source or base
     report = SyncReport(source)
     cursor = store.cursor(source) or ""
