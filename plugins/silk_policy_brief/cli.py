@@ -124,7 +124,7 @@ def brief_command(inputs: tuple[Path, ...], jurisdiction: str, min_group: int, o
     try:
         if output is not None:
             check_output(output, inputs=inputs)  # before any work: a missing folder, or an input
-            if output.suffix == ".html":
+            if output.suffix.lower() == ".html":
                 require_extra("report", "silk policy brief -o FILE.html")
         documents = read_documents(inputs)
         catalog = get_catalog()
@@ -143,7 +143,7 @@ def brief_command(inputs: tuple[Path, ...], jurisdiction: str, min_group: int, o
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    text = to_html(data, texts) if output is not None and output.suffix == ".html" else to_markdown(data, texts)
+    text = to_html(data, texts) if output is not None and output.suffix.lower() == ".html" else to_markdown(data, texts)
     if output is None:
         click.echo(text)
         return

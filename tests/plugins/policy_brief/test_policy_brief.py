@@ -154,6 +154,14 @@ def test_untrusted_jurisdiction_is_escaped_in_html(tmp_path: Path) -> None:
     assert "<script>" not in page and "&lt;script&gt;" in page
 
 
+def test_an_html_name_in_capitals_is_written_as_html(tmp_path: Path) -> None:
+    """The output's format follows its name in any case, as ``silk report`` does."""
+    out = tmp_path / "BRIEF.HTML"
+    result = run_silk("policy", "brief", "--jurisdiction", "Example region", *map(str, MEMBERS), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_text().lstrip().lower().startswith("<!doctype html")
+
+
 def test_the_case_ids_named_in_the_notes_are_the_ones_the_data_uses() -> None:
     [note] = [n for n in brief()["notes"] if n.startswith("Case ids")]
     # The ids are the note's parenthesised lists, plus the two it names in running text.
