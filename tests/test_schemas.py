@@ -14,6 +14,7 @@ import pytest
 
 from silkcore import hookimpl
 from silkcore._documents import validate
+from silkcore._jsonio import MAX_ISSUES
 from silkcore._schemas import SCHEMA_BASE, SchemaRegistry, packaged_schemas
 from silkcore.testing import catalog_with
 
@@ -237,3 +238,50 @@ def test_redaction_tolerates_only_the_redacted_fields() -> None:
     assert validate(doc) == []
     del doc["payload"]["flow_id"]
     assert [i.pointer for i in validate(doc)] == ["/payload"]
+
+
+# --- a document with a great many errors ------------------------------------------------
+
+
+def _many_bad_responses(count: int) -> dict[str, object]:
+    """A response set whose ``count`` responses each break the schema (an item id that is a number)."""
+    return {
+        "schema": "silkcore_response_set-v1.0.0",
+        "framework_id": "silk.evaluation-grid",
+        "framework_version": "1.0.0",
+        "subject": {"org_id": "urn:silk:org:demo:x"},
+        "responses": [{"item_id": index, "value": "yes"} for index in range(count)],
+    }
+
+
+@pytest.mark.parametrize("explain", ["python", "rs"])
+def test_a_document_with_many_errors_is_explained_in_bounded_work(explain: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A hundred issues are reported, then a line saying there are more - and the explainers
+    stop there: 20,000 bad items cost no more errors made than 200 do (counted, not timed)."""
+    import silkcore._schema_explain as python_explainer
+    import silkcore._schemas as schemas
+
+    made: list[int] = []
+    counted = {"python": (python_explainer, "_python_issues"), "rs": (schemas, "_rs_issues")}[explain]
+    original = getattr(*counted)
+
+    def counting(errors: object) -> object:
+        if explain == "rs":  # count what is drawn from jsonschema-rs's iterator
+
+            def drawn(source: Iterator[object]) -> Iterator[object]:
+                for error in source:
+                    made.append(1)
+                    yield error
+
+            return original(drawn(errors))  # type: ignore[arg-type]
+        made.append(1)
+        return original(errors)
+
+    monkeypatch.setattr(*counted, counting)
+    registry = SchemaRegistry()
+    for count in (200, 20_000):
+        made.clear()
+        issues = registry.validate(_many_bad_responses(count), explain=explain)
+        assert len(issues) == MAX_ISSUES + 1
+        assert issues[-1].message == f"further problems are not listed: the report stops at {MAX_ISSUES}"
+        assert len(made) <= MAX_ISSUES + 2, len(made)

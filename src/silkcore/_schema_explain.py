@@ -21,6 +21,7 @@ import referencing.exceptions
 from referencing.jsonschema import DRAFT202012
 
 from ._errors import Issue
+from ._jsonio import MAX_ISSUES
 from ._locate import pointer_join
 from ._schemas import _short as short_message
 
@@ -94,11 +95,14 @@ def python_validator(schema: Mapping[str, Any], registry: referencing.Registry[A
 
 
 def explain(validator: Any, name: str, instance: Any) -> list[Issue]:
-    """Every issue python-jsonschema finds with ``instance``; a schema it cannot apply is an issue too."""
+    """The issues python-jsonschema finds with ``instance``, a hundred and one at most (see
+    :data:`~silkcore._jsonio.MAX_ISSUES`); a schema it cannot apply is an issue too."""
     issues: list[Issue] = []
     try:
         for error in validator.iter_errors(instance):
             issues.extend(_python_issues(error))
+            if len(issues) > MAX_ISSUES:  # enough to report: the rest would cost ~100 us each, unread
+                break
     except (referencing.exceptions.Unresolvable, jsonschema.exceptions._WrappedReferencingError) as exc:
         issues.append(Issue("", f"schema {name!r} has a reference outside the local registry: {exc}"))
     except (re.error, RecursionError, OverflowError) as exc:

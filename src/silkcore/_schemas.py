@@ -13,6 +13,7 @@ refused (or the python engine is asked for): a valid document never pays for it.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -98,10 +99,22 @@ STRICT_FORMATS = {"date": _is_date, "date-time": _is_date_time}
 _FORMAT_OF_PATTERN = {pattern: name for name, pattern in FORMAT_PATTERNS.items()}
 
 
+def _reported(issues: Iterable[Issue]) -> list[Issue]:
+    """A verdict's issues as reported: distinct, by pointer, at most ``MAX_ISSUES`` of them and
+    then a line saying there were more (the explainers stop soon after: see their loops)."""
+    ordered = sorted(set(issues), key=lambda i: (i.pointer, i.message))
+    if len(ordered) <= MAX_ISSUES:
+        return ordered
+    return [*ordered[:MAX_ISSUES], Issue("", f"further problems are not listed: the report stops at {MAX_ISSUES}")]
+
+
 def _rs_issues(errors: Iterable[Any]) -> list[Issue]:
-    """jsonschema-rs errors as issues; an unknown key is reported at its own pointer."""
-    issues = []
+    """jsonschema-rs errors as issues, a hundred and one at most (see ``MAX_ISSUES``); an
+    unknown key is reported at its own pointer."""
+    issues: list[Issue] = []
     for error in errors:
+        if len(issues) > MAX_ISSUES:  # enough to report: a document can hold a million errors
+            break
         path = list(error.instance_path)
         unexpected = getattr(error.kind, "unexpected", None)
         shape_of = _FORMAT_OF_PATTERN.get(str(getattr(error.kind, "pattern", "")))
@@ -255,14 +268,13 @@ class SchemaRegistry:
             # Plugin schemas are explained by jsonschema-rs too: Python's backtracking regex
             # engine could take exponential time on a hostile pattern, Rust's cannot.
             if explain == "rs" or self._owner.get(name) != "silkcore":
-                return sorted(set(_rs_issues(rs.iter_errors(instance))), key=lambda i: (i.pointer, i.message))[:MAX_ISSUES]
+                return _reported(_rs_issues(rs.iter_errors(instance)))
         issues = self._explain(name, instance)
         if not issues and engine == "rs":
             # python-jsonschema found nothing: fall back to the Rust errors rather than hide the failure.
-            issues = [
-                Issue(pointer_join(list(e.instance_path)), e.message) for e in self.rs_validator(name).iter_errors(instance)
-            ]
-        return sorted(set(issues), key=lambda i: (i.pointer, i.message))[:MAX_ISSUES]
+            errors = itertools.islice(self.rs_validator(name).iter_errors(instance), MAX_ISSUES + 1)
+            issues = [Issue(pointer_join(list(e.instance_path)), e.message) for e in errors]
+        return _reported(issues)
 
     def _explain(self, name: str, instance: Any) -> list[Issue]:
         from ._schema_explain import explain
