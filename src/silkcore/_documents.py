@@ -13,19 +13,19 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 
 from ._assessment import ResponseSet, ScoreCard
 from ._case import Case, Policy
 from ._convert import json_data_issues, source_issues, structure, unstructure
-from ._errors import DataError, Issue, SchemaValidationError, UnknownComponentError
+from ._errors import DataError, Issue, SchemaValidationError, SilkError, UnknownComponentError
 from ._fastpath import FAST_BUILDERS, response_set_buildable
 from ._framework import Framework
 from ._frameworks_check import framework_issues
 from ._jsonio import DEFAULT_LIMITS, Limits, load_yaml, loads
 from ._locate import locate_issues
-from ._model import Envelope, Flow, IndicatorDefinition, Measurement, Organisation, Strategy
+from ._model import Envelope, Flow, IndicatorDefinition, Measurement, Organisation, Strategy, shown
 from ._objcache import PerObject
 from ._response_check import CheckedAnswers, checked_answers
 from ._schemas import SchemaRegistry
@@ -349,8 +349,27 @@ def validate(
 
 
 def to_document(entity: Any) -> dict[str, Any]:
-    """The JSON value of an entity, with its ``schema`` key first."""
-    return {"schema": type(entity).SCHEMA, **unstructure(entity)}
+    """The JSON value of an entity, with its ``schema`` key first.
+
+    :raises DataError: for what is not an entity, or an entity built by hand with a value of
+        the wrong type in it (a text where an enum member belongs, a float for an amount):
+        the entities the converter builds are sound, but a constructor does not check
+        every field's type.
+    """
+    schema = getattr(type(entity), "SCHEMA", None)
+    if type(schema) is not str:
+        message = f"expected an entity of a document kind (an Organisation, a Flow...), got {type(entity).__name__}"
+        raise DataError([Issue("", message)])
+    try:
+        return {"schema": schema, **unstructure(entity)}
+    except SilkError:
+        raise
+    except (AttributeError, TypeError, ValueError, ArithmeticError) as exc:
+        raise DataError([Issue("", _unwritable(entity, exc))]) from None
+
+
+def _unwritable(entity: Any, exc: BaseException) -> str:
+    return f"this {type(entity).__name__} holds a value of the wrong type and cannot be written: {type(exc).__name__}: {exc}"
 
 
 def load_document(
@@ -397,19 +416,31 @@ def _placed(issues: Sequence[Issue], data: bytes | None, name: str) -> list[Issu
 
 
 def dump_document(entity: Any, *, indent: int | None = 2) -> str:
-    """Serialise an entity as a JSON document naming its schema."""
+    """Serialise an entity as a JSON document naming its schema (``indent``: 2, or None for one
+    line). :class:`DataError` for what :func:`to_document` refuses, and for a number JSON
+    cannot hold (a NaN in an entity built by hand)."""
     from ._jsonio import dumps
 
-    return dumps(to_document(entity), indent=indent)
+    if indent not in (2, None):
+        raise DataError([Issue("", f"indent must be 2 or None, not {indent!r}")])
+    document = to_document(entity)
+    try:
+        return dumps(document, indent=indent)
+    except (TypeError, ValueError) as exc:
+        raise DataError([Issue("", _unwritable(entity, exc))]) from None
 
 
 def read_documents(
     paths: Iterable[str | Path], *, registry: SchemaRegistry | None = None, frameworks: FrameworkResolver | None = None
 ) -> list[Any]:
     """Load every document from files: JSON or YAML (one document each) and JSON Lines (one
-    document a line, each error naming its line). The one reader commands and plugins share."""
+    document a line, each error naming its line). The one reader commands and plugins share.
+    ``paths`` is a list of them, even of one: a single path (whose characters a loop would
+    take for paths) is a :class:`DataError`."""
     from ._jsonio import iter_json_lines
 
+    if isinstance(paths, str | bytes | PurePath) or not isinstance(paths, Iterable):
+        raise DataError([Issue("", f"paths must be a list of file paths (one file: [path]), got {shown(paths)}")])
     registry = registry or default_registry()
     documents: list[Any] = []
     for item in paths:

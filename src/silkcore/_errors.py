@@ -86,7 +86,8 @@ class Issue:
 
     pointer: str = attrs.field(converter=printable)
     message: str = attrs.field(converter=bounded_message)
-    source: str | None = None
+    #: A file given as a path (an API caller's ``source=Path(...)``) is named by its text.
+    source: str | None = attrs.field(default=None, converter=attrs.converters.optional(str))
     line: int | None = None
     column: int | None = None
 

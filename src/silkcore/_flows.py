@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 
 from ._errors import DataError, Issue
-from ._model import Direction, Flow, FlowKind, Period
+from ._model import Direction, Flow, FlowKind, Period, shown
 
 __all__ = ["FlowAnalysis", "FlowCell", "analyse_flows", "balance", "decimals_json", "intangible_share"]
 
@@ -124,7 +124,9 @@ def analyse_flows(
     if (rates is None) != (base is None):
         raise DataError([Issue("", "a conversion needs both a rate table and its base currency")])
     mine: list[tuple[Flow, Direction]] = []
-    for flow in flows:
+    for index, flow in enumerate(flows):
+        if not isinstance(flow, Flow):
+            raise DataError([Issue(f"/{index}", f"expected a Flow (read flows with read_documents), got {shown(flow)}")])
         direction = flow.direction_for(focal)
         if direction is None or (period is not None and not _overlaps(flow, period)):
             continue

@@ -15,6 +15,7 @@ import attrs
 from ._errors import DataError, Issue
 from ._framework import ChangeOp, Framework, Item, version_key
 from ._framework_changes import forward_step
+from ._model import expect_argument
 
 __all__ = ["DiffEntry", "FrameworkDiff", "diff_frameworks"]
 
@@ -80,6 +81,8 @@ def _ask(option_map: Any) -> str:
 def diff_frameworks(a: Framework, b: Framework) -> FrameworkDiff:
     """The changes between two versions of one framework, the older first whichever order
     they come in; a :class:`DataError` for two different frameworks."""
+    for name, value in (("a", a), ("b", b)):
+        expect_argument(value, Framework, name, "catalog.framework(id) or load_framework(path)")
     if a.id != b.id:
         raise DataError([Issue("/id", f"{a.id!r} and {b.id!r} are different frameworks; diff compares versions of one")])
     old, new = (a, b) if version_key(a.version) <= version_key(b.version) else (b, a)

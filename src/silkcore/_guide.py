@@ -33,7 +33,7 @@ from ._errors import ScoringError
 from ._framework import Edge, EdgeKind, Framework, Item, Node, NodeKind, PointerTo
 from ._frameworks_check import shown_cycle
 from ._i18n import pick_text
-from ._model import OrgRef, Text
+from ._model import OrgRef, Text, expect_argument
 
 __all__ = ["Guide", "GuideOutcome", "Revisit"]
 
@@ -80,6 +80,7 @@ class Guide:
     """A walk through ``framework.graph``, driven step by step or all at once."""
 
     def __init__(self, framework: Framework, answers: Iterable[Response] = (), *, stop_on_revisit: bool = False) -> None:
+        expect_argument(framework, Framework, "framework", "catalog.framework(id) or load_framework(path)")
         if framework.graph is None:
             raise ScoringError(f"framework {framework.id!r} has no decision graph to walk")
         self.framework = framework

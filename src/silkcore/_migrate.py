@@ -21,6 +21,7 @@ from ._assessment import ResponseSet
 from ._errors import DataError, Issue, SchemaValidationError
 from ._framework import Framework, version_key
 from ._framework_changes import ASK_AGAIN, OptionPlan, Step, backward_step, forward_step, key
+from ._model import expect_argument
 
 __all__ = ["Migration", "find_steps", "migrate", "migrate_response_set", "version_key"]
 
@@ -92,6 +93,8 @@ def migrate(response_set: ResponseSet, target: Framework, *, versions: Iterable[
     """:func:`migrate_response_set`, with an account of what was carried and what was not."""
     from ._documents import check, to_document
 
+    expect_argument(response_set, ResponseSet, "response_set", "read it with load_document")
+    expect_argument(target, Framework, "target", "a framework: catalog.framework(id) or load_framework(path)")
     if response_set.framework_id != target.id:
         raise DataError([Issue("/framework_id", f"answers framework {response_set.framework_id!r}, not {target.id!r}")])
     if response_set.framework_version == target.version:

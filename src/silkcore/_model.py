@@ -74,6 +74,16 @@ def shown(value: Any) -> str:
     return f"{type(value).__name__} {text}"
 
 
+def expect_argument(value: Any, kind: type[Any] | tuple[type[Any], ...], name: str, hint: str = "") -> None:
+    """A :class:`DataError` unless ``value`` (the argument ``name`` of a public function) is a
+    ``kind``: what a caller passed wrong is said as such, not as an AttributeError from inside.
+    ``hint`` says where to get one (``"read it with load_document"``)."""
+    if not isinstance(value, kind):
+        wanted = " or ".join(k.__name__ for k in (kind if isinstance(kind, tuple) else (kind,)))
+        article = "an" if wanted[0] in "AEIOU" else "a"
+        raise DataError([Issue("", f"{name} must be {article} {wanted}{f' ({hint})' if hint else ''}, got {shown(value)}")])
+
+
 def field_error(entity: str, problems: list[tuple[str, str]]) -> DataError:
     """A :class:`DataError` for fields of ``entity`` (a class name), each ``(field, message)``
     pointed at as ``/field``."""

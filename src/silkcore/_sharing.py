@@ -24,7 +24,7 @@ from typing import Any
 import attrs
 
 from ._errors import DataError, Issue
-from ._model import Envelope, SharingLevel
+from ._model import Envelope, SharingLevel, expect_argument
 
 __all__ = ["content_hash", "prepare_for", "refusal", "verify_received"]
 
@@ -37,6 +37,26 @@ def content_hash(payload: dict[str, Any]) -> str:
     return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def _moment(now: dt.datetime | None) -> dt.datetime:
+    """``now`` (default: this instant in UTC), which must say its time zone: comparing a naive
+    time with a record's expiry would mean guessing which zone it was in."""
+    if now is None:
+        return dt.datetime.now(dt.UTC)
+    if not isinstance(now, dt.datetime) or now.utcoffset() is None:
+        raise DataError([Issue("", f"now must be a datetime with a time zone, got {now!r:.80}")])
+    return now
+
+
+def _expired(envelope: Envelope, now: dt.datetime) -> dt.datetime | None:
+    """The record's ``sharing.expires_at`` if it has passed at ``now``, else None."""
+    expires_at = envelope.sharing.expires_at
+    if expires_at is None:
+        return None
+    if not isinstance(expires_at, dt.datetime) or expires_at.utcoffset() is None:  # an entity built by hand
+        raise DataError([Issue("/sharing/expires_at", f"expected a date-time with a time zone, got {expires_at!r:.80}")])
+    return expires_at if expires_at <= now else None
+
+
 def refusal(
     envelope: Envelope,
     audience: str,
@@ -45,13 +65,16 @@ def refusal(
     purposes: Collection[str] | None = None,
 ) -> str | None:
     """Why ``envelope`` may not go to ``audience`` (and ``peer``, who declared ``purposes``;
-    None: the receiver's purposes are not known here), or None if it may."""
+    None: the receiver's purposes are not known here), or None if it may. ``now`` (default:
+    this instant) must say its time zone: :class:`DataError` otherwise."""
+    expect_argument(envelope, Envelope, "envelope", "read it with load_document")
     if audience not in AUDIENCES:
         return f"unknown audience {audience!r}; expected one of {', '.join(AUDIENCES)}"
-    now = now or dt.datetime.now(dt.UTC)
+    now = _moment(now)
     sharing = envelope.sharing
-    if sharing.expires_at is not None and sharing.expires_at <= now:
-        return f"the record expired at {sharing.expires_at.isoformat()} and may no longer be shared"
+    expired = _expired(envelope, now)
+    if expired is not None:
+        return f"the record expired at {expired.isoformat()} and may no longer be shared"
     level = sharing.level
     if level == SharingLevel.PRIVATE:
         return "the record is private: it never leaves the system"
@@ -102,11 +125,10 @@ def prepare_for(
 
 def verify_received(envelope: Envelope, now: dt.datetime | None = None) -> None:
     """Check a received envelope: not expired, and the payload matches its content hash."""
-    now = now or dt.datetime.now(dt.UTC)
-    if envelope.sharing.expires_at is not None and envelope.sharing.expires_at <= now:
-        raise DataError(
-            [Issue("/sharing/expires_at", f"the record expired at {envelope.sharing.expires_at.isoformat()}; not imported")]
-        )
+    expect_argument(envelope, Envelope, "envelope", "read it with load_document")
+    expired = _expired(envelope, _moment(now))
+    if expired is not None:
+        raise DataError([Issue("/sharing/expires_at", f"the record expired at {expired.isoformat()}; not imported")])
     expected = envelope.provenance.content_hash
     if expected is not None and content_hash(envelope.payload) != expected:
         raise DataError(
