@@ -8,10 +8,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import attrs
 import pytest
 
 from silkcore._documents import document_format, is_yaml_input, read_documents
-from silkcore._guide import text_of
+from silkcore._guide import Guide, text_of
 from silkcore._render import render_scorecard
 
 from .conftest import EXAMPLES, run_silk
@@ -105,6 +106,19 @@ def test_render_scorecard_falls_back_to_the_framework_default_language() -> None
 def test_guide_with_a_region_tag_prints_the_french_texts() -> None:
     shown = _same_as_french("guide", "--answers", str(FLOWCHART_ANSWERS))
     assert "Opérationnalisation" in shown
+
+
+def test_the_guide_falls_back_to_the_framework_default_language() -> None:
+    """A language the framework lacks gives its own default language, as the score card does."""
+    from silkcore import get_catalog
+    from silkcore._cli.guide import render_outcome
+
+    assert text_of({"en": "Motives", "fr": "Motivations"}, "de", "fr") == "Motivations"
+    flowchart = get_catalog().framework("silk.flowchart")
+    outcome = Guide(flowchart, read_documents([FLOWCHART_ANSWERS])[0].responses).run()
+    french = attrs.evolve(flowchart, default_language="fr")
+    assert render_outcome(outcome, french, "de") == render_outcome(outcome, french, "fr")
+    assert render_outcome(outcome, french, "de") != render_outcome(outcome, flowchart, "de")
 
 
 def test_frameworks_show_with_a_region_tag_prints_the_french_texts() -> None:

@@ -247,7 +247,7 @@ class Guide:
         return ResponseSet(self.framework.id, self.framework.version, subject, responses, **fields)
 
 
-def text_of(texts: Mapping[str, str] | None, language: str = "en") -> str:
+def text_of(texts: Mapping[str, str] | None, language: str = "en", default_language: str | None = None) -> str:
     """The text in ``language``, by the library's one rule (:func:`~silkcore._i18n.pick_text`:
-    ``fr-FR`` finds ``fr``), else the first one available."""
-    return pick_text(texts, language)
+    ``fr-FR`` finds ``fr``), else in ``default_language`` (a framework's), else the first one."""
+    return pick_text(texts, language, default_language)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import click
@@ -63,14 +64,19 @@ def _parse(framework: Framework, item: Item, raw: str) -> object:
     return raw
 
 
+def _text(texts: Mapping[str, str] | None, language: str, framework: Framework) -> str:
+    """A text of ``framework`` in ``language``, else in the framework's own default language."""
+    return text_of(texts, language, framework.default_language)
+
+
 def _ask(guide: Guide, item: Item, language: str) -> bool:
     """Ask one item until it gets a valid answer; False when the person wants to stop."""
     framework = guide.framework
     click.echo("")
-    click.echo(click.style(text_of(item.text, language), bold=True))
+    click.echo(click.style(_text(item.text, language, framework), bold=True))
     options = framework.options_of(item)
     for number, option in enumerate(options, start=1):
-        label = text_of(option.label, language) or str(option.value).lower()
+        label = _text(option.label, language, framework) or str(option.value).lower()
         click.echo(f"  {number}. {label}")
     while True:
         raw = click.prompt(">", default="", show_default=False).strip()
@@ -78,7 +84,7 @@ def _ask(guide: Guide, item: Item, language: str) -> bool:
             return False
         if raw == "?":
             if item.help:
-                click.echo(text_of(item.help, language))
+                click.echo(_text(item.help, language, framework))
             click.echo(_HELP)
             continue
         if raw in ("s", ""):
@@ -104,21 +110,20 @@ def _shown(value: object) -> str:
 
 def render_outcome(outcome: GuideOutcome, framework: Framework, language: str = "en") -> str:
     """The end of a walk in words: phase, decisions, what to revisit, what applies next."""
-    phase = text_of(framework.category(outcome.phase).title, language) if outcome.phase else "-"
+    phase = _text(framework.category(outcome.phase).title, language, framework) if outcome.phase else "-"
     lines = [f"Phase reached: {phase} (node {outcome.node}, {outcome.status.replace('_', ' ')})"]
     if outcome.decisions:
         lines.append("Decisions taken:")
-        lines += [f"  - {text_of(framework.item(i).text, language)}: {_shown(v)}" for i, v in outcome.decisions]
+        lines += [f"  - {_text(framework.item(i).text, language, framework)}: {_shown(v)}" for i, v in outcome.decisions]
     if outcome.revisits:
         lines.append("To revisit:")
-        lines += [
-            f"  - go back to {r.to_node}: {text_of(r.label, language) or 'an answer was too weak'}" for r in outcome.revisits
-        ]
+        weak = "an answer was too weak"
+        lines += [f"  - go back to {r.to_node}: {_text(r.label, language, framework) or weak}" for r in outcome.revisits]
     if outcome.pending:
         lines.append("Still to answer: " + ", ".join(outcome.pending))
     if outcome.next_steps:
         lines.append("Next steps:")
-        lines += [f"  - {text_of(step, language)}" for step in outcome.next_steps]
+        lines += [f"  - {_text(step, language, framework)}" for step in outcome.next_steps]
     if outcome.applies:
         lines.append("Now applies:")
         for pointer in outcome.applies:
@@ -184,11 +189,12 @@ def guide(
 
 
 def _walk(guide: Guide, language: str) -> None:
+    framework = guide.framework
     click.echo(_HELP)
     while not guide.finished:
         node = guide.node
         click.echo("")
-        click.echo(click.style(f"== {text_of(node.title, language)}", bold=True))
+        click.echo(click.style(f"== {_text(node.title, language, framework)}", bold=True))
         # Asked one at a time: an answer can make a later item of the same node apply.
         while pending := guide.pending():
             if not _ask(guide, pending[0], language):
@@ -196,7 +202,7 @@ def _walk(guide: Guide, language: str) -> None:
         revisits = len(guide.revisits)
         guide.advance()
         if len(guide.revisits) > revisits:
-            click.echo(f"-> back to {guide.node_id}: {text_of(guide.revisits[-1].label, language)}")
+            click.echo(f"-> back to {guide.node_id}: {_text(guide.revisits[-1].label, language, framework)}")
 
 
 COMMANDS: tuple[click.Command, ...] = (guide,)
