@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from silkcore.report import OKABE_ITO, category_grid, line_chart, radar_chart, wrap_label
+from silkcore.report import OKABE_ITO, bar_chart, category_grid, line_chart, radar_chart, wrap_label
 
 from ..conftest import run_silk
 
@@ -182,6 +182,13 @@ def test_radar_gap_is_not_at_the_centre() -> None:
 
 
 # Labels wrap at word boundaries instead of being cut.
+
+
+def test_a_dollar_sign_in_a_label_is_text_not_tex() -> None:
+    """Labels are a framework's or a document's words: "$" must not start TeX (matplotlib's
+    mathtext refused "$x^" and, with it, the whole report)."""
+    svg = bar_chart(["Costs in $ and \u20ac", "$\\frac{a}{$x^"], [0.5, 0.25], "bars")
+    assert "Costs in $ and" in svg and "frac" in svg
 
 
 def test_labels_wrap_without_cutting_words() -> None:

@@ -38,7 +38,14 @@ UNKNOWN_SENDER = "urn:silkcore:unknown-sender"
 
 class RecordConflict(StoreError):
     """A record cannot be stored or withdrawn as asked: another publisher owns its id, it was
-    withdrawn, or it is not newer than the version already kept. The node answers 409."""
+    withdrawn, or it is not newer than the version already kept. The node answers 409.
+
+    ``foreign`` is set when another publisher owns the id: the message then names that
+    publisher, which a node must not tell a peer who may not see the record."""
+
+    def __init__(self, message: str, *, foreign: bool = False) -> None:
+        super().__init__(message)
+        self.foreign = foreign
 
 
 @attrs.frozen
@@ -306,7 +313,7 @@ def put_prepared(db: Db, item: RecordPut) -> PutOutcome:
     if kept:
         latest_version, _, latest_time, owner, withdrawn_at = kept[-1]
         if owner != publisher:
-            raise RecordConflict(f"record {record_id} belongs to publisher {owner}; {publisher} cannot change it")
+            raise RecordConflict(f"record {record_id} belongs to publisher {owner}; {publisher} cannot change it", foreign=True)
         if withdrawn_at is not None:
             raise RecordConflict(f"record {record_id} was withdrawn at {withdrawn_at}; a withdrawn id is never reused")
         if generated <= parse_time(latest_time, "the stored generated_at"):

@@ -62,9 +62,11 @@ def decode_cursor(cursor: str | None) -> int:
         if not _CURSOR.match(cursor):
             raise ValueError(cursor)
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-        if not text.startswith(_PREFIX) or not text[len(_PREFIX) :].isdigit():
+        number = text[len(_PREFIX) :]
+        # ASCII digits, and a change number the store can hold (SQLite and PostgreSQL: 64 bits)
+        if not text.startswith(_PREFIX) or not (number.isascii() and number.isdigit()) or len(number) > 18:
             raise ValueError(text)
-        return int(text[len(_PREFIX) :])
+        return int(number)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         raise NodeError(400, "bad_cursor", "'after' is not a cursor this node gave out: use the 'next' of a feed page") from None
 

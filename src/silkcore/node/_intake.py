@@ -69,6 +69,19 @@ def wrap(document: dict[str, Any], schema_name: str, peer: str, now: dt.datetime
     }
 
 
+#: The web questionnaire's own drafts, teams and invitations: this node's state, never a
+#: peer's publication (a planted one could otherwise be served as a questionnaire).
+_OWN_STATE_PREFIX = "silkcore_questionnaire-"
+
+
+def _refuse_questionnaire_state(document: Any) -> None:
+    """:class:`DataError` for a questionnaire record, bare or in an envelope, sent by a peer."""
+    named = document.get("payload_schema", document.get("schema")) if isinstance(document, dict) else None
+    if isinstance(named, str) and named.startswith(_OWN_STATE_PREFIX):
+        pointer = "/payload_schema" if "payload_schema" in document else "/schema"
+        raise DataError([Issue(pointer, "questionnaire records are a node's own state: not accepted from peers")])
+
+
 def receive(
     raw: bytes,
     peer: str,
@@ -88,6 +101,7 @@ def receive(
     entity, issues = check(document, registry=registry, frameworks=frameworks)
     if issues:
         raise SchemaValidationError(issues)
+    _refuse_questionnaire_state(document)
     if isinstance(entity, Envelope):
         verify_received(entity, now)
         if not publisher_proven(document, peer, keys_of):

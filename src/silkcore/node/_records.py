@@ -76,7 +76,9 @@ def _whole_number(request: Request, name: str, default: int | None, low: int, hi
     raw = request.query_params.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    # ASCII digits only: str.isdigit() also takes "²" and "①", which int() refuses; and a bounded
+    # length, so no huge text is turned into a number.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= len(str(high))) or not low <= int(raw) <= high:
         raise NodeError(400, "bad_request", f"'{name}' must be a whole number from {low} to {high}")
     return int(raw)
 
@@ -162,7 +164,9 @@ class Records:
         try:
             outcome = await self.publisher.put(item)
         except RecordConflict as exc:
-            raise NodeError(409, "conflict", str(exc)) from None
+            # Another publisher's id: said without naming it, or whether this peer may see it.
+            message = "this record_id is another publisher's: choose another" if exc.foreign else str(exc)
+            raise NodeError(409, "conflict", message) from None
         record = outcome.record
         if outcome.status != "unchanged":
             logger.info("stored %s v%d from %s (%s)", record.record_id, record.version, peer, record.payload_schema)

@@ -146,7 +146,9 @@ class Node:
         return json_response(self.catalog.schemas.schema(request.path_params["name"]), headers=PUBLIC_CACHE)
 
     async def openapi_document(self, request: Request) -> Response:
-        """``GET /openapi.json``: this API's OpenAPI description."""
+        """``GET /openapi.json``: this API's OpenAPI description (a malformed or unknown token
+        is refused here too, as on every route)."""
+        self.caller(request)
         return json_response(self.openapi, headers=PUBLIC_CACHE)
 
     # -- stateless checks -----------------------------------------------------------------

@@ -70,7 +70,15 @@ def _pyplot() -> Any:
 
     matplotlib.use("Agg")
     matplotlib.rcParams.update(
-        {"svg.hashsalt": "silkcore", "svg.fonttype": "none", "font.size": 10, "font.family": "DejaVu Sans"}
+        # parse_math off: labels are a framework's or a document's text, where "$" is a dollar
+        # sign, not TeX (mathtext would refuse "$x^" and the whole report with it)
+        {
+            "svg.hashsalt": "silkcore",
+            "svg.fonttype": "none",
+            "font.size": 10,
+            "font.family": "DejaVu Sans",
+            "text.parse_math": False,
+        }
     )
     import matplotlib.pyplot as plt
 

@@ -57,6 +57,15 @@ def error_page(request: Request, status: int, message: str, headers: Mapping[str
     )
 
 
+def logged_path(request: Request) -> str:
+    """The request's path for the log, each path parameter shown by its name: a link's secret
+    token is never written anywhere, the log included (``/r/{token}/report.html``)."""
+    path = request.url.path
+    for name, value in request.path_params.items():
+        path = path.replace(str(value), "{" + name + "}")
+    return path
+
+
 def guarded(endpoint: Endpoint) -> Endpoint:
     """Wrap a route so that every failure is an error page (see the module's docstring)."""
 
@@ -67,10 +76,10 @@ def guarded(endpoint: Endpoint) -> Endpoint:
         except WebError as exc:
             return error_page(request, exc.status, exc.message, exc.headers)
         except StoreError:
-            logger.exception("store failure in %s %s", request.method, request.url.path)
+            logger.exception("store failure in %s %s", request.method, logged_path(request))
             return error_page(request, 503, N_("Your answers cannot be read or saved right now. Try again in a moment."))
         except Exception:
-            logger.exception("unexpected error in %s %s", request.method, request.url.path)
+            logger.exception("unexpected error in %s %s", request.method, logged_path(request))
             return error_page(request, 500, N_("The page could not be shown. The error was logged; try again later."))
 
     return wrapper
@@ -88,7 +97,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
 
 async def unexpected(request: Request, exc: Exception) -> Response:
     """The last resort: an opaque 500 page; the traceback goes to the log only."""
-    logger.error("unexpected error in %s %s", request.method, request.url.path, exc_info=exc)
+    logger.error("unexpected error in %s %s", request.method, logged_path(request), exc_info=exc)
     return error_page(request, 500, N_("The page could not be shown. The error was logged; try again later."))
 
 

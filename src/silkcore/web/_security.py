@@ -122,7 +122,10 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        static = "/static/" in scope["path"]
+        # Relative to where the app is mounted: a prefix such as "/static/assessments" must not
+        # make every page cacheable.
+        path, root = scope["path"], scope.get("root_path", "")
+        static = (path[len(root) :] if root and path.startswith(root) else path).startswith("/static/")
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -128,7 +128,7 @@ class WebRecords:
     def by_id(self, record_id: str, kind: str) -> Saved | None:
         """The latest version of a questionnaire record of this kind, or None."""
         record = self.store.backend().record(record_id)
-        if record is None or record.withdrawn_at is not None or record.payload_schema != PAYLOAD_SCHEMA:
+        if record is None or record.withdrawn_at is not None or not self._own(record):
             return None
         saved = Saved.of(record)
         return saved if saved.kind == kind else None
@@ -136,4 +136,10 @@ class WebRecords:
     def members(self, team: Saved, limit: int) -> list[Saved]:
         """The respondents of a team, first joined first (at most ``limit``)."""
         found = self.store.backend().records_about(team.record_id, PAYLOAD_SCHEMA, limit)
-        return [Saved.of(r) for r in found if r.envelope["payload"].get("kind") == "respondent"]
+        return [Saved.of(r) for r in found if self._own(r) and r.envelope["payload"].get("kind") == "respondent"]
+
+    def _own(self, record: StoredRecord) -> bool:
+        """Whether ``record`` is one this questionnaire kept: published and received by itself.
+        A record a peer sent (published under the peer's own id, which the node checks) is never
+        taken for a draft, a team or an invitation, whatever its payload says."""
+        return record.payload_schema == PAYLOAD_SCHEMA and record.publisher == self.publisher == record.received_from
