@@ -45,10 +45,15 @@ from ._jsonio import DEFAULT_LIMITS, EntityDocument, dumps_line_bytes, iter_raw_
 from ._model import Flow
 from ._scoring import GenericScorer, answers_of
 
-__all__ = ["BatchCounts", "BatchError", "LineProcessor", "open_input", "run_batch"]
+__all__ = ["MAX_WORKERS", "BatchCounts", "BatchError", "LineProcessor", "open_input", "run_batch"]
 
 CHUNK = 2000  # lines a worker takes at a time...
 CHUNK_BYTES = 1 << 21  # ...or fewer, once they hold 2 MiB: large lines mean large results
+
+
+#: The most worker processes a batch starts: far beyond what pays on any machine (each is a
+#: whole Python process), and short of a fork storm from a mistyped number.
+MAX_WORKERS = 256
 
 
 @attrs.define
@@ -353,7 +358,10 @@ def run_batch(
     Raises :class:`~silkcore._errors.DataError` when the source cannot be opened (nothing is
     written), and :class:`BatchError` - with the counts of the lines written so far - when
     the input turns out damaged or a worker process dies: every line before the problem
-    has its result in ``output``, none after it."""
+    has its result in ``output``, none after it. ``workers`` is 1 to :data:`MAX_WORKERS`
+    (:class:`DataError` otherwise, before anything is read)."""
+    if type(workers) is not int or not 1 <= workers <= MAX_WORKERS:
+        raise DataError([Issue("", f"workers must be a whole number from 1 to {MAX_WORKERS}, got {workers!r:.40}")])
     counts = BatchCounts()
     reader = _Input(source)
     write = _line_writer(output)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from .._batch import MAX_WORKERS
 from .._catalog import Catalog
 from .._errors import SilkError
 from .._jsonio import dumps
@@ -34,10 +35,12 @@ def _run_batch(
     try:
         if framework_id is not None:  # once here, so a bad --framework is one error, not one per line
             catalog.resolve_framework(framework_id)
+        # The --framework file is an input too: an output over it would destroy it.
+        framework_file = framework_id if framework_id is not None and Path(framework_id).is_file() else None
         if output is not None:
-            check_output(output, inputs=(source,))
+            check_output(output, inputs=(source, framework_file))
         if summary is not None:
-            check_output(summary, inputs=(source, output))
+            check_output(summary, inputs=(source, output, framework_file))
         with atomic_output(output or "-", "wb") as handle:
             counts = run_batch(task, source, handle, framework_id=framework_id, workers=workers, catalog=catalog)
     except BatchError as exc:  # stopped early: the lines done are counted, the -o file is not left half-written
@@ -61,7 +64,13 @@ def _run_batch(
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write results here (default: standard output)."
 )
-@click.option("--workers", default=1, show_default=True, help="Worker processes (output stays in input order).")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, MAX_WORKERS),
+    help="Worker processes (output stays in input order).",
+)
 @click.pass_context
 def batch_validate(ctx: click.Context, framework_ref: str | None, source: str, output: Path | None, workers: int) -> None:
     """Validate and type every document of a JSON Lines input (response sets against their
@@ -75,7 +84,13 @@ def batch_validate(ctx: click.Context, framework_ref: str | None, source: str, o
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write score cards here (default: standard output)."
 )
-@click.option("--workers", default=1, show_default=True, help="Worker processes (output stays in input order).")
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, MAX_WORKERS),
+    help="Worker processes (output stays in input order).",
+)
 @click.option(
     "--summary",
     type=click.Path(dir_okay=False, path_type=Path),

@@ -168,8 +168,9 @@ def guide(
 
     catalog = catalog_of(ctx)
     try:
-        if output is not None:  # --resume FILE -o FILE stays possible: the file is read whole first
-            check_output(output, inputs=(framework_ref if framework_ref and Path(framework_ref).is_file() else None,))
+        if output is not None:  # --resume FILE -o FILE stays possible (the walk saved back); --answers is an input
+            framework_file = framework_ref if framework_ref and Path(framework_ref).is_file() else None
+            check_output(output, inputs=(framework_file, answers))
         framework = _graph_framework(catalog, framework_ref)
         start = answers or resume
         # Earlier answers meet the one check against the walked framework, as `silk assess` does.

@@ -1,0 +1,45 @@
+"""What an audit of the commands found, each now as docs/cli.md promises: no output over an
+input (the guide's --answers, the batch's --framework file), a bounded --workers."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from silkcore import DataError, run_batch
+
+from .conftest import EXAMPLES, run_silk
+
+ANSWERS = EXAMPLES / "demo" / "response_sets" / "flowchart-management.json"
+FRAMEWORK = EXAMPLES / "frameworks" / "community-energy-readiness.yaml"
+
+
+def test_the_guide_never_writes_over_its_answers(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.json"
+    shutil.copyfile(ANSWERS, answers)
+    result = run_silk("guide", "--answers", str(answers), "-o", str(answers))
+    assert result.returncode == 1 and "also an input" in result.stderr, result.stderr
+    assert answers.read_bytes() == ANSWERS.read_bytes()
+
+
+@pytest.mark.parametrize("option", ["-o", "--summary"])
+def test_a_batch_never_writes_over_its_framework_file(tmp_path: Path, option: str) -> None:
+    framework = tmp_path / "framework.yaml"
+    shutil.copyfile(FRAMEWORK, framework)
+    result = run_silk("batch", "score", "-f", str(framework), option, str(framework), str(ANSWERS))
+    assert result.returncode == 1 and "also an input" in result.stderr, result.stderr
+    assert framework.read_bytes() == FRAMEWORK.read_bytes()
+
+
+@pytest.mark.parametrize("workers", ["0", "-1", "257", "99999999999999999999"])
+def test_workers_are_bounded(workers: str) -> None:
+    result = run_silk("batch", "validate", "--workers", workers, str(ANSWERS))
+    assert result.returncode == 2 and "1<=x<=256" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("workers", [0, 257, "2", 1.5])
+def test_run_batch_refuses_workers_out_of_range(workers: object, tmp_path: Path) -> None:
+    with (tmp_path / "out.jsonl").open("wb") as out, pytest.raises(DataError, match="workers must be"):
+        run_batch("validate", str(ANSWERS), out, workers=workers)  # type: ignore[arg-type]
