@@ -43,3 +43,19 @@ def test_workers_are_bounded(workers: str) -> None:
 def test_run_batch_refuses_workers_out_of_range(workers: object, tmp_path: Path) -> None:
     with (tmp_path / "out.jsonl").open("wb") as out, pytest.raises(DataError, match="workers must be"):
         run_batch("validate", str(ANSWERS), out, workers=workers)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("option", ["--ui-start-rate", "--ui-submit-rate", "--rate-limit", "--cpu-budget"])
+@pytest.mark.parametrize("value", ["nan", "inf", "1e400"])
+def test_a_rate_is_a_finite_number(option: str, value: str, tmp_path: Path) -> None:
+    result = run_silk("serve", "--store", str(tmp_path / "s.sqlite"), option, value)
+    assert result.returncode == 2 and "is not a finite number" in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "notaurl", "ftp://node.example.org/", "http://node.example.org:port/"])
+def test_sync_refuses_a_node_url_it_cannot_fetch_before_the_store(url: str, tmp_path: Path) -> None:
+    store = tmp_path / "s.sqlite"
+    result = run_silk("sync", url, "--token", "a-token-of-16-chars", "--store", str(store))
+    assert result.returncode == 1 and len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
+    assert not store.exists()

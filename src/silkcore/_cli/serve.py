@@ -8,6 +8,7 @@ limits on starting and submitting (``--ui-*``).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -26,6 +27,23 @@ __all__ = ["COMMANDS", "LIMIT_OPTIONS", "UI_OPTIONS"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
+
+class _Rate(click.FloatRange):
+    """A rate of 0 or more, and finite: ``nan`` and ``inf`` (which ``float()`` reads) are no
+    rate, and are refused as the usage error they are."""
+
+    def __init__(self) -> None:
+        super().__init__(0)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        rate = super().convert(value, param, ctx)
+        if not math.isfinite(rate):
+            self.fail(f"{value!r} is not a finite number", param, ctx)
+        return rate
+
+
+_RATE = _Rate()
+
 #: option name, NodeLimits field, its default as the help shows it, click type, metavar, help.
 #: The defaults are written here so that ``silk`` need not import the node (uvicorn, Starlette)
 #: to build its commands; a test checks them against :class:`~silkcore.node.NodeLimits`.
@@ -42,16 +60,16 @@ LIMIT_OPTIONS: tuple[tuple[str, str, str, click.ParamType[Any], str, str], ...] 
      "Largest POST /validate body (413 beyond it; never more than --max-body)."),
     ("--max-assess-body", "max_assess_body", "524288", click.IntRange(1), "BYTES",
      "Largest POST /assess/{id} body (413 beyond it; never more than --max-body)."),
-    ("--rate-limit", "peer_rate", "50", click.FloatRange(0), "PEER_PER_SECOND",
+    ("--rate-limit", "peer_rate", "50", _RATE, "PEER_PER_SECOND",
      "Requests per second each peer (by bearer token) may make on average; 429 with Retry-After beyond it; 0: no limit."),
     ("--rate-burst", "peer_burst", "200", click.IntRange(1), "N",
      "Requests a peer may make at once before --rate-limit applies."),
-    ("--anonymous-rate-limit", "anonymous_rate", "10", click.FloatRange(0), "PER_SECOND",
+    ("--anonymous-rate-limit", "anonymous_rate", "10", _RATE, "PER_SECOND",
      "Requests per second each anonymous client address (IPv6: each /64) may make on average; 429 beyond it; "
      "0: no limit."),
     ("--anonymous-burst", "anonymous_burst", "50", click.IntRange(1), "N",
      "Requests an anonymous address may make at once before --anonymous-rate-limit applies."),
-    ("--cpu-budget", "cpu_rate", "0.5", click.FloatRange(0), "SECONDS_PER_SECOND",
+    ("--cpu-budget", "cpu_rate", "0.5", _RATE, "SECONDS_PER_SECOND",
      "Seconds of POST /validate, /assess and /documents work each caller may use per second on average; 429 beyond it; "
      "0: no budget."),
     ("--cpu-burst", "cpu_burst", "10", click.FloatRange(0, min_open=True), "SECONDS",
@@ -75,12 +93,12 @@ def limit_options(command: _F) -> _F:
 #: option name, keyword of :func:`silkcore.web.create_app`, its default as the help shows it,
 #: click type, metavar, help (the defaults are create_app's; a test checks them).
 UI_OPTIONS: tuple[tuple[str, str, str, click.ParamType[Any], str, str], ...] = (
-    ("--ui-start-rate", "start_rate", "0.2", click.FloatRange(0), "PER_SECOND",
+    ("--ui-start-rate", "start_rate", "0.2", _RATE, "PER_SECOND",
      "Questionnaires (alone, as a team, or joining one) each client address may start per second on average; "
      "429 beyond it; 0: no limit."),
     ("--ui-start-burst", "start_burst", "20", click.IntRange(1), "N",
      "Questionnaires an address may start at once before --ui-start-rate applies."),
-    ("--ui-submit-rate", "submit_rate", "2", click.FloatRange(0), "PER_SECOND",
+    ("--ui-submit-rate", "submit_rate", "2", _RATE, "PER_SECOND",
      "Pages (answers, finishing, closing) each client address may submit per second on average; 429 beyond it; "
      "0: no limit."),
     ("--ui-submit-burst", "submit_burst", "120", click.IntRange(1), "N",

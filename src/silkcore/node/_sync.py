@@ -163,14 +163,22 @@ def _page(answer: Any, url: str) -> tuple[list[dict[str, Any]], str, bool]:
 
 
 def checked_node_url(node_url: str) -> str:
-    """``node_url``, or a SyncError (quoting it without them) when it carries a user or a
-    password: the token authenticates, and such a URL would be shown in messages and kept as
-    ``received_from``. The command checks it before it opens the store."""
+    """``node_url``, or a SyncError: for a URL that is not ``http``/``https`` or does not parse,
+    and for one carrying a user or a password (the token authenticates; such a URL would be
+    shown in messages and kept as ``received_from``), quoted without them. The command checks
+    it before it opens the store."""
     scheme, _, rest = node_url.partition("://")
     _, at, host = rest.split("/", 1)[0].rpartition("@")
     if at:
         why = "a node URL carries no user or password (the token authenticates); give it without them"
         raise SyncError(f"{scheme}://{host}: {why}")
+    try:
+        parts = urllib.parse.urlsplit(node_url)
+        parts.port  # noqa: B018 - read for its check: a port that is not a number raises here
+    except ValueError as exc:
+        raise SyncError(f"{node_url!r} is not a URL: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise SyncError(f"only http and https nodes can be synced from, not {node_url!r}")
     return node_url
 
 
