@@ -104,6 +104,20 @@ def test_a_command_that_reads_a_store_never_creates_one(tmp_path: Path, command:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("command", ["report", "history"])
+@pytest.mark.parametrize("content", [b"", b'{"not": "a store"}'])
+def test_a_command_that_reads_a_store_refuses_what_is_not_one_untouched(tmp_path: Path, command: str, content: bytes) -> None:
+    """An empty file (SQLite would make it a new store) or another file given as --store: exit
+    5, the file as it was - checked before any work, whatever the inputs (a report reads its
+    store only when an organisation is among them)."""
+    given = tmp_path / "store.sqlite"
+    given.write_bytes(content)
+    args = [*map(str, GRID_SETS), "-o", str(tmp_path / "r.html")] if command == "report" else [DEMO_ORG]
+    result = run_silk(command, *args, "--store", str(given))
+    assert result.returncode == 5 and result.stderr.startswith("error: "), result.stderr
+    assert given.read_bytes() == content and sorted(p.name for p in tmp_path.iterdir()) == ["store.sqlite"]
+
+
 def test_history_says_which_store_it_read_when_none_is_given(tmp_path: Path, history_store: Path) -> None:
     from_env = run_silk("history", DEMO_ORG, "--json", env={"SILKCORE_STORE": str(history_store)})
     assert from_env.returncode == 0, from_env.stderr

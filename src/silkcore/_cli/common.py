@@ -171,10 +171,18 @@ def read_only_store(path: Path | StoreURL) -> Path | StoreURL:
     """``path``, for a command that only reads a store (``report``, ``history``): a missing
     file is a :class:`StoreError` naming how to make one, never an empty store created in
     passing (a mistyped name would otherwise show an empty history and leave a file behind).
-    A database URL is checked when it is opened."""
+    A file is opened once to check that it is a silkcore store (one that is not is refused
+    untouched), and an empty one is refused (SQLite would make it a new store); a database
+    URL is checked when it is opened."""
+    how = f"record assessments with `silk assess --store {path}` or `silk demo --store {path}`"
     if not path.exists():
-        how = f"record assessments with `silk assess --store {path}` or `silk demo --store {path}`"
         raise StoreError(f"no store at {path}; {how}")
+    if isinstance(path, Path):
+        from .._store import Store
+
+        if path.is_file() and path.stat().st_size == 0:
+            raise StoreError(f"{path} is an empty file, not a store; {how}")
+        Store(path).close()
     return path
 
 
