@@ -90,10 +90,10 @@ def compare_command(strategies: Sequence[str], org_files: tuple[Path, ...], as_j
 
     try:
         result = compare(strategies, _case_library(read_documents(org_files) if org_files else ()))
+    except SilkError as exc:  # first: a DataError is a ValueError too, and bad input is exit 1, not a usage error
+        raise click.ClickException(str(exc)) from None
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-    except SilkError as exc:
-        raise click.ClickException(str(exc)) from None
     click.echo(json.dumps(result, ensure_ascii=False, indent=2) if as_json else render(result))
 
 

@@ -91,6 +91,12 @@ def test_an_awkward_password_is_never_shown(url: str, shown: str) -> None:
     assert SECRET not in message and SECRET[:8] not in message and "\n" not in message, message
 
 
+def test_a_one_letter_password_does_not_mangle_the_message() -> None:
+    with pytest.raises(StoreError) as caught:
+        open_store(f"postgresql://silk:p@127.0.0.1:{_free_port()}/history")
+    assert "port" in str(caught.value) and "***ort" not in str(caught.value)
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -77,8 +77,14 @@ def _scrubbed(text: str, url: StoreURL, secret: str | None) -> str:
     text = " ".join(text.split()).replace(url.url, url.redacted)
     hidden = secrets_of(url.url) | ({secret} if secret else set())
     for part in sorted(hidden, key=len, reverse=True):  # the longest first: a piece may lie inside another
-        text = text.replace(part, "***")
+        # A secret of a character or two would be masked inside every word ("***ort"): the URL,
+        # where it stands, is shown redacted above; the driver does not quote a password alone.
+        if len(part) >= _SHORTEST_MASKED:
+            text = text.replace(part, "***")
     return text
+
+
+_SHORTEST_MASKED = 3
 
 
 class PostgresStore(Store):

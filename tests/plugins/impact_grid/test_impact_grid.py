@@ -144,3 +144,12 @@ def test_an_unknown_strategy_names_the_mapping_as_the_projects_and_lists_the_app
     assert result.returncode == 2
     assert "the report links" not in result.stderr
     assert "an approach this project maps onto one (fdi, franchising," in result.stderr
+
+
+def test_compare_with_a_bad_organisation_file_is_bad_input_not_usage(tmp_path: Path) -> None:
+    """Exit 1 with the file's place, as every command's bad input (a DataError is a ValueError
+    too, and was taken for a usage error: exit 2 and the usage text)."""
+    garbage = tmp_path / "org.json"
+    garbage.write_text("garbage")
+    result = run_silk("impact-grid", "compare", "cooperation", "--org", str(garbage))
+    assert result.returncode == 1 and "Usage:" not in result.stderr and "org.json:1:1" in result.stderr
