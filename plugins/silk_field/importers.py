@@ -162,6 +162,24 @@ def _answers(record: Record, layout: FormLayout, source: str) -> tuple[dict[str,
     return values, statuses, problems
 
 
+#: Fields collection servers and form tools add to every submission: never a question.
+_SERVER_FIELDS = frozenset(
+    ("KEY", "SubmissionDate", "instanceID", "today", "deviceid", "username", "phonenumber", "simserial", "subscriberid")
+)
+
+
+def _unknown_columns(record: Record, layout: FormLayout) -> list[str]:
+    """The record's non-empty fields that are neither this form's questions nor metadata."""
+    unknown = []
+    for key, raw in record.fields.items():
+        if raw in (None, "", []) or key in _SERVER_FIELDS or key.startswith(("_", "meta", "__system", "formhub")):
+            continue
+        name = _field_name(key, layout)
+        if layout.field_by_name(name) is None and name not in RESERVED_FIELDS:
+            unknown.append(key)
+    return unknown
+
+
 def _context(record: Record, problems: list[Issue], source: str) -> dict[str, Any]:
     """Respondent role, mode and collection time, from the form's own fields and the server's metadata."""
     context: dict[str, Any] = {}
@@ -235,6 +253,12 @@ def _record_to_document(
         )
         return None, [record.issue(message, "silk_version", source)]
     values, statuses, problems = _answers(record, layout, source)
+    if not values and not statuses:
+        foreign = _unknown_columns(record, layout)
+        if foreign:  # another form's submission, or this form's with its questions renamed
+            shown = ", ".join(map(repr, foreign[:5])) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+            message = f"answers none of {framework.id}'s questions; its fields {shown} are not this form's"
+            return None, [record.issue(message, None, source)]
     submission = _submission_id(record)
     document: dict[str, Any] = {"schema": "silkcore_response_set-v1.0.0"}
     match = _UUID.match(submission or "")

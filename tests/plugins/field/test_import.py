@@ -232,3 +232,22 @@ def test_round_trip_answers_to_submission_to_response_set(framework: Framework, 
     assert report.issues == ()
     [document] = report.documents
     assert document["responses"] == answers
+
+
+def test_a_submission_answering_none_of_the_forms_questions_is_refused_not_emptied() -> None:
+    """Another form's columns (or this form's renamed) matched no question: each such row is a
+    located problem, never an empty response set imported as if it were one."""
+    rows = [["a", "b", "_id"], ["1", "2", "7"]]
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    report = run(buffer.getvalue().encode(), "kobo-csv", FLOWCHART)
+    assert report.documents == ()
+    [issue] = report.issues
+    assert issue.line == 2
+    assert issue.message == "answers none of silk.flowchart's questions; its fields 'a', 'b' are not this form's"
+
+
+def test_a_blank_submission_of_the_form_is_still_a_response_set() -> None:
+    """Nothing answered, nothing foreign: the respondent sent the form back empty."""
+    [document] = run(kobo({"silk_framework": "silk.evaluation-grid", "_id": 8, "C/C__07": ""})).documents
+    assert document["responses"] == []
