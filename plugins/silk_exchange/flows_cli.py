@@ -76,6 +76,11 @@ def analyse(
                 table = {code: Decimal(value) for code, value in (r.split("=", 1) for r in rates)}
             except (ValueError, InvalidOperation):
                 raise click.UsageError("--rate takes CUR=VALUE, e.g. --rate USD=0.92") from None
+            # A rate is a positive finite number: NaN, infinity, 0 or less would convert money into nonsense.
+            if not all(rate.is_finite() and rate > 0 for rate in table.values()):
+                raise click.UsageError("--rate takes a positive number: CUR=VALUE, e.g. --rate USD=0.92")
+        if end is not None and start is None:
+            raise click.UsageError("--to needs --from: a period starts somewhere")
         period = Period(start.date(), end.date() if end else None) if start else None
         result = analyse_flows([d for d in documents if isinstance(d, Flow)], org_id, period=period, rates=table, base=base)
     except SilkError as exc:

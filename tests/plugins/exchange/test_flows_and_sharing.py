@@ -147,3 +147,15 @@ def test_expired_envelope_is_not_imported(tmp_path: Path) -> None:
     path.write_text(json.dumps(doc))
     result = run_silk("import", "--format", "envelope", str(path))
     assert result.returncode == 1 and "expired" in result.stderr and "/sharing/expires_at" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "options",
+    [["--base", "USD", "--rate", f"EUR={rate}"] for rate in ("NaN", "Infinity", "0", "-1.08")] + [["--to", "2025-12-31"]],
+)
+def test_flows_analyse_refuses_a_rate_or_period_that_means_nothing(options: list[str]) -> None:
+    """A NaN or negative rate gave 'converted: NaN' and negative money, exit 0; --to without
+    --from was silently ignored."""
+    documents = [str(EXAMPLES / "demo" / "organisation.json"), str(EXAMPLES / "demo" / "flows.jsonl")]
+    result = run_silk("flows", "analyse", *documents, *options)
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
