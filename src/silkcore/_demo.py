@@ -88,6 +88,9 @@ def run_demo(
             check_store_path(store_path)
     else:
         check_store_path(store_path)
+        # Opened once now: a given store that is not one is refused before the output folder
+        # is made (a failed demo leaves nothing behind).
+        Store(store_path).close()
     documents = load_bundle(bundle, catalog)
     organisation = next(d for d in documents if isinstance(d, Organisation))
     try:

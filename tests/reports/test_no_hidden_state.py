@@ -168,3 +168,11 @@ def test_sync_names_the_store_it_was_not_given(tmp_path: Path) -> None:
     result = run_silk("sync", "http://127.0.0.1:9", "--token", "a-token-of-16-chars-or-more", env={"SILKCORE_STORE": str(store)})
     assert result.returncode != 0
     assert result.stderr.splitlines()[0] == f"using the store {store} ($SILKCORE_STORE; choose one with --store)"
+
+
+def test_a_demo_whose_store_is_not_one_leaves_nothing_behind(tmp_path: Path) -> None:
+    given = tmp_path / "notastore.json"
+    given.write_text("{}")
+    result = run_silk("demo", "-o", str(tmp_path / "out"), "--store", str(given))
+    assert result.returncode == 5 and "not a silkcore store" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notastore.json"] and given.read_text() == "{}"
