@@ -59,3 +59,27 @@ def test_sync_refuses_a_node_url_it_cannot_fetch_before_the_store(url: str, tmp_
     result = run_silk("sync", url, "--token", "a-token-of-16-chars", "--store", str(store))
     assert result.returncode == 1 and len(result.stderr.splitlines()) == 1 and "Traceback" not in result.stderr
     assert not store.exists()
+
+
+GRID_SET = EXAMPLES / "demo" / "response_sets" / "evaluation-grid-board.json"
+ENVELOPE = EXAMPLES / "documents" / "envelope-network-flow.json"
+WRITERS = {
+    "assess": ["assess", "-f", "silk.evaluation-grid", str(GRID_SET), "-o"],
+    "batch -o": ["batch", "score", str(ANSWERS), "-o"],
+    "batch --summary": ["batch", "score", str(ANSWERS), "--summary"],
+    "guide": ["guide", "--answers", str(ANSWERS), "-o"],
+    "migrate": ["migrate", str(ANSWERS), "--to", "1.0.0", "-o"],
+    "export": ["export", "--format", "csv", str(EXAMPLES / "documents" / "flow-cotton-import.json"), "-o"],
+    "keys new": ["keys", "new", "-o"],
+    "policy brief": ["policy", "brief", "--jurisdiction", "X", str(GRID_SET), "-o"],
+}
+
+
+@pytest.mark.parametrize("command", WRITERS.values(), ids=WRITERS.keys())
+def test_an_output_that_is_a_directory_is_one_line_and_exit_1(command: list[str], tmp_path: Path) -> None:
+    """As docs/cli.md says (it was click's usage error: exit 2 and three lines)."""
+    result = run_silk(*command, str(tmp_path))
+    assert result.returncode == 1, result.stderr
+    [line] = result.stderr.splitlines()  # "error:" (a plugin's command: click's "Error:")
+    assert line.lower() == f"error: {tmp_path}: at (document root): is a directory; give a file name"
+    assert list(tmp_path.iterdir()) == []

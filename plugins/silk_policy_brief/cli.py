@@ -115,7 +115,7 @@ def assess_policy(responses: Path, as_json: bool) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Write .md or .html (default: Markdown on standard output).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the brief's data as JSON.")

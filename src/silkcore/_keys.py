@@ -209,6 +209,8 @@ def save_signing_key(key: SigningKey, path: str | os.PathLike[str], *, force: bo
     :class:`DataError` unless ``force`` (replacing a key file loses the identity it held)."""
     target = Path(path)
     shown = os.fspath(path)
+    if target.is_dir():
+        raise DataError([Issue("", "is a directory; give a file name", shown)])
     if not force and os.path.lexists(target):
         raise _exists(shown)
     text = dumps(key.key_document()) + "\n"

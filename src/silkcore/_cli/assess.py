@@ -43,7 +43,7 @@ def load_response_sets(catalog: Catalog, paths: Sequence[Path], framework: Frame
 @click.option(
     "--json", "as_json", is_flag=True, help="Print the score card document (compact JSON, as batch and the node write it)."
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Also write the score card to this file.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Also write the score card to this file.")
 @store_option("Also record the assessment in this history store.")
 @click.option("--language", default="en", show_default=True, help="Language of category titles in the printed card.")
 @click.pass_context

@@ -61,9 +61,7 @@ def _run_batch(
 @batch.command("validate")
 @framework_option("Check response sets against this framework (an id or a file) instead of the one each names.")
 @click.argument("source")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write results here (default: standard output)."
-)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write results here (default: standard output).")
 @click.option(
     "--workers",
     default=1,
@@ -81,9 +79,7 @@ def batch_validate(ctx: click.Context, framework_ref: str | None, source: str, o
 @batch.command("score")
 @framework_option("Score response sets with this framework (an id or a file; default: the one each response set names).")
 @click.argument("source")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write score cards here (default: standard output)."
-)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write score cards here (default: standard output).")
 @click.option(
     "--workers",
     default=1,
@@ -93,7 +89,7 @@ def batch_validate(ctx: click.Context, framework_ref: str | None, source: str, o
 )
 @click.option(
     "--summary",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     help="Also write the flows' totals per kind and direction here (JSON).",
 )
 @click.pass_context

@@ -22,7 +22,7 @@ __all__ = ["COMMANDS"]
 @click.command("export")
 @click.option("--format", "format_id", required=True, help="An output format registered by a plugin (see `silk plugins`).")
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here instead of standard output.")
 @click.option(
     "--audience", type=click.Choice(["public", "network", "bilateral"]), help="Who receives it (formats that enforce sharing)."
 )
@@ -103,9 +103,7 @@ def _named(issues: Sequence[Issue], name: str) -> list[Issue]:
 @click.option("--format", "format_id", required=True, help="An input format registered by a plugin (see `silk plugins`).")
 @framework_option("The framework the records answer, an id or a file (formats that map answers, e.g. kobo-json).")
 @click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path, allow_dash=True))
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the documents here (JSON, or JSON Lines)."
-)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write the documents here (JSON, or JSON Lines).")
 @click.pass_context
 def import_(ctx: click.Context, format_id: str, framework_ref: str | None, source: Path, output: Path | None) -> None:
     """Read another format into validated silkcore documents. Records that cannot be read are

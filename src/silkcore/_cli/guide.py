@@ -144,7 +144,7 @@ def render_outcome(outcome: GuideOutcome, framework: Framework, language: str = 
 @click.option(
     "--resume", type=click.Path(exists=True, dir_okay=False, path_type=Path), help="Continue an interactive walk saved earlier."
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Save the answers as a response set here.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Save the answers as a response set here.")
 @click.option(
     "--org", "org_id", default="urn:silk:org:unnamed", show_default=True, help="Organisation id for a new response set."
 )

@@ -40,7 +40,9 @@ def keys() -> None:
 
 
 @keys.command("new")
-@click.option("-o", "--output", type=_PATH, required=True, help="The key file to write (JSON, readable by you only).")
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), required=True, help="The key file to write (JSON, readable by you only)."
+)
 @click.option("--force", is_flag=True, help="Replace an existing file (the key it held is lost).")
 @click.option("--json", "as_json", is_flag=True, help="Print the identity as JSON.")
 def keys_new(output: Path, force: bool, as_json: bool) -> None:
@@ -85,7 +87,7 @@ def _read_envelope(ctx: click.Context, source: Path) -> tuple[dict[str, Any], by
 @click.command("sign")
 @click.option("--key", "key_file", type=_PATH, required=True, help="The key file to sign with (see `silk keys new`).")
 @click.argument("envelope", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path, allow_dash=True), default="-",
+@click.option("-o", "--output", type=click.Path(path_type=Path, allow_dash=True), default="-",
               show_default=True, help="Where to write the signed envelope.")  # fmt: skip
 @click.pass_context
 def sign(ctx: click.Context, key_file: Path, envelope: Path, output: Path) -> None:

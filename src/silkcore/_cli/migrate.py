@@ -16,7 +16,7 @@ __all__ = ["COMMANDS"]
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--to", "version", required=True, metavar="VERSION", help="The framework version to migrate to.")
 @framework_option("A version of the framework as a file (repeatable): the target, and any version on the way.", multiple=True)
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of standard output.")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write here instead of standard output.")
 @click.pass_context
 def migrate_command(
     ctx: click.Context, inputs: tuple[Path, ...], version: str, framework_refs: tuple[str, ...], output: Path | None

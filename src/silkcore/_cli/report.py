@@ -65,7 +65,7 @@ def language_option() -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 @click.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="report.html or report.md")
+@click.option("-o", "--output", required=True, type=click.Path(path_type=Path), help="report.html or report.md")
 @click.option(
     "--format",
     "report_format",
