@@ -83,3 +83,23 @@ def test_an_output_that_is_a_directory_is_one_line_and_exit_1(command: list[str]
     [line] = result.stderr.splitlines()  # "error:" (a plugin's command: click's "Error:")
     assert line.lower() == f"error: {tmp_path}: at (document root): is a directory; give a file name"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_guide_takes_answers_or_resume_not_both() -> None:
+    result = run_silk("guide", "--answers", str(ANSWERS), "--resume", str(ANSWERS))
+    assert result.returncode == 2 and "not both" in result.stderr
+
+
+def test_a_document_that_is_not_a_framework_is_named_when_given_as_one() -> None:
+    flow = EXAMPLES / "documents" / "flow-cotton-import.json"
+    result = run_silk("assess", "-f", str(flow), str(GRID_SET))
+    assert result.returncode == 1 and result.stderr.startswith(f"error: {flow}: expected a framework document, got Flow")
+
+
+@pytest.mark.parametrize("reader", ["parse_json", "parse_yaml"])
+@pytest.mark.parametrize("given", [Path("x.json"), None, 3])
+def test_the_text_readers_say_what_they_were_given_instead(reader: str, given: object) -> None:
+    import silkcore
+
+    with pytest.raises(DataError, match="expected the text to read, as bytes or str"):
+        getattr(silkcore, reader)(given)

@@ -40,7 +40,8 @@ def load_framework(
 
     framework = load_document(source, registry=registry, limits=limits)
     if not isinstance(framework, Framework):
-        raise SchemaValidationError([], f"expected a framework document, got {type(framework).__name__}")
+        named = f"{source}: " if isinstance(source, str | Path) else ""  # the file a user gave, named
+        raise SchemaValidationError([], f"{named}expected a framework document, got {type(framework).__name__}")
     return framework
 
 

@@ -403,7 +403,16 @@ def parse_json(data: bytes | str, *, source: str | None = None, limits: Limits =
 
     :raises DataError: listing every problem found.
     """
+    _text_argument(data, source)
     return loads(data, source=source, limits=limits, decimals=decimals)
+
+
+def _text_argument(data: Any, source: str | None) -> None:
+    """A :class:`DataError` unless ``data`` is text (bytes or str): a path given in its place
+    is said to be one (the readers of files are ``load_document`` and ``read_plugin_data``)."""
+    if not isinstance(data, bytes | str):
+        hint = " (a path: read files with load_document or read_plugin_data)" if isinstance(data, os.PathLike) else ""
+        raise DataError([Issue("", f"expected the text to read, as bytes or str, got {type(data).__name__}{hint}", source)])
 
 
 def parse_yaml(data: bytes | str, *, source: str | None = None, limits: Limits = DEFAULT_LIMITS) -> Any:
@@ -418,6 +427,7 @@ def parse_yaml(data: bytes | str, *, source: str | None = None, limits: Limits =
     """
     from ._yaml_reader import read_yaml  # PyYAML and the strict loader: loaded by the first YAML read
 
+    _text_argument(data, source)
     return read_yaml(data, source=source, limits=limits)
 
 

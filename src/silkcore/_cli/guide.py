@@ -166,6 +166,8 @@ def guide(
     """Walk the decision flow chart: questions, decisions, what to revisit, and what applies next."""
     from .._outputs import check_output, write_output
 
+    if answers is not None and resume is not None:  # "--answers FILE | --resume FILE" (docs/cli.md)
+        fail("give --answers (walk from them) or --resume (continue interactively), not both", ExitCode.USAGE)
     catalog = catalog_of(ctx)
     try:
         if output is not None:  # --resume FILE -o FILE stays possible (the walk saved back); --answers is an input
