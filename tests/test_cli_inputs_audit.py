@@ -103,3 +103,18 @@ def test_the_text_readers_say_what_they_were_given_instead(reader: str, given: o
 
     with pytest.raises(DataError, match="expected the text to read, as bytes or str"):
         getattr(silkcore, reader)(given)
+
+
+OPTION_MISTAKES = {
+    "an unknown phase": (["indicators", "list", "--phase", "nope"], "is not a phase"),
+    "a negative --top": (["cases", "similar", "--top", "-1", str(EXAMPLES / "demo" / "organisation.json")], "--top"),
+    "a brief named .pdf": (["policy", "brief", "--jurisdiction", "X", str(GRID_SET), "-o", "brief.pdf"], ".html or .md"),
+}
+
+
+@pytest.mark.parametrize("case", OPTION_MISTAKES.values(), ids=OPTION_MISTAKES.keys())
+def test_an_option_mistake_is_a_usage_error_not_an_empty_or_odd_result(case: tuple[list[str], str], tmp_path: Path) -> None:
+    args, says = case
+    result = run_silk(*args, cwd=tmp_path)
+    assert result.returncode == 2 and says in result.stderr, result.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -70,7 +70,7 @@ def show_case(case_id: str, only_flows: bool, as_json: bool) -> None:
 @click.argument("documents", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--phase", type=click.Choice(PHASES), help="The phase the organisation has reached (see `silk guide`).")
 @click.option("--sector", help="Words describing the organisation's sector, if its document has none.")
-@click.option("--top", default=5, show_default=True, help="How many cases to show.")
+@click.option("--top", default=5, show_default=True, type=click.IntRange(1), help="How many cases to show.")
 @click.option(
     "--scorecard",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),

@@ -104,7 +104,11 @@ def indicators_command() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
 def list_command(phase: str | None, as_json: bool) -> None:
     """List the indicators with their unit, direction and how they are computed."""
-    rows = [e for e in catalogue()["indicators"] if phase is None or e["phase"] == phase]
+    data = catalogue()
+    phases = [p["id"] for p in data["phases"]]
+    if phase is not None and phase not in phases:  # a typo must not look like a phase without indicators
+        raise click.BadParameter(f"{phase!r} is not a phase; expected one of {', '.join(phases)}", param_hint="'--phase'")
+    rows = [e for e in data["indicators"] if phase is None or e["phase"] == phase]
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return

@@ -124,6 +124,8 @@ def brief_command(inputs: tuple[Path, ...], jurisdiction: str, min_group: int, o
     try:
         if output is not None:
             check_output(output, inputs=inputs)  # before any work: a missing folder, or an input
+            if output.suffix.lower() not in (".html", ".md"):  # as silk report: the name says the format
+                raise click.UsageError(f"the brief is written to a file ending in .html or .md, not {output.name!r}")
             if output.suffix.lower() == ".html":
                 require_extra("report", "silk policy brief -o FILE.html")
         documents = read_documents(inputs)
