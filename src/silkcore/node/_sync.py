@@ -147,8 +147,9 @@ def _json(fetch: Fetch, url: str) -> Any:
     try:
         # The environment's limits, as every other reader applies them; the size is the answer's own bound.
         return loads(fetch(url), source=url, limits=body_limits(MAX_ANSWER))
-    except DataError as exc:
-        raise SyncError(f"{url}: not JSON: {exc.errors[0].message}") from None
+    except DataError as exc:  # not JSON, or JSON beyond the reader's limits: its own words say which
+        issue = exc.errors[0]
+        raise SyncError(f"{url}: the strict reader refused the answer at {issue.pointer or '/'}: {issue.message}") from None
 
 
 def _page(answer: Any, url: str) -> tuple[list[dict[str, Any]], str, bool]:
